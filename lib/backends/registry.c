@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: the backend registry
+ *
+ * Order matters: the first enabled backend that claims a packet gets it.
+ * A backend appears here once it is built; the core knows nothing else of
+ * any protocol.
+ */
+#include "mpf-private.h"
+
+const struct mpf_backend *const mpf__backends[] = {
+	&mpf__backend_mptcp,
+	NULL,
+};
+
+const struct mpf_backend *
+mpf__backend_find(enum mpf_protocol proto)
+{
+	int i;
+
+	for (i = 0; mpf__backends[i]; i++)
+		if (mpf__backends[i]->protocol == proto)
+			return mpf__backends[i];
+	return NULL;
+}

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: the node/flow graph shared by every backend
+ *
+ * The context owns every node and flow; ids are indexes into its arrays,
+ * assigned in order of first appearance. A node lists its flows in the
+ * order they appeared. Backends keep their own data in the zeroed private
+ * area allocated with each object (node_priv_size / flow_priv_size), so a
+ * node or flow costs one allocation.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mpf-private.h"
+
+/* Private data follows the public part, aligned for any type. */
+#define PRIV_OFFSET(type) (((sizeof(type) + 15) / 16) * 16)
+
+struct mpf_node *
+mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
+	      const struct mpf_pkt *pkt)
+{
+	struct mpf_node *n =
+		g_malloc0(PRIV_OFFSET(struct mpf_node) + backend->node_priv_size);
+
+	n->id = ctx->nodes->len;
+	n->protocol = (uint8_t)backend->protocol;
+	n->backend = backend;
+	n->first_frame = n->last_frame = pkt->raw->number;
+	n->first_ts = n->last_ts = pkt->ts_ns;
+	n->flows = g_ptr_array_new();
+	n->priv = (char *)n + PRIV_OFFSET(struct mpf_node);
+	g_ptr_array_add(ctx->nodes, n);
+	return n;
+}
+
+struct mpf_flow *
+mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
+	      const struct mpf_endpoint *src, const struct mpf_endpoint *dst,
+	      const struct mpf_pkt *pkt)
+{
+	struct mpf_flow *f = g_malloc0(PRIV_OFFSET(struct mpf_flow) +
+				       node->backend->flow_priv_size);
+
+	f->id = ctx->flows->len;
+	f->node = node;
+	f->src = *src;
+	f->dst = *dst;
+	f->first_frame = f->last_frame = pkt->raw->number;
+	f->first_ts = f->last_ts = pkt->ts_ns;
+	f->priv = (char *)f + PRIV_OFFSET(struct mpf_flow);
+	g_ptr_array_add(ctx->flows, f);
+	g_ptr_array_add(node->flows, f);
+	return f;
+}
+
+void
+mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
+		  const struct mpf_pkt *pkt)
+{
+	struct mpf_node *n = flow->node;
+	uint32_t number = pkt->raw->number;
+
+	flow->packets[dir]++;
+	flow->bytes[dir] += pkt->raw->wirelen;
+	flow->payload[dir] += pkt->payload_len;
+	flow->last_frame = number;
+	flow->last_ts = pkt->ts_ns;
+	n->packets++;
+	n->bytes += pkt->raw->wirelen;
+	n->last_frame = number;
+	n->last_ts = pkt->ts_ns;
+}
+
+/* ---------------------------------------------------------------- tuple */
+
+static int
+endpoint_cmp(const struct mpf_endpoint *x, const struct mpf_endpoint *y)
+{
+	int c = memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes));
+
+	if (c)
+		return c;
+	return (int)x->port - (int)y->port;
+}
+
+bool
+mpf__endpoint_equal(const struct mpf_endpoint *x, const struct mpf_endpoint *y)
+{
+	return x->port == y->port && x->addr.family == y->addr.family &&
+	       memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes)) == 0;
+}
+
+bool
+mpf__tuple_from_pkt(struct mpf_tuple *t, const struct mpf_pkt *pkt)
+{
+	struct mpf_endpoint s, d;
+
+	memset(&s, 0, sizeof(s));
+	memset(&d, 0, sizeof(d));
+	s.addr = pkt->src;
+	s.port = pkt->sport;
+	d.addr = pkt->dst;
+	d.port = pkt->dport;
+	if (endpoint_cmp(&s, &d) <= 0) {
+		t->a = s;
+		t->b = d;
+		return true;
+	}
+	t->a = d;
+	t->b = s;
+	return false;
+}
+
+static inline guint64
+mix64(guint64 h, guint64 v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+guint
+mpf__tuple_hash(gconstpointer key)
+{
+	const struct mpf_tuple *t = key;
+	guint64 h = 0, w;
+	int i;
+
+	for (i = 0; i < 16; i += 8) {
+		memcpy(&w, t->a.addr.bytes + i, 8);
+		h = mix64(h, w);
+		memcpy(&w, t->b.addr.bytes + i, 8);
+		h = mix64(h, w);
+	}
+	h = mix64(h, (guint64)t->a.port << 16 | t->b.port);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (guint)h;
+}
+
+gboolean
+mpf__tuple_equal(gconstpointer a, gconstpointer b)
+{
+	const struct mpf_tuple *x = a, *y = b;
+
+	return mpf__endpoint_equal(&x->a, &y->a) &&
+	       mpf__endpoint_equal(&x->b, &y->b);
+}
+
+/* ------------------------------------------------------------ addresses */
+
+char *
+mpf_addr_to_string(const struct mpf_addr *addr, char *buf, size_t len)
+{
+	char tmp[MPF_ADDR_STRLEN], *o = tmp;
+	const uint8_t *b;
+	int best = -1, best_len = 0, i;
+
+	if (!buf || len == 0)
+		return buf;
+	if (!addr || (addr->family != 4 && addr->family != 6)) {
+		buf[0] = '\0';
+		return buf;
+	}
+	b = addr->bytes;
+	if (addr->family == 4) {
+		g_snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		return buf;
+	}
+	/* RFC 5952: the longest run (two or more) of zero groups becomes
+	 * "::", the first such run when several are as long */
+	for (i = 0; i < 8;) {
+		int j = i;
+
+		while (j < 8 && b[2 * j] == 0 && b[2 * j + 1] == 0)
+			j++;
+		if (j - i > best_len && j - i >= 2) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j > i ? j : i + 1;
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			*o++ = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i > 0 && i != best + best_len)
+			*o++ = ':';
+		o += g_snprintf(o, 5, "%x", b[2 * i] << 8 | b[2 * i + 1]);
+	}
+	*o = '\0';
+	g_strlcpy(buf, tmp, len);
+	return buf;
+}
+
+/* ----------------------------------------------------------- accessors */
+
+uint32_t
+mpf_ctx_get_node_count(const struct mpf_ctx *ctx)
+{
+	return ctx ? ctx->nodes->len : 0;
+}
+
+const struct mpf_node *
+mpf_ctx_get_node(const struct mpf_ctx *ctx, uint32_t id)
+{
+	if (!ctx || id >= ctx->nodes->len)
+		return NULL;
+	return g_ptr_array_index(ctx->nodes, id);
+}
+
+uint32_t
+mpf_ctx_get_flow_count(const struct mpf_ctx *ctx)
+{
+	return ctx ? ctx->flows->len : 0;
+}
+
+const struct mpf_flow *
+mpf_ctx_get_flow(const struct mpf_ctx *ctx, uint32_t id)
+{
+	if (!ctx || id >= ctx->flows->len)
+		return NULL;
+	return g_ptr_array_index(ctx->flows, id);
+}
+
+uint32_t
+mpf_node_get_id(const struct mpf_node *node)
+{
+	return node ? node->id : MPF_ID_NONE;
+}
+
+enum mpf_protocol
+mpf_node_get_protocol(const struct mpf_node *node)
+{
+	return node ? (enum mpf_protocol)node->protocol : MPF_PROTO_NONE;
+}
+
+uint32_t
+mpf_node_get_first_frame(const struct mpf_node *node)
+{
+	return node ? node->first_frame : 0;
+}
+
+uint32_t
+mpf_node_get_last_frame(const struct mpf_node *node)
+{
+	return node ? node->last_frame : 0;
+}
+
+int64_t
+mpf_node_get_first_time(const struct mpf_node *node)
+{
+	return node ? node->first_ts : 0;
+}
+
+int64_t
+mpf_node_get_last_time(const struct mpf_node *node)
+{
+	return node ? node->last_ts : 0;
+}
+
+uint64_t
+mpf_node_get_packets(const struct mpf_node *node)
+{
+	return node ? node->packets : 0;
+}
+
+uint64_t
+mpf_node_get_bytes(const struct mpf_node *node)
+{
+	return node ? node->bytes : 0;
+}
+
+uint32_t
+mpf_node_get_flow_count(const struct mpf_node *node)
+{
+	return node ? node->flows->len : 0;
+}
+
+const struct mpf_flow *
+mpf_node_get_flow(const struct mpf_node *node, uint32_t index)
+{
+	if (!node || index >= node->flows->len)
+		return NULL;
+	return g_ptr_array_index(node->flows, index);
+}
+
+uint32_t
+mpf_flow_get_id(const struct mpf_flow *flow)
+{
+	return flow ? flow->id : MPF_ID_NONE;
+}
+
+uint32_t
+mpf_flow_get_node_id(const struct mpf_flow *flow)
+{
+	return flow ? flow->node->id : MPF_ID_NONE;
+}
+
+void
+mpf_flow_get_endpoints(const struct mpf_flow *flow, struct mpf_endpoint *src,
+		       struct mpf_endpoint *dst)
+{
+	if (!flow)
+		return;
+	if (src)
+		*src = flow->src;
+	if (dst)
+		*dst = flow->dst;
+}
+
+uint32_t
+mpf_flow_get_first_frame(const struct mpf_flow *flow)
+{
+	return flow ? flow->first_frame : 0;
+}
+
+uint32_t
+mpf_flow_get_last_frame(const struct mpf_flow *flow)
+{
+	return flow ? flow->last_frame : 0;
+}
+
+int64_t
+mpf_flow_get_first_time(const struct mpf_flow *flow)
+{
+	return flow ? flow->first_ts : 0;
+}
+
+int64_t
+mpf_flow_get_last_time(const struct mpf_flow *flow)
+{
+	return flow ? flow->last_ts : 0;
+}
+
+uint64_t
+mpf_flow_get_packets(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+{
+	return flow && (unsigned)dir < 2 ? flow->packets[dir] : 0;
+}
+
+uint64_t
+mpf_flow_get_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+{
+	return flow && (unsigned)dir < 2 ? flow->bytes[dir] : 0;
+}
+
+uint64_t
+mpf_flow_get_payload_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+{
+	return flow && (unsigned)dir < 2 ? flow->payload[dir] : 0;
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internal structures shared by the core (ctx.c, graph.c, decode.c) and the
+ * backends. Nothing here is installed. Cross-file internal functions are
+ * named mpf__* and have hidden visibility.
+ */
+#ifndef MPF_PRIVATE_H
+#define MPF_PRIVATE_H
+
+#include <glib.h>
+
+#include "mpflow.h"
+
+#define MPF_PROTO_MAX 4 /* one past the last enum mpf_protocol value */
+
+/* ------------------------------------------------------------ config */
+
+struct mpf_config {
+	bool backend_on[MPF_PROTO_MAX];
+	bool retain_frames;
+	mpf_log_func log_func;
+	enum mpf_log_level log_level;
+	void *log_user_data;
+};
+
+/* ------------------------------------------------------- frame record */
+
+/*
+ * One frame's result. Kept small: a retained capture costs one of these per
+ * frame (sizeof is checked in the tests). The meaning of the three value
+ * slots depends on the protocol; for MPTCP they are the relative DSN, the
+ * relative data ack and the mapping frame.
+ */
+struct mpf_frame {
+	uint32_t number;
+	uint32_t node;        /* MPF_ID_NONE when none */
+	uint32_t flow;        /* MPF_ID_NONE when none */
+	uint32_t payload_len; /* transport payload on the wire */
+	uint64_t val[2];      /* MPTCP: relative DSN, relative data ack */
+	uint32_t ref_frame;   /* MPTCP: mapping frame, 0 when none */
+	uint16_t flags;       /* MPF_FRAME_HAS_* */
+	uint16_t bflags;      /* backend flags (enum mpf_mptcp_frame_flag) */
+	uint16_t opts;        /* MPTCP: option subtypes seen, 1 << subtype */
+	int8_t status;        /* enum mpf_status */
+	uint8_t protocol;     /* enum mpf_protocol */
+	uint8_t dir;          /* enum mpf_direction */
+	uint8_t pad[3];
+};
+
+enum {
+	MPF_FRAME_HAS_VAL0 = 1 << 0,
+	MPF_FRAME_HAS_VAL1 = 1 << 1,
+};
+
+/* ------------------------------------------------------ decoded packet */
+
+#define MPF_TCP_MAX_OPTS 40 /* 40 option bytes, one byte per NOP at most */
+
+struct mpf_tcp_opt {
+	uint8_t kind;
+	uint8_t len;  /* declared length; the last option may be cut short
+		       * by the capture (tcp_opts_cap - off bytes) */
+	uint8_t off;  /* offset from the first option byte */
+	uint8_t pad;
+};
+
+/*
+ * A frame decoded down to its transport header. Pointers point into the
+ * caller's captured bytes and are valid for one mpf_ctx_feed() call.
+ */
+struct mpf_pkt {
+	const struct mpf_packet *raw;
+	int64_t ts_ns;
+	int status;         /* worst decode outcome, enum mpf_status */
+	uint8_t ip_version; /* 0 when no IP packet was found */
+	uint8_t ip_proto;   /* transport protocol after extension headers */
+	bool fragment;      /* a non-first IP fragment */
+	uint8_t tunnels;    /* encapsulations removed to reach this packet */
+	struct mpf_addr src, dst;
+	/* transport: header and payload as captured (l4_cap bytes) and as the
+	 * IP header says they were on the wire (l4_len bytes) */
+	const uint8_t *l4;
+	uint32_t l4_cap;
+	uint32_t l4_len;
+	bool has_ports;
+	uint16_t sport, dport;
+	/* TCP, valid when has_tcp */
+	bool has_tcp;
+	uint32_t seq, ack;
+	uint8_t tcp_flags;
+	uint16_t window;
+	uint8_t tcp_hlen; /* data offset in bytes */
+	const uint8_t *tcp_opts; /* first option byte */
+	uint8_t tcp_opts_len;    /* declared option bytes */
+	uint8_t tcp_opts_cap;    /* of which captured */
+	uint8_t n_opts;
+	struct mpf_tcp_opt opts[MPF_TCP_MAX_OPTS];
+	bool has_ts;
+	uint32_t ts_val, ts_ecr;
+	/* transport payload */
+	const uint8_t *payload;
+	uint32_t payload_len; /* on the wire */
+	uint32_t payload_cap; /* captured */
+};
+
+#define MPF_TCP_FIN 0x01
+#define MPF_TCP_SYN 0x02
+#define MPF_TCP_RST 0x04
+#define MPF_TCP_PSH 0x08
+#define MPF_TCP_ACK 0x10
+
+/*
+ * Decodes @raw into @pkt: link layer, IP (options, extension headers,
+ * fragments), then the TCP header and options or the UDP/SCTP ports.
+ * Returns: the worst outcome, also stored in pkt->status. A truncated or
+ * malformed transport still leaves the addresses (and ports when read).
+ */
+int mpf__decode(const struct mpf_packet *raw, struct mpf_pkt *pkt);
+
+/* The same from a given layer: an IPv4 or IPv6 packet, a TCP header. */
+int mpf__decode_ip(struct mpf_pkt *pkt, const uint8_t *p, size_t cap,
+		   size_t wire);
+int mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
+			    size_t declared, size_t captured);
+
+/* Whether the linktype is one the decoder understands. */
+bool mpf__linktype_supported(int linktype);
+
+static inline int
+mpf__status_worst(int a, int b)
+{
+	/* errors (negative) beat notes (positive) beat OK; among errors the
+	 * first one found is kept */
+	if (a < 0)
+		return a;
+	if (b < 0)
+		return b;
+	return a > b ? a : b;
+}
+
+/* --------------------------------------------------------------- graph */
+
+struct mpf_backend;
+
+struct mpf_node {
+	uint32_t id;
+	uint8_t protocol;
+	const struct mpf_backend *backend;
+	uint32_t first_frame, last_frame;
+	int64_t first_ts, last_ts;
+	uint64_t packets, bytes;
+	GPtrArray *flows; /* struct mpf_flow *, not owned */
+	void *priv;       /* backend data, node_priv_size bytes, zeroed */
+};
+
+struct mpf_flow {
+	uint32_t id;
+	struct mpf_node *node;
+	struct mpf_endpoint src, dst;
+	uint32_t first_frame, last_frame;
+	int64_t first_ts, last_ts;
+	uint64_t packets[2], bytes[2], payload[2];
+	void *priv; /* backend data, flow_priv_size bytes, zeroed */
+};
+
+/*
+ * An address/port pair in a canonical order, so that both directions of a
+ * conversation give the same key. Embedded in backend flow data and used
+ * as a GHashTable key with mpf__tuple_hash / mpf__tuple_equal.
+ */
+struct mpf_tuple {
+	struct mpf_endpoint a, b; /* a <= b */
+};
+
+/* Fills @t from a packet's addresses and ports; returns true when the
+ * packet's source is t->a. */
+bool mpf__tuple_from_pkt(struct mpf_tuple *t, const struct mpf_pkt *pkt);
+guint mpf__tuple_hash(gconstpointer key);
+gboolean mpf__tuple_equal(gconstpointer a, gconstpointer b);
+bool mpf__endpoint_equal(const struct mpf_endpoint *x,
+			 const struct mpf_endpoint *y);
+
+/* Creates node (and flow) objects owned by @ctx with zeroed private data of
+ * the backend's size; ids are the next ones. Never fail (GLib aborts on
+ * out of memory, as everywhere else in GLib). */
+struct mpf_node *mpf__node_new(struct mpf_ctx *ctx,
+			       const struct mpf_backend *backend,
+			       const struct mpf_pkt *pkt);
+struct mpf_flow *mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
+			       const struct mpf_endpoint *src,
+			       const struct mpf_endpoint *dst,
+			       const struct mpf_pkt *pkt);
+
+/* Counts a frame of @flow (one way) on the flow and its node. */
+void mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
+		       const struct mpf_pkt *pkt);
+
+/* ------------------------------------------------------------ backends */
+
+/*
+ * A protocol backend. The core calls claims() on each decoded packet for
+ * the enabled backends in registry order; the first that claims it gets
+ * ingest(), which fills the frame record (node, flow, values, flags) and
+ * returns an extra status for the frame (0 or a negative packet error).
+ */
+struct mpf_backend {
+	const char *name;
+	enum mpf_protocol protocol;
+	size_t state_size;     /* per-context state, zeroed */
+	size_t node_priv_size; /* per-node data, zeroed */
+	size_t flow_priv_size; /* per-flow data, zeroed */
+	void (*init)(struct mpf_ctx *ctx, void *state);
+	void (*fini)(struct mpf_ctx *ctx, void *state);
+	bool (*claims)(const struct mpf_pkt *pkt);
+	int (*ingest)(struct mpf_ctx *ctx, void *state,
+		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
+	void (*node_fini)(struct mpf_node *node);
+	void (*flow_fini)(struct mpf_flow *flow);
+};
+
+/* The registry: every backend this build has, NULL-terminated. */
+extern const struct mpf_backend *const mpf__backends[];
+const struct mpf_backend *mpf__backend_find(enum mpf_protocol proto);
+
+extern const struct mpf_backend mpf__backend_mptcp;
+
+/* -------------------------------------------------------------- context */
+
+struct mpf_ctx {
+	struct mpf_config config;
+	GPtrArray *nodes;  /* struct mpf_node *, owned, index = id */
+	GPtrArray *flows;  /* struct mpf_flow *, owned, index = id */
+	GArray *frames;    /* struct mpf_frame, when retained, by number */
+	struct mpf_frame scratch; /* the latest frame when not retained */
+	uint32_t last_number;
+	bool fed;
+	uint64_t counters[MPF_COUNTER_COUNT];
+	void *state[MPF_PROTO_MAX]; /* backend states by protocol */
+};
+
+/* ---------------------------------------------------------------- log */
+
+void mpf__log(const struct mpf_ctx *ctx, enum mpf_log_level level,
+	      const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+#define mpf__log_enabled(ctx, lvl)                                           \
+	((ctx)->config.log_func != NULL && (lvl) <= (ctx)->config.log_level)
+
+#define mpf_log(ctx, lvl, ...)                                               \
+	do {                                                                 \
+		if (mpf__log_enabled(ctx, lvl))                              \
+			mpf__log(ctx, lvl, __VA_ARGS__);                     \
+	} while (0)
+
+/* ------------------------------------------------------------- crypto */
+
+/*
+ * Token and IDSN of an MPTCP key (RFC 6824 / RFC 8684 section 3.1): the
+ * most significant 32 bits and the least significant 64 bits of SHA-1
+ * (version 0) or SHA-256 (version 1) over the key in network byte order.
+ */
+void mpf__mptcp_key_derive(int version, uint64_t key, uint32_t *token,
+			   uint64_t *idsn);
+
+/*
+ * HMAC-SHA1 (version 0) or HMAC-SHA256 (version 1) with the 16-byte key
+ * be64(key1) || be64(key2) over @msg; writes the first @out_len bytes of
+ * the digest (at most 20 for SHA-1, 32 for SHA-256).
+ */
+void mpf__mptcp_hmac(int version, uint64_t key1, uint64_t key2,
+		     const uint8_t *msg, size_t msg_len, uint8_t *out,
+		     size_t out_len);
+
+/* Makes sure libgcrypt is initialised (idempotent, thread-safe). */
+void mpf__crypto_init(void);
+
+#endif /* MPF_PRIVATE_H */

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: the context: configuration, the two-phase frame interface,
+ * frame results, counters, status codes and logging
+ *
+ * First pass: mpf_ctx_feed() decodes a frame, hands it to the first enabled
+ * backend that claims it, and stores the frame's result (retained mode) in
+ * an array ordered by frame number. Later passes: mpf_ctx_get_frame() only
+ * reads that array, so revisits in any order never change the graph.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mpf-private.h"
+
+#ifndef MPF_VERSION
+#define MPF_VERSION "0.0.0"
+#endif
+
+/* -------------------------------------------------------------- status */
+
+const char *
+mpf_status_to_string(int status)
+{
+	switch (status) {
+#define MPF_XX(name, value, text)                                            \
+	case MPF_##name:                                                     \
+		return text;
+		MPF_STATUS_MAP(MPF_XX)
+#undef MPF_XX
+	default:
+		return "unknown status";
+	}
+}
+
+const char *
+mpf_status_name(int status)
+{
+	switch (status) {
+#define MPF_XX(name, value, text)                                            \
+	case MPF_##name:                                                     \
+		return #name;
+		MPF_STATUS_MAP(MPF_XX)
+#undef MPF_XX
+	default:
+		return "UNKNOWN";
+	}
+}
+
+const char *
+mpf_version_string(void)
+{
+	return MPF_VERSION;
+}
+
+const char *
+mpf_counter_name(enum mpf_counter counter)
+{
+	static const char *const names[] = {
+#define MPF_XX(name, text) text,
+		MPF_COUNTER_MAP(MPF_XX)
+#undef MPF_XX
+	};
+
+	if ((unsigned)counter >= MPF_COUNTER_COUNT)
+		return "unknown";
+	return names[counter];
+}
+
+/* ------------------------------------------------------------ protocol */
+
+static const char *const proto_names[MPF_PROTO_MAX] = {
+	[MPF_PROTO_NONE] = "none",
+	[MPF_PROTO_MPTCP] = "mptcp",
+	[MPF_PROTO_SCTP] = "sctp",
+	[MPF_PROTO_LISP] = "lisp",
+};
+
+const char *
+mpf_protocol_to_string(enum mpf_protocol proto)
+{
+	if ((unsigned)proto >= MPF_PROTO_MAX)
+		return "unknown";
+	return proto_names[proto];
+}
+
+int
+mpf_protocol_from_string(const char *name, enum mpf_protocol *proto)
+{
+	int i;
+
+	if (!name || !proto)
+		return MPF_ERR_INVALID;
+	for (i = 1; i < MPF_PROTO_MAX; i++) {
+		if (g_ascii_strcasecmp(name, proto_names[i]) == 0) {
+			*proto = (enum mpf_protocol)i;
+			return MPF_OK;
+		}
+	}
+	return MPF_ERR_NOT_FOUND;
+}
+
+bool
+mpf_protocol_is_available(enum mpf_protocol proto)
+{
+	return mpf__backend_find(proto) != NULL;
+}
+
+bool
+mpf_linktype_is_supported(int linktype)
+{
+	return mpf__linktype_supported(linktype);
+}
+
+/* -------------------------------------------------------------- config */
+
+static void
+config_defaults(struct mpf_config *cfg)
+{
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 1; i < MPF_PROTO_MAX; i++)
+		cfg->backend_on[i] = mpf__backend_find((enum mpf_protocol)i) != NULL;
+	cfg->retain_frames = true;
+	cfg->log_level = MPF_LOG_WARNING;
+}
+
+struct mpf_config *
+mpf_config_new(void)
+{
+	struct mpf_config *cfg = g_try_new0(struct mpf_config, 1);
+
+	if (cfg)
+		config_defaults(cfg);
+	return cfg;
+}
+
+void
+mpf_config_free(struct mpf_config *config)
+{
+	g_free(config);
+}
+
+int
+mpf_config_set_backend(struct mpf_config *config, enum mpf_protocol proto,
+		       bool enabled)
+{
+	if (!config)
+		return MPF_ERR_INVALID;
+	if (!mpf__backend_find(proto))
+		return MPF_ERR_NOT_FOUND;
+	config->backend_on[proto] = enabled;
+	return MPF_OK;
+}
+
+void
+mpf_config_set_retain_frames(struct mpf_config *config, bool retain)
+{
+	if (config)
+		config->retain_frames = retain;
+}
+
+void
+mpf_config_set_log_handler(struct mpf_config *config, mpf_log_func func,
+			   enum mpf_log_level max_level, void *user_data)
+{
+	if (!config)
+		return;
+	config->log_func = func;
+	config->log_level = max_level;
+	config->log_user_data = user_data;
+}
+
+/* ----------------------------------------------------------------- log */
+
+void
+mpf__log(const struct mpf_ctx *ctx, enum mpf_log_level level, const char *fmt,
+	 ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (!mpf__log_enabled(ctx, level))
+		return;
+	va_start(ap, fmt);
+	g_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ctx->config.log_func(level, buf, ctx->config.log_user_data);
+}
+
+/* ------------------------------------------------------------- context */
+
+struct mpf_ctx *
+mpf_ctx_new(const struct mpf_config *config)
+{
+	struct mpf_ctx *ctx = g_try_new0(struct mpf_ctx, 1);
+	int i;
+
+	if (!ctx)
+		return NULL;
+	if (config)
+		ctx->config = *config;
+	else
+		config_defaults(&ctx->config);
+	ctx->nodes = g_ptr_array_new();
+	ctx->flows = g_ptr_array_new();
+	if (ctx->config.retain_frames)
+		ctx->frames = g_array_new(FALSE, FALSE, sizeof(struct mpf_frame));
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (!ctx->config.backend_on[b->protocol])
+			continue;
+		ctx->state[b->protocol] = g_malloc0(b->state_size ? b->state_size : 1);
+		if (b->init)
+			b->init(ctx, ctx->state[b->protocol]);
+	}
+	return ctx;
+}
+
+void
+mpf_ctx_free(struct mpf_ctx *ctx)
+{
+	guint i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < ctx->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(ctx->flows, i);
+
+		if (f->node->backend->flow_fini)
+			f->node->backend->flow_fini(f);
+		g_free(f);
+	}
+	for (i = 0; i < ctx->nodes->len; i++) {
+		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
+
+		if (n->backend->node_fini)
+			n->backend->node_fini(n);
+		g_ptr_array_free(n->flows, TRUE);
+		g_free(n);
+	}
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (!ctx->state[b->protocol])
+			continue;
+		if (b->fini)
+			b->fini(ctx, ctx->state[b->protocol]);
+		g_free(ctx->state[b->protocol]);
+	}
+	g_ptr_array_free(ctx->nodes, TRUE);
+	g_ptr_array_free(ctx->flows, TRUE);
+	if (ctx->frames)
+		g_array_free(ctx->frames, TRUE);
+	g_free(ctx);
+}
+
+static void
+count_status(struct mpf_ctx *ctx, int status)
+{
+	switch (status) {
+	case MPF_ERR_TRUNCATED:
+		ctx->counters[MPF_COUNTER_TRUNCATED]++;
+		break;
+	case MPF_ERR_MALFORMED:
+		ctx->counters[MPF_COUNTER_MALFORMED]++;
+		break;
+	case MPF_ERR_UNSUPPORTED:
+		ctx->counters[MPF_COUNTER_UNSUPPORTED]++;
+		break;
+	case MPF_FRAGMENT:
+		ctx->counters[MPF_COUNTER_FRAGMENTS]++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Offers the packet to the backends; returns the backend's extra status. */
+static int
+dispatch(struct mpf_ctx *ctx, const struct mpf_pkt *pkt, struct mpf_frame *rec)
+{
+	int i;
+
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (!b->claims(pkt))
+			continue;
+		if (!ctx->config.backend_on[b->protocol]) {
+			ctx->counters[MPF_COUNTER_BACKEND_OFF]++;
+			continue;
+		}
+		return b->ingest(ctx, ctx->state[b->protocol], pkt, rec);
+	}
+	return MPF_OK;
+}
+
+int
+mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
+	     const struct mpf_frame **result)
+{
+	struct mpf_frame *rec;
+	struct mpf_pkt dec;
+	int st;
+
+	if (result)
+		*result = NULL;
+	if (!ctx || !pkt || (!pkt->data && pkt->caplen > 0))
+		return MPF_ERR_INVALID;
+	if (ctx->fed && pkt->number <= ctx->last_number)
+		return MPF_ERR_ORDER;
+	ctx->fed = true;
+	ctx->last_number = pkt->number;
+
+	if (ctx->frames) {
+		g_array_set_size(ctx->frames, ctx->frames->len + 1);
+		rec = &g_array_index(ctx->frames, struct mpf_frame,
+				     ctx->frames->len - 1);
+	} else {
+		rec = &ctx->scratch;
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->number = pkt->number;
+	rec->node = rec->flow = MPF_ID_NONE;
+	ctx->counters[MPF_COUNTER_FRAMES]++;
+
+	st = mpf__decode(pkt, &dec);
+	if (dec.ip_version == 0 && st >= 0)
+		ctx->counters[MPF_COUNTER_NOT_IP]++;
+	else if (st != MPF_ERR_UNSUPPORTED && !dec.fragment)
+		st = mpf__status_worst(st, dispatch(ctx, &dec, rec));
+	rec->status = (int8_t)st;
+	count_status(ctx, st);
+	if (rec->node != MPF_ID_NONE)
+		ctx->counters[MPF_COUNTER_ANALYSED]++;
+	if (result)
+		*result = rec;
+	return MPF_OK;
+}
+
+const struct mpf_frame *
+mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
+{
+	const struct mpf_frame *v;
+	guint lo, hi;
+
+	if (!ctx || !ctx->frames || ctx->frames->len == 0)
+		return NULL;
+	v = (const struct mpf_frame *)(const void *)ctx->frames->data;
+	/* frames are usually numbered 1, 2, 3...: try the direct slot */
+	lo = number - v[0].number;
+	if (number >= v[0].number && lo < ctx->frames->len &&
+	    v[lo].number == number)
+		return &v[lo];
+	lo = 0;
+	hi = ctx->frames->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (v[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ctx->frames->len && v[lo].number == number ? &v[lo] : NULL;
+}
+
+uint64_t
+mpf_ctx_get_counter(const struct mpf_ctx *ctx, enum mpf_counter counter)
+{
+	if (!ctx || (unsigned)counter >= MPF_COUNTER_COUNT)
+		return 0;
+	return ctx->counters[counter];
+}
+
+/* --------------------------------------------------------------- frame */
+
+uint32_t
+mpf_frame_get_number(const struct mpf_frame *frame)
+{
+	return frame ? frame->number : 0;
+}
+
+int
+mpf_frame_get_status(const struct mpf_frame *frame)
+{
+	return frame ? frame->status : MPF_ERR_INVALID;
+}
+
+enum mpf_protocol
+mpf_frame_get_protocol(const struct mpf_frame *frame)
+{
+	return frame ? (enum mpf_protocol)frame->protocol : MPF_PROTO_NONE;
+}
+
+uint32_t
+mpf_frame_get_node_id(const struct mpf_frame *frame)
+{
+	return frame ? frame->node : MPF_ID_NONE;
+}
+
+uint32_t
+mpf_frame_get_flow_id(const struct mpf_frame *frame)
+{
+	return frame ? frame->flow : MPF_ID_NONE;
+}
+
+enum mpf_direction
+mpf_frame_get_direction(const struct mpf_frame *frame)
+{
+	return frame ? (enum mpf_direction)frame->dir : MPF_DIR_CLIENT_TO_SERVER;
+}
+
+uint32_t
+mpf_frame_get_payload_length(const struct mpf_frame *frame)
+{
+	return frame ? frame->payload_len : 0;
+}

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libmpflow: the multipath structure hidden in packet captures.
+ *
+ * A context (struct mpf_ctx) is fed the frames of a capture in capture
+ * order. Protocol backends (MPTCP today) build a graph from them: a *node*
+ * is one multipath entity (an MPTCP connection) and owns *flows* (its TCP
+ * subflows). Every fed frame gets a compact result (struct mpf_frame):
+ * which node and flow it belongs to and, for MPTCP, its relative data
+ * sequence number, data ack and the frame that carried its mapping.
+ *
+ * Conventions, once for the whole header:
+ *  - Functions that can fail return an int status: 0 (MPF_OK) or a negative
+ *    MPF_ERR_* code from the one list below; mpf_status_to_string() names it.
+ *  - Objects named _new are owned by the caller and released with _free
+ *    (both NULL-safe). Pointers returned by _get functions are borrowed:
+ *    they stay valid until the object that owns them is freed.
+ *  - Ids of nodes and flows are small integers from 0, assigned in order of
+ *    first appearance and never reused within a context. MPF_ID_NONE means
+ *    "none".
+ *  - Nothing here prints, aborts or exits on bad packet data.
+ *
+ * This header is the whole public API. It is C99 and needs only <stdbool.h>,
+ * <stddef.h> and <stdint.h>.
+ */
+#ifndef MPFLOW_H
+#define MPFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MPF_BUILDING_LIBRARY) && defined(__GNUC__)
+#define MPF_PUBLIC __attribute__((visibility("default")))
+#else
+#define MPF_PUBLIC
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+/*
+ * The one list of status codes. Zero and positive values are not errors:
+ * a positive frame status says the frame was counted but not analysed.
+ * Negative values are errors. Packet-level outcomes (TRUNCATED, MALFORMED,
+ * UNSUPPORTED) are per-frame results, never fatal to the context.
+ */
+#define MPF_STATUS_MAP(XX)                                                   \
+	XX(OK, 0, "success")                                                 \
+	XX(FRAGMENT, 1, "non-first IP fragment: counted, not analysed")      \
+	XX(ERR_TRUNCATED, -1,                                                \
+	   "truncated: the captured bytes end inside a header or option")    \
+	XX(ERR_MALFORMED, -2,                                                \
+	   "malformed: header or option fields contradict each other")       \
+	XX(ERR_UNSUPPORTED, -3, "unsupported link type or encapsulation")    \
+	XX(ERR_NOMEM, -4, "out of memory")                                   \
+	XX(ERR_INVALID, -5, "invalid argument")                              \
+	XX(ERR_ORDER, -6, "frame fed out of capture order")                  \
+	XX(ERR_NOT_FOUND, -7, "no such frame, node, flow or backend")       \
+	XX(ERR_BUSY, -8, "not allowed once frames have been fed")
+
+enum mpf_status {
+#define MPF_XX(name, value, text) MPF_##name = value,
+	MPF_STATUS_MAP(MPF_XX)
+#undef MPF_XX
+};
+
+/*
+ * Returns: (transfer none) a static one-line English description of
+ * @status, or "unknown status" for a value not in MPF_STATUS_MAP.
+ */
+MPF_PUBLIC const char *mpf_status_to_string(int status);
+
+/* Returns: (transfer none) the symbolic name ("ERR_TRUNCATED") of @status. */
+MPF_PUBLIC const char *mpf_status_name(int status);
+
+/* Returns: (transfer none) the library version, "MAJOR.MINOR.PATCH". */
+MPF_PUBLIC const char *mpf_version_string(void);
+
+/* -------------------------------------------------------------- protocol */
+
+enum mpf_protocol {
+	MPF_PROTO_NONE = 0, /* frame belongs to no node */
+	MPF_PROTO_MPTCP = 1,
+	MPF_PROTO_SCTP = 2,
+	MPF_PROTO_LISP = 3,
+};
+
+/* Returns: (transfer none) "none", "mptcp", "sctp", "lisp" or "unknown". */
+MPF_PUBLIC const char *mpf_protocol_to_string(enum mpf_protocol proto);
+
+/*
+ * Stores in *proto the protocol named @name ("mptcp", ...).
+ * Returns: 0, or MPF_ERR_NOT_FOUND for a name no backend has.
+ */
+MPF_PUBLIC int mpf_protocol_from_string(const char *name,
+					enum mpf_protocol *proto);
+
+/* Whether this build has a backend for @proto. */
+MPF_PUBLIC bool mpf_protocol_is_available(enum mpf_protocol proto);
+
+#define MPF_ID_NONE UINT32_MAX
+
+/* ------------------------------------------------------------- addresses */
+
+/* An IPv4 or IPv6 address by value. IPv4 uses the first 4 bytes. */
+struct mpf_addr {
+	uint8_t family; /* 4 or 6; 0 for "no address" */
+	uint8_t bytes[16];
+};
+
+#define MPF_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+
+/*
+ * Writes @addr in presentation form ("10.0.0.1", "fd00::1") into @buf of
+ * @len bytes (MPF_ADDR_STRLEN is always enough), NUL-terminated.
+ * Returns: @buf.
+ */
+MPF_PUBLIC char *mpf_addr_to_string(const struct mpf_addr *addr, char *buf,
+				    size_t len);
+
+/*
+ * Whether frames of this link type (a LINKTYPE_ value, or the DLT_ value
+ * libpcap's pcap_datalink() returns for it) can be decoded.
+ */
+MPF_PUBLIC bool mpf_linktype_is_supported(int linktype);
+
+/* -------------------------------------------------------------- logging */
+
+enum mpf_log_level {
+	MPF_LOG_ERROR = 0,
+	MPF_LOG_WARNING = 1,
+	MPF_LOG_INFO = 2,
+	MPF_LOG_DEBUG = 3,
+};
+
+/*
+ * Receives each log message at or below the configured level. @message is
+ * borrowed for the duration of the call and carries no trailing newline.
+ */
+typedef void (*mpf_log_func)(enum mpf_log_level level, const char *message,
+			     void *user_data);
+
+/* --------------------------------------------------------------- config */
+
+struct mpf_config;
+
+/*
+ * A configuration with the defaults: every available backend on, per-frame
+ * results retained, no log handler.
+ * Returns: (transfer full) the config, or NULL when out of memory.
+ */
+MPF_PUBLIC struct mpf_config *mpf_config_new(void);
+
+MPF_PUBLIC void mpf_config_free(struct mpf_config *config);
+
+/*
+ * Switches the backend of @proto on or off (as Wireshark's MPTCP analysis
+ * can be switched off). A frame of a protocol whose backend is off is
+ * counted and left without a node.
+ * Returns: 0, or MPF_ERR_NOT_FOUND when this build has no such backend.
+ */
+MPF_PUBLIC int mpf_config_set_backend(struct mpf_config *config,
+				      enum mpf_protocol proto, bool enabled);
+
+/*
+ * Whether the context keeps every frame's result for mpf_ctx_get_frame()
+ * (true, the default; what Wireshark's later passes need) or only the
+ * latest one (a single streaming pass).
+ */
+MPF_PUBLIC void mpf_config_set_retain_frames(struct mpf_config *config,
+					     bool retain);
+
+/* Installs @func for messages at @max_level and more severe ones. */
+MPF_PUBLIC void mpf_config_set_log_handler(struct mpf_config *config,
+					   mpf_log_func func,
+					   enum mpf_log_level max_level,
+					   void *user_data);
+
+/* -------------------------------------------------------------- context */
+
+struct mpf_ctx;
+
+/*
+ * Creates an analysis context. @config is copied (it may be freed right
+ * after) and may be NULL for the defaults.
+ * Returns: (transfer full) the context, or NULL when out of memory.
+ */
+MPF_PUBLIC struct mpf_ctx *mpf_ctx_new(const struct mpf_config *config);
+
+/* Releases the context, its graph and every frame result. */
+MPF_PUBLIC void mpf_ctx_free(struct mpf_ctx *ctx);
+
+/*
+ * One captured frame, as a capture file or a dissector has it. @linktype is
+ * a LINKTYPE_ value of the pcap/pcapng formats (1 Ethernet, 113 Linux SLL,
+ * 276 Linux SLL2, 101 raw IP, 0 BSD loopback, 9 PPP, ...). @data holds
+ * @caplen captured bytes of a frame that was @wirelen bytes on the wire.
+ * @number is the 1-based frame number; numbers must increase from one call
+ * to the next (gaps are allowed).
+ */
+struct mpf_packet {
+	uint32_t number;
+	int linktype;
+	const uint8_t *data;
+	uint32_t caplen;
+	uint32_t wirelen;
+	int64_t ts_sec;
+	uint32_t ts_nsec;
+};
+
+struct mpf_frame;
+
+/*
+ * Analyses one frame (first pass, capture order). On success stores in
+ * *@result (nullable) the frame's result: (transfer none) owned by @ctx,
+ * valid until @ctx is freed when frames are retained, else until the next
+ * call. A frame that is truncated, malformed or of an unsupported link type
+ * is still a success of this call: its status is in the result, it is
+ * counted, and the graph is left as the valid part of the frame allows.
+ * Returns: 0; MPF_ERR_INVALID for a NULL argument; MPF_ERR_ORDER when
+ * @pkt->number does not exceed the previous frame's number; MPF_ERR_NOMEM.
+ */
+MPF_PUBLIC int mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
+			    const struct mpf_frame **result);
+
+/*
+ * The stored result of frame @number (second pass, any order). Never
+ * changes the graph.
+ * Returns: (transfer none) (nullable) the result, or NULL when the frame was
+ * never fed or results are not retained.
+ */
+MPF_PUBLIC const struct mpf_frame *mpf_ctx_get_frame(const struct mpf_ctx *ctx,
+						     uint32_t number);
+
+/* Number of nodes created so far; node ids run from 0 to this minus 1. */
+MPF_PUBLIC uint32_t mpf_ctx_get_node_count(const struct mpf_ctx *ctx);
+
+/* Returns: (transfer none) (nullable) node @id, NULL when out of range. */
+MPF_PUBLIC const struct mpf_node *mpf_ctx_get_node(const struct mpf_ctx *ctx,
+						   uint32_t id);
+
+/* Number of flows created so far; flow ids run from 0 to this minus 1. */
+MPF_PUBLIC uint32_t mpf_ctx_get_flow_count(const struct mpf_ctx *ctx);
+
+/* Returns: (transfer none) (nullable) flow @id, NULL when out of range. */
+MPF_PUBLIC const struct mpf_flow *mpf_ctx_get_flow(const struct mpf_ctx *ctx,
+						   uint32_t id);
+
+/* Counters kept by every context, one list (names are for reports). */
+#define MPF_COUNTER_MAP(XX)                                                  \
+	XX(FRAMES, "frames")           /* every frame fed */                 \
+	XX(ANALYSED, "analysed")       /* frames given a node */             \
+	XX(TRUNCATED, "truncated")     /* status ERR_TRUNCATED */            \
+	XX(MALFORMED, "malformed")     /* status ERR_MALFORMED */            \
+	XX(UNSUPPORTED, "unsupported") /* status ERR_UNSUPPORTED */          \
+	XX(FRAGMENTS, "fragments")     /* non-first IP fragments */          \
+	XX(NOT_IP, "not_ip")           /* frames carrying no IP packet */    \
+	XX(BACKEND_OFF, "backend_off") /* frames of a switched-off backend */
+
+enum mpf_counter {
+#define MPF_XX(name, text) MPF_COUNTER_##name,
+	MPF_COUNTER_MAP(MPF_XX)
+#undef MPF_XX
+	MPF_COUNTER_COUNT
+};
+
+MPF_PUBLIC uint64_t mpf_ctx_get_counter(const struct mpf_ctx *ctx,
+					enum mpf_counter counter);
+
+/* Returns: (transfer none) the report name of @counter ("truncated"). */
+MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
+
+/* ---------------------------------------------------------------- frame */
+
+/*
+ * Direction of a frame within its node: from the side that opened it (the
+ * MPTCP client, which sent the first SYN) or from the other side.
+ */
+enum mpf_direction {
+	MPF_DIR_CLIENT_TO_SERVER = 0,
+	MPF_DIR_SERVER_TO_CLIENT = 1,
+};
+
+MPF_PUBLIC uint32_t mpf_frame_get_number(const struct mpf_frame *frame);
+/* The frame's MPF_* status (0, MPF_FRAGMENT or a negative packet error). */
+MPF_PUBLIC int mpf_frame_get_status(const struct mpf_frame *frame);
+MPF_PUBLIC enum mpf_protocol
+mpf_frame_get_protocol(const struct mpf_frame *frame);
+/* Node and flow ids, or MPF_ID_NONE. */
+MPF_PUBLIC uint32_t mpf_frame_get_node_id(const struct mpf_frame *frame);
+MPF_PUBLIC uint32_t mpf_frame_get_flow_id(const struct mpf_frame *frame);
+MPF_PUBLIC enum mpf_direction
+mpf_frame_get_direction(const struct mpf_frame *frame);
+/* Transport payload length on the wire (TCP segment data), 0 if none. */
+MPF_PUBLIC uint32_t mpf_frame_get_payload_length(const struct mpf_frame *frame);
+
+/*
+ * MPTCP: the data sequence number of the segment's first payload byte,
+ * relative to the sender's IDSN (Wireshark's mptcp.dsn). Present only for
+ * segments with payload covered by a known mapping.
+ * Returns: true and stores it in *dsn, or false when there is none.
+ */
+MPF_PUBLIC bool mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame,
+					uint64_t *dsn);
+
+/* MPTCP: the data ack in the frame, relative to the receiver's IDSN. */
+MPF_PUBLIC bool mpf_frame_get_mptcp_dack(const struct mpf_frame *frame,
+					 uint64_t *dack);
+
+/* MPTCP: the frame that carried the mapping of this segment, or 0. */
+MPF_PUBLIC uint32_t
+mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame);
+
+/*
+ * MPTCP: the option subtypes the frame carried, bit (1 << subtype) for each
+ * MPF_MPTCP_SUB_* value.
+ */
+MPF_PUBLIC unsigned
+mpf_frame_get_mptcp_options(const struct mpf_frame *frame);
+
+/* Flags of a frame's MPTCP analysis, for mpf_frame_get_mptcp_flags(). */
+enum mpf_mptcp_frame_flag {
+	/* the IDSN was not seen: DSN and data ack are relative to the first
+	 * value seen in that direction instead */
+	MPF_MPTCP_FRAME_DSN_GUESSED = 1 << 0,
+	/* a segment with payload that no known mapping covers */
+	MPF_MPTCP_FRAME_NO_MAPPING = 1 << 1,
+	/* the DSS option carried DATA_FIN */
+	MPF_MPTCP_FRAME_DATA_FIN = 1 << 2,
+	/* an infinite mapping (data-level length 0): fallback */
+	MPF_MPTCP_FRAME_INFINITE_MAP = 1 << 3,
+	/* the third ACK echoed keys that differ from the handshake's */
+	MPF_MPTCP_FRAME_KEY_MISMATCH = 1 << 4,
+	/* MP_JOIN SYN whose token matches no known connection */
+	MPF_MPTCP_FRAME_ORPHAN_JOIN = 1 << 5,
+	/* an MPTCP option whose length does not fit its subtype */
+	MPF_MPTCP_FRAME_BAD_OPTION = 1 << 6,
+};
+
+MPF_PUBLIC unsigned mpf_frame_get_mptcp_flags(const struct mpf_frame *frame);
+
+/* ----------------------------------------------------------------- node */
+
+struct mpf_node;
+
+MPF_PUBLIC uint32_t mpf_node_get_id(const struct mpf_node *node);
+MPF_PUBLIC enum mpf_protocol mpf_node_get_protocol(const struct mpf_node *node);
+MPF_PUBLIC uint32_t mpf_node_get_first_frame(const struct mpf_node *node);
+MPF_PUBLIC uint32_t mpf_node_get_last_frame(const struct mpf_node *node);
+/* Timestamps of the first and last frame, in nanoseconds since the epoch. */
+MPF_PUBLIC int64_t mpf_node_get_first_time(const struct mpf_node *node);
+MPF_PUBLIC int64_t mpf_node_get_last_time(const struct mpf_node *node);
+/* Frames and wire bytes over all of the node's flows. */
+MPF_PUBLIC uint64_t mpf_node_get_packets(const struct mpf_node *node);
+MPF_PUBLIC uint64_t mpf_node_get_bytes(const struct mpf_node *node);
+
+MPF_PUBLIC uint32_t mpf_node_get_flow_count(const struct mpf_node *node);
+/* Returns: (transfer none) (nullable) the node's @index-th flow, in order
+ * of appearance. */
+MPF_PUBLIC const struct mpf_flow *mpf_node_get_flow(const struct mpf_node *node,
+						    uint32_t index);
+
+/* ----------------------------------------------------------------- flow */
+
+struct mpf_flow;
+
+/*
+ * The ends of a flow. For an MPTCP subflow, the source is the side that sent
+ * its SYN (when the SYN was not captured: the sender of the first frame).
+ */
+struct mpf_endpoint {
+	struct mpf_addr addr;
+	uint16_t port;
+};
+
+MPF_PUBLIC uint32_t mpf_flow_get_id(const struct mpf_flow *flow);
+MPF_PUBLIC uint32_t mpf_flow_get_node_id(const struct mpf_flow *flow);
+MPF_PUBLIC void mpf_flow_get_endpoints(const struct mpf_flow *flow,
+				       struct mpf_endpoint *src,
+				       struct mpf_endpoint *dst);
+MPF_PUBLIC uint32_t mpf_flow_get_first_frame(const struct mpf_flow *flow);
+MPF_PUBLIC uint32_t mpf_flow_get_last_frame(const struct mpf_flow *flow);
+MPF_PUBLIC int64_t mpf_flow_get_first_time(const struct mpf_flow *flow);
+MPF_PUBLIC int64_t mpf_flow_get_last_time(const struct mpf_flow *flow);
+
+/* Which way of a flow: from its source (0) or towards it (1). */
+enum mpf_flow_dir {
+	MPF_FLOW_FORWARD = 0,
+	MPF_FLOW_REVERSE = 1,
+};
+
+/* Frames and wire bytes one way of the flow. */
+MPF_PUBLIC uint64_t mpf_flow_get_packets(const struct mpf_flow *flow,
+					 enum mpf_flow_dir dir);
+MPF_PUBLIC uint64_t mpf_flow_get_bytes(const struct mpf_flow *flow,
+				       enum mpf_flow_dir dir);
+/* Transport payload bytes one way (retransmissions included). */
+MPF_PUBLIC uint64_t mpf_flow_get_payload_bytes(const struct mpf_flow *flow,
+					       enum mpf_flow_dir dir);
+
+/* ---------------------------------------------------------------- MPTCP */
+
+/* MPTCP option subtypes (RFC 8684 section 3, IANA registry). */
+enum mpf_mptcp_subtype {
+	MPF_MPTCP_SUB_CAPABLE = 0,
+	MPF_MPTCP_SUB_JOIN = 1,
+	MPF_MPTCP_SUB_DSS = 2,
+	MPF_MPTCP_SUB_ADD_ADDR = 3,
+	MPF_MPTCP_SUB_REMOVE_ADDR = 4,
+	MPF_MPTCP_SUB_PRIO = 5,
+	MPF_MPTCP_SUB_FAIL = 6,
+	MPF_MPTCP_SUB_FASTCLOSE = 7,
+	MPF_MPTCP_SUB_TCPRST = 8,
+};
+
+/* Returns: (transfer none) "MP_CAPABLE", "DSS", ... or "unknown". */
+MPF_PUBLIC const char *mpf_mptcp_subtype_to_string(unsigned subtype);
+
+/* The two ends of an MPTCP connection: the client sent the first SYN. */
+enum mpf_side {
+	MPF_SIDE_CLIENT = 0,
+	MPF_SIDE_SERVER = 1,
+};
+
+/* Version 0 (RFC 6824) or 1 (RFC 8684); -1 when unknown or not MPTCP. */
+MPF_PUBLIC int mpf_node_get_mptcp_version(const struct mpf_node *node);
+
+/* Whether the connection fell back to plain TCP, and in which frame. */
+MPF_PUBLIC bool mpf_node_get_mptcp_fallback(const struct mpf_node *node,
+					    uint32_t *frame);
+
+/*
+ * The key, token and IDSN of one side. Each returns true and stores the
+ * value, or false when it is unknown (the key was never captured) or the
+ * node is not MPTCP. A token can be known without the key: an MP_JOIN SYN
+ * carries the token of the side it is sent to.
+ */
+MPF_PUBLIC bool mpf_node_get_mptcp_key(const struct mpf_node *node,
+				       enum mpf_side side, uint64_t *key);
+MPF_PUBLIC bool mpf_node_get_mptcp_token(const struct mpf_node *node,
+					 enum mpf_side side, uint32_t *token);
+MPF_PUBLIC bool mpf_node_get_mptcp_idsn(const struct mpf_node *node,
+					enum mpf_side side, uint64_t *idsn);
+
+/* Role of a subflow within its connection. */
+enum mpf_mptcp_role {
+	MPF_MPTCP_ROLE_INITIAL = 0, /* opened with MP_CAPABLE */
+	MPF_MPTCP_ROLE_JOIN = 1,    /* opened with MP_JOIN */
+	MPF_MPTCP_ROLE_UNKNOWN = 2, /* its handshake was not captured */
+};
+
+/* Returns: (transfer none) "initial", "join" or "unknown". */
+MPF_PUBLIC const char *mpf_mptcp_role_to_string(enum mpf_mptcp_role role);
+
+MPF_PUBLIC enum mpf_mptcp_role
+mpf_flow_get_mptcp_role(const struct mpf_flow *flow);
+
+/*
+ * Whether the subflow's handshake completed: the third ACK (MP_CAPABLE or
+ * MP_JOIN with the HMAC) was seen, or both ends sent data after it.
+ */
+MPF_PUBLIC bool mpf_flow_get_mptcp_established(const struct mpf_flow *flow);
+
+/* Whether the flow's source is the connection's client side. */
+MPF_PUBLIC bool mpf_flow_get_mptcp_src_is_client(const struct mpf_flow *flow);
+
+/* The backup flag of the MP_JOIN SYN (or the latest MP_PRIO). */
+MPF_PUBLIC bool mpf_flow_get_mptcp_backup(const struct mpf_flow *flow);
+
+/*
+ * The address id each end announced for this subflow in MP_JOIN, or -1
+ * when unknown. An initial subflow has id 0 on both ends.
+ */
+MPF_PUBLIC int mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
+					     enum mpf_flow_dir end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MPFLOW_H */

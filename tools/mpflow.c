@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: mpflow, the command line analyzer over pcap and pcapng files
+ *
+ * Reads a capture with libpcap, feeds every frame to a libmpflow context in
+ * one streaming pass (no per-frame store), and prints the summary or the
+ * per-frame results. A capture that breaks off in the middle still gets
+ * everything before the break printed, then a one-line error and exit 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpflow.h"
+#include "report.h"
+
+#define EXIT_BAD_FILE 1
+#define EXIT_USAGE 2
+
+static const char *progname = "mpflow";
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s COMMAND [OPTIONS] FILE\n"
+		"Find the multipath structure (MPTCP connections and their subflows)\n"
+		"in a pcap or pcapng capture. FILE may be - for standard input.\n"
+		"\n"
+		"Commands:\n"
+		"  summary            every node (connection) with its flows (subflows)\n"
+		"  frames             one row per frame that belongs to a node\n"
+		"\n"
+		"Options:\n"
+		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
+		"  -a, --all          frames: one row for every frame, not only\n"
+		"                     those that belong to a node\n"
+		"  -d, --disable P    switch off the backend of protocol P (mptcp)\n"
+		"  -v, --verbose      log warnings to standard error (twice: debug)\n"
+		"  -h, --help         show this help and exit\n"
+		"  -V, --version      show the version and exit\n"
+		"\n"
+		"Exit status: 0 success; 1 the capture could not be read (or not\n"
+		"completely: what was read before the error is still printed);\n"
+		"2 wrong usage.\n",
+		progname);
+}
+
+static void
+log_to_stderr(enum mpf_log_level level, const char *message, void *user_data)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+
+	(void)user_data;
+	fprintf(stderr, "%s: %s: %s\n", progname,
+		(unsigned)level < 4 ? names[level] : "log", message);
+}
+
+struct options {
+	const char *command;
+	const char *path;
+	enum report_format fmt;
+	bool all;
+	int verbose;
+	bool disabled[4];
+};
+
+enum command {
+	CMD_SUMMARY,
+	CMD_FRAMES,
+};
+
+static int
+parse_format(const char *s, enum report_format *fmt)
+{
+	if (strcmp(s, "text") == 0)
+		*fmt = REPORT_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*fmt = REPORT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*fmt = REPORT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+fail_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", progname);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Runs the analysis of @o->path. Returns the exit status; the output of
+ * what was analysed is always written, even when the file breaks off.
+ */
+static int
+run(const struct options *o, enum command cmd)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct frames_writer w = { stdout, o->fmt, 0 };
+	struct mpf_config *cfg;
+	struct mpf_ctx *ctx;
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	const char *shown = strcmp(o->path, "-") == 0 ? "(standard input)" : o->path;
+	pcap_t *pc;
+	uint32_t number = 0;
+	int linktype, r, i, status = EXIT_SUCCESS;
+
+	pc = pcap_open_offline_with_tstamp_precision(o->path,
+						     PCAP_TSTAMP_PRECISION_NANO,
+						     errbuf);
+	if (!pc) {
+		fprintf(stderr, "%s: %s: %s\n", progname, shown,
+			errbuf[0] ? errbuf : "cannot read the capture");
+		return EXIT_BAD_FILE;
+	}
+	linktype = pcap_datalink(pc);
+	if (!mpf_linktype_is_supported(linktype)) {
+		const char *name = pcap_datalink_val_to_name(linktype);
+
+		fprintf(stderr, "%s: %s: unsupported link type %d (%s)\n",
+			progname, shown, linktype, name ? name : "unknown");
+		pcap_close(pc);
+		return EXIT_BAD_FILE;
+	}
+
+	cfg = mpf_config_new();
+	if (!cfg) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		pcap_close(pc);
+		return EXIT_BAD_FILE;
+	}
+	/* one pass: the CLI prints each frame as it goes */
+	mpf_config_set_retain_frames(cfg, false);
+	for (i = 1; i < 4; i++)
+		if (o->disabled[i])
+			mpf_config_set_backend(cfg, (enum mpf_protocol)i, false);
+	if (o->verbose)
+		mpf_config_set_log_handler(cfg, log_to_stderr,
+					   o->verbose > 1 ? MPF_LOG_DEBUG
+							  : MPF_LOG_WARNING,
+					   NULL);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	if (!ctx) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		pcap_close(pc);
+		return EXIT_BAD_FILE;
+	}
+
+	if (cmd == CMD_FRAMES)
+		report_frames_begin(&w, shown);
+	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
+		struct mpf_packet pkt;
+		const struct mpf_frame *f;
+
+		pkt.number = ++number;
+		pkt.linktype = linktype;
+		pkt.data = data;
+		pkt.caplen = hdr->caplen;
+		pkt.wirelen = hdr->len;
+		pkt.ts_sec = hdr->ts.tv_sec;
+		pkt.ts_nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds: see open */
+		if (mpf_ctx_feed(ctx, &pkt, &f) != MPF_OK)
+			continue;
+		if (cmd == CMD_FRAMES &&
+		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
+			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
+	}
+	if (cmd == CMD_FRAMES)
+		report_frames_end(&w);
+	else
+		report_summary(stdout, o->fmt, shown, ctx);
+	if (r == PCAP_ERROR) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s: frame %" PRIu32 ": %s\n", progname,
+			shown, number + 1, pcap_geterr(pc));
+		status = EXIT_BAD_FILE;
+	}
+	mpf_ctx_free(ctx);
+	pcap_close(pc);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: writing the output: %s\n", progname,
+			strerror(errno));
+		status = EXIT_BAD_FILE;
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "disable", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pos[3] = { NULL, NULL, NULL };
+	struct options o;
+	enum command cmd;
+	int c, npos = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.fmt = REPORT_TEXT;
+	for (;;) {
+		c = getopt_long(argc, argv, "+f:ad:vhV", longopts, NULL);
+		if (c == -1) {
+			bool rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+
+			if (optind >= argc)
+				break;
+			/* a positional word (command or file); options may
+			 * come before or after it, until a "--" */
+			do {
+				if (npos < 3)
+					pos[npos] = argv[optind];
+				npos++;
+				optind++;
+			} while (rest && optind < argc);
+			continue;
+		}
+		switch (c) {
+		case 'f':
+			if (parse_format(optarg, &o.fmt) != 0)
+				fail_usage("unknown format '%s' (text, csv, json)",
+					   optarg);
+			break;
+		case 'a':
+			o.all = true;
+			break;
+		case 'd': {
+			enum mpf_protocol p;
+
+			if (mpf_protocol_from_string(optarg, &p) != MPF_OK ||
+			    !mpf_protocol_is_available(p))
+				fail_usage("no backend named '%s'", optarg);
+			o.disabled[p] = true;
+			break;
+		}
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("mpflow %s (libmpflow %s, %s)\n", MPFLOW_CLI_VERSION,
+			       mpf_version_string(), pcap_lib_version());
+			return EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			return EXIT_USAGE;
+		}
+	}
+	o.command = npos > 0 ? pos[0] : NULL;
+	if (!o.command)
+		fail_usage("missing command (summary or frames)");
+	if (strcmp(o.command, "summary") == 0)
+		cmd = CMD_SUMMARY;
+	else if (strcmp(o.command, "frames") == 0)
+		cmd = CMD_FRAMES;
+	else
+		fail_usage("unknown command '%s'", o.command);
+	if (npos < 2)
+		fail_usage("missing capture file");
+	if (npos > 2)
+		fail_usage("one capture file at a time ('%s' is extra)", pos[2]);
+	o.path = pos[1];
+	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
+		fail_usage("summary has no csv format (text or json)");
+	if (cmd == CMD_SUMMARY && o.all)
+		fail_usage("--all applies to frames only");
+	return run(&o, cmd);
+}
