@@ -282,13 +282,14 @@ json_node(FILE *out, const struct mpf_node *n)
 
 static void
 text_side(FILE *out, const char *name, const struct mpf_node *n,
-	  enum mpf_side side, const struct mpf_endpoint *e)
+	  enum mpf_side side, const struct mpf_endpoint *e, int width)
 {
 	char a[MPF_ADDR_STRLEN];
 	uint64_t key, idsn;
 	uint32_t token;
 
-	fprintf(out, "  %-7s %-39s", name, mpf_addr_to_string(&e->addr, a, sizeof(a)));
+	fprintf(out, "  %-6s  %-*s", name, width,
+		mpf_addr_to_string(&e->addr, a, sizeof(a)));
 	if (mpf_node_get_mptcp_key(n, side, &key))
 		fprintf(out, "  key %016" PRIx64, key);
 	else
@@ -308,11 +309,26 @@ static void
 text_node(FILE *out, const struct mpf_node *n)
 {
 	struct mpf_endpoint client, server;
-	char hb[32], se[64], de[64];
-	uint32_t i, fb;
-	int v = mpf_node_get_mptcp_version(n);
+	char hb[32], se[64], de[64], a[MPF_ADDR_STRLEN];
+	uint32_t i, fb, nflows = mpf_node_get_flow_count(n);
+	int v = mpf_node_get_mptcp_version(n), ws = 6, wd = 11, wa;
 
 	node_ends(n, &client, &server);
+	/* columns as wide as this node's longest endpoint */
+	for (i = 0; i < nflows; i++) {
+		struct mpf_endpoint s, d;
+		int l;
+
+		mpf_flow_get_endpoints(mpf_node_get_flow(n, i), &s, &d);
+		l = (int)strlen(endpoint_str(&s, se, sizeof(se)));
+		ws = l > ws ? l : ws;
+		l = (int)strlen(endpoint_str(&d, de, sizeof(de)));
+		wd = l > wd ? l : wd;
+	}
+	wa = (int)strlen(mpf_addr_to_string(&client.addr, a, sizeof(a)));
+	i = (uint32_t)strlen(mpf_addr_to_string(&server.addr, a, sizeof(a)));
+	wa = (int)i > wa ? (int)i : wa;
+
 	fprintf(out, "node %" PRIu32 "  %s", mpf_node_get_id(n),
 		mpf_protocol_to_string(mpf_node_get_protocol(n)));
 	if (v >= 0)
@@ -326,22 +342,22 @@ text_node(FILE *out, const struct mpf_node *n)
 		mpf_node_get_packets(n),
 		human_bytes(mpf_node_get_bytes(n), hb, sizeof(hb)),
 		seconds(mpf_node_get_last_time(n) - mpf_node_get_first_time(n)));
-	text_side(out, "client", n, MPF_SIDE_CLIENT, &client);
-	text_side(out, "server", n, MPF_SIDE_SERVER, &server);
-	fprintf(out, "  %5s  %-7s  %-46s    %-46s  %-4s  %8s  %10s  %s\n",
-		"flow", "role", "source (SYN sender)", "destination", "est",
-		"packets", "bytes", "frames");
-	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
+	text_side(out, "client", n, MPF_SIDE_CLIENT, &client, wa);
+	text_side(out, "server", n, MPF_SIDE_SERVER, &server, wa);
+	fprintf(out, "  %5s  %-7s  %-*s    %-*s  %-3s  %8s  %10s  %s\n", "flow",
+		"role", ws, "source", wd, "destination", "est", "packets",
+		"bytes", "frames");
+	for (i = 0; i < nflows; i++) {
 		const struct mpf_flow *f = mpf_node_get_flow(n, i);
 		struct mpf_endpoint s, d;
 
 		mpf_flow_get_endpoints(f, &s, &d);
 		fprintf(out,
-			"  %5" PRIu32 "  %-7s  %-46s -> %-46s  %-4s  %8" PRIu64
+			"  %5" PRIu32 "  %-7s  %-*s -> %-*s  %-3s  %8" PRIu64
 			"  %10s  %" PRIu32 "-%" PRIu32 "%s\n",
 			mpf_flow_get_id(f),
-			mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),
-			endpoint_str(&s, se, sizeof(se)),
+			mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)), ws,
+			endpoint_str(&s, se, sizeof(se)), wd,
 			endpoint_str(&d, de, sizeof(de)),
 			mpf_flow_get_mptcp_established(f) ? "yes" : "no",
 			mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
@@ -405,6 +421,7 @@ void
 report_frames_begin(struct frames_writer *w, const char *path)
 {
 	w->rows = 0;
+	w->have_t0 = false;
 	switch (w->fmt) {
 	case REPORT_CSV:
 		fprintf(w->out, "%s\n", csv_columns);
@@ -415,7 +432,7 @@ report_frames_begin(struct frames_writer *w, const char *path)
 		fputs(", \"frames\": [", w->out);
 		break;
 	default:
-		fprintf(w->out, "%7s  %17s  %-5s  %5s  %5s  %-3s  %6s  %20s  %20s  %7s  %s\n",
+		fprintf(w->out, "%7s  %11s  %-5s  %5s  %5s  %-3s  %6s  %12s  %12s  %7s  %s\n",
 			"frame", "time", "proto", "node", "flow", "dir", "len",
 			"dsn", "dack", "mapping", "options / notes");
 		break;
@@ -498,12 +515,17 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		print_flags(out, mpf_frame_get_mptcp_flags(f), NULL);
 		fputs("]}", out);
 		break;
-	default:
+	default: {
+		int64_t ns = ts_sec * 1000000000LL + ts_nsec;
+
+		if (!w->have_t0) {
+			w->t0_ns = ns;
+			w->have_t0 = true;
+		}
 		fprintf(out,
-			"%7" PRIu32 "  %7" PRId64 ".%09" PRIu32
-			"  %-5s  %5s  %5s  %-3s  %6" PRIu32
-			"  %20s  %20s  %7s  ",
-			mpf_frame_get_number(f), ts_sec, ts_nsec,
+			"%7" PRIu32 "  %11.6f  %-5s  %5s  %5s  %-3s  %6" PRIu32
+			"  %12s  %12s  %7s  ",
+			mpf_frame_get_number(f), seconds(ns - w->t0_ns),
 			proto == MPF_PROTO_NONE ? "-" : mpf_protocol_to_string(proto),
 			nb, fb, dir, mpf_frame_get_payload_length(f), db, ab, mb);
 		print_options(out, mpf_frame_get_mptcp_options(f), ",");
@@ -515,6 +537,7 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 			fprintf(out, " [%s]", status_word(mpf_frame_get_status(f)));
 		fputc('\n', out);
 		break;
+	}
 	}
 	w->rows++;
 }

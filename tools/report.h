@@ -25,6 +25,8 @@ struct frames_writer {
 	FILE *out;
 	enum report_format fmt;
 	unsigned rows;
+	bool have_t0; /* text shows time since the first frame */
+	int64_t t0_ns;
 };
 
 void report_frames_begin(struct frames_writer *w, const char *path);

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The mpflow command as a user meets it: exit codes, messages, formats,
+standard input, damaged files. usage: cli_test.py MPFLOW DATA_DIR"""
+import csv, io, json, os, struct, subprocess, sys, tempfile
+
+MPFLOW, DATA = sys.argv[1], sys.argv[2]
+CAP = os.path.join(DATA, "kernel", "v1-3paths-signal-loss", "capture.pcap")
+failures = []
+
+
+def run(*args, stdin=None):
+    return subprocess.run([MPFLOW, *args], input=stdin, capture_output=True, timeout=120)
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def text(b):
+    return b.decode("utf-8", "replace")
+
+
+# --help, --version, usage errors
+r = run("--help")
+check(r.returncode == 0 and b"summary" in r.stdout and b"frames" in r.stdout, "--help")
+r = run("--version")
+check(r.returncode == 0 and text(r.stdout).startswith("mpflow "), "--version")
+for args, why in [((), "no command"), (("nonsense", CAP), "unknown command"),
+                  (("summary",), "no file"), (("summary", "-f", "xml", CAP), "bad format"),
+                  (("summary", "-f", "csv", CAP), "summary has no csv"),
+                  (("summary", CAP, CAP), "two files"), (("frames", "--disable", "quic", CAP), "bad backend"),
+                  (("summary", "--bogus", CAP), "unknown option")]:
+    r = run(*args)
+    check(r.returncode == 2 and r.stderr and not r.stdout, "usage error exits 2: " + why)
+
+# JSON summary: the contract
+r = run("summary", "--format", "json", CAP)
+check(r.returncode == 0, "summary json exit 0")
+doc = json.loads(r.stdout)
+check(doc["capture"] == CAP and doc["frames"] == 4340, "summary json capture/frames")
+check(len(doc["nodes"]) == 2, "two connections")
+for n in doc["nodes"]:
+    check(set(["id", "protocol", "first_frame", "last_frame", "flows", "mptcp"]) <= set(n), "node keys")
+    m = n["mptcp"]
+    check(m["version"] == 1 and m["fallback"] is False, "node mptcp version/fallback")
+    for side in ("client", "server"):
+        s = m[side]
+        check(len(s["key"]) == 16 and len(s["token"]) == 8 and len(s["idsn"]) == 16, "hex widths")
+        check(s["key"] == s["key"].lower(), "lowercase hex")
+    for f in n["flows"]:
+        check(set(["id", "src", "sport", "dst", "dport", "role", "established", "first_frame",
+                   "last_frame", "packets", "bytes"]) <= set(f), "flow keys")
+        check(f["role"] in ("initial", "join", "unknown"), "flow role")
+check(doc["nodes"][0]["mptcp"]["client"]["token"] == "76b27e7a", "kernel's client token")
+
+# options may follow the file; --format= form
+r2 = run("summary", CAP, "--format=json")
+check(r2.returncode == 0 and json.loads(r2.stdout) == doc, "options after the file")
+
+# text summary is for people
+r = run("summary", CAP)
+check(r.returncode == 0 and b"node 0  mptcp v1" in r.stdout and b"token 76b27e7a" in r.stdout, "text summary")
+
+# frames CSV: header and rows
+r = run("frames", "--format", "csv", CAP)
+rows = list(csv.DictReader(io.StringIO(text(r.stdout))))
+check(r.returncode == 0 and len(rows) == 4340, "frames csv rows")
+for col in ("frame", "protocol", "node", "flow", "dsn", "dack", "mapping_frame"):
+    check(col in rows[0], "csv column " + col)
+with_dsn = [x for x in rows if x["dsn"]]
+check(len(with_dsn) > 1000 and all(x["mapping_frame"] for x in with_dsn), "dsn rows have a mapping frame")
+check(rows[0]["node"] == "0" and rows[0]["protocol"] == "mptcp", "first frame in node 0")
+
+# frames JSON parses and agrees with CSV
+r = run("frames", "--format", "json", CAP)
+fj = json.loads(r.stdout)
+check(len(fj["frames"]) == len(rows), "frames json rows")
+check(all(str(a["dsn"] if a["dsn"] is not None else "") == b["dsn"] for a, b in zip(fj["frames"], rows)),
+      "json dsn equals csv dsn")
+
+# text frames
+r = run("frames", CAP)
+check(r.returncode == 0 and len(r.stdout.splitlines()) == 4341, "text frames: header + rows")
+
+# --all lists frames without a node; --disable switches the backend off
+plain = os.path.join(DATA, "public", "tcpdump-mptcp-fclose.pcap")
+check(len(run("frames", "-f", "csv", plain).stdout.splitlines()) == 1 + 9, "frames: only those in a node")
+check(len(run("frames", "-f", "csv", "--all", plain).stdout.splitlines()) == 1 + 11, "frames --all")
+off = json.loads(run("summary", "-f", "json", "--disable", "mptcp", CAP).stdout)
+check(off["nodes"] == [] and off["counters"]["backend_off"] == 4340, "--disable mptcp")
+
+# standard input
+with open(CAP, "rb") as fh:
+    r = run("summary", "--format", "json", "-", stdin=fh.read())
+d2 = json.loads(r.stdout)
+check(r.returncode == 0 and d2["nodes"] == doc["nodes"] and d2["capture"] == "(standard input)", "stdin")
+
+with tempfile.TemporaryDirectory() as tmp:
+    # missing file, not a capture, empty file
+    for name, content in (("missing.pcap", None), ("notes.txt", b"hello, this is not a capture\n" * 4),
+                          ("empty.pcap", b"")):
+        p = os.path.join(tmp, name)
+        if content is not None:
+            open(p, "wb").write(content)
+        r = run("summary", p)
+        check(r.returncode == 1 and p.encode() in r.stderr and len(r.stderr.splitlines()) == 1,
+              "one-line error naming the file: " + name)
+    # a file cut in the middle of a record: what came before is still analysed
+    data = open(CAP, "rb").read()
+    cut = os.path.join(tmp, "cut.pcap")
+    open(cut, "wb").write(data[: len(data) // 2 + 7])
+    r = run("summary", "--format", "json", cut)
+    check(r.returncode == 1, "cut file exits 1")
+    check(b"frame " in r.stderr and cut.encode() in r.stderr, "cut file: message names file and frame")
+    part = json.loads(r.stdout)
+    check(part["frames"] > 1000 and len(part["nodes"]) >= 1, "cut file: analysis before the cut printed")
+    r = run("frames", "--format", "json", cut)
+    check(r.returncode == 1 and len(json.loads(r.stdout)["frames"]) > 1000, "cut file: frames json still valid")
+    # an unsupported link type (147, a user DLT)
+    odd = os.path.join(tmp, "odd.pcap")
+    open(odd, "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
+    r = run("summary", odd)
+    check(r.returncode == 1 and b"unsupported link type 147" in r.stderr, "unsupported link type")
+    # output to a full device is an error, not silence
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([MPFLOW, "frames", CAP], stdout=full, stderr=subprocess.PIPE, timeout=60)
+        check(r.returncode == 1 and b"writing" in r.stderr, "write error reported")
+
+print("%d failure(s)" % len(failures))
+sys.exit(1 if failures else 0)

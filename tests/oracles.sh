@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The project's independent judges, run on the shared captures: the Linux
+# kernel's own view of its MPTCP connections (oracle-kernel) and Wireshark's
+# per-frame MPTCP analysis (oracle-tshark, when tshark is installed).
+# Skips (77) where ../shared is absent.
+# usage: oracles.sh SHARED_DIR MPFLOW
+set -u
+shared=$1 mpflow=$2
+if [ ! -x "$shared/tools/oracle-kernel" ]; then
+	echo "skipped: $shared/tools not found"
+	exit 77
+fi
+rc=0
+"$shared/tools/oracle-kernel" --mpflow "$mpflow" "$shared"/captures/kernel/*/ || rc=1
+if command -v tshark >/dev/null 2>&1; then
+	# kernel captures, then every public capture with MPTCP in it
+	set -- "$shared"/captures/kernel/*/capture.pcap
+	for f in "$shared"/captures/public/*mptcp* "$shared"/captures/public/pymptcpanalyzer-* \
+		"$shared"/captures/public/theinversekey-multipath-demo.pcap \
+		"$shared"/captures/public/ndpi-tls_change_cipher.pcap; do
+		[ -f "$f" ] && set -- "$@" "$f"
+	done
+	"$shared/tools/oracle-tshark" --mpflow "$mpflow" "$@" || rc=1
+else
+	echo "tshark not installed: the Wireshark oracle did not run"
+fi
+exit $rc
