@@ -96,9 +96,13 @@ mpf_get_be32(struct mpf_cursor *c)
 static inline uint64_t
 mpf_get_be64(struct mpf_cursor *c)
 {
-	uint64_t hi = mpf_get_be32(c);
+	const uint8_t *q = mpf_cursor_take(c, 8);
+	uint64_t v = 0;
+	unsigned i;
 
-	return hi << 32 | mpf_get_be32(c);
+	for (i = 0; q && i < 8; i++)
+		v = v << 8 | q[i];
+	return v;
 }
 
 /* Copies @n bytes into @out (zero-filled on overrun). */

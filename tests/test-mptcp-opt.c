@@ -10,9 +10,8 @@
  * result struct is filled with garbage first, so that a field the parser
  * forgets to set shows up.
  *
- * Tests for parser bugs that are known and not yet fixed are in the
- * "known-bugs" test case, which only runs when MPF_TEST_KNOWN_BUGS is set
- * in the environment; each says what the bug is.
+ * The "regressions" test case keeps the tests of parser bugs found (and
+ * fixed) while this file was written; each says what the bug was.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -897,18 +896,6 @@ check_cut_fields(const struct mpf_mptcp_opt *full,
 	}
 }
 
-/*
- * KNOWN BUG (see test_bug_dss_cut_after_subtype): a DSS cut right after
- * its subtype byte, before the flags, is taken as MALFORMED. Skipped here
- * so that the rest of the prefix test guards what works.
- */
-static bool
-known_bug_dss_cut3(const uint8_t *buf, size_t captured)
-{
-	return captured == 3 && buf[2] >> 4 == MPF_MPTCP_SUB_DSS &&
-	       getenv("MPF_TEST_KNOWN_BUGS") == NULL;
-}
-
 /* _i: the valid option; every prefix of it is TRUNCATED, never OK nor
  * MALFORMED, and holds the fields it captured */
 START_TEST(test_prefix)
@@ -920,8 +907,6 @@ START_TEST(test_prefix)
 
 	ck_assert_int_eq(parse_copy(buf, n, SIZE_MAX, &full), MPF_OK);
 	for (cap = 0; cap < n; cap++) {
-		if (known_bug_dss_cut3(buf, cap))
-			continue;
 		st = parse_copy(buf, cap, SIZE_MAX, &cut);
 		/* the same with nothing readable after the cut */
 		ck_assert_int_eq(parse_guarded(buf, cap, SIZE_MAX, &guarded),
@@ -1052,7 +1037,7 @@ START_TEST(test_seq_expand32)
 }
 END_TEST
 
-/* --------------------------------------------------------- known bugs */
+/* ---------------------------------------- regressions (bugs now fixed) */
 
 /*
  * BUG: parse_dss() checks the length against the flags byte even when
@@ -1171,16 +1156,12 @@ suite(void)
 			    G_N_ELEMENTS(expand_cases));
 	suite_add_tcase(s, tc);
 
-	/* failing until the parser is fixed: see each test's comment */
-	if (getenv("MPF_TEST_KNOWN_BUGS")) {
-		tc = tcase_create("known-bugs");
-		tcase_add_loop_test(tc, test_bug_dss_cut_after_subtype, 0,
-				    N_DSS_VARIANTS);
-		tcase_add_loop_test(tc, test_bug_cut_u64_reads_half, 0,
-				    n_valid_opts());
-		tcase_add_test(tc, test_bug_rm_addr_overflow);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("regressions");
+	tcase_add_loop_test(tc, test_bug_dss_cut_after_subtype, 0,
+			    N_DSS_VARIANTS);
+	tcase_add_loop_test(tc, test_bug_cut_u64_reads_half, 0, n_valid_opts());
+	tcase_add_test(tc, test_bug_rm_addr_overflow);
+	suite_add_tcase(s, tc);
 	return s;
 }
 

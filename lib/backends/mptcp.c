@@ -104,8 +104,17 @@ parse_join(struct mpf_cursor *c, uint8_t b2, struct mpf_mptcp_opt *o)
 static int
 parse_dss(struct mpf_cursor *c, struct mpf_mptcp_opt *o)
 {
-	uint8_t f = mpf_get_u8(c);
+	uint8_t f;
 	size_t want = 4;
+
+	if (o->cap < 4) {
+		/* the flags were not captured: reject only the lengths that
+		 * no flags allow (4, 8, 12 and 14 to 28 in steps of 2 do) */
+		if (o->len > 28 || o->len % 2 || o->len == 6 || o->len == 10)
+			return MPF_ERR_MALFORMED;
+		return MPF_OK;
+	}
+	f = mpf_get_u8(c);
 
 	o->u.dss.flags = f;
 	o->u.dss.fin = (f & DSS_FLAG_F) != 0;
@@ -225,7 +234,7 @@ mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 		st = o->len >= 8 ? parse_add_addr(&c, b2, o) : MPF_ERR_MALFORMED;
 		break;
 	case MPF_MPTCP_SUB_REMOVE_ADDR:
-		if (o->len < 4)
+		if (o->len < 4 || o->len > 3 + sizeof(o->u.rm_addr.ids))
 			return MPF_ERR_MALFORMED;
 		o->u.rm_addr.count = (uint8_t)(o->cap - 3);
 		mpf_get_bytes(&c, o->u.rm_addr.ids, o->u.rm_addr.count);
