@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * \summary: Wireshark/tshark plugin showing libmpflow's results as mpflow.*
+ *
+ * A postdissector. On the first, in-order pass (!PINFO_FD_VISITED) it feeds
+ * each frame's bytes to one libmpflow context, which keeps the frame's
+ * result; every visit (that pass, later GUI clicks, tshark -2) only reads
+ * the stored result and adds generated fields. A new file or a reload frees
+ * the context and makes a new one (init/cleanup routines). There is no
+ * protocol logic here: all of it is in the library.
+ *
+ * This file is GPL-2.0-or-later, as Wireshark plugins must be; libmpflow
+ * itself is LGPL-2.1-or-later.
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto.h>
+#include <wiretap/pcap-encap.h>
+#include <wiretap/wtap.h>
+
+#include <mpflow.h>
+
+#ifndef MPFLOW_PLUGIN_VERSION
+#define MPFLOW_PLUGIN_VERSION "0.0.0"
+#endif
+
+WS_DLL_PUBLIC_DEF const char plugin_version[] = MPFLOW_PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+static int proto_mpflow = -1;
+static dissector_handle_t mpflow_handle;
+
+static int hf_node = -1;
+static int hf_flow = -1;
+static int hf_protocol = -1;
+static int hf_node_flows = -1;
+static int hf_direction = -1;
+static int hf_status = -1;
+static int hf_mptcp_version = -1;
+static int hf_mptcp_dsn = -1;
+static int hf_mptcp_dack = -1;
+static int hf_mptcp_mapping_frame = -1;
+static int hf_mptcp_token = -1;
+static int hf_mptcp_reinjection_of = -1;
+
+static gint ett_mpflow = -1;
+
+static expert_field ei_truncated = EI_INIT;
+static expert_field ei_malformed = EI_INIT;
+static expert_field ei_dsn_guessed = EI_INIT;
+static expert_field ei_no_mapping = EI_INIT;
+static expert_field ei_infinite_map = EI_INIT;
+static expert_field ei_key_mismatch = EI_INIT;
+static expert_field ei_orphan_join = EI_INIT;
+static expert_field ei_bad_option = EI_INIT;
+static expert_field ei_fallback = EI_INIT;
+
+/* Preferences: each backend can be switched off. */
+static gboolean pref_mptcp = TRUE;
+
+/* The analysis of the open capture file; NULL between files. */
+static struct mpf_ctx *ctx;
+
+/*
+ * WTAP_ENCAP_ value -> LINKTYPE_ value, for the link types the library
+ * decodes (libwiretap exports only the other direction). -1: none.
+ */
+#define MAX_ENCAP 1024
+static int encap_linktype[MAX_ENCAP];
+
+static void
+build_encap_table(void)
+{
+	int lt, i;
+
+	for (i = 0; i < MAX_ENCAP; i++)
+		encap_linktype[i] = -1;
+	for (lt = 0; lt < 300; lt++) {
+		int encap;
+
+		if (!mpf_linktype_is_supported(lt))
+			continue;
+		encap = wtap_pcap_encap_to_wtap_encap(lt);
+		if (encap >= 0 && encap < MAX_ENCAP && encap_linktype[encap] < 0)
+			encap_linktype[encap] = lt;
+	}
+}
+
+static void
+mpflow_init(void)
+{
+	struct mpf_config *cfg = mpf_config_new();
+
+	if (!cfg)
+		return;
+	mpf_config_set_backend(cfg, MPF_PROTO_MPTCP, pref_mptcp);
+	mpf_config_set_retain_frames(cfg, TRUE);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+}
+
+static void
+mpflow_cleanup(void)
+{
+	mpf_ctx_free(ctx);
+	ctx = NULL;
+}
+
+/* First pass: hand the frame to the library. A frame fed twice (a
+ * dissection that is not a revisit) keeps its first result. */
+static void
+feed(tvbuff_t *tvb, packet_info *pinfo)
+{
+	struct mpf_packet pkt;
+	guint caplen = tvb_captured_length(tvb);
+
+	int encap;
+
+	if (!pinfo->rec || pinfo->rec->rec_type != REC_TYPE_PACKET)
+		return;
+	encap = pinfo->rec->rec_header.packet_header.pkt_encap;
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.number = pinfo->num;
+	/* an encapsulation the library does not decode is still fed, so
+	 * that it is counted as unsupported */
+	pkt.linktype = encap >= 0 && encap < MAX_ENCAP ? encap_linktype[encap]
+						      : -1;
+	pkt.data = tvb_get_ptr(tvb, 0, caplen);
+	pkt.caplen = caplen;
+	pkt.wirelen = pinfo->fd->pkt_len;
+	pkt.ts_sec = pinfo->abs_ts.secs;
+	pkt.ts_nsec = (uint32_t)pinfo->abs_ts.nsecs;
+	mpf_ctx_feed(ctx, &pkt, NULL);
+}
+
+static void
+add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
+	  const struct mpf_frame *f, const struct mpf_node *node)
+{
+	unsigned flags = mpf_frame_get_mptcp_flags(f);
+	uint64_t v;
+	uint32_t tok, fb;
+	int version = mpf_node_get_mptcp_version(node);
+	proto_item *it;
+
+	if (version >= 0) {
+		it = proto_tree_add_uint(tree, hf_mptcp_version, tvb, 0, 0,
+					 (guint32)version);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_mptcp_dsn(f, &v)) {
+		it = proto_tree_add_uint64(tree, hf_mptcp_dsn, tvb, 0, 0, v);
+		proto_item_set_generated(it);
+		proto_item_append_text(top, ", DSN %" G_GUINT64_FORMAT, v);
+	}
+	if (mpf_frame_get_mptcp_dack(f, &v)) {
+		it = proto_tree_add_uint64(tree, hf_mptcp_dack, tvb, 0, 0, v);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_mptcp_mapping_frame(f)) {
+		it = proto_tree_add_uint(tree, hf_mptcp_mapping_frame, tvb, 0, 0,
+					 mpf_frame_get_mptcp_mapping_frame(f));
+		proto_item_set_generated(it);
+	}
+	if (mpf_node_get_mptcp_token(node, MPF_SIDE_CLIENT, &tok)) {
+		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
+						      0, 0, tok, "%08x (client)",
+						      tok);
+		proto_item_set_generated(it);
+	}
+	if (mpf_node_get_mptcp_token(node, MPF_SIDE_SERVER, &tok)) {
+		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
+						      0, 0, tok, "%08x (server)",
+						      tok);
+		proto_item_set_generated(it);
+	}
+	if (flags & MPF_MPTCP_FRAME_DSN_GUESSED)
+		expert_add_info(pinfo, top, &ei_dsn_guessed);
+	if (flags & MPF_MPTCP_FRAME_NO_MAPPING)
+		expert_add_info(pinfo, top, &ei_no_mapping);
+	if (flags & MPF_MPTCP_FRAME_INFINITE_MAP)
+		expert_add_info(pinfo, top, &ei_infinite_map);
+	if (flags & MPF_MPTCP_FRAME_KEY_MISMATCH)
+		expert_add_info(pinfo, top, &ei_key_mismatch);
+	if (flags & MPF_MPTCP_FRAME_ORPHAN_JOIN)
+		expert_add_info(pinfo, top, &ei_orphan_join);
+	if (flags & MPF_MPTCP_FRAME_BAD_OPTION)
+		expert_add_info(pinfo, top, &ei_bad_option);
+	if (mpf_node_get_mptcp_fallback(node, &fb) && fb == pinfo->num)
+		expert_add_info(pinfo, top, &ei_fallback);
+}
+
+static int
+dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+	       void *data _U_)
+{
+	const struct mpf_frame *f;
+	const struct mpf_node *node;
+	proto_tree *sub;
+	proto_item *top, *it;
+	uint32_t node_id;
+	int st;
+
+	if (!ctx)
+		return 0;
+	if (!PINFO_FD_VISITED(pinfo))
+		feed(tvb, pinfo);
+	f = mpf_ctx_get_frame(ctx, pinfo->num);
+	if (!f)
+		return 0;
+	node_id = mpf_frame_get_node_id(f);
+	st = mpf_frame_get_status(f);
+	if (node_id == MPF_ID_NONE)
+		return 0;
+	node = mpf_ctx_get_node(ctx, node_id);
+
+	top = proto_tree_add_item(tree, proto_mpflow, tvb, 0, 0, ENC_NA);
+	proto_item_set_generated(top);
+	proto_item_append_text(top, ": %s node %u, flow %u",
+			       mpf_protocol_to_string(mpf_frame_get_protocol(f)),
+			       node_id, mpf_frame_get_flow_id(f));
+	sub = proto_item_add_subtree(top, ett_mpflow);
+	it = proto_tree_add_uint(sub, hf_node, tvb, 0, 0, node_id);
+	proto_item_set_generated(it);
+	it = proto_tree_add_uint(sub, hf_flow, tvb, 0, 0,
+				 mpf_frame_get_flow_id(f));
+	proto_item_set_generated(it);
+	it = proto_tree_add_string(sub, hf_protocol, tvb, 0, 0,
+				   mpf_protocol_to_string(mpf_frame_get_protocol(f)));
+	proto_item_set_generated(it);
+	it = proto_tree_add_uint(sub, hf_node_flows, tvb, 0, 0,
+				 mpf_node_get_flow_count(node));
+	proto_item_set_generated(it);
+	it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
+				   mpf_frame_get_direction(f) ==
+						   MPF_DIR_CLIENT_TO_SERVER
+					   ? "c2s"
+					   : "s2c");
+	proto_item_set_generated(it);
+	if (st != MPF_OK) {
+		it = proto_tree_add_string(sub, hf_status, tvb, 0, 0,
+					   mpf_status_to_string(st));
+		proto_item_set_generated(it);
+		if (st == MPF_ERR_TRUNCATED)
+			expert_add_info(pinfo, top, &ei_truncated);
+		else if (st == MPF_ERR_MALFORMED)
+			expert_add_info(pinfo, top, &ei_malformed);
+	}
+	if (mpf_frame_get_protocol(f) == MPF_PROTO_MPTCP)
+		add_mptcp(sub, top, tvb, pinfo, f, node);
+	return 0;
+}
+
+static void
+proto_register_mpflow(void)
+{
+	static hf_register_info hf[] = {
+		{ &hf_node,
+		  { "Node", "mpflow.node", FT_UINT32, BASE_DEC, NULL, 0x0,
+		    "libmpflow node (an MPTCP connection)", HFILL } },
+		{ &hf_flow,
+		  { "Flow", "mpflow.flow", FT_UINT32, BASE_DEC, NULL, 0x0,
+		    "libmpflow flow (an MPTCP subflow)", HFILL } },
+		{ &hf_protocol,
+		  { "Protocol", "mpflow.protocol", FT_STRING, BASE_NONE, NULL,
+		    0x0, "Backend that owns the node", HFILL } },
+		{ &hf_node_flows,
+		  { "Flows in node", "mpflow.node.flows", FT_UINT32, BASE_DEC,
+		    NULL, 0x0, "Flows of the node so far", HFILL } },
+		{ &hf_direction,
+		  { "Direction", "mpflow.direction", FT_STRING, BASE_NONE, NULL,
+		    0x0, "c2s: from the side that opened the node", HFILL } },
+		{ &hf_status,
+		  { "Status", "mpflow.status", FT_STRING, BASE_NONE, NULL, 0x0,
+		    "How the frame decoded", HFILL } },
+		{ &hf_mptcp_version,
+		  { "MPTCP version", "mpflow.mptcp.version", FT_UINT8, BASE_DEC,
+		    NULL, 0x0, NULL, HFILL } },
+		{ &hf_mptcp_dsn,
+		  { "Data sequence number", "mpflow.mptcp.dsn", FT_UINT64,
+		    BASE_DEC, NULL, 0x0,
+		    "Relative DSN of the first payload byte", HFILL } },
+		{ &hf_mptcp_dack,
+		  { "Data ack", "mpflow.mptcp.dack", FT_UINT64, BASE_DEC, NULL,
+		    0x0, "Relative data ack", HFILL } },
+		{ &hf_mptcp_mapping_frame,
+		  { "Mapping in frame", "mpflow.mptcp.mapping_frame",
+		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+		    "Frame whose DSS mapping covers this segment", HFILL } },
+		{ &hf_mptcp_token,
+		  { "Token", "mpflow.mptcp.token", FT_UINT32, BASE_HEX, NULL,
+		    0x0, "Token of the client, then of the server", HFILL } },
+		{ &hf_mptcp_reinjection_of,
+		  { "Reinjection of", "mpflow.mptcp.reinjection_of",
+		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+		    "Frame that first carried this data on another subflow",
+		    HFILL } },
+	};
+	static gint *ett[] = { &ett_mpflow };
+	static ei_register_info ei[] = {
+		{ &ei_truncated,
+		  { "mpflow.truncated", PI_MALFORMED, PI_NOTE,
+		    "Frame cut by the capture inside a header or option",
+		    EXPFILL } },
+		{ &ei_malformed,
+		  { "mpflow.malformed", PI_MALFORMED, PI_ERROR,
+		    "Header or option fields contradict each other", EXPFILL } },
+		{ &ei_dsn_guessed,
+		  { "mpflow.mptcp.dsn_guessed", PI_SEQUENCE, PI_CHAT,
+		    "IDSN not captured: DSN relative to the first one seen",
+		    EXPFILL } },
+		{ &ei_no_mapping,
+		  { "mpflow.mptcp.no_mapping", PI_SEQUENCE, PI_WARN,
+		    "No DSS mapping covers this segment", EXPFILL } },
+		{ &ei_infinite_map,
+		  { "mpflow.mptcp.infinite_mapping", PI_SEQUENCE, PI_NOTE,
+		    "Infinite mapping: fallback to TCP", EXPFILL } },
+		{ &ei_key_mismatch,
+		  { "mpflow.mptcp.key_mismatch", PI_PROTOCOL, PI_WARN,
+		    "Echoed keys differ from the handshake's", EXPFILL } },
+		{ &ei_orphan_join,
+		  { "mpflow.mptcp.orphan_join", PI_PROTOCOL, PI_WARN,
+		    "MP_JOIN token of no known connection", EXPFILL } },
+		{ &ei_bad_option,
+		  { "mpflow.mptcp.bad_option", PI_MALFORMED, PI_ERROR,
+		    "MPTCP option length impossible for its subtype",
+		    EXPFILL } },
+		{ &ei_fallback,
+		  { "mpflow.mptcp.fallback", PI_PROTOCOL, PI_NOTE,
+		    "Connection falls back to TCP here", EXPFILL } },
+	};
+	module_t *mod;
+	expert_module_t *exp;
+
+	proto_mpflow = proto_register_protocol(
+		"libmpflow multipath analysis", "mpflow", "mpflow");
+	proto_register_field_array(proto_mpflow, hf, array_length(hf));
+	proto_register_subtree_array(ett, array_length(ett));
+	exp = expert_register_protocol(proto_mpflow);
+	expert_register_field_array(exp, ei, array_length(ei));
+
+	mod = prefs_register_protocol(proto_mpflow, NULL);
+	prefs_register_bool_preference(mod, "mptcp", "Analyse MPTCP",
+				       "Group TCP subflows into MPTCP "
+				       "connections with libmpflow",
+				       &pref_mptcp);
+
+	build_encap_table();
+	mpflow_handle = register_dissector("mpflow", dissect_mpflow,
+					   proto_mpflow);
+	register_init_routine(mpflow_init);
+	register_cleanup_routine(mpflow_cleanup);
+	register_postdissector(mpflow_handle);
+}
+
+static void
+proto_reg_handoff_mpflow(void)
+{
+}
+
+void
+plugin_register(void)
+{
+	static proto_plugin plug;
+
+	plug.register_protoinfo = proto_register_mpflow;
+	plug.register_handoff = proto_reg_handoff_mpflow;
+	proto_register_plugin(&plug);
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The Wireshark plugin, loaded into tshark from a temporary HOME
+(~/.local/lib/wireshark/plugins/4.0/epan/), must show exactly what
+`mpflow frames` prints, frame by frame, in one pass and with -2; list every
+contract field in `tshark -G fields`; honour its preference; and give
+working display filters.
+
+Wireshark never loads personal plugins for root, so as root tshark runs as
+the unprivileged user nobody (setpriv). Skips (77) without tshark.
+usage: wireshark_test.py PLUGIN MPFLOW DATA_DIR"""
+import csv, glob, io, os, shutil, subprocess, sys, tempfile
+
+PLUGIN, MPFLOW, DATA = sys.argv[1:4]
+FIELDS = ["mpflow.node", "mpflow.flow", "mpflow.protocol", "mpflow.node.flows",
+          "mpflow.direction", "mpflow.status", "mpflow.mptcp.version",
+          "mpflow.mptcp.dsn", "mpflow.mptcp.dack", "mpflow.mptcp.mapping_frame",
+          "mpflow.mptcp.token", "mpflow.mptcp.reinjection_of"]
+failures = []
+
+if not shutil.which("tshark"):
+    print("skipped: tshark is not installed")
+    sys.exit(77)
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+tmp = tempfile.mkdtemp(prefix="mpflow-ws-")
+try:
+    plugdir = os.path.join(tmp, ".local", "lib", "wireshark", "plugins", "4.0", "epan")
+    os.makedirs(plugdir)
+    shutil.copy(PLUGIN, plugdir)
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            print("skipped: root, and no setpriv to run tshark unprivileged")
+            sys.exit(77)
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    for root, dirs, files in os.walk(tmp):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+    env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=os.path.join(tmp, ".config"))
+
+    def tshark(*args):
+        r = subprocess.run(prefix + ["tshark", *args], env=env, capture_output=True,
+                           text=True, timeout=600, cwd=tmp)
+        check(r.returncode == 0, "tshark %s: %s" % (" ".join(args), r.stderr.strip()[-300:]))
+        return r.stdout
+
+    listed = {line.split("\t")[2] for line in tshark("-G", "fields").splitlines()
+              if line.startswith("F\t")}
+    for f in FIELDS:
+        check(f in listed, "tshark -G fields lists " + f)
+
+    caps = sorted(glob.glob(os.path.join(DATA, "kernel", "*", "capture.pcap")) +
+                  glob.glob(os.path.join(DATA, "public", "*.pcap")))
+    cols = ["mpflow.node", "mpflow.flow", "mpflow.mptcp.dsn", "mpflow.mptcp.dack",
+            "mpflow.mptcp.mapping_frame"]
+    keys = ["node", "flow", "dsn", "dack", "mapping_frame"]
+    for cap in caps:
+        local = os.path.join(tmp, "c.pcap")
+        shutil.copy(cap, local)
+        os.chmod(local, 0o644)
+        r = subprocess.run([MPFLOW, "frames", "--all", "--format", "csv", cap],
+                           capture_output=True, text=True, timeout=600)
+        want = {int(x["frame"]): [x[k] for k in keys] for x in csv.DictReader(io.StringIO(r.stdout))}
+        name = os.path.relpath(cap, DATA)
+        for passes in ([], ["-2"]):
+            out = tshark("-r", local, *passes, "-T", "fields", "-E", "occurrence=f",
+                         "-e", "frame.number", *sum([["-e", c] for c in cols], []))
+            got = {}
+            for line in out.splitlines():
+                v = line.split("\t")
+                got[int(v[0])] = v[1:]
+            bad = [n for n in want if got.get(n) != want[n]]
+            check(len(got) == len(want), "%s %s: %d frames in tshark, %d in mpflow"
+                  % (name, passes, len(got), len(want)))
+            check(not bad, "%s %s: %d frames differ, first %s: tshark %s, mpflow %s"
+                  % (name, passes, len(bad), bad[:1], got.get(bad[0]) if bad else "",
+                     want.get(bad[0]) if bad else ""))
+        print("%s: %d frames agree in one pass and with -2" % (name, len(want)))
+
+    # display filters and the preference, on a capture with two connections
+    cap = os.path.join(DATA, "kernel", "v1-3paths-signal-loss", "capture.pcap")
+    local = os.path.join(tmp, "c.pcap")
+    shutil.copy(cap, local)
+    os.chmod(local, 0o644)
+    r = subprocess.run([MPFLOW, "frames", "--format", "csv", cap], capture_output=True, text=True)
+    n1 = sum(1 for x in csv.DictReader(io.StringIO(r.stdout)) if x["node"] == "1")
+    out = tshark("-r", local, "-Y", "mpflow.node == 1", "-T", "fields", "-e", "frame.number")
+    check(len(out.splitlines()) == n1 > 0, "filter mpflow.node == 1: %d frames, want %d"
+          % (len(out.splitlines()), n1))
+    out = tshark("-r", local, "-Y", "mpflow.mptcp.token == 0x9b4010d6", "-T", "fields", "-e", "mpflow.node")
+    check(out.splitlines() and set(out.split()) == {"1"}, "filter on a token")
+    out = tshark("-r", local, "-o", "mpflow.mptcp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
+    check(out.strip() == "", "preference mpflow.mptcp:FALSE switches the analysis off")
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("%d failure(s)" % len(failures))
+sys.exit(1 if failures else 0)
