@@ -129,8 +129,8 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 	while (off < declared) {
 		uint8_t kind, len;
 
-		if (off >= captured)
-			return MPF_ERR_TRUNCATED;
+		if (off >= captured) /* a malformed option before stays first */
+			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
 		kind = opts[off];
 		if (kind == 0) /* end of option list: the rest is padding */
 			break;
@@ -141,7 +141,7 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 		if (off + 1 >= declared)
 			return MPF_ERR_MALFORMED; /* no room for a length byte */
 		if (off + 1 >= captured)
-			return MPF_ERR_TRUNCATED;
+			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
 		len = opts[off + 1];
 		if (len < 2 || off + len > declared)
 			return MPF_ERR_MALFORMED;
@@ -156,7 +156,7 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 				o->len = len;
 				o->off = (uint8_t)off;
 			}
-			return MPF_ERR_TRUNCATED;
+			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
 		}
 		if (!tcp_option_length_ok(kind, len)) {
 			status = MPF_ERR_MALFORMED; /* skip it, keep the rest */
@@ -269,13 +269,15 @@ decode_inner(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire,
 {
 	if (pkt->tunnels >= MAX_TUNNELS)
 		return MPF_OK; /* leave it as the outer packet */
+	if (!ethernet) {
+		if (cap < 1)
+			return short_header(1, wire);
+		if ((p[0] >> 4) != 4 && (p[0] >> 4) != 6)
+			return MPF_OK; /* not IP: the outer packet stands */
+	}
 	reset_for_inner(pkt);
 	if (ethernet)
 		return decode_ethernet(pkt, p, cap, wire);
-	if (cap < 1)
-		return short_header(1, wire);
-	if ((p[0] >> 4) != 4 && (p[0] >> 4) != 6)
-		return MPF_OK;
 	return mpf__decode_ip(pkt, p, cap, wire);
 }
 
@@ -346,8 +348,8 @@ decode_gre(struct mpf_pkt *pkt)
 		return short_header(4, wire);
 	flags = (uint16_t)(p[0] << 8 | p[1]);
 	type = (uint16_t)(p[2] << 8 | p[3]);
-	if ((flags & 0x0007) != 0)
-		return MPF_OK; /* version 1 (PPTP) and others */
+	if ((flags & 0x4007) != 0)
+		return MPF_OK; /* version 1 (PPTP), RFC 1701 source routes */
 	off += (flags & 0x8000) ? 4 : 0; /* checksum and reserved */
 	off += (flags & 0x2000) ? 4 : 0; /* key */
 	off += (flags & 0x1000) ? 4 : 0; /* sequence number */
@@ -404,8 +406,8 @@ decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 {
 	struct mpf_cursor c;
 	uint8_t vihl;
-	uint16_t total, frag;
-	size_t hlen;
+	uint16_t frag;
+	size_t total, hlen;
 	int st = MPF_OK;
 
 	if (cap < 20)
@@ -428,8 +430,9 @@ decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 		return MPF_ERR_MALFORMED;
 	if (total == 0) {
 		/* TCP segmentation offload on the capturing host leaves the
-		 * length 0: trust the frame, as Wireshark does */
-		total = (uint16_t)(wire > 0xffff ? 0xffff : wire);
+		 * length 0 (BIG TCP even beyond 64 KiB): trust the frame, as
+		 * Wireshark does */
+		total = wire;
 	}
 	if (total < hlen)
 		return MPF_ERR_MALFORMED;
@@ -437,7 +440,7 @@ decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 		/* the header claims more than the frame had: analyse what the
 		 * frame holds, but say so */
 		st = MPF_ERR_MALFORMED;
-		total = (uint16_t)wire;
+		total = wire;
 		if (total < hlen)
 			return st;
 	}
@@ -448,7 +451,7 @@ decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 		return mpf__status_worst(st, MPF_FRAGMENT);
 	}
 	pkt->l4 = p + hlen;
-	pkt->l4_len = total - (uint32_t)hlen;
+	pkt->l4_len = (uint32_t)(total - hlen);
 	pkt->l4_cap = (uint32_t)((cap < total ? cap : total) - hlen);
 	return mpf__status_worst(st, decode_transport(pkt));
 }
@@ -647,6 +650,10 @@ decode_ppp(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 {
 	uint16_t proto;
 
+	/* a lone 0xff is the address field cut by the capture, not a
+	 * protocol: RFC 1661 6.6 decides on two bytes, 0x00ff is reserved */
+	if (cap == 1 && p[0] == 0xff)
+		return short_header(2, wire);
 	if (cap >= 2 && p[0] == 0xff && p[1] == 0x03)
 		p += 2, cap -= 2, wire -= 2;
 	if (cap < 1)
