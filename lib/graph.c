@@ -24,6 +24,7 @@ mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
 		g_malloc0(PRIV_OFFSET(struct mpf_node) + backend->node_priv_size);
 
 	n->id = ctx->nodes->len;
+	n->merged_into = MPF_ID_NONE;
 	n->protocol = (uint8_t)backend->protocol;
 	n->backend = backend;
 	n->first_frame = n->last_frame = pkt->raw->number;
@@ -70,6 +71,57 @@ mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
 	n->bytes += pkt->raw->wirelen;
 	n->last_frame = number;
 	n->last_ts = pkt->ts_ns;
+}
+
+void
+mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
+		struct mpf_node *gone,
+		void (*fix)(struct mpf_frame *rec, void *user), void *user)
+{
+	guint i;
+
+	for (i = 0; i < gone->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(gone->flows, i);
+
+		f->node = keep;
+		g_ptr_array_add(keep->flows, f);
+	}
+	g_ptr_array_set_size(gone->flows, 0);
+	keep->packets += gone->packets;
+	keep->bytes += gone->bytes;
+	if (gone->first_frame < keep->first_frame) {
+		keep->first_frame = gone->first_frame;
+		keep->first_ts = gone->first_ts;
+	}
+	if (gone->last_frame > keep->last_frame) {
+		keep->last_frame = gone->last_frame;
+		keep->last_ts = gone->last_ts;
+	}
+	gone->merged_into = keep->id;
+	gone->packets = gone->bytes = 0;
+	/* earlier merges into @gone point on to @keep */
+	for (i = 0; i < ctx->nodes->len; i++) {
+		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
+
+		if (n->merged_into == gone->id)
+			n->merged_into = keep->id;
+	}
+	if (ctx->frames && fix) {
+		struct mpf_frame *v = (struct mpf_frame *)(void *)ctx->frames->data;
+		guint lo = 0, hi = ctx->frames->len;
+
+		while (lo < hi) { /* the first record of @gone */
+			guint mid = lo + (hi - lo) / 2;
+
+			if (v[mid].number < gone->first_frame)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (i = lo; i < ctx->frames->len; i++)
+			if (v[i].node == gone->id)
+				fix(&v[i], user);
+	}
 }
 
 /* ---------------------------------------------------------------- tuple */
@@ -231,6 +283,12 @@ uint32_t
 mpf_node_get_id(const struct mpf_node *node)
 {
 	return node ? node->id : MPF_ID_NONE;
+}
+
+uint32_t
+mpf_node_get_merged_into(const struct mpf_node *node)
+{
+	return node ? node->merged_into : MPF_ID_NONE;
 }
 
 enum mpf_protocol

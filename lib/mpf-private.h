@@ -27,24 +27,25 @@ struct mpf_config {
 
 /*
  * One frame's result. Kept small: a retained capture costs one of these per
- * frame (sizeof is checked in the tests). The meaning of the three value
- * slots depends on the protocol; for MPTCP they are the relative DSN, the
- * relative data ack and the mapping frame.
+ * frame (sizeof is checked in the tests). The meaning of the value slots
+ * depends on the protocol; for MPTCP val[] are the relative DSN and data
+ * ack, ref[] the mapping frame, the frame this one reinjects and the frame
+ * that reinjects this one.
  */
 struct mpf_frame {
 	uint32_t number;
 	uint32_t node;        /* MPF_ID_NONE when none */
 	uint32_t flow;        /* MPF_ID_NONE when none */
 	uint32_t payload_len; /* transport payload on the wire */
-	uint64_t val[2];      /* MPTCP: relative DSN, relative data ack */
-	uint32_t ref_frame;   /* MPTCP: mapping frame, 0 when none */
+	uint64_t val[2];
+	uint32_t ref[3];      /* frame numbers, 0 when none */
+	uint32_t bflags;      /* backend flags (enum mpf_mptcp_frame_flag) */
 	uint16_t flags;       /* MPF_FRAME_HAS_* */
-	uint16_t bflags;      /* backend flags (enum mpf_mptcp_frame_flag) */
 	uint16_t opts;        /* MPTCP: option subtypes seen, 1 << subtype */
 	int8_t status;        /* enum mpf_status */
 	uint8_t protocol;     /* enum mpf_protocol */
 	uint8_t dir;          /* enum mpf_direction */
-	uint8_t pad[3];
+	uint8_t pad;
 };
 
 enum {
@@ -144,6 +145,7 @@ struct mpf_backend;
 
 struct mpf_node {
 	uint32_t id;
+	uint32_t merged_into; /* MPF_ID_NONE, or the node that absorbed it */
 	uint8_t protocol;
 	const struct mpf_backend *backend;
 	uint32_t first_frame, last_frame;
@@ -190,6 +192,20 @@ struct mpf_flow *mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 			       const struct mpf_endpoint *src,
 			       const struct mpf_endpoint *dst,
 			       const struct mpf_pkt *pkt);
+
+/*
+ * Merges node @gone into @keep (the graph part): @gone's flows move to
+ * @keep, its counters add up, it becomes an alias (merged_into), and every
+ * retained frame record of @gone is handed to @fix (which the backend uses
+ * to rewrite it: node id, direction, relative values). Ids stay stable.
+ */
+void mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
+		     struct mpf_node *gone,
+		     void (*fix)(struct mpf_frame *rec, void *user), void *user);
+
+/* The stored record of frame @number, writable; NULL when not retained.
+ * For backends that annotate an earlier frame (a reinjection's origin). */
+struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);
 
 /* Counts a frame of @flow (one way) on the flow and its node. */
 void mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,

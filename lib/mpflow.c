@@ -342,15 +342,15 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	return MPF_OK;
 }
 
-const struct mpf_frame *
-mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
+struct mpf_frame *
+mpf__frame_at(struct mpf_ctx *ctx, uint32_t number)
 {
-	const struct mpf_frame *v;
+	struct mpf_frame *v;
 	guint lo, hi;
 
 	if (!ctx || !ctx->frames || ctx->frames->len == 0)
 		return NULL;
-	v = (const struct mpf_frame *)(const void *)ctx->frames->data;
+	v = (struct mpf_frame *)(void *)ctx->frames->data;
 	/* frames are usually numbered 1, 2, 3...: try the direct slot */
 	lo = number - v[0].number;
 	if (number >= v[0].number && lo < ctx->frames->len &&
@@ -367,6 +367,13 @@ mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 			hi = mid;
 	}
 	return lo < ctx->frames->len && v[lo].number == number ? &v[lo] : NULL;
+}
+
+const struct mpf_frame *
+mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
+{
+	/* read-only for the caller: the lookup itself changes nothing */
+	return mpf__frame_at((struct mpf_ctx *)ctx, number);
 }
 
 uint64_t

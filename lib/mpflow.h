@@ -339,9 +339,53 @@ enum mpf_mptcp_frame_flag {
 	MPF_MPTCP_FRAME_ORPHAN_JOIN = 1 << 5,
 	/* an MPTCP option whose length does not fit its subtype */
 	MPF_MPTCP_FRAME_BAD_OPTION = 1 << 6,
+	/* data already sent: first on another subflow, or on this one at
+	 * another subflow sequence number (see reinjection_of) */
+	MPF_MPTCP_FRAME_REINJECTION = 1 << 7,
+	/* a TCP retransmission: the same data at the same subflow sequence
+	 * number on the same subflow */
+	MPF_MPTCP_FRAME_RETRANSMISSION = 1 << 8,
+	/* new data below the highest DSN already seen this way: it arrives
+	 * out of order at the receiver (as seen at the capture point) */
+	MPF_MPTCP_FRAME_OUT_OF_ORDER = 1 << 9,
+	/* a data ack that repeats the highest one, on a segment without data */
+	MPF_MPTCP_FRAME_DUP_DACK = 1 << 10,
+	/* MP_JOIN HMAC (SYN/ACK or third ACK) checked against the keys */
+	MPF_MPTCP_FRAME_HMAC_OK = 1 << 11,
+	MPF_MPTCP_FRAME_HMAC_BAD = 1 << 12,
+	/* DSS checksum (checked when the mapping's last byte arrives) */
+	MPF_MPTCP_FRAME_CSUM_OK = 1 << 13,
+	MPF_MPTCP_FRAME_CSUM_BAD = 1 << 14,
+	/* the mapping's payload was cut by the capture or not all seen */
+	MPF_MPTCP_FRAME_CSUM_UNVERIFIABLE = 1 << 15,
+	/* ADD_ADDR HMAC: right, wrong, or the leftmost 64 bits that Linux
+	 * sent before a 2020 fix (not an attack, a known deviation) */
+	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_OK = 1 << 16,
+	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD = 1 << 17,
+	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY = 1 << 18,
+	/* ADD_ADDR reuses a live address id for another address */
+	MPF_MPTCP_FRAME_ADDR_ID_CONFLICT = 1 << 19,
+	/* the connection falls back to TCP at this frame */
+	MPF_MPTCP_FRAME_FALLBACK = 1 << 20,
+	/* REMOVE_ADDR here ends one or more subflows */
+	MPF_MPTCP_FRAME_SUBFLOW_REMOVED = 1 << 21,
 };
 
 MPF_PUBLIC unsigned mpf_frame_get_mptcp_flags(const struct mpf_frame *frame);
+
+/* Returns: (transfer none) the report name of one flag ("reinjection"),
+ * or "unknown". */
+MPF_PUBLIC const char *mpf_mptcp_frame_flag_to_string(unsigned flag);
+
+/*
+ * MPTCP: for a reinjection, the frame that first carried (part of) its
+ * data; for data that was later reinjected, the first frame that did so
+ * (set during the first pass, so seen on revisits). 0 when none.
+ */
+MPF_PUBLIC uint32_t
+mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame);
+MPF_PUBLIC uint32_t
+mpf_frame_get_mptcp_reinjected_in(const struct mpf_frame *frame);
 
 /* ----------------------------------------------------------------- node */
 
@@ -357,6 +401,14 @@ MPF_PUBLIC int64_t mpf_node_get_last_time(const struct mpf_node *node);
 /* Frames and wire bytes over all of the node's flows. */
 MPF_PUBLIC uint64_t mpf_node_get_packets(const struct mpf_node *node);
 MPF_PUBLIC uint64_t mpf_node_get_bytes(const struct mpf_node *node);
+
+/*
+ * When subflows are grouped after the fact (MPTCP association without the
+ * handshake), a node can be absorbed by another: this returns the id of the
+ * node that absorbed @node, or MPF_ID_NONE. An absorbed node has no flows
+ * and its frames report the survivor's id; reports skip it.
+ */
+MPF_PUBLIC uint32_t mpf_node_get_merged_into(const struct mpf_node *node);
 
 MPF_PUBLIC uint32_t mpf_node_get_flow_count(const struct mpf_node *node);
 /* Returns: (transfer none) (nullable) the node's @index-th flow, in order
@@ -446,6 +498,141 @@ MPF_PUBLIC bool mpf_node_get_mptcp_token(const struct mpf_node *node,
 MPF_PUBLIC bool mpf_node_get_mptcp_idsn(const struct mpf_node *node,
 					enum mpf_side side, uint64_t *idsn);
 
+/* How an MPTCP connection ended, as far as the capture shows. */
+enum mpf_mptcp_end {
+	MPF_MPTCP_END_OPEN = 0,     /* still open when the capture ends */
+	MPF_MPTCP_END_DATA_FIN = 1, /* DATA_FIN from both sides */
+	MPF_MPTCP_END_FASTCLOSE = 2,
+	MPF_MPTCP_END_RESET = 3,    /* every subflow reset, no DATA_FIN */
+	MPF_MPTCP_END_FALLBACK = 4, /* it went on as plain TCP */
+};
+
+/* Returns: (transfer none) "open", "data_fin", "fastclose", "reset",
+ * "fallback" or "unknown". */
+MPF_PUBLIC const char *mpf_mptcp_end_to_string(enum mpf_mptcp_end end);
+
+/* How the connection ended; *frame (nullable) gets the frame, 0 if open. */
+MPF_PUBLIC enum mpf_mptcp_end mpf_node_get_mptcp_end(const struct mpf_node *node,
+						      uint32_t *frame);
+
+/* Whether the checksum was negotiated (the A flag of MP_CAPABLE). */
+MPF_PUBLIC bool mpf_node_get_mptcp_checksum(const struct mpf_node *node);
+
+/*
+ * One direction of a connection's data, by the side that sends it. Filled
+ * by mpf_node_get_mptcp_stats(); @size is sizeof(struct mpf_mptcp_stats) as
+ * the caller knows it, so that later versions may add fields at the end.
+ */
+struct mpf_mptcp_stats {
+	uint64_t data_bytes;          /* payload with a mapping, repeats too */
+	uint64_t unique_bytes;        /* data whose DSN was not seen before */
+	uint64_t reinjected_bytes;    /* data sent again (see the flag) */
+	uint64_t retransmitted_bytes; /* TCP retransmissions */
+	uint64_t segments;            /* segments with mapped payload */
+	uint64_t reinjections;        /* segments flagged REINJECTION */
+	uint64_t retransmissions;     /* segments flagged RETRANSMISSION */
+	uint64_t out_of_order;        /* segments flagged OUT_OF_ORDER */
+	uint64_t data_acks;           /* data acks the other side sent */
+	uint64_t dup_data_acks;       /* of which duplicates */
+	bool has_highest_dack;
+	uint64_t highest_dack;        /* relative: how far this data is acked */
+	bool data_fin;                /* this side sent DATA_FIN */
+	uint32_t data_fin_frame;
+	uint64_t data_fin_dsn;        /* relative DSN of the DATA_FIN */
+};
+
+/* Returns: 0, or MPF_ERR_INVALID (not MPTCP, NULL, bad side or size). */
+MPF_PUBLIC int mpf_node_get_mptcp_stats(const struct mpf_node *node,
+					enum mpf_side sender,
+					struct mpf_mptcp_stats *stats,
+					size_t size);
+
+/*
+ * What the connection's verification found, and when its events happened.
+ * Filled by mpf_node_get_mptcp_checks(); @size as for the stats.
+ */
+struct mpf_mptcp_checks {
+	uint32_t join_hmac_ok;         /* MP_JOIN HMACs that match the keys */
+	uint32_t join_hmac_bad;        /* ... that do not: those joins fail */
+	uint32_t join_hmac_unverified; /* keys unknown */
+	uint32_t add_addr_hmac_ok;
+	uint32_t add_addr_hmac_bad;
+	uint32_t add_addr_hmac_legacy; /* leftmost bits: old Linux */
+	uint32_t add_addr_hmac_unverified;
+	uint32_t addr_id_conflicts;    /* one live id, two addresses */
+	uint64_t csum_ok, csum_bad, csum_unverifiable; /* DSS mappings */
+	uint32_t key_mismatches;       /* echoed keys that differ */
+	uint32_t orphan_joins;         /* joins with a token of nobody */
+	uint32_t orphan_joins_untracked; /* of which no flow was kept for
+					  * (a flood: state stays bounded) */
+	uint32_t mp_fail_frame;        /* first MP_FAIL, 0 if none */
+	uint32_t fastclose_frame;      /* first MP_FASTCLOSE, 0 if none */
+	uint32_t infinite_map_frame;   /* first infinite mapping, 0 if none */
+};
+
+MPF_PUBLIC int mpf_node_get_mptcp_checks(const struct mpf_node *node,
+					 struct mpf_mptcp_checks *checks,
+					 size_t size);
+
+/* An HMAC check's outcome. */
+enum mpf_mptcp_hmac {
+	MPF_MPTCP_HMAC_NONE = 0,       /* none carried (v0, echo) */
+	MPF_MPTCP_HMAC_UNVERIFIED = 1, /* the keys were not captured */
+	MPF_MPTCP_HMAC_OK = 2,
+	MPF_MPTCP_HMAC_BAD = 3,
+	MPF_MPTCP_HMAC_LEGACY = 4,     /* ADD_ADDR: pre-2020 Linux form */
+};
+
+/* Returns: (transfer none) "none", "unverified", "ok", "bad", "legacy". */
+MPF_PUBLIC const char *mpf_mptcp_hmac_to_string(enum mpf_mptcp_hmac hmac);
+
+/* An address a side announced with ADD_ADDR. */
+struct mpf_mptcp_address {
+	enum mpf_side side; /* who announced it */
+	uint8_t id;
+	struct mpf_addr addr;
+	bool has_port;
+	uint16_t port;
+	uint32_t frame;         /* the announcement */
+	uint32_t echo_frame;    /* the peer's echo (v1), 0 if none */
+	uint32_t removed_frame; /* REMOVE_ADDR of its id, 0 if none */
+	enum mpf_mptcp_hmac hmac;
+	bool id_conflict;       /* its id was live for another address */
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_mptcp_address_count(const struct mpf_node *node);
+/* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. */
+MPF_PUBLIC int mpf_node_get_mptcp_address(const struct mpf_node *node,
+					  uint32_t index,
+					  struct mpf_mptcp_address *addr,
+					  size_t size);
+
+/*
+ * Whether subflows were grouped into this connection without seeing their
+ * handshake, from data-level evidence (one DSN space per direction, data
+ * acks of data sent on another subflow). The evidence is listed.
+ */
+MPF_PUBLIC bool mpf_node_get_mptcp_inferred(const struct mpf_node *node);
+
+enum mpf_mptcp_evidence_kind {
+	MPF_MPTCP_EVIDENCE_DSN = 0,  /* a DSN inside this node's DSN range */
+	MPF_MPTCP_EVIDENCE_DACK = 1, /* a data ack of this node's data */
+};
+
+struct mpf_mptcp_evidence {
+	enum mpf_mptcp_evidence_kind kind;
+	uint32_t frame;       /* where it was seen */
+	uint32_t absorbed;    /* the node id merged in on this evidence */
+	bool wide;            /* a 64-bit value (strong) or 32 bits */
+	uint64_t value;       /* the DSN or data ack, relative to this node */
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_mptcp_evidence_count(const struct mpf_node *node);
+MPF_PUBLIC int mpf_node_get_mptcp_evidence(const struct mpf_node *node,
+					   uint32_t index,
+					   struct mpf_mptcp_evidence *ev,
+					   size_t size);
+
 /* Role of a subflow within its connection. */
 enum mpf_mptcp_role {
 	MPF_MPTCP_ROLE_INITIAL = 0, /* opened with MP_CAPABLE */
@@ -477,6 +664,39 @@ MPF_PUBLIC bool mpf_flow_get_mptcp_backup(const struct mpf_flow *flow);
  */
 MPF_PUBLIC int mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
 					     enum mpf_flow_dir end);
+
+/* The MP_JOIN HMAC check of the subflow (NONE for an initial one). */
+MPF_PUBLIC enum mpf_mptcp_hmac
+mpf_flow_get_mptcp_join_hmac(const struct mpf_flow *flow);
+
+/* The frame of the REMOVE_ADDR that ended the subflow, or 0. */
+MPF_PUBLIC uint32_t mpf_flow_get_mptcp_removed_frame(const struct mpf_flow *flow);
+
+/* The MP_TCPRST reason of the subflow's reset (RFC 8684 3.6), or -1. */
+MPF_PUBLIC int mpf_flow_get_mptcp_reset_reason(const struct mpf_flow *flow);
+
+/* The frame of the subflow's first TCP RST, or 0. */
+MPF_PUBLIC uint32_t mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow);
+
+/* One way of a subflow's data (MPTCP level). */
+struct mpf_mptcp_flow_stats {
+	uint64_t data_bytes;          /* mapped payload, repeats too */
+	uint64_t unique_bytes;        /* new data first carried here */
+	uint64_t reinjected_bytes;    /* data sent again on this subflow */
+	uint64_t retransmitted_bytes; /* TCP retransmissions */
+};
+
+MPF_PUBLIC int mpf_flow_get_mptcp_stats(const struct mpf_flow *flow,
+					enum mpf_flow_dir dir,
+					struct mpf_mptcp_flow_stats *stats,
+					size_t size);
+
+/* The backup flag's changes by MP_PRIO, in order: how many, and each one's
+ * frame and new value (returns false past the end). */
+MPF_PUBLIC uint32_t mpf_flow_get_mptcp_prio_count(const struct mpf_flow *flow);
+MPF_PUBLIC bool mpf_flow_get_mptcp_prio(const struct mpf_flow *flow,
+					uint32_t index, uint32_t *frame,
+					bool *backup);
 
 #ifdef __cplusplus
 }

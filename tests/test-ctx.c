@@ -67,15 +67,24 @@ opt_join_synack(uint8_t *p, uint8_t id, uint64_t hmac, uint32_t nonce)
 	return 16;
 }
 
+/* The third ACK of a join, with the 160-bit HMAC-A. */
 static size_t
-opt_join_ack(uint8_t *p)
+opt_join_ack(uint8_t *p, const uint8_t hmac[20])
 {
 	memset(p, 0, 24);
 	p[0] = 30;
 	p[1] = 24;
 	p[2] = 0x10;
+	memcpy(p + 4, hmac, 20);
 	return 24;
 }
+
+/* HMAC-A of the synthetic keys KA, KB and nonces 0x0a0b0c0d, 0x01020304
+ * (research notes, vector G) */
+static const uint8_t HMAC_A1[20] = {
+	0x0d, 0x15, 0x8f, 0xbf, 0x94, 0x14, 0x97, 0x79, 0x2d, 0xcb,
+	0x96, 0xd4, 0x29, 0x64, 0xc5, 0xa6, 0xa8, 0x6a, 0x0f, 0xca,
+};
 
 /* DSS: ack_len 0/4/8, dsn_len 0/4/8 (0: no mapping). */
 static size_t
@@ -308,7 +317,7 @@ END_TEST
  * capture costs (see README, "Memory"). */
 START_TEST(test_frame_record_size)
 {
-	ck_assert_uint_le(sizeof(struct mpf_frame), 48);
+	ck_assert_uint_le(sizeof(struct mpf_frame), 56);
 }
 END_TEST
 
@@ -425,10 +434,14 @@ START_TEST(test_v1_connection)
 	craft_feed_tcp(ctx, &t);
 	fl = mpf_node_get_flow(n, 1);
 	ck_assert(!mpf_flow_get_mptcp_established(fl));
+	f = mpf_ctx_get_frame(ctx, 9);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_OK);
 	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70001, 90001, CRAFT_ACK, o,
-		opt_join_ack(o), 0);
-	craft_feed_tcp(ctx, &t);
+		opt_join_ack(o, HMAC_A1), 0);
+	f = craft_feed_tcp(ctx, &t);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_OK);
 	ck_assert(mpf_flow_get_mptcp_established(fl));
+	ck_assert_int_eq(mpf_flow_get_mptcp_join_hmac(fl), MPF_MPTCP_HMAC_OK);
 	ck_assert_int_eq(mpf_flow_get_mptcp_role(fl), MPF_MPTCP_ROLE_JOIN);
 	ck_assert(mpf_flow_get_mptcp_backup(fl));
 	ck_assert(mpf_flow_get_mptcp_src_is_client(fl));
@@ -449,6 +462,45 @@ START_TEST(test_v1_connection)
 	ck_assert_uint_eq(mpf_node_get_last_frame(n), 11);
 	ck_assert_uint_eq(mpf_flow_get_packets(fl, MPF_FLOW_REVERSE), 2);
 	ck_assert_uint_eq(mpf_flow_get_payload_bytes(fl, MPF_FLOW_REVERSE), 100);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
+/* A join whose HMAC does not match the keys is flagged and not
+ * established, though it stays in its connection for the analyst. */
+START_TEST(test_join_bad_hmac)
+{
+	struct mpf_ctx *ctx = mpf_ctx_new(NULL);
+	const struct mpf_flow *fl;
+	const struct mpf_frame *f;
+	struct mpf_mptcp_checks ck;
+	struct craft_tcp t;
+	uint8_t o[40], bad[20];
+
+	v1_handshake(ctx);
+	memcpy(bad, HMAC_A1, 20);
+	bad[19] ^= 1;
+	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70000, 0, CRAFT_SYN, o,
+		opt_join_syn(o, false, 2, TOKEN_B1, 0x0a0b0c0d), 0);
+	craft_feed_tcp(ctx, &t);
+	/* a wrong truncated HMAC-B in the SYN/ACK */
+	t = seg(S_ADDR, 80, C2_ADDR, 40001, 90000, 70001, CRAFT_SYN | CRAFT_ACK,
+		o, opt_join_synack(o, 0, 0x8bb5ef2a5abbce8dULL, 0x01020304), 0);
+	f = craft_feed_tcp(ctx, &t);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
+	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70001, 90001, CRAFT_ACK, o,
+		opt_join_ack(o, bad), 0);
+	f = craft_feed_tcp(ctx, &t);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
+	fl = mpf_ctx_get_flow(ctx, 1);
+	ck_assert_uint_eq(mpf_flow_get_node_id(fl), 0);
+	ck_assert(!mpf_flow_get_mptcp_established(fl));
+	ck_assert_int_eq(mpf_flow_get_mptcp_join_hmac(fl), MPF_MPTCP_HMAC_BAD);
+	ck_assert_int_eq(mpf_node_get_mptcp_checks(mpf_ctx_get_node(ctx, 0), &ck,
+						   sizeof(ck)),
+			 MPF_OK);
+	ck_assert_uint_eq(ck.join_hmac_bad, 2);
+	ck_assert_uint_eq(ck.join_hmac_ok, 0);
 	mpf_ctx_free(ctx);
 }
 END_TEST
@@ -747,6 +799,7 @@ ctx_suite(void)
 
 	tc = tcase_create("mptcp");
 	tcase_add_test(tc, test_v1_connection);
+	tcase_add_test(tc, test_join_bad_hmac);
 	tcase_add_test(tc, test_v0_connection);
 	tcase_add_test(tc, test_fallback_synack);
 	tcase_add_test(tc, test_key_mismatch);

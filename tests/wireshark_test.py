@@ -15,7 +15,8 @@ PLUGIN, MPFLOW, DATA = sys.argv[1:4]
 FIELDS = ["mpflow.node", "mpflow.flow", "mpflow.protocol", "mpflow.node.flows",
           "mpflow.direction", "mpflow.status", "mpflow.mptcp.version",
           "mpflow.mptcp.dsn", "mpflow.mptcp.dack", "mpflow.mptcp.mapping_frame",
-          "mpflow.mptcp.token", "mpflow.mptcp.reinjection_of"]
+          "mpflow.mptcp.token", "mpflow.mptcp.reinjection_of",
+          "mpflow.mptcp.reinjected_in"]
 failures = []
 
 if not shutil.which("tshark"):
@@ -60,8 +61,10 @@ try:
     caps = sorted(glob.glob(os.path.join(DATA, "kernel", "*", "capture.pcap")) +
                   glob.glob(os.path.join(DATA, "public", "*.pcap")))
     cols = ["mpflow.node", "mpflow.flow", "mpflow.mptcp.dsn", "mpflow.mptcp.dack",
-            "mpflow.mptcp.mapping_frame"]
-    keys = ["node", "flow", "dsn", "dack", "mapping_frame"]
+            "mpflow.mptcp.mapping_frame", "mpflow.mptcp.reinjection_of",
+            "mpflow.mptcp.reinjected_in"]
+    keys = ["node", "flow", "dsn", "dack", "mapping_frame", "reinjection_of",
+            "reinjected_in"]
     for cap in caps:
         local = os.path.join(tmp, "c.pcap")
         shutil.copy(cap, local)
@@ -77,12 +80,14 @@ try:
             for line in out.splitlines():
                 v = line.split("\t")
                 got[int(v[0])] = v[1:]
-            bad = [n for n in want if got.get(n) != want[n]]
+            # reinjected_in names a later frame: a single pass cannot show it
+            w = {n: (x if passes else x[:-1] + [""]) for n, x in want.items()}
+            bad = [n for n in w if got.get(n) != w[n]]
             check(len(got) == len(want), "%s %s: %d frames in tshark, %d in mpflow"
                   % (name, passes, len(got), len(want)))
             check(not bad, "%s %s: %d frames differ, first %s: tshark %s, mpflow %s"
                   % (name, passes, len(bad), bad[:1], got.get(bad[0]) if bad else "",
-                     want.get(bad[0]) if bad else ""))
+                     w.get(bad[0]) if bad else ""))
         print("%s: %d frames agree in one pass and with -2" % (name, len(want)))
 
     # display filters and the preference, on a capture with two connections

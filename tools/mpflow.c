@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "mpflow.h"
 #include "report.h"
 
@@ -40,6 +42,9 @@ usage(FILE *out)
 		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
 		"  -a, --all          frames: one row for every frame, not only\n"
 		"                     those that belong to a node\n"
+		"  -s, --stream       frames: print each frame as it is read, keeping\n"
+		"                     nothing (reinjected_in stays empty: it is only\n"
+		"                     known later)\n"
 		"  -d, --disable P    switch off the backend of protocol P (mptcp)\n"
 		"  -v, --verbose      log warnings to standard error (twice: debug)\n"
 		"  -h, --help         show this help and exit\n"
@@ -66,6 +71,7 @@ struct options {
 	const char *path;
 	enum report_format fmt;
 	bool all;
+	bool stream;
 	int verbose;
 	bool disabled[4];
 };
@@ -117,6 +123,7 @@ run(const struct options *o, enum command cmd)
 	const u_char *data;
 	const char *shown = strcmp(o->path, "-") == 0 ? "(standard input)" : o->path;
 	pcap_t *pc;
+	GArray *times, *times_ns; /* each frame's time stamp, for printing */
 	uint32_t number = 0;
 	int linktype, r, i, status = EXIT_SUCCESS;
 
@@ -144,8 +151,10 @@ run(const struct options *o, enum command cmd)
 		pcap_close(pc);
 		return EXIT_BAD_FILE;
 	}
-	/* one pass: the CLI prints each frame as it goes */
-	mpf_config_set_retain_frames(cfg, false);
+	/* summary needs only the graph; frames keeps every result (56 bytes
+	 * a frame) so that links to later frames are filled in, unless the
+	 * user streams */
+	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES && !o->stream);
 	for (i = 1; i < 4; i++)
 		if (o->disabled[i])
 			mpf_config_set_backend(cfg, (enum mpf_protocol)i, false);
@@ -162,6 +171,8 @@ run(const struct options *o, enum command cmd)
 		return EXIT_BAD_FILE;
 	}
 
+	times = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	times_ns = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	if (cmd == CMD_FRAMES)
 		report_frames_begin(&w, shown);
 	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
@@ -177,14 +188,33 @@ run(const struct options *o, enum command cmd)
 		pkt.ts_nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds: see open */
 		if (mpf_ctx_feed(ctx, &pkt, &f) != MPF_OK)
 			continue;
-		if (cmd == CMD_FRAMES &&
+		if (cmd == CMD_FRAMES && o->stream &&
 		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
 			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
+		if (cmd == CMD_FRAMES && !o->stream) {
+			g_array_append_val(times, pkt.ts_sec);
+			g_array_append_val(times_ns, pkt.ts_nsec);
+		}
+	}
+	if (cmd == CMD_FRAMES && !o->stream) {
+		uint32_t k;
+
+		for (k = 1; k <= number; k++) {
+			const struct mpf_frame *f = mpf_ctx_get_frame(ctx, k);
+
+			if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
+				report_frames_row(&w, f,
+						  g_array_index(times, int64_t, k - 1),
+						  g_array_index(times_ns, uint32_t,
+								k - 1));
+		}
 	}
 	if (cmd == CMD_FRAMES)
 		report_frames_end(&w);
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
+	g_array_free(times, TRUE);
+	g_array_free(times_ns, TRUE);
 	if (r == PCAP_ERROR) {
 		fflush(stdout);
 		fprintf(stderr, "%s: %s: frame %" PRIu32 ": %s\n", progname,
@@ -207,6 +237,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "stream", no_argument, NULL, 's' },
 		{ "disable", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -221,7 +252,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.fmt = REPORT_TEXT;
 	for (;;) {
-		c = getopt_long(argc, argv, "+f:ad:vhV", longopts, NULL);
+		c = getopt_long(argc, argv, "+f:asd:vhV", longopts, NULL);
 		if (c == -1) {
 			bool rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 
@@ -245,6 +276,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			o.all = true;
+			break;
+		case 's':
+			o.stream = true;
 			break;
 		case 'd': {
 			enum mpf_protocol p;
@@ -286,7 +320,7 @@ main(int argc, char **argv)
 	o.path = pos[1];
 	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
 		fail_usage("summary has no csv format (text or json)");
-	if (cmd == CMD_SUMMARY && o.all)
-		fail_usage("--all applies to frames only");
+	if (cmd == CMD_SUMMARY && (o.all || o.stream))
+		fail_usage("--all and --stream apply to frames only");
 	return run(&o, cmd);
 }

@@ -49,6 +49,7 @@ static int hf_mptcp_dack = -1;
 static int hf_mptcp_mapping_frame = -1;
 static int hf_mptcp_token = -1;
 static int hf_mptcp_reinjection_of = -1;
+static int hf_mptcp_reinjected_in = -1;
 
 static gint ett_mpflow = -1;
 
@@ -61,6 +62,17 @@ static expert_field ei_key_mismatch = EI_INIT;
 static expert_field ei_orphan_join = EI_INIT;
 static expert_field ei_bad_option = EI_INIT;
 static expert_field ei_fallback = EI_INIT;
+static expert_field ei_reinjection = EI_INIT;
+static expert_field ei_retransmission = EI_INIT;
+static expert_field ei_out_of_order = EI_INIT;
+static expert_field ei_dup_dack = EI_INIT;
+static expert_field ei_hmac_bad = EI_INIT;
+static expert_field ei_csum_bad = EI_INIT;
+static expert_field ei_csum_unverifiable = EI_INIT;
+static expert_field ei_add_addr_hmac_bad = EI_INIT;
+static expert_field ei_add_addr_hmac_legacy = EI_INIT;
+static expert_field ei_addr_id_conflict = EI_INIT;
+static expert_field ei_subflow_removed = EI_INIT;
 
 /* Preferences: each backend can be switched off. */
 static gboolean pref_mptcp = TRUE;
@@ -140,11 +152,37 @@ feed(tvbuff_t *tvb, packet_info *pinfo)
 	mpf_ctx_feed(ctx, &pkt, NULL);
 }
 
+/* Which expert info each frame flag of the library raises. */
+static const struct {
+	unsigned flag;
+	expert_field *ei;
+} flag_experts[] = {
+	{ MPF_MPTCP_FRAME_DSN_GUESSED, &ei_dsn_guessed },
+	{ MPF_MPTCP_FRAME_NO_MAPPING, &ei_no_mapping },
+	{ MPF_MPTCP_FRAME_INFINITE_MAP, &ei_infinite_map },
+	{ MPF_MPTCP_FRAME_KEY_MISMATCH, &ei_key_mismatch },
+	{ MPF_MPTCP_FRAME_ORPHAN_JOIN, &ei_orphan_join },
+	{ MPF_MPTCP_FRAME_BAD_OPTION, &ei_bad_option },
+	{ MPF_MPTCP_FRAME_FALLBACK, &ei_fallback },
+	{ MPF_MPTCP_FRAME_REINJECTION, &ei_reinjection },
+	{ MPF_MPTCP_FRAME_RETRANSMISSION, &ei_retransmission },
+	{ MPF_MPTCP_FRAME_OUT_OF_ORDER, &ei_out_of_order },
+	{ MPF_MPTCP_FRAME_DUP_DACK, &ei_dup_dack },
+	{ MPF_MPTCP_FRAME_HMAC_BAD, &ei_hmac_bad },
+	{ MPF_MPTCP_FRAME_CSUM_BAD, &ei_csum_bad },
+	{ MPF_MPTCP_FRAME_CSUM_UNVERIFIABLE, &ei_csum_unverifiable },
+	{ MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD, &ei_add_addr_hmac_bad },
+	{ MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY, &ei_add_addr_hmac_legacy },
+	{ MPF_MPTCP_FRAME_ADDR_ID_CONFLICT, &ei_addr_id_conflict },
+	{ MPF_MPTCP_FRAME_SUBFLOW_REMOVED, &ei_subflow_removed },
+};
+
 static void
 add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	  const struct mpf_frame *f, const struct mpf_node *node)
 {
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
+	guint i;
 	uint64_t v;
 	uint32_t tok, fb;
 	int version = mpf_node_get_mptcp_version(node);
@@ -181,20 +219,20 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 						      tok);
 		proto_item_set_generated(it);
 	}
-	if (flags & MPF_MPTCP_FRAME_DSN_GUESSED)
-		expert_add_info(pinfo, top, &ei_dsn_guessed);
-	if (flags & MPF_MPTCP_FRAME_NO_MAPPING)
-		expert_add_info(pinfo, top, &ei_no_mapping);
-	if (flags & MPF_MPTCP_FRAME_INFINITE_MAP)
-		expert_add_info(pinfo, top, &ei_infinite_map);
-	if (flags & MPF_MPTCP_FRAME_KEY_MISMATCH)
-		expert_add_info(pinfo, top, &ei_key_mismatch);
-	if (flags & MPF_MPTCP_FRAME_ORPHAN_JOIN)
-		expert_add_info(pinfo, top, &ei_orphan_join);
-	if (flags & MPF_MPTCP_FRAME_BAD_OPTION)
-		expert_add_info(pinfo, top, &ei_bad_option);
-	if (mpf_node_get_mptcp_fallback(node, &fb) && fb == pinfo->num)
-		expert_add_info(pinfo, top, &ei_fallback);
+	if (mpf_frame_get_mptcp_reinjection_of(f)) {
+		it = proto_tree_add_uint(tree, hf_mptcp_reinjection_of, tvb, 0, 0,
+					 mpf_frame_get_mptcp_reinjection_of(f));
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_mptcp_reinjected_in(f)) {
+		it = proto_tree_add_uint(tree, hf_mptcp_reinjected_in, tvb, 0, 0,
+					 mpf_frame_get_mptcp_reinjected_in(f));
+		proto_item_set_generated(it);
+	}
+	for (i = 0; i < array_length(flag_experts); i++)
+		if (flags & flag_experts[i].flag)
+			expert_add_info(pinfo, top, flag_experts[i].ei);
+	(void)fb;
 }
 
 static int
@@ -300,7 +338,13 @@ proto_register_mpflow(void)
 		{ &hf_mptcp_reinjection_of,
 		  { "Reinjection of", "mpflow.mptcp.reinjection_of",
 		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-		    "Frame that first carried this data on another subflow",
+		    "Frame that first carried this data (on another subflow, "
+		    "or on this one at another subflow sequence number)",
+		    HFILL } },
+		{ &hf_mptcp_reinjected_in,
+		  { "Reinjected in", "mpflow.mptcp.reinjected_in",
+		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+		    "Frame that sent this data again (known on later passes)",
 		    HFILL } },
 	};
 	static gint *ett[] = { &ett_mpflow };
@@ -335,6 +379,42 @@ proto_register_mpflow(void)
 		{ &ei_fallback,
 		  { "mpflow.mptcp.fallback", PI_PROTOCOL, PI_NOTE,
 		    "Connection falls back to TCP here", EXPFILL } },
+		{ &ei_reinjection,
+		  { "mpflow.mptcp.reinjection", PI_SEQUENCE, PI_NOTE,
+		    "Data sent before: an MPTCP reinjection", EXPFILL } },
+		{ &ei_retransmission,
+		  { "mpflow.mptcp.retransmission", PI_SEQUENCE, PI_NOTE,
+		    "TCP retransmission of mapped data", EXPFILL } },
+		{ &ei_out_of_order,
+		  { "mpflow.mptcp.out_of_order", PI_SEQUENCE, PI_CHAT,
+		    "New data below the highest DSN seen: out of order",
+		    EXPFILL } },
+		{ &ei_dup_dack,
+		  { "mpflow.mptcp.dup_data_ack", PI_SEQUENCE, PI_CHAT,
+		    "Duplicate data ack", EXPFILL } },
+		{ &ei_hmac_bad,
+		  { "mpflow.mptcp.join_hmac_bad", PI_SECURITY, PI_ERROR,
+		    "MP_JOIN HMAC does not match the keys", EXPFILL } },
+		{ &ei_csum_bad,
+		  { "mpflow.mptcp.checksum_bad", PI_CHECKSUM, PI_ERROR,
+		    "DSS checksum of the mapping is wrong", EXPFILL } },
+		{ &ei_csum_unverifiable,
+		  { "mpflow.mptcp.checksum_unverifiable", PI_CHECKSUM, PI_CHAT,
+		    "DSS checksum not verifiable: payload not all captured",
+		    EXPFILL } },
+		{ &ei_add_addr_hmac_bad,
+		  { "mpflow.mptcp.add_addr_hmac_bad", PI_SECURITY, PI_ERROR,
+		    "ADD_ADDR HMAC does not match the keys", EXPFILL } },
+		{ &ei_add_addr_hmac_legacy,
+		  { "mpflow.mptcp.add_addr_hmac_legacy", PI_PROTOCOL, PI_NOTE,
+		    "ADD_ADDR HMAC in the pre-2020 Linux form", EXPFILL } },
+		{ &ei_addr_id_conflict,
+		  { "mpflow.mptcp.addr_id_conflict", PI_PROTOCOL, PI_WARN,
+		    "ADD_ADDR reuses a live address id for another address",
+		    EXPFILL } },
+		{ &ei_subflow_removed,
+		  { "mpflow.mptcp.subflow_removed", PI_SEQUENCE, PI_NOTE,
+		    "REMOVE_ADDR ends a subflow", EXPFILL } },
 	};
 	module_t *mod;
 	expert_module_t *exp;

@@ -275,7 +275,7 @@ mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 
 /* ------------------------------------------------------------- state */
 
-/* One end of a connection. */
+/* One end of a connection, and the data it sends. */
 struct side {
 	bool has_key, has_token, has_idsn;
 	uint64_t key, idsn;
@@ -284,17 +284,50 @@ struct side {
 	 * seen when the key was not captured */
 	bool base_known, base_guessed;
 	uint64_t base;
-	bool dsn_seen, dack_seen;
-	uint64_t dsn_max;  /* highest DSN this side sent */
+	/* the DSN range this side sent, for 32-bit widening and inference */
+	bool dsn_seen;
+	bool dsn_wide;     /* values are real 64-bit ones (key or 8-byte DSN) */
+	uint64_t dsn_lo, dsn_max;
+	bool dack_seen;
 	uint64_t dack_max; /* highest data ack this side sent */
+	/* data this side sent: [start, end) DSN intervals by start, each with
+	 * the frame and flow that first carried it, from index sent_head */
+	GArray *sent;
+	guint sent_head;
+	bool sent_any;
+	uint64_t sent_max; /* highest DSN end sent */
+	struct mpf_mptcp_stats st; /* relative fields filled when read */
+	uint64_t data_fin_raw;
+	/* DSN index buckets registered (see index_side) */
+	bool wide_indexed, narrow_indexed;
+	uint64_t wide_lo, wide_hi;
+	uint32_t narrow_lo, narrow_hi;
+	uint16_t probes; /* inference lookups made for this side */
 };
 
 struct announced {
 	uint8_t side, addr_id;
-	bool has_port;
+	bool has_port, conflict;
 	uint16_t port;
+	uint8_t hmac; /* enum mpf_mptcp_hmac */
 	struct mpf_addr addr;
-	uint32_t frame, removed_frame;
+	uint32_t frame, echo_frame, removed_frame;
+};
+
+/*
+ * A data-level match between a node seen without its handshake (the
+ * prober) and a side of another node (the owner of a DSN range). Pending
+ * ones sit with the owner until enough agree; then the nodes merge and the
+ * matches become the survivor's evidence.
+ */
+struct evidence {
+	uint8_t kind, wide;
+	int8_t owner_side, prober_side; /* the DSN space, in each node */
+	uint32_t frame;
+	uint32_t prober;   /* pending: the probing node's id */
+	uint32_t absorbed; /* final: the node merged in */
+	int8_t keep_side;  /* final: the survivor's side of the space */
+	uint64_t raw;
 };
 
 /* Node data: one MPTCP connection. */
@@ -307,10 +340,12 @@ struct conn {
 	bool fallback;
 	uint32_t fallback_frame;
 	bool orphan; /* opened by an MP_JOIN whose token nobody had */
-	bool key_mismatch;
-	uint32_t fastclose_frame, fail_frame;
+	bool inferred;
+	struct mpf_mptcp_checks checks;
 	struct side side[2];
 	GArray *announced; /* struct announced, created on first use */
+	GArray *pending;   /* struct evidence: matches probing this node */
+	GArray *evidence;  /* struct evidence: what made merges */
 };
 
 struct mapping {
@@ -318,6 +353,15 @@ struct mapping {
 	uint64_t dsn; /* 64-bit raw data sequence number */
 	uint32_t len;
 	uint32_t frame;
+};
+
+/* A DSS checksum being summed over the segments of its mapping. */
+struct csum_acc {
+	bool active, broken, fin;
+	uint64_t ssn, dsn;    /* the mapping */
+	uint16_t data_len, wire_csum;
+	uint32_t need, got;   /* payload bytes: expected, summed */
+	uint32_t sum;         /* ones' complement sum of the payload so far */
 };
 
 /* One way of a subflow. */
@@ -328,6 +372,13 @@ struct sdir {
 	uint64_t seq_ref; /* highest 64-bit relative sequence number seen */
 	GArray *maps;     /* struct mapping by ssn, from index head */
 	guint head;
+	struct csum_acc csum;
+	struct mpf_mptcp_flow_stats st;
+};
+
+struct prio_change {
+	uint32_t frame;
+	bool backup;
 };
 
 /* Flow data: one TCP subflow. */
@@ -337,17 +388,40 @@ struct sub {
 	bool src_is_client;
 	uint8_t role; /* enum mpf_mptcp_role */
 	bool syn_seen, synack_seen, established, backup, join_rejected;
+	uint8_t hmac; /* enum mpf_mptcp_hmac */
 	int16_t addr_id[2]; /* per flow end (src, dst), -1 unknown */
 	uint32_t nonce[2];
-	uint8_t rst_reason;
-	bool rst_seen;
+	bool has_nonce[2];
+	int16_t rst_reason;
+	uint32_t rst_frame, removed_frame;
 	struct sdir dir[2]; /* per enum mpf_flow_dir */
+	GArray *prio;       /* struct prio_change */
+};
+
+/* A DSN index entry: which side of which node sent DSNs in a bucket. */
+struct dsn_owner {
+	struct mpf_node *node;
+	int side;
 };
 
 struct state {
 	GHashTable *by_tuple; /* struct mpf_tuple * -> struct mpf_flow * */
 	GHashTable *by_token; /* token -> struct mpf_node * */
+	/* for association without the handshake: DSN bucket -> GArray of
+	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
+	GHashTable *dsn_wide, *dsn_narrow;
 };
+
+/* Limits that keep hostile traffic from growing the state. */
+#define MAX_ORPHAN_FLOWS 1024 /* join flows kept per orphan node */
+#define MAX_PROBES 256        /* inference lookups per side */
+#define SENT_KEEP_ACKED 4096  /* acked DSN intervals kept for reinjections */
+#define WIDE_BUCKET_SHIFT 24  /* 16 MiB buckets of 64-bit DSNs */
+#define NARROW_BUCKET_SHIFT 20
+#define WIDE_WINDOW ((uint64_t)1 << 24)   /* evidence: this close to a range */
+#define NARROW_WINDOW ((uint64_t)1 << 16)
+#define WIDE_EVIDENCE 2   /* matches needed with 64-bit values */
+#define NARROW_EVIDENCE 4 /* with 32-bit values, and a shared endpoint */
 
 static inline struct conn *
 conn_of(const struct mpf_node *n)
@@ -370,6 +444,12 @@ side_of(const struct sub *s, int d)
 }
 
 static void
+owners_free(gpointer p)
+{
+	g_array_free(p, TRUE);
+}
+
+static void
 mptcp_init(struct mpf_ctx *ctx, void *st)
 {
 	struct state *s = st;
@@ -378,6 +458,10 @@ mptcp_init(struct mpf_ctx *ctx, void *st)
 	mpf__crypto_init();
 	s->by_tuple = g_hash_table_new(mpf__tuple_hash, mpf__tuple_equal);
 	s->by_token = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->dsn_wide = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+					    owners_free);
+	s->dsn_narrow = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+					      g_free, owners_free);
 }
 
 static void
@@ -388,15 +472,25 @@ mptcp_fini(struct mpf_ctx *ctx, void *st)
 	(void)ctx;
 	g_hash_table_destroy(s->by_tuple);
 	g_hash_table_destroy(s->by_token);
+	g_hash_table_destroy(s->dsn_wide);
+	g_hash_table_destroy(s->dsn_narrow);
 }
 
 static void
 mptcp_node_fini(struct mpf_node *n)
 {
 	struct conn *c = conn_of(n);
+	int i;
 
 	if (c->announced)
 		g_array_free(c->announced, TRUE);
+	if (c->evidence)
+		g_array_free(c->evidence, TRUE);
+	if (c->pending)
+		g_array_free(c->pending, TRUE);
+	for (i = 0; i < 2; i++)
+		if (c->side[i].sent)
+			g_array_free(c->side[i].sent, TRUE);
 }
 
 static void
@@ -408,6 +502,8 @@ mptcp_flow_fini(struct mpf_flow *f)
 	for (d = 0; d < 2; d++)
 		if (s->dir[d].maps)
 			g_array_free(s->dir[d].maps, TRUE);
+	if (s->prio)
+		g_array_free(s->prio, TRUE);
 }
 
 static bool
@@ -419,8 +515,8 @@ mptcp_claims(const struct mpf_pkt *pkt)
 /* ------------------------------------------------------------- keys */
 
 /*
- * Records @key for @side of @node. The token and IDSN need the version;
- * when it is not known yet they are derived later (derive_keys).
+ * Derives @side's token and IDSN once both its key and the version are
+ * known, and files the token for joins.
  */
 static void
 derive_side(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
@@ -457,7 +553,7 @@ set_key(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 
 	if (s->has_key) {
 		if (s->key != key) {
-			c->key_mismatch = true;
+			c->checks.key_mismatches++;
 			rec->bflags |= MPF_MPTCP_FRAME_KEY_MISMATCH;
 		}
 		return;
@@ -501,11 +597,19 @@ side_base(struct side *s, uint64_t value)
 }
 
 static void
-side_saw_dsn(struct side *s, uint64_t dsn)
+side_saw_dsn(struct side *s, uint64_t dsn, bool wide)
 {
-	if (!s->dsn_seen || (int64_t)(dsn - s->dsn_max) > 0)
-		s->dsn_max = dsn;
+	if (!s->dsn_seen) {
+		s->dsn_lo = s->dsn_max = dsn;
+	} else {
+		if ((int64_t)(dsn - s->dsn_max) > 0)
+			s->dsn_max = dsn;
+		if ((int64_t)(dsn - s->dsn_lo) < 0)
+			s->dsn_lo = dsn;
+	}
 	s->dsn_seen = true;
+	if (wide || s->has_idsn)
+		s->dsn_wide = true;
 }
 
 /* The 64-bit relative subflow sequence number of @seq, or false. */
@@ -606,7 +710,739 @@ map_prune(struct sdir *d, uint64_t acked)
 	}
 }
 
+/* ------------------------------------------------------ data level */
+
+/* A DSN range first carried by one frame of one flow. */
+struct sent {
+	uint64_t start, end;
+	uint64_t ssn; /* subflow sequence number of start */
+	uint32_t frame, flow;
+};
+
+/*
+ * Accounts the mapped payload [dsn, dsn + len) sent by @side on flow @f at
+ * relative subflow sequence number @ssn: new data, a TCP retransmission
+ * (same flow, same ssn), or a reinjection (another flow, or this one at
+ * another ssn); out-of-order new data. Sets the frame's flags and links.
+ */
+static void
+data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
+	  uint64_t dsn, uint32_t len, uint64_t ssn, struct mpf_frame *rec)
+{
+	struct conn *c = conn_of(f->node);
+	struct side *sd = &c->side[side];
+	struct sdir *fd = &sub_of(f)->dir[d];
+	uint64_t end = dsn + len, pos = dsn, reinj = 0, retr = 0;
+	uint32_t first_other = 0;
+	struct sent *v;
+	guint lo, hi, i;
+
+	if (!sd->sent)
+		sd->sent = g_array_new(FALSE, FALSE, sizeof(struct sent));
+	sd->st.data_bytes += len;
+	sd->st.segments++;
+	fd->st.data_bytes += len;
+	v = (struct sent *)(void *)sd->sent->data;
+	lo = sd->sent_head;
+	hi = sd->sent->len;
+	while (lo < hi) { /* the first interval that ends after dsn */
+		guint mid = lo + (hi - lo) / 2;
+
+		if ((int64_t)(v[mid].end - dsn) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* walk the overlapping intervals; what they do not cover is new */
+	for (i = lo; i < sd->sent->len && (int64_t)(pos - end) < 0; i++) {
+		struct sent *o = &((struct sent *)(void *)sd->sent->data)[i];
+		uint64_t a, b;
+
+		if ((int64_t)(o->start - end) >= 0)
+			break;
+		if ((int64_t)(o->start - pos) > 0) {
+			struct sent n = { pos, o->start, ssn + (pos - dsn),
+					  rec->number, f->id };
+
+			g_array_insert_val(sd->sent, i, n);
+			i++;
+			o = &((struct sent *)(void *)sd->sent->data)[i];
+		}
+		a = (int64_t)(o->start - pos) > 0 ? o->start : pos;
+		b = (int64_t)(o->end - end) < 0 ? o->end : end;
+		if (o->flow == f->id && o->ssn + (a - o->start) == ssn + (a - dsn)) {
+			retr += b - a;
+		} else {
+			reinj += b - a;
+			if (!first_other)
+				first_other = o->frame;
+		}
+		pos = b;
+	}
+	if ((int64_t)(pos - end) < 0) {
+		struct sent n = { pos, end, ssn + (pos - dsn), rec->number, f->id };
+
+		g_array_insert_val(sd->sent, i, n);
+		if (sd->sent_any && (int64_t)(pos - sd->sent_max) < 0) {
+			/* new data below data already seen */
+			rec->bflags |= MPF_MPTCP_FRAME_OUT_OF_ORDER;
+			sd->st.out_of_order++;
+		}
+		sd->st.unique_bytes += end - pos;
+		fd->st.unique_bytes += end - pos;
+		if (!sd->sent_any || (int64_t)(end - sd->sent_max) > 0)
+			sd->sent_max = end;
+		sd->sent_any = true;
+	}
+	if (reinj) {
+		struct mpf_frame *orig = mpf__frame_at(ctx, first_other);
+
+		rec->bflags |= MPF_MPTCP_FRAME_REINJECTION;
+		rec->ref[1] = first_other;
+		if (orig && !orig->ref[2])
+			orig->ref[2] = rec->number;
+		sd->st.reinjected_bytes += reinj;
+		sd->st.reinjections++;
+		fd->st.reinjected_bytes += reinj;
+	} else if (retr) {
+		rec->bflags |= MPF_MPTCP_FRAME_RETRANSMISSION;
+		sd->st.retransmitted_bytes += retr;
+		sd->st.retransmissions++;
+		fd->st.retransmitted_bytes += retr;
+	}
+}
+
+/* Forgets data intervals that the receiver acknowledged long ago: acked
+ * data is never sent again, but a few are kept for late duplicates. */
+static void
+sent_prune(struct side *sd, uint64_t acked)
+{
+	const struct sent *v;
+	guint n, acked_head;
+
+	if (!sd->sent)
+		return;
+	v = (const struct sent *)(const void *)sd->sent->data;
+	n = sd->sent->len;
+	acked_head = sd->sent_head;
+	while (acked_head < n && (int64_t)(v[acked_head].end - acked) <= 0)
+		acked_head++;
+	if (acked_head - sd->sent_head > SENT_KEEP_ACKED)
+		sd->sent_head = acked_head - SENT_KEEP_ACKED;
+	if (sd->sent_head >= 4096 && sd->sent_head * 2 >= n) {
+		g_array_remove_range(sd->sent, 0, sd->sent_head);
+		sd->sent_head = 0;
+	}
+}
+
+/* ---------------------------------------------------------- checksum */
+
+/* Adds @n bytes at @p to a ones' complement sum, @odd saying whether an
+ * odd number of bytes came before. */
+static uint32_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n, bool odd)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, odd = !odd)
+		sum += odd ? p[i] : (uint32_t)p[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+uint16_t
+mpf__mptcp_dss_checksum(uint64_t dsn, uint32_t ssn, uint16_t data_len,
+			const uint8_t *payload, size_t n)
+{
+	uint8_t ph[16];
+	uint32_t sum;
+	int i;
+
+	/* pseudo-header: 64-bit DSN, subflow sequence number, data-level
+	 * length, a zero checksum (RFC 8684 3.3.1) */
+	for (i = 0; i < 8; i++)
+		ph[i] = (uint8_t)(dsn >> (56 - 8 * i));
+	for (i = 0; i < 4; i++)
+		ph[8 + i] = (uint8_t)(ssn >> (24 - 8 * i));
+	ph[12] = (uint8_t)(data_len >> 8);
+	ph[13] = (uint8_t)data_len;
+	ph[14] = ph[15] = 0;
+	sum = csum_add(0, ph, sizeof(ph), false);
+	sum = csum_add(sum, payload, n, false);
+	return (uint16_t)~sum;
+}
+
+/* Starts summing a mapping that carries a checksum. */
+static void
+csum_start(struct conn *c, struct sdir *fd, uint64_t ssn, uint64_t dsn,
+	   uint16_t data_len, uint16_t wire, bool fin)
+{
+	struct csum_acc *a = &fd->csum;
+
+	if (a->active && a->ssn == ssn && a->dsn == dsn)
+		return; /* the same mapping repeated on its next segment */
+	if (a->active)
+		c->checks.csum_unverifiable++; /* it never completed */
+	memset(a, 0, sizeof(*a));
+	a->active = true;
+	a->ssn = ssn;
+	a->dsn = dsn;
+	a->data_len = data_len;
+	a->wire_csum = wire;
+	a->fin = fin;
+	a->need = (uint32_t)data_len - (fin ? 1 : 0);
+}
+
+/* Adds a segment's payload (relative sequence number @r) to the sum, and
+ * checks it when the mapping is complete. */
+static void
+csum_feed(struct conn *c, struct sdir *fd, uint64_t r,
+	  const struct mpf_pkt *pkt, struct mpf_frame *rec)
+{
+	struct csum_acc *a = &fd->csum;
+	uint64_t next;
+	uint32_t off, take;
+
+	if (!a->active)
+		return;
+	next = a->ssn + a->got;
+	if (r > next) {
+		a->broken = true; /* a gap: a segment was not captured */
+		return;
+	}
+	if (r + pkt->payload_len <= next)
+		return; /* all of it summed already: a retransmission */
+	off = (uint32_t)(next - r);
+	take = pkt->payload_len - off;
+	if (take > a->need - a->got)
+		take = a->need - a->got;
+	if (pkt->payload_cap < off + take)
+		a->broken = true; /* cut by the snapshot length */
+	else
+		a->sum = csum_add(a->sum, pkt->payload + off, take, a->got & 1);
+	a->got += take;
+	if (a->got < a->need)
+		return;
+	if (a->broken) {
+		rec->bflags |= MPF_MPTCP_FRAME_CSUM_UNVERIFIABLE;
+		c->checks.csum_unverifiable++;
+	} else {
+		uint16_t want = mpf__mptcp_dss_checksum(a->dsn, (uint32_t)a->ssn,
+							a->data_len, NULL, 0);
+		uint32_t sum = csum_add((uint16_t)~want, NULL, 0, false);
+
+		/* fold the payload into the pseudo-header's sum */
+		sum += a->sum;
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		if ((uint16_t)~sum == a->wire_csum) {
+			rec->bflags |= MPF_MPTCP_FRAME_CSUM_OK;
+			c->checks.csum_ok++;
+		} else {
+			rec->bflags |= MPF_MPTCP_FRAME_CSUM_BAD;
+			c->checks.csum_bad++;
+		}
+	}
+	a->active = false;
+}
+
+/* ------------------------------------------------------------- HMACs */
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/*
+ * The MP_JOIN HMACs (RFC 8684 3.2): HMAC-B = HMAC(Key-B || Key-A,
+ * R-B || R-A), its leftmost 64 bits in the SYN/ACK; HMAC-A = HMAC(Key-A ||
+ * Key-B, R-A || R-B), its leftmost 160 bits in the third ACK. A is the side
+ * that sent the SYN.
+ */
+static void
+verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
+	    const struct mpf_mptcp_opt *o, struct mpf_frame *rec)
+{
+	struct conn *c = conn_of(node);
+	struct sub *s = sub_of(f);
+	int a_side = side_of(s, MPF_FLOW_FORWARD), b_side = 1 - a_side;
+	const struct side *A = &c->side[a_side], *B = &c->side[b_side];
+	uint8_t msg[8], mac[20];
+	bool ok;
+
+	if (!A->has_key || !B->has_key || c->version < 0 ||
+	    !s->has_nonce[0] || !s->has_nonce[1]) {
+		c->checks.join_hmac_unverified++;
+		if (s->hmac == MPF_MPTCP_HMAC_NONE)
+			s->hmac = MPF_MPTCP_HMAC_UNVERIFIED;
+		return;
+	}
+	if (o->u.join.kind == MPJ_SYNACK && d == MPF_FLOW_REVERSE) {
+		uint8_t want[8];
+		int i;
+
+		put32(msg, s->nonce[1]);
+		put32(msg + 4, s->nonce[0]);
+		mpf__mptcp_hmac(c->version, B->key, A->key, msg, 8, mac, 8);
+		for (i = 0; i < 8; i++)
+			want[i] = (uint8_t)(o->u.join.trunc_hmac >> (56 - 8 * i));
+		ok = memcmp(mac, want, 8) == 0;
+	} else if (o->u.join.kind == MPJ_ACK && d == MPF_FLOW_FORWARD) {
+		put32(msg, s->nonce[0]);
+		put32(msg + 4, s->nonce[1]);
+		mpf__mptcp_hmac(c->version, A->key, B->key, msg, 8, mac, 20);
+		ok = memcmp(mac, o->u.join.hmac, 20) == 0;
+	} else {
+		return;
+	}
+	if (ok) {
+		rec->bflags |= MPF_MPTCP_FRAME_HMAC_OK;
+		c->checks.join_hmac_ok++;
+		if (s->hmac != MPF_MPTCP_HMAC_BAD)
+			s->hmac = MPF_MPTCP_HMAC_OK;
+	} else {
+		rec->bflags |= MPF_MPTCP_FRAME_HMAC_BAD;
+		c->checks.join_hmac_bad++;
+		s->hmac = MPF_MPTCP_HMAC_BAD;
+		s->established = false; /* a peer would refuse this join */
+	}
+}
+
+/*
+ * ADD_ADDR v1 (RFC 8684 3.4.1): the rightmost 64 bits of HMAC(Key-sender ||
+ * Key-receiver, id || address || port, the port 0 when absent). Linux sent
+ * the leftmost 64 bits before 2020, and port 0 even with a port: both are
+ * reported as LEGACY, a known deviation rather than an attack.
+ */
+static uint8_t
+verify_add_addr(const struct conn *c, int side, const struct mpf_mptcp_opt *o)
+{
+	const struct side *S = &c->side[side], *R = &c->side[1 - side];
+	uint8_t msg[19], d[32], want[8];
+	size_t n = 0, alen = o->u.add_addr.addr.family == 4 ? 4 : 16;
+	int i, pass;
+
+	if (o->u.add_addr.version == 0 || o->u.add_addr.echo ||
+	    !o->u.add_addr.has_hmac)
+		return MPF_MPTCP_HMAC_NONE;
+	if (!S->has_key || !R->has_key)
+		return MPF_MPTCP_HMAC_UNVERIFIED;
+	for (i = 0; i < 8; i++)
+		want[i] = (uint8_t)(o->u.add_addr.hmac >> (56 - 8 * i));
+	msg[n++] = o->u.add_addr.addr_id;
+	memcpy(msg + n, o->u.add_addr.addr.bytes, alen);
+	n += alen;
+	for (pass = 0; pass < 2; pass++) {
+		uint16_t port = pass == 0 ? o->u.add_addr.port : 0;
+
+		msg[n] = (uint8_t)(port >> 8);
+		msg[n + 1] = (uint8_t)port;
+		mpf__mptcp_hmac(1, S->key, R->key, msg, n + 2, d, sizeof(d));
+		if (pass == 0 && memcmp(d + 24, want, 8) == 0)
+			return MPF_MPTCP_HMAC_OK;
+		if (memcmp(d, want, 8) == 0 || memcmp(d + 24, want, 8) == 0)
+			return MPF_MPTCP_HMAC_LEGACY;
+		if (!o->u.add_addr.has_port)
+			break;
+	}
+	return MPF_MPTCP_HMAC_BAD;
+}
+
+/* -------------------------------------------- association, inferred */
+
+static GArray *
+bucket_owners(GHashTable *t, uint64_t bucket, bool create)
+{
+	GArray *a = g_hash_table_lookup(t, &bucket);
+
+	if (!a && create) {
+		uint64_t *k = g_new(uint64_t, 1);
+
+		*k = bucket;
+		a = g_array_new(FALSE, FALSE, sizeof(struct dsn_owner));
+		g_hash_table_insert(t, k, a);
+	}
+	return a;
+}
+
+static void
+owner_add(GHashTable *t, uint64_t bucket, struct mpf_node *node, int side)
+{
+	GArray *a = bucket_owners(t, bucket, true);
+	struct dsn_owner o = { node, side };
+	guint i;
+
+	for (i = 0; i < a->len; i++) {
+		struct dsn_owner *x = &g_array_index(a, struct dsn_owner, i);
+
+		if (x->node == node && x->side == side)
+			return;
+	}
+	g_array_append_val(a, o);
+}
+
+/*
+ * Files @side's DSN range in the index, bucket by bucket as it grows, so
+ * that a subflow seen without its handshake can find its connection by a
+ * hash lookup. Wide buckets only for real 64-bit values.
+ */
+static void
+index_side(struct state *st, struct mpf_node *node, int side)
+{
+	struct side *s = &conn_of(node)->side[side];
+	uint64_t wlo, whi, b;
+	uint32_t nlo, nhi, k;
+
+	if (!s->dsn_seen)
+		return;
+	if (s->dsn_wide) {
+		wlo = s->dsn_lo >> WIDE_BUCKET_SHIFT;
+		whi = s->dsn_max >> WIDE_BUCKET_SHIFT;
+		if (!s->wide_indexed) {
+			s->wide_lo = s->wide_hi = wlo;
+			owner_add(st->dsn_wide, wlo, node, side);
+			s->wide_indexed = true;
+		}
+		for (b = s->wide_lo - 1; wlo < s->wide_lo && b >= wlo &&
+					 s->wide_lo - b <= 64; b--)
+			owner_add(st->dsn_wide, b, node, side);
+		for (b = s->wide_hi + 1; whi > s->wide_hi && b <= whi &&
+					 b - s->wide_hi <= 64; b++)
+			owner_add(st->dsn_wide, b, node, side);
+		s->wide_lo = MIN(s->wide_lo, wlo);
+		s->wide_hi = MAX(s->wide_hi, whi);
+	}
+	/* narrow buckets wrap with the 32-bit space: 4096 of 1 MiB */
+	nlo = (uint32_t)s->dsn_lo >> NARROW_BUCKET_SHIFT;
+	nhi = (uint32_t)s->dsn_max >> NARROW_BUCKET_SHIFT;
+	if (!s->narrow_indexed) {
+		s->narrow_lo = s->narrow_hi = nlo;
+		owner_add(st->dsn_narrow, nlo, node, side);
+		s->narrow_indexed = true;
+	}
+	for (k = 0; nhi != s->narrow_hi && k < 64; k++) {
+		s->narrow_hi = (s->narrow_hi + 1) & 0xfff;
+		owner_add(st->dsn_narrow, s->narrow_hi, node, side);
+	}
+	for (k = 0; nlo != s->narrow_lo && k < 64; k++) {
+		s->narrow_lo = (s->narrow_lo - 1) & 0xfff;
+		owner_add(st->dsn_narrow, s->narrow_lo, node, side);
+	}
+}
+
+/* Whether a node may still be grouped with another by inference. */
+static bool
+unanchored(const struct conn *c)
+{
+	return !c->side[0].has_key && !c->side[1].has_key;
+}
+
+/* Whether @v falls in (or just beside) the DSN range @s sent. */
+static bool
+in_range(const struct side *s, uint64_t v, bool wide)
+{
+	if (!s->dsn_seen)
+		return false;
+	if (wide) {
+		return s->dsn_wide &&
+		       v - (s->dsn_lo - WIDE_WINDOW) <=
+			       (s->dsn_max - s->dsn_lo) + 2 * WIDE_WINDOW;
+	}
+	return (uint32_t)(v - (s->dsn_lo - NARROW_WINDOW)) <=
+	       (uint32_t)(s->dsn_max - s->dsn_lo) + 2 * NARROW_WINDOW;
+}
+
+static bool
+nodes_share_endpoint(const struct mpf_node *a, const struct mpf_node *b)
+{
+	guint i, j;
+
+	for (i = 0; i < a->flows->len; i++) {
+		const struct mpf_flow *x = g_ptr_array_index(a->flows, i);
+
+		for (j = 0; j < b->flows->len; j++) {
+			const struct mpf_flow *y = g_ptr_array_index(b->flows, j);
+
+			if (mpf__endpoint_equal(&x->dst, &y->dst) ||
+			    mpf__endpoint_equal(&x->src, &y->src) ||
+			    mpf__endpoint_equal(&x->src, &y->dst) ||
+			    mpf__endpoint_equal(&x->dst, &y->src))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* What merging needs to rewrite in the absorbed node's frame records. */
+struct merge_fix {
+	uint32_t keep;
+	bool flip;          /* the absorbed node's client is the server */
+	uint64_t rebase[2]; /* added to relative values, by sender side */
+	bool real_base[2];  /* the survivor knows the side's IDSN */
+};
+
+static void
+fix_record(struct mpf_frame *rec, void *user)
+{
+	const struct merge_fix *m = user;
+	int sender = rec->dir; /* the absorbed node's side */
+
+	rec->node = m->keep;
+	if (rec->flags & MPF_FRAME_HAS_VAL0)
+		rec->val[0] += m->rebase[sender];
+	if (rec->flags & MPF_FRAME_HAS_VAL1)
+		rec->val[1] += m->rebase[1 - sender];
+	if (m->flip)
+		rec->dir = (uint8_t)(1 - rec->dir);
+	/* values that now count from a real IDSN are no longer guesses */
+	if ((!(rec->flags & MPF_FRAME_HAS_VAL0) || m->real_base[sender]) &&
+	    (!(rec->flags & MPF_FRAME_HAS_VAL1) || m->real_base[1 - sender]))
+		rec->bflags &= ~(uint32_t)MPF_MPTCP_FRAME_DSN_GUESSED;
+}
+
+static void sub_flip(struct mpf_flow *f);
+
+/*
+ * Absorbs node @gone into @keep: their sides correspond as @gone's side
+ * @gone_side is @keep's side @keep_side. Moves flows, data stats, tokens,
+ * announcements; rebases the absorbed frames' relative values.
+ */
+static void
+conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
+	   struct mpf_node *gone, int keep_side, int gone_side)
+{
+	struct conn *k = conn_of(keep), *g = conn_of(gone);
+	bool flip = keep_side != gone_side;
+	struct merge_fix fx;
+	GHashTableIter it;
+	gpointer key, val;
+	guint i;
+	int gs;
+
+	memset(&fx, 0, sizeof(fx));
+	fx.keep = keep->id;
+	fx.flip = flip;
+	for (gs = 0; gs < 2; gs++) {
+		struct side *ks = &k->side[flip ? 1 - gs : gs], *gsd = &g->side[gs];
+
+		/* relative values: old = raw - gone base; new = raw - keep base */
+		if (gsd->base_known && ks->base_known)
+			fx.rebase[gs] = gsd->base - ks->base;
+		else if (gsd->base_known && !ks->base_known) {
+			ks->base = gsd->base;
+			ks->base_known = true;
+			ks->base_guessed = gsd->base_guessed;
+		}
+		fx.real_base[gs] = ks->base_known && !ks->base_guessed;
+		ks->st.data_bytes += gsd->st.data_bytes;
+		ks->st.unique_bytes += gsd->st.unique_bytes;
+		ks->st.reinjected_bytes += gsd->st.reinjected_bytes;
+		ks->st.retransmitted_bytes += gsd->st.retransmitted_bytes;
+		ks->st.segments += gsd->st.segments;
+		ks->st.reinjections += gsd->st.reinjections;
+		ks->st.retransmissions += gsd->st.retransmissions;
+		ks->st.out_of_order += gsd->st.out_of_order;
+		ks->st.data_acks += gsd->st.data_acks;
+		ks->st.dup_data_acks += gsd->st.dup_data_acks;
+		if (gsd->dsn_seen) {
+			side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
+			side_saw_dsn(ks, gsd->dsn_max, gsd->dsn_wide);
+		}
+		if (gsd->sent) {
+			/* their data intervals join ours, in DSN order */
+			if (!ks->sent)
+				ks->sent = g_array_new(FALSE, FALSE,
+						       sizeof(struct sent));
+			for (i = gsd->sent_head; i < gsd->sent->len; i++) {
+				struct sent *x = &g_array_index(gsd->sent,
+								struct sent, i);
+				guint lo = ks->sent_head, hi = ks->sent->len;
+
+				while (lo < hi) {
+					guint mid = lo + (hi - lo) / 2;
+
+					if ((int64_t)(g_array_index(ks->sent,
+								    struct sent,
+								    mid).start -
+						      x->start) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				g_array_insert_val(ks->sent, lo, *x);
+			}
+			if (!ks->sent_any ||
+			    (int64_t)(gsd->sent_max - ks->sent_max) > 0)
+				ks->sent_max = gsd->sent_max;
+			ks->sent_any = ks->sent_any || gsd->sent_any;
+		}
+		if (gsd->data_fin_raw && !ks->st.data_fin) {
+			ks->st.data_fin = gsd->st.data_fin;
+			ks->st.data_fin_frame = gsd->st.data_fin_frame;
+			ks->data_fin_raw = gsd->data_fin_raw;
+		}
+	}
+	for (i = 0; i < gone->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(gone->flows, i);
+
+		if (flip)
+			sub_flip(f);
+	}
+	/* tokens of the absorbed node now lead to the survivor */
+	g_hash_table_iter_init(&it, st->by_token);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		if (val == gone)
+			g_hash_table_iter_replace(&it, keep);
+	for (gs = 0; gs < 2; gs++) {
+		struct side *ks = &k->side[flip ? 1 - gs : gs];
+
+		if (g->side[gs].has_token && !ks->has_token) {
+			ks->has_token = true;
+			ks->token = g->side[gs].token;
+		}
+	}
+	if (g->announced) {
+		if (!k->announced)
+			k->announced = g_array_new(FALSE, TRUE,
+						   sizeof(struct announced));
+		for (i = 0; i < g->announced->len; i++) {
+			struct announced a = g_array_index(g->announced,
+							   struct announced, i);
+
+			if (flip)
+				a.side = (uint8_t)(1 - a.side);
+			g_array_append_val(k->announced, a);
+		}
+	}
+	k->checks.orphan_joins += g->checks.orphan_joins;
+	k->checks.orphan_joins_untracked += g->checks.orphan_joins_untracked;
+	if (k->version < 0)
+		k->version = g->version;
+	k->inferred = true;
+	mpf__node_merge(ctx, keep, gone, fix_record, &fx);
+	mpf_log(ctx, MPF_LOG_INFO, "node %u joins node %u: one DSN space",
+		gone->id, keep->id);
+}
+
+/* Moves the pending matches between @prober and @owner into the
+ * survivor's evidence, telling which node was absorbed. */
+static void
+settle_evidence(struct conn *owner, struct conn *keep, uint32_t prober,
+		uint32_t absorbed, bool keep_is_owner)
+{
+	guint i;
+
+	if (!keep->evidence)
+		keep->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
+	for (i = 0; i < owner->pending->len;) {
+		struct evidence e = g_array_index(owner->pending, struct evidence, i);
+
+		if (e.prober != prober) {
+			i++;
+			continue;
+		}
+		e.absorbed = absorbed;
+		e.keep_side = keep_is_owner ? e.owner_side : e.prober_side;
+		g_array_append_val(keep->evidence, e);
+		g_array_remove_index(owner->pending, i);
+	}
+}
+
+/*
+ * A node whose handshake was not seen looks for the connection that owns
+ * the DSN @raw its side @side sent (or, @is_dack, the data ack of the
+ * other side's data) in frame @frame. Enough consistent matches with one
+ * node (64-bit values: WIDE_EVIDENCE; 32-bit ones: NARROW_EVIDENCE and a
+ * shared endpoint) merge the two. Returns the survivor.
+ */
+static struct mpf_node *
+infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node, int side,
+      uint64_t raw, bool wide, bool is_dack, uint32_t frame)
+{
+	struct conn *c = conn_of(node);
+	int space = is_dack ? 1 - side : side; /* whose data the value is in */
+	struct side *mine = &c->side[space];
+	GArray *owners;
+	guint i;
+
+	if (mine->probes >= MAX_PROBES)
+		return node;
+	mine->probes++;
+	owners = wide ? bucket_owners(st->dsn_wide, raw >> WIDE_BUCKET_SHIFT,
+				      false)
+		      : bucket_owners(st->dsn_narrow,
+				      (uint32_t)raw >> NARROW_BUCKET_SHIFT,
+				      false);
+	for (i = 0; owners && i < owners->len; i++) {
+		struct dsn_owner o = g_array_index(owners, struct dsn_owner, i);
+		struct conn *oc;
+		struct evidence ev;
+		guint k, count = 0;
+
+		if (o.node == node || o.node->merged_into != MPF_ID_NONE)
+			continue;
+		oc = conn_of(o.node);
+		/* two connections whose keys we saw are two connections */
+		if (!unanchored(c) && !unanchored(oc))
+			continue;
+		if (!in_range(&oc->side[o.side], raw, wide))
+			continue;
+		if (!oc->pending)
+			oc->pending = g_array_new(FALSE, FALSE,
+						  sizeof(struct evidence));
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = is_dack ? MPF_MPTCP_EVIDENCE_DACK
+				  : MPF_MPTCP_EVIDENCE_DSN;
+		ev.wide = wide;
+		ev.owner_side = (int8_t)o.side;
+		ev.prober_side = (int8_t)space;
+		ev.frame = frame;
+		ev.prober = node->id;
+		ev.absorbed = MPF_ID_NONE;
+		ev.raw = raw;
+		g_array_append_val(oc->pending, ev);
+		for (k = 0; k < oc->pending->len; k++) {
+			const struct evidence *e =
+				&g_array_index(oc->pending, struct evidence, k);
+
+			if (e->prober == node->id && e->wide == wide &&
+			    e->owner_side == ev.owner_side &&
+			    e->prober_side == ev.prober_side)
+				count++;
+		}
+		if (count < (wide ? WIDE_EVIDENCE : NARROW_EVIDENCE))
+			continue;
+		if (!wide && !nodes_share_endpoint(node, o.node))
+			continue;
+		/* the node with keys, else the older one, survives */
+		if (!unanchored(oc) || (unanchored(c) && o.node->id < node->id)) {
+			settle_evidence(oc, oc, node->id, node->id, true);
+			conn_merge(ctx, st, o.node, node, o.side, space);
+			node = o.node;
+		} else {
+			settle_evidence(oc, c, node->id, o.node->id, false);
+			conn_merge(ctx, st, node, o.node, space, o.side);
+		}
+		index_side(st, node, 0);
+		index_side(st, node, 1);
+		return node;
+	}
+	return node;
+}
+
 /* --------------------------------------------------------- creation */
+
+static bool
+pkt_from_src(const struct mpf_flow *f, const struct mpf_pkt *pkt)
+{
+	return pkt->sport == f->src.port &&
+	       memcmp(&pkt->src, &f->src.addr, sizeof(pkt->src)) == 0;
+}
 
 static void
 endpoints_of(const struct mpf_pkt *pkt, struct mpf_endpoint *src,
@@ -629,8 +1465,18 @@ conn_new(struct mpf_ctx *ctx, const struct mpf_pkt *pkt)
 	return n;
 }
 
+/* Swaps which end of a subflow is the client (after an inferred merge
+ * found the guess wrong). */
+static void
+sub_flip(struct mpf_flow *f)
+{
+	struct sub *s = sub_of(f);
+
+	s->src_is_client = !s->src_is_client;
+}
+
 /*
- * A new subflow for a packet on an unknown 4-tuple. @towards_src says the
+ * A new subflow for a packet on an unknown 4-tuple. @opened_by_src says the
  * packet's source opened the subflow (sent the SYN); otherwise the packet
  * is the SYN/ACK and its destination did.
  */
@@ -651,18 +1497,12 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	s->src_is_client = src_is_client;
 	s->role = (uint8_t)role;
 	s->addr_id[0] = s->addr_id[1] = -1;
+	s->rst_reason = -1;
 	if (role == MPF_MPTCP_ROLE_INITIAL)
 		s->addr_id[0] = s->addr_id[1] = 0;
 	g_hash_table_replace(st->by_tuple, &s->tuple, f);
 	s->in_table = true;
 	return f;
-}
-
-static bool
-pkt_from_src(const struct mpf_flow *f, const struct mpf_pkt *pkt)
-{
-	return pkt->sport == f->src.port &&
-	       memcmp(&pkt->src, &f->src.addr, sizeof(pkt->src)) == 0;
 }
 
 static const struct mpf_mptcp_opt *
@@ -676,12 +1516,16 @@ find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
 	return NULL;
 }
 
-/* Creates the node and flow for the first packet of an unknown 4-tuple
- * that carries MPTCP options; NULL when it carries none. */
+/*
+ * Creates the node and flow for the first packet of an unknown 4-tuple
+ * that carries MPTCP options; NULL when it carries none, or when it is a
+ * join of a flood whose flows are no longer kept (then *@orphan_node is the
+ * node the frame still belongs to).
+ */
 static struct mpf_flow *
 flow_create(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	    const struct mpf_tuple *key, const struct mpf_mptcp_opt *o,
-	    int n, struct mpf_frame *rec)
+	    int n, struct mpf_frame *rec, struct mpf_node **orphan_node)
 {
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
 	const struct mpf_mptcp_opt *mpc = find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
@@ -693,10 +1537,8 @@ flow_create(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	if (mpc) {
 		/* a SYN/ACK opens for its destination; anything else (SYN,
 		 * third ACK, first data) is sent by the client */
-		bool by_src = !(syn && ack);
-
 		node = conn_new(ctx, pkt);
-		return sub_new(ctx, st, node, pkt, key, by_src, true,
+		return sub_new(ctx, st, node, pkt, key, !(syn && ack), true,
 			       MPF_MPTCP_ROLE_INITIAL);
 	}
 	if (join && join->u.join.kind == MPJ_SYN && syn && !ack &&
@@ -717,11 +1559,8 @@ flow_create(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 			c->side[MPF_SIDE_SERVER].token = token;
 			g_hash_table_replace(st->by_token,
 					     GUINT_TO_POINTER(token), node);
-			rec->bflags |= MPF_MPTCP_FRAME_ORPHAN_JOIN;
 		} else {
 			c = conn_of(node);
-			if (c->orphan)
-				rec->bflags |= MPF_MPTCP_FRAME_ORPHAN_JOIN;
 			/* a join carries the token of the side it is sent
 			 * to: the server's for a join from the client */
 			src_is_client = !(c->side[MPF_SIDE_CLIENT].has_token &&
@@ -730,11 +1569,23 @@ flow_create(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 					    c->side[MPF_SIDE_SERVER].token ==
 						    token));
 		}
+		if (c->orphan) {
+			rec->bflags |= MPF_MPTCP_FRAME_ORPHAN_JOIN;
+			c->checks.orphan_joins++;
+			if (node->flows->len >= MAX_ORPHAN_FLOWS) {
+				/* a flood: count the frame in the node but
+				 * keep no state for its 4-tuple */
+				c->checks.orphan_joins_untracked++;
+				*orphan_node = node;
+				return NULL;
+			}
+		}
 		return sub_new(ctx, st, node, pkt, key, true, src_is_client,
 			       MPF_MPTCP_ROLE_JOIN);
 	}
 	/* the handshake was not captured: a connection of its own, its
-	 * client guessed as the subflow's opener or the first sender */
+	 * client guessed as the subflow's opener or the first sender, until
+	 * the data level shows where it belongs */
 	node = conn_new(ctx, pkt);
 	if (join)
 		return sub_new(ctx, st, node, pkt, key, !(syn && ack), true,
@@ -746,10 +1597,19 @@ flow_create(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 /* ------------------------------------------------------- option logic */
 
 static void
+set_fallback(struct conn *c, struct mpf_frame *rec)
+{
+	if (!c->fallback) {
+		c->fallback = true;
+		c->fallback_frame = rec->number;
+		rec->bflags |= MPF_MPTCP_FRAME_FALLBACK;
+	}
+}
+
+static void
 on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	   const struct mpf_pkt *pkt, const struct mpf_mptcp_opt *o,
-	   struct mpf_frame *rec, const struct mapping **implicit,
-	   struct mapping *implicit_buf)
+	   struct mpf_frame *rec, struct mapping *implicit)
 {
 	struct mpf_node *node = f->node;
 	struct conn *c = conn_of(node);
@@ -769,7 +1629,7 @@ on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	} else if (c->version < 0) {
 		set_version(ctx, st, node, o->u.mpc.version);
 	}
-	if (o->u.mpc.flags & MPC_FLAG_A)
+	if ((syn || c->checksum == false) && (o->u.mpc.flags & MPC_FLAG_A))
 		c->checksum = true;
 	if (o->u.mpc.nkeys >= 1 && mpf__mptcp_opt_has(o, 12))
 		set_key(ctx, st, node, side, o->u.mpc.snd_key, rec);
@@ -783,17 +1643,22 @@ on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	    o->u.mpc.data_len > 0 && c->side[side].has_idsn) {
 		/* v1: the first data rides on MP_CAPABLE, mapped to
 		 * DSN IDSN + 1 at subflow sequence 1 (RFC 8684 3.1) */
-		implicit_buf->ssn = 1;
-		implicit_buf->dsn = c->side[side].idsn + 1;
-		implicit_buf->len = o->u.mpc.data_len;
-		implicit_buf->frame = pkt->raw->number;
-		map_add(&s->dir[d], implicit_buf);
-		*implicit = implicit_buf;
+		implicit->ssn = 1;
+		implicit->dsn = c->side[side].idsn + 1;
+		implicit->len = o->u.mpc.data_len;
+		implicit->frame = pkt->raw->number;
+		map_add(&s->dir[d], implicit);
+		if (o->u.mpc.has_csum && mpf__mptcp_opt_has(o, 24))
+			csum_start(c, &s->dir[d], 1, implicit->dsn,
+				   o->u.mpc.data_len, o->u.mpc.csum, false);
+	} else {
+		implicit->len = 0;
 	}
 }
 
 static void
-on_join(struct mpf_flow *f, int d, const struct mpf_mptcp_opt *o)
+on_join(struct mpf_flow *f, int d, const struct mpf_mptcp_opt *o,
+	struct mpf_frame *rec)
 {
 	struct sub *s = sub_of(f);
 
@@ -806,44 +1671,40 @@ on_join(struct mpf_flow *f, int d, const struct mpf_mptcp_opt *o)
 			s->backup = o->u.join.backup;
 		if (mpf__mptcp_opt_has(o, 4))
 			s->addr_id[d] = o->u.join.addr_id;
-		if (mpf__mptcp_opt_has(o, o->len))
+		if (mpf__mptcp_opt_has(o, o->len)) {
 			s->nonce[d] = o->u.join.nonce;
+			s->has_nonce[d] = true;
+		}
+		if (o->u.join.kind == MPJ_SYNACK && mpf__mptcp_opt_has(o, 16))
+			verify_join(f->node, f, d, o, rec);
 		break;
 	case MPJ_ACK:
 		if (!s->join_rejected)
 			s->established = true;
+		if (mpf__mptcp_opt_has(o, 24))
+			verify_join(f->node, f, d, o, rec);
 		break;
 	default:
 		break;
 	}
 }
 
+/* DSS: the data ack and the mapping. @own receives the mapping when it
+ * was read (own->len 0 otherwise). */
 static void
-set_fallback(struct conn *c, struct mpf_frame *rec)
-{
-	if (!c->fallback) {
-		c->fallback = true;
-		c->fallback_frame = rec->number;
-	}
-}
-
-static void
-on_dss(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
+on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
        const struct mpf_pkt *pkt, const struct mpf_mptcp_opt *o,
-       struct mpf_frame *rec, const struct mapping **own,
-       struct mapping *own_buf)
+       struct mpf_frame *rec, struct mapping *own)
 {
-	struct conn *c = conn_of(f->node);
+	struct mpf_node *node = f->node;
+	struct conn *c = conn_of(node);
 	struct sub *s = sub_of(f);
 	int side = side_of(s, d);
 	struct side *me = &c->side[side], *peer = &c->side[1 - side];
-
 	unsigned ack_end = 4 + (o->u.dss.has_ack ? (o->u.dss.ack64 ? 8 : 4) : 0);
 	unsigned map_end = ack_end + (o->u.dss.dsn64 ? 8 : 4) + 6;
 
-	(void)ctx;
-	if (o->u.dss.fin)
-		rec->bflags |= MPF_MPTCP_FRAME_DATA_FIN;
+	own->len = 0;
 	if (o->u.dss.has_ack && mpf__mptcp_opt_has(o, ack_end)) {
 		uint64_t a = o->u.dss.ack;
 
@@ -854,9 +1715,34 @@ on_dss(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 							: 0;
 			a = mpf__seq_expand32((uint32_t)a, ref);
 		}
+		peer->st.data_acks++;
+		if (me->dack_seen && a == me->dack_max &&
+		    pkt->payload_len == 0 &&
+		    !(pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_FIN | MPF_TCP_RST)) &&
+		    !o->u.dss.has_map) {
+			rec->bflags |= MPF_MPTCP_FRAME_DUP_DACK;
+			peer->st.dup_data_acks++;
+		}
 		if (!me->dack_seen || (int64_t)(a - me->dack_max) > 0)
 			me->dack_max = a;
 		me->dack_seen = true;
+		sent_prune(peer, a);
+		if (unanchored(c) && !peer->has_idsn) {
+			struct mpf_node *keep = infer(ctx, st, node, side, a,
+						      o->u.dss.ack64, true,
+						      rec->number);
+
+			if (keep != node) {
+				/* absorbed: go on as the survivor's */
+				node = keep;
+				c = conn_of(node);
+				side = side_of(s, d);
+				me = &c->side[side];
+				peer = &c->side[1 - side];
+				rec->node = node->id;
+				rec->dir = (uint8_t)side;
+			}
+		}
 		rec->val[1] = a - side_base(peer, a);
 		rec->flags |= MPF_FRAME_HAS_VAL1;
 		if (peer->base_guessed)
@@ -875,6 +1761,8 @@ on_dss(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 		if (o->u.dss.data_len == 0) {
 			/* infinite mapping: the rest is plain TCP */
 			rec->bflags |= MPF_MPTCP_FRAME_INFINITE_MAP;
+			if (!c->checks.infinite_map_frame)
+				c->checks.infinite_map_frame = rec->number;
 			set_fallback(c, rec);
 			return;
 		}
@@ -884,16 +1772,131 @@ on_dss(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 			sd->isn = pkt->seq - o->u.dss.ssn;
 			sd->isn_known = sd->isn_guessed = true;
 		}
+		if (unanchored(c) && !me->has_idsn) {
+			struct mpf_node *keep = infer(ctx, st, node, side, dsn,
+						      o->u.dss.dsn64, false,
+						      rec->number);
+
+			if (keep != node) {
+				node = keep;
+				c = conn_of(node);
+				side = side_of(s, d);
+				me = &c->side[side];
+				rec->node = node->id;
+				rec->dir = (uint8_t)side;
+			}
+		}
+		side_saw_dsn(me, dsn, o->u.dss.dsn64);
+		index_side(st, node, side);
+		if (o->u.dss.fin && !me->st.data_fin) {
+			me->st.data_fin = true;
+			me->st.data_fin_frame = rec->number;
+			me->data_fin_raw = dsn + o->u.dss.data_len - 1;
+		}
 		if (!sd->isn_known)
 			return;
-		own_buf->ssn = mpf__seq_expand32(o->u.dss.ssn, sd->seq_ref);
-		own_buf->dsn = dsn;
-		own_buf->len = o->u.dss.data_len;
-		own_buf->frame = pkt->raw->number;
-		map_add(sd, own_buf);
-		*own = own_buf;
-		side_saw_dsn(me, dsn);
+		own->ssn = mpf__seq_expand32(o->u.dss.ssn, sd->seq_ref);
+		own->dsn = dsn;
+		own->len = o->u.dss.data_len;
+		own->frame = pkt->raw->number;
+		map_add(sd, own);
+		if (o->u.dss.has_csum && mpf__mptcp_opt_has(o, map_end + 2))
+			csum_start(c, sd, own->ssn, dsn, o->u.dss.data_len,
+				   o->u.dss.csum, o->u.dss.fin);
 	}
+}
+
+/* REMOVE_ADDR by @side: the subflows using a removed id on that side end. */
+static void
+remove_subflows(struct mpf_node *node, int side, const struct mpf_mptcp_opt *o,
+		struct mpf_frame *rec)
+{
+	guint i;
+	unsigned k;
+
+	for (i = 0; i < node->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
+		struct sub *s = sub_of(f);
+		int end;
+
+		for (end = 0; end < 2; end++) {
+			if (side_of(s, end) != side || s->addr_id[end] < 0)
+				continue;
+			for (k = 0; k < o->u.rm_addr.count; k++) {
+				if (s->addr_id[end] == o->u.rm_addr.ids[k] &&
+				    !s->removed_frame) {
+					s->removed_frame = rec->number;
+					rec->bflags |= MPF_MPTCP_FRAME_SUBFLOW_REMOVED;
+				}
+			}
+		}
+	}
+}
+
+static void
+on_add_addr(struct conn *c, int side, const struct mpf_mptcp_opt *o,
+	    struct mpf_frame *rec)
+{
+	struct announced a;
+	guint i;
+
+	if (!c->announced)
+		c->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
+	if (o->u.add_addr.echo) {
+		/* the peer echoes an address the other side announced */
+		for (i = 0; i < c->announced->len; i++) {
+			struct announced *x =
+				&g_array_index(c->announced, struct announced, i);
+
+			if (x->side == 1 - side &&
+			    x->addr_id == o->u.add_addr.addr_id && !x->echo_frame)
+				x->echo_frame = rec->number;
+		}
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.side = (uint8_t)side;
+	a.addr_id = o->u.add_addr.addr_id;
+	a.addr = o->u.add_addr.addr;
+	a.has_port = o->u.add_addr.has_port;
+	a.port = o->u.add_addr.port;
+	a.frame = rec->number;
+	a.hmac = verify_add_addr(c, side, o);
+	for (i = 0; i < c->announced->len; i++) {
+		struct announced *x =
+			&g_array_index(c->announced, struct announced, i);
+
+		if (x->side != side || x->addr_id != a.addr_id ||
+		    x->removed_frame)
+			continue;
+		if (memcmp(&x->addr, &a.addr, sizeof(a.addr)) == 0 &&
+		    x->port == a.port)
+			return; /* retransmitted announcement */
+		/* one live id, two addresses */
+		a.conflict = x->conflict = true;
+		rec->bflags |= MPF_MPTCP_FRAME_ADDR_ID_CONFLICT;
+		c->checks.addr_id_conflicts++;
+	}
+	switch (a.hmac) {
+	case MPF_MPTCP_HMAC_OK:
+		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_OK;
+		c->checks.add_addr_hmac_ok++;
+		break;
+	case MPF_MPTCP_HMAC_BAD:
+		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD;
+		c->checks.add_addr_hmac_bad++;
+		break;
+	case MPF_MPTCP_HMAC_LEGACY:
+		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY;
+		c->checks.add_addr_hmac_legacy++;
+		break;
+	case MPF_MPTCP_HMAC_UNVERIFIED:
+		c->checks.add_addr_hmac_unverified++;
+		break;
+	default:
+		break;
+	}
+	g_array_append_val(c->announced, a);
 }
 
 static void
@@ -903,36 +1906,13 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	struct conn *c = conn_of(f->node);
 	struct sub *s = sub_of(f);
 	int side = side_of(s, d);
-	struct announced a;
 	guint i;
 
 	if (o->cap < o->len)
 		return; /* these need the whole option */
 	switch (o->subtype) {
 	case MPF_MPTCP_SUB_ADD_ADDR:
-		if (o->u.add_addr.echo)
-			break;
-		if (!c->announced)
-			c->announced = g_array_new(FALSE, TRUE,
-						   sizeof(struct announced));
-		for (i = 0; i < c->announced->len; i++) {
-			struct announced *x =
-				&g_array_index(c->announced, struct announced, i);
-
-			if (x->side == side && x->addr_id == o->u.add_addr.addr_id &&
-			    memcmp(&x->addr, &o->u.add_addr.addr,
-				   sizeof(x->addr)) == 0 &&
-			    x->removed_frame == 0)
-				return; /* retransmitted announcement */
-		}
-		memset(&a, 0, sizeof(a));
-		a.side = (uint8_t)side;
-		a.addr_id = o->u.add_addr.addr_id;
-		a.addr = o->u.add_addr.addr;
-		a.has_port = o->u.add_addr.has_port;
-		a.port = o->u.add_addr.port;
-		a.frame = rec->number;
-		g_array_append_val(c->announced, a);
+		on_add_addr(c, side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_REMOVE_ADDR:
 		for (i = 0; c->announced && i < c->announced->len; i++) {
@@ -946,19 +1926,28 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 				    x->removed_frame == 0)
 					x->removed_frame = rec->number;
 		}
+		remove_subflows(f->node, side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_PRIO:
+		if (s->backup != o->u.prio.backup || !s->prio) {
+			struct prio_change p = { rec->number, o->u.prio.backup };
+
+			if (!s->prio)
+				s->prio = g_array_new(FALSE, FALSE,
+						      sizeof(struct prio_change));
+			g_array_append_val(s->prio, p);
+		}
 		s->backup = o->u.prio.backup;
 		break;
 	case MPF_MPTCP_SUB_FAIL:
-		if (!c->fail_frame)
-			c->fail_frame = rec->number;
+		if (!c->checks.mp_fail_frame)
+			c->checks.mp_fail_frame = rec->number;
 		break;
 	case MPF_MPTCP_SUB_FASTCLOSE:
 		/* it carries the receiver's key: learn it if the handshake
 		 * was not captured */
-		if (!c->fastclose_frame)
-			c->fastclose_frame = rec->number;
+		if (!c->checks.fastclose_frame)
+			c->checks.fastclose_frame = rec->number;
 		set_key(ctx, st, f->node, 1 - side, o->u.fastclose.key, rec);
 		break;
 	case MPF_MPTCP_SUB_TCPRST:
@@ -979,9 +1968,10 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 {
 	struct state *st = state;
 	struct mpf_mptcp_opt o[MAX_MPTCP_OPTS];
-	struct mapping own_buf, implicit_buf;
-	const struct mapping *own = NULL, *implicit = NULL, *m;
+	struct mapping own, implicit;
+	const struct mapping *m;
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
+	struct mpf_node *flood = NULL;
 	struct mpf_tuple key;
 	struct mpf_flow *f;
 	struct mpf_node *node;
@@ -991,6 +1981,7 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	unsigned seen = 0;
 	int n = 0, status = MPF_OK, i, d, side;
 
+	own.len = implicit.len = 0;
 	for (i = 0; i < pkt->n_opts; i++) {
 		const struct mpf_tcp_opt *t = &pkt->opts[i];
 		int r;
@@ -1025,22 +2016,29 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		}
 	}
 	if (!f) {
-		f = flow_create(ctx, st, pkt, &key, o, n, rec);
+		f = flow_create(ctx, st, pkt, &key, o, n, rec, &flood);
+		if (!f && flood) {
+			/* a flooded orphan token: the frame is the node's,
+			 * without a flow */
+			rec->protocol = MPF_PROTO_MPTCP;
+			rec->node = flood->id;
+			rec->dir = MPF_DIR_CLIENT_TO_SERVER;
+			rec->opts = (uint16_t)seen;
+			flood->packets++;
+			flood->bytes += pkt->raw->wirelen;
+			flood->last_frame = pkt->raw->number;
+			flood->last_ts = pkt->ts_ns;
+			return status;
+		}
 		if (!f)
 			return status; /* plain TCP: not ours */
 	}
-	node = f->node;
-	c = conn_of(node);
 	s = sub_of(f);
 	d = pkt_from_src(f, pkt) ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
-	side = side_of(s, d);
 	sd = &s->dir[d];
 
 	rec->protocol = MPF_PROTO_MPTCP;
-	rec->node = node->id;
 	rec->flow = f->id;
-	rec->dir = (uint8_t)(side == MPF_SIDE_CLIENT ? MPF_DIR_CLIENT_TO_SERVER
-						     : MPF_DIR_SERVER_TO_CLIENT);
 	rec->payload_len = pkt->payload_len;
 	rec->opts = (uint16_t)seen;
 	mpf__flow_account(f, (enum mpf_flow_dir)d, pkt);
@@ -1055,9 +2053,12 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		else
 			s->synack_seen = true;
 	}
-	if (pkt->tcp_flags & MPF_TCP_RST)
-		s->rst_seen = true;
+	if ((pkt->tcp_flags & MPF_TCP_RST) && !s->rst_frame)
+		s->rst_frame = pkt->raw->number;
 
+	node = f->node;
+	c = conn_of(node);
+	side = side_of(s, d);
 	/* fallback in the handshake (RFC 8684 3.7): a SYN/ACK without
 	 * MP_CAPABLE, or a client's first ACK carrying no MPTCP option */
 	if (s->role == MPF_MPTCP_ROLE_INITIAL) {
@@ -1078,20 +2079,26 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	for (i = 0; i < n; i++) {
 		switch (o[i].subtype) {
 		case MPF_MPTCP_SUB_CAPABLE:
-			on_capable(ctx, st, f, d, pkt, &o[i], rec, &implicit,
-				   &implicit_buf);
+			on_capable(ctx, st, f, d, pkt, &o[i], rec, &implicit);
 			break;
 		case MPF_MPTCP_SUB_JOIN:
-			on_join(f, d, &o[i]);
+			on_join(f, d, &o[i], rec);
 			break;
 		case MPF_MPTCP_SUB_DSS:
-			on_dss(ctx, f, d, pkt, &o[i], rec, &own, &own_buf);
+			on_dss(ctx, st, f, d, pkt, &o[i], rec, &own);
 			break;
 		default:
 			on_other(ctx, st, f, d, &o[i], rec);
 			break;
 		}
 	}
+	/* an inferred merge may have moved the flow */
+	node = f->node;
+	c = conn_of(node);
+	side = side_of(s, d);
+	rec->node = node->id;
+	rec->dir = (uint8_t)(side == MPF_SIDE_CLIENT ? MPF_DIR_CLIENT_TO_SERVER
+						     : MPF_DIR_SERVER_TO_CLIENT);
 
 	/* the data sequence number of the first payload byte */
 	if (pkt->payload_len > 0 && !syn) {
@@ -1099,25 +2106,31 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 
 		if (rel_seq(sd, pkt->seq, &r)) {
 			m = NULL;
-			if (own && r - own->ssn < own->len)
-				m = own;
-			else if (implicit && r - implicit->ssn < implicit->len)
-				m = implicit;
+			if (own.len && r - own.ssn < own.len)
+				m = &own;
+			else if (implicit.len && r - implicit.ssn < implicit.len)
+				m = &implicit;
 			else
 				m = map_find(sd, r);
 			if (m) {
 				struct side *me = &c->side[side];
 				uint64_t dsn = m->dsn + (r - m->ssn);
+				uint64_t left = m->len - (r - m->ssn);
+				uint32_t len = pkt->payload_len;
 
+				if (len > left)
+					len = (uint32_t)left;
 				rec->val[0] = dsn - side_base(me, dsn);
 				rec->flags |= MPF_FRAME_HAS_VAL0;
-				rec->ref_frame = m->frame;
+				rec->ref[0] = m->frame;
 				if (me->base_guessed)
 					rec->bflags |= MPF_MPTCP_FRAME_DSN_GUESSED;
-				side_saw_dsn(me, dsn);
+				side_saw_dsn(me, dsn, false);
+				data_sent(ctx, f, d, side, dsn, len, r, rec);
 			} else if (!c->fallback) {
 				rec->bflags |= MPF_MPTCP_FRAME_NO_MAPPING;
 			}
+			csum_feed(c, sd, r, pkt, rec);
 		}
 	}
 
@@ -1189,6 +2202,14 @@ mpf_node_get_mptcp_fallback(const struct mpf_node *node, uint32_t *frame)
 	return true;
 }
 
+bool
+mpf_node_get_mptcp_checksum(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->checksum;
+}
+
 static const struct side *
 node_side(const struct mpf_node *node, enum mpf_side side)
 {
@@ -1236,6 +2257,185 @@ mpf_node_get_mptcp_idsn(const struct mpf_node *node, enum mpf_side side,
 	if (idsn)
 		*idsn = s->idsn;
 	return true;
+}
+
+/* Copies @n bytes of @src into @dst of the caller's @size, zero-filling
+ * what the caller's struct has beyond ours. */
+static int
+copy_out(void *dst, size_t size, const void *src, size_t n)
+{
+	if (!dst || size == 0)
+		return MPF_ERR_INVALID;
+	memset(dst, 0, size);
+	memcpy(dst, src, size < n ? size : n);
+	return MPF_OK;
+}
+
+int
+mpf_node_get_mptcp_stats(const struct mpf_node *node, enum mpf_side sender,
+			 struct mpf_mptcp_stats *stats, size_t size)
+{
+	const struct side *s = node_side(node, sender), *peer;
+	struct mpf_mptcp_stats out;
+
+	if (!s)
+		return MPF_ERR_INVALID;
+	peer = node_side(node, (enum mpf_side)(1 - sender));
+	out = s->st;
+	if (peer->dack_seen) {
+		out.has_highest_dack = true;
+		out.highest_dack = peer->dack_max - (s->base_known ? s->base : 0);
+	}
+	if (out.data_fin)
+		out.data_fin_dsn = s->data_fin_raw - (s->base_known ? s->base : 0);
+	return copy_out(stats, size, &out, sizeof(out));
+}
+
+int
+mpf_node_get_mptcp_checks(const struct mpf_node *node,
+			  struct mpf_mptcp_checks *checks, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	return copy_out(checks, size, &c->checks, sizeof(c->checks));
+}
+
+const char *
+mpf_mptcp_end_to_string(enum mpf_mptcp_end end)
+{
+	static const char *const names[] = { "open", "data_fin", "fastclose",
+					     "reset", "fallback" };
+
+	return (unsigned)end < G_N_ELEMENTS(names) ? names[end] : "unknown";
+}
+
+enum mpf_mptcp_end
+mpf_node_get_mptcp_end(const struct mpf_node *node, uint32_t *frame)
+{
+	const struct conn *c = mptcp_conn(node);
+	uint32_t last_rst = 0, resets = 0;
+	guint i;
+
+	if (frame)
+		*frame = 0;
+	if (!c)
+		return MPF_MPTCP_END_OPEN;
+	if (c->fallback) {
+		if (frame)
+			*frame = c->fallback_frame;
+		return MPF_MPTCP_END_FALLBACK;
+	}
+	if (c->checks.fastclose_frame) {
+		if (frame)
+			*frame = c->checks.fastclose_frame;
+		return MPF_MPTCP_END_FASTCLOSE;
+	}
+	if (c->side[0].st.data_fin && c->side[1].st.data_fin) {
+		if (frame)
+			*frame = MAX(c->side[0].st.data_fin_frame,
+				     c->side[1].st.data_fin_frame);
+		return MPF_MPTCP_END_DATA_FIN;
+	}
+	for (i = 0; i < node->flows->len; i++) {
+		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
+
+		if (s->rst_frame) {
+			resets++;
+			last_rst = MAX(last_rst, s->rst_frame);
+		}
+	}
+	if (resets && resets == node->flows->len) {
+		if (frame)
+			*frame = last_rst;
+		return MPF_MPTCP_END_RESET;
+	}
+	return MPF_MPTCP_END_OPEN;
+}
+
+const char *
+mpf_mptcp_hmac_to_string(enum mpf_mptcp_hmac hmac)
+{
+	static const char *const names[] = { "none", "unverified", "ok", "bad",
+					     "legacy" };
+
+	return (unsigned)hmac < G_N_ELEMENTS(names) ? names[hmac] : "unknown";
+}
+
+uint32_t
+mpf_node_get_mptcp_address_count(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->announced ? c->announced->len : 0;
+}
+
+int
+mpf_node_get_mptcp_address(const struct mpf_node *node, uint32_t index,
+			   struct mpf_mptcp_address *addr, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+	const struct announced *a;
+	struct mpf_mptcp_address out;
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	if (!c->announced || index >= c->announced->len)
+		return MPF_ERR_NOT_FOUND;
+	a = &g_array_index(c->announced, struct announced, index);
+	memset(&out, 0, sizeof(out));
+	out.side = (enum mpf_side)a->side;
+	out.id = a->addr_id;
+	out.addr = a->addr;
+	out.has_port = a->has_port;
+	out.port = a->port;
+	out.frame = a->frame;
+	out.echo_frame = a->echo_frame;
+	out.removed_frame = a->removed_frame;
+	out.hmac = (enum mpf_mptcp_hmac)a->hmac;
+	out.id_conflict = a->conflict;
+	return copy_out(addr, size, &out, sizeof(out));
+}
+
+bool
+mpf_node_get_mptcp_inferred(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->inferred;
+}
+
+uint32_t
+mpf_node_get_mptcp_evidence_count(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->evidence ? c->evidence->len : 0;
+}
+
+int
+mpf_node_get_mptcp_evidence(const struct mpf_node *node, uint32_t index,
+			    struct mpf_mptcp_evidence *ev, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+	const struct evidence *e;
+	const struct side *sd;
+	struct mpf_mptcp_evidence out;
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	if (!c->evidence || index >= c->evidence->len)
+		return MPF_ERR_NOT_FOUND;
+	e = &g_array_index(c->evidence, struct evidence, index);
+	sd = &c->side[e->keep_side];
+	memset(&out, 0, sizeof(out));
+	out.kind = (enum mpf_mptcp_evidence_kind)e->kind;
+	out.frame = e->frame;
+	out.absorbed = e->absorbed;
+	out.wide = e->wide;
+	out.value = e->raw - (sd->base_known ? sd->base : 0);
+	return copy_out(ev, size, &out, sizeof(out));
 }
 
 const char *
@@ -1294,6 +2494,74 @@ mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
 	return s->addr_id[end];
 }
 
+enum mpf_mptcp_hmac
+mpf_flow_get_mptcp_join_hmac(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? (enum mpf_mptcp_hmac)s->hmac : MPF_MPTCP_HMAC_NONE;
+}
+
+uint32_t
+mpf_flow_get_mptcp_removed_frame(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->removed_frame : 0;
+}
+
+int
+mpf_flow_get_mptcp_reset_reason(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->rst_reason : -1;
+}
+
+uint32_t
+mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->rst_frame : 0;
+}
+
+int
+mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_flow_dir dir,
+			 struct mpf_mptcp_flow_stats *stats, size_t size)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	if (!s || (unsigned)dir > 1)
+		return MPF_ERR_INVALID;
+	return copy_out(stats, size, &s->dir[dir].st, sizeof(s->dir[dir].st));
+}
+
+uint32_t
+mpf_flow_get_mptcp_prio_count(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s && s->prio ? s->prio->len : 0;
+}
+
+bool
+mpf_flow_get_mptcp_prio(const struct mpf_flow *flow, uint32_t index,
+			uint32_t *frame, bool *backup)
+{
+	const struct sub *s = mptcp_sub(flow);
+	const struct prio_change *p;
+
+	if (!s || !s->prio || index >= s->prio->len)
+		return false;
+	p = &g_array_index(s->prio, struct prio_change, index);
+	if (frame)
+		*frame = p->frame;
+	if (backup)
+		*backup = p->backup;
+	return true;
+}
+
 static bool
 is_mptcp_frame(const struct mpf_frame *f)
 {
@@ -1323,7 +2591,19 @@ mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
 uint32_t
 mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame)
 {
-	return is_mptcp_frame(frame) ? frame->ref_frame : 0;
+	return is_mptcp_frame(frame) ? frame->ref[0] : 0;
+}
+
+uint32_t
+mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame)
+{
+	return is_mptcp_frame(frame) ? frame->ref[1] : 0;
+}
+
+uint32_t
+mpf_frame_get_mptcp_reinjected_in(const struct mpf_frame *frame)
+{
+	return is_mptcp_frame(frame) ? frame->ref[2] : 0;
 }
 
 unsigned
@@ -1336,4 +2616,24 @@ unsigned
 mpf_frame_get_mptcp_flags(const struct mpf_frame *frame)
 {
 	return is_mptcp_frame(frame) ? frame->bflags : 0;
+}
+
+const char *
+mpf_mptcp_frame_flag_to_string(unsigned flag)
+{
+	static const char *const names[] = {
+		"dsn_base_guessed", "no_mapping", "data_fin",
+		"infinite_mapping", "key_mismatch", "orphan_join",
+		"bad_option", "reinjection", "retransmission",
+		"out_of_order", "dup_data_ack", "join_hmac_ok",
+		"join_hmac_bad", "csum_ok", "csum_bad", "csum_unverifiable",
+		"add_addr_hmac_ok", "add_addr_hmac_bad", "add_addr_hmac_legacy",
+		"addr_id_conflict", "fallback", "subflow_removed",
+	};
+	unsigned i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (flag == 1u << i)
+			return names[i];
+	return "unknown";
 }

@@ -103,6 +103,14 @@ struct mpf_mptcp_opt {
 int mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 			 struct mpf_mptcp_opt *o);
 
+/*
+ * The DSS checksum (RFC 8684 3.3.1) of a mapping: ones' complement over the
+ * pseudo-header (64-bit DSN, 32-bit relative subflow sequence number,
+ * data-level length, zero) and the @n payload bytes.
+ */
+uint16_t mpf__mptcp_dss_checksum(uint64_t dsn, uint32_t ssn, uint16_t data_len,
+				 const uint8_t *payload, size_t n);
+
 /* Whether the option's bytes up to offset @end were captured. */
 static inline bool
 mpf__mptcp_opt_has(const struct mpf_mptcp_opt *o, unsigned end)
