@@ -18,6 +18,7 @@
  */
 #include <glib.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mpf-test.h"
@@ -299,6 +300,17 @@ END_TEST
 
 /* ------------------------------------------------ Wireshark's view */
 
+/* Whether the comma-separated list @list holds @item. */
+static bool
+strv_has(const char *list, const char *item)
+{
+	char **v = g_strsplit(list, ",", -1);
+	bool found = g_strv_contains((const char *const *)v, item);
+
+	g_strfreev(v);
+	return found;
+}
+
 START_TEST(test_tshark_golden)
 {
 	const char *rel = all_captures[_i];
@@ -306,7 +318,7 @@ START_TEST(test_tshark_golden)
 	struct mpf_ctx *ctx = capture_load(rel);
 	GHashTable *fwd = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GHashTable *back = g_hash_table_new(g_direct_hash, g_direct_equal);
-	unsigned ndsn = 0, ndack = 0, nconn = 0;
+	unsigned ndsn = 0, ndack = 0, nconn = 0, nreinj = 0, nsame = 0;
 	int i;
 
 	tsv_rel = g_strdup_printf("%.*s.tshark.tsv",
@@ -320,7 +332,7 @@ START_TEST(test_tshark_golden)
 		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, number);
 		uint64_t x;
 
-		ck_assert_uint_ge(g_strv_length(v), 5);
+		ck_assert_uint_ge(g_strv_length(v), 6);
 		ck_assert_ptr_nonnull(f);
 		if (v[1][0]) { /* tshark's mptcp.stream */
 			uint32_t node = mpf_frame_get_node_id(f);
@@ -356,6 +368,34 @@ START_TEST(test_tshark_golden)
 				      rel, number, x, v[3]);
 			ndsn++;
 		}
+		if (v[5] && v[5][0]) {
+			/* Wireshark's inter-subflow reinjections are ours
+			 * too, pointing at one of the frames it names */
+			uint32_t of = mpf_frame_get_mptcp_reinjection_of(f);
+			char buf[16];
+
+			g_snprintf(buf, sizeof(buf), "%u", of);
+			ck_assert_msg(mpf_frame_get_mptcp_flags(f) &
+					      MPF_MPTCP_FRAME_REINJECTION,
+				      "%s frame %u: tshark reinjection of %s, not "
+				      "ours", rel, number, v[5]);
+			ck_assert_msg(strv_has(v[5], buf),
+				      "%s frame %u: reinjection of %u, tshark %s",
+				      rel, number, of, v[5]);
+			nreinj++;
+		} else if (mpf_frame_get_mptcp_flags(f) &
+			   MPF_MPTCP_FRAME_REINJECTION) {
+			/* one Wireshark misses: it looks on other subflows
+			 * only, so this must be on the same subflow */
+			const struct mpf_frame *o = mpf_ctx_get_frame(
+				ctx, mpf_frame_get_mptcp_reinjection_of(f));
+
+			ck_assert_msg(o && mpf_frame_get_flow_id(o) ==
+						   mpf_frame_get_flow_id(f),
+				      "%s frame %u: a reinjection tshark does not "
+				      "see, on another subflow", rel, number);
+			nsame++;
+		}
 		if (v[4][0]) {
 			ck_assert_msg(mpf_frame_get_mptcp_dack(f, &x),
 				      "%s frame %u: no dack (tshark %s)", rel,
@@ -376,6 +416,9 @@ START_TEST(test_tshark_golden)
 			ck_assert_uint_gt(ndsn, 100);
 	}
 	(void)nconn;
+	if (nreinj || nsame)
+		printf("%s: %u reinjections as Wireshark sees them, %u more on the "
+		       "same subflow\n", rel, nreinj, nsame);
 	g_strfreev(lines);
 	g_free(text);
 	g_free(tsv);

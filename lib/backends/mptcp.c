@@ -733,7 +733,7 @@ data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 	struct side *sd = &c->side[side];
 	struct sdir *fd = &sub_of(f)->dir[d];
 	uint64_t end = dsn + len, pos = dsn, reinj = 0, retr = 0;
-	uint32_t first_other = 0;
+	uint32_t first_cross = 0, first_same = 0, first_other;
 	struct sent *v;
 	guint lo, hi, i;
 
@@ -774,8 +774,11 @@ data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 			retr += b - a;
 		} else {
 			reinj += b - a;
-			if (!first_other)
-				first_other = o->frame;
+			/* name another subflow's frame first, as Wireshark */
+			if (o->flow != f->id && !first_cross)
+				first_cross = o->frame;
+			else if (o->flow == f->id && !first_same)
+				first_same = o->frame;
 		}
 		pos = b;
 	}
@@ -794,6 +797,7 @@ data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 			sd->sent_max = end;
 		sd->sent_any = true;
 	}
+	first_other = first_cross ? first_cross : first_same;
 	if (reinj) {
 		struct mpf_frame *orig = mpf__frame_at(ctx, first_other);
 
@@ -1716,10 +1720,12 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			a = mpf__seq_expand32((uint32_t)a, ref);
 		}
 		peer->st.data_acks++;
+		/* a duplicate: the same ack again on a segment that says
+		 * nothing else (no data, no mapping, no other option) */
 		if (me->dack_seen && a == me->dack_max &&
 		    pkt->payload_len == 0 &&
 		    !(pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_FIN | MPF_TCP_RST)) &&
-		    !o->u.dss.has_map) {
+		    !o->u.dss.has_map && rec->opts == 1u << MPF_MPTCP_SUB_DSS) {
 			rec->bflags |= MPF_MPTCP_FRAME_DUP_DACK;
 			peer->st.dup_data_acks++;
 		}
@@ -1727,6 +1733,12 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			me->dack_max = a;
 		me->dack_seen = true;
 		sent_prune(peer, a);
+		/* the ack is a point of the peer's DSN space, known even
+		 * when the peer's mappings were cut by the capture */
+		if (!peer->has_idsn) {
+			side_saw_dsn(peer, a, o->u.dss.ack64);
+			index_side(st, node, 1 - side);
+		}
 		if (unanchored(c) && !peer->has_idsn) {
 			struct mpf_node *keep = infer(ctx, st, node, side, a,
 						      o->u.dss.ack64, true,
@@ -1951,7 +1963,8 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		set_key(ctx, st, f->node, 1 - side, o->u.fastclose.key, rec);
 		break;
 	case MPF_MPTCP_SUB_TCPRST:
-		s->rst_reason = o->u.tcprst.reason;
+		if (s->rst_reason < 0) /* the reason of the first reset */
+			s->rst_reason = o->u.tcprst.reason;
 		break;
 	default:
 		break;
