@@ -74,6 +74,27 @@ with_dsn = [x for x in rows if x["dsn"]]
 check(len(with_dsn) > 1000 and all(x["mapping_frame"] for x in with_dsn), "dsn rows have a mapping frame")
 check(rows[0]["node"] == "0" and rows[0]["protocol"] == "mptcp", "first frame in node 0")
 
+# reinjections are linked both ways (the later frame is known only when
+# results are kept); --stream prints as it reads, without reinjected_in
+byn = {int(x["frame"]): x for x in rows}
+check(byn[2308]["reinjection_of"] == "117" and byn[117]["reinjected_in"] == "2308",
+      "reinjection links both ways")
+check("reinjection" in byn[2308]["flags"].split("|"), "reinjection flag")
+r = run("frames", "--format", "csv", "--stream", CAP)
+srows = {int(x["frame"]): x for x in csv.DictReader(io.StringIO(text(r.stdout)))}
+check(r.returncode == 0 and srows[2308]["reinjection_of"] == "117" and srows[117]["reinjected_in"] == "",
+      "--stream")
+check(all(srows[k]["dsn"] == byn[k]["dsn"] for k in byn), "--stream gives the same DSNs")
+check(run("summary", "--stream", CAP).returncode == 2, "--stream is for frames")
+
+# the analysis in depth, in the summary
+m0 = doc["nodes"][0]["mptcp"]
+check(m0["end"] == "data_fin" and m0["end_frame"] == 4325, "how it ended")
+check(m0["s2c"]["reinjections"] == 23 and m0["checks"]["join_hmac"]["ok"] == 4, "stats and checks")
+check(len(m0["addresses"]) == 2 and m0["addresses"][0]["hmac"] == "ok", "addresses")
+check(all("share" in f["rev"] for f in doc["nodes"][0]["flows"]), "flow share")
+check(abs(sum(f["rev"]["share"] for f in doc["nodes"][0]["flows"]) - 1.0) < 0.01, "shares add up")
+
 # frames JSON parses and agrees with CSV
 r = run("frames", "--format", "json", CAP)
 fj = json.loads(r.stdout)

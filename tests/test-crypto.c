@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backends/mptcp.h"
 #include "mpf-private.h"
 #include "mpf-test.h"
 
@@ -183,6 +184,28 @@ START_TEST(test_hmac_short_digest)
 }
 END_TEST
 
+/* The DSS checksum of a real v0 mapping (pymptcpanalyzer
+ * iperf-mptcp-0-0.pcap frame 9; tcpdump prints the same csum 0x3ea1):
+ * DSN 9485794687403768074, subflow sequence 1, 24 bytes. */
+START_TEST(test_dss_checksum)
+{
+	uint8_t payload[24];
+
+	hex_to_bytes("0000000000000001000013890000000000000000fffffe0c", payload,
+		     sizeof(payload));
+	ck_assert_uint_eq(mpf__mptcp_dss_checksum(9485794687403768074ULL, 1, 24,
+						  payload, sizeof(payload)),
+			  0x3ea1);
+	/* one bit of data changed: another checksum */
+	payload[23] ^= 1;
+	ck_assert_uint_ne(mpf__mptcp_dss_checksum(9485794687403768074ULL, 1, 24,
+						  payload, sizeof(payload)),
+			  0x3ea1);
+	/* no payload: the pseudo-header alone */
+	ck_assert_uint_eq(mpf__mptcp_dss_checksum(0, 0, 0, NULL, 0), 0xffff);
+}
+END_TEST
+
 static Suite *
 crypto_suite(void)
 {
@@ -195,6 +218,7 @@ crypto_suite(void)
 	tcase_add_loop_test(tc, test_join_hmacs, 0, G_N_ELEMENTS(join_vectors));
 	tcase_add_test(tc, test_add_addr_hmac);
 	tcase_add_test(tc, test_hmac_short_digest);
+	tcase_add_test(tc, test_dss_checksum);
 	suite_add_tcase(s, tc);
 	return s;
 }

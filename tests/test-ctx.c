@@ -641,6 +641,70 @@ START_TEST(test_orphan_joins)
 }
 END_TEST
 
+/* MP_PRIO changes a subflow's backup flag; each change is kept. */
+START_TEST(test_prio_changes)
+{
+	struct mpf_ctx *ctx = mpf_ctx_new(NULL);
+	static const uint8_t prio_on[] = { 30, 3, 0x51 }, prio_off[] = { 30, 3, 0x50 };
+	const struct mpf_flow *fl;
+	struct craft_tcp t;
+	uint32_t frame;
+	bool backup;
+
+	v1_handshake(ctx);
+	fl = mpf_ctx_get_flow(ctx, 0);
+	ck_assert(!mpf_flow_get_mptcp_backup(fl));
+	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S + 1, ISN_C + 101, CRAFT_ACK,
+		prio_on, sizeof(prio_on), 0);
+	craft_feed_tcp(ctx, &t); /* frame 5 */
+	ck_assert(mpf_flow_get_mptcp_backup(fl));
+	craft_feed_tcp(ctx, &t); /* the same again: no change */
+	t.opts = prio_off;
+	craft_feed_tcp(ctx, &t); /* frame 7 */
+	ck_assert(!mpf_flow_get_mptcp_backup(fl));
+	ck_assert_uint_eq(mpf_flow_get_mptcp_prio_count(fl), 2);
+	ck_assert(mpf_flow_get_mptcp_prio(fl, 0, &frame, &backup));
+	ck_assert_uint_eq(frame, 5);
+	ck_assert(backup);
+	ck_assert(mpf_flow_get_mptcp_prio(fl, 1, &frame, &backup));
+	ck_assert_uint_eq(frame, 7);
+	ck_assert(!backup);
+	ck_assert(!mpf_flow_get_mptcp_prio(fl, 2, &frame, &backup));
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
+/* A flood of joins with one unknown token keeps every frame in one node
+ * but a bounded number of subflows. */
+START_TEST(test_orphan_flood_bounded)
+{
+	struct mpf_ctx *ctx = mpf_ctx_new(NULL);
+	struct mpf_mptcp_checks ck;
+	const struct mpf_frame *f = NULL;
+	struct craft_tcp t;
+	uint8_t o[40];
+	char src[32];
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		g_snprintf(src, sizeof(src), "10.%d.%d.%d", i >> 16, (i >> 8) & 255,
+			   i & 255);
+		t = seg(src, 1000, S_ADDR, 80, 1, 0, CRAFT_SYN, o,
+			opt_join_syn(o, false, 1, 0x0badf00d, (uint32_t)i), 0);
+		f = craft_feed_tcp(ctx, &t);
+		ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
+	}
+	ck_assert_uint_eq(mpf_frame_get_flow_id(f), MPF_ID_NONE);
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 1);
+	ck_assert_uint_eq(mpf_ctx_get_flow_count(ctx), 1024);
+	ck_assert_uint_eq(mpf_node_get_packets(mpf_ctx_get_node(ctx, 0)), 3000);
+	mpf_node_get_mptcp_checks(mpf_ctx_get_node(ctx, 0), &ck, sizeof(ck));
+	ck_assert_uint_eq(ck.orphan_joins, 3000);
+	ck_assert_uint_eq(ck.orphan_joins_untracked, 3000 - 1024);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 /* A new SYN (another ISN) on a used 4-tuple is a new subflow; a
  * retransmitted SYN is not. */
 START_TEST(test_port_reuse)
@@ -805,6 +869,8 @@ ctx_suite(void)
 	tcase_add_test(tc, test_key_mismatch);
 	tcase_add_test(tc, test_orphan_joins);
 	tcase_add_test(tc, test_port_reuse);
+	tcase_add_test(tc, test_prio_changes);
+	tcase_add_test(tc, test_orphan_flood_bounded);
 	tcase_add_test(tc, test_dsn32_wrap);
 	tcase_add_test(tc, test_midstream);
 	tcase_add_test(tc, test_bad_option);
