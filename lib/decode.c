@@ -375,6 +375,13 @@ decode_udp(struct mpf_pkt *pkt)
 		return decode_gtpu(pkt);
 	if (pkt->dport == 4789)
 		return decode_vxlan(pkt);
+	if (pkt->dport == 9899 || pkt->sport == 9899) {
+		/* SCTP over UDP: the addresses stay the outer ones */
+		pkt->sctp = pkt->payload;
+		pkt->sctp_cap = pkt->payload_cap;
+		pkt->sctp_len = pkt->payload_len;
+		pkt->sctp_udp = true;
+	}
 	return MPF_OK;
 }
 
@@ -393,6 +400,9 @@ decode_transport(struct mpf_pkt *pkt)
 	case 47:
 		return decode_gre(pkt);
 	case 132:
+		pkt->sctp = pkt->l4;
+		pkt->sctp_cap = pkt->l4_cap;
+		pkt->sctp_len = pkt->l4_len;
 		return decode_ports(pkt, 12);
 	default:
 		return MPF_OK;

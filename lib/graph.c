@@ -44,6 +44,7 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 				       node->backend->flow_priv_size);
 
 	f->id = ctx->flows->len;
+	f->merged_into = MPF_ID_NONE;
 	f->node = node;
 	f->src = *src;
 	f->dst = *dst;
@@ -122,6 +123,34 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 			if (v[i].node == gone->id)
 				fix(&v[i], user);
 	}
+}
+
+void
+mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
+{
+	bool same = memcmp(&keep->src.addr, &gone->src.addr,
+			   sizeof(keep->src.addr)) == 0;
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		int k = same ? d : 1 - d;
+
+		keep->packets[k] += gone->packets[d];
+		keep->bytes[k] += gone->bytes[d];
+		keep->payload[k] += gone->payload[d];
+	}
+	if (gone->first_frame < keep->first_frame) {
+		keep->first_frame = gone->first_frame;
+		keep->first_ts = gone->first_ts;
+	}
+	if (gone->last_frame > keep->last_frame) {
+		keep->last_frame = gone->last_frame;
+		keep->last_ts = gone->last_ts;
+	}
+	g_ptr_array_remove(gone->node->flows, gone);
+	gone->merged_into = keep->id;
+	memset(gone->packets, 0, sizeof(gone->packets));
+	memset(gone->bytes, 0, sizeof(gone->bytes));
 }
 
 /* ---------------------------------------------------------------- tuple */
@@ -218,6 +247,15 @@ mpf_addr_to_string(const struct mpf_addr *addr, char *buf, size_t len)
 	b = addr->bytes;
 	if (addr->family == 4) {
 		g_snprintf(buf, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+		return buf;
+	}
+	/* as inet_ntop prints them: IPv4-mapped and IPv4-compatible
+	 * addresses end in dotted decimal */
+	if (!memcmp(b, "\0\0\0\0\0\0\0\0\0\0", 10) &&
+	    ((b[10] == 0xff && b[11] == 0xff) ||
+	     (!b[10] && !b[11] && (b[12] || b[13])))) {
+		g_snprintf(buf, len, "::%s%u.%u.%u.%u", b[10] ? "ffff:" : "",
+			   b[12], b[13], b[14], b[15]);
 		return buf;
 	}
 	/* RFC 5952: the longest run (two or more) of zero groups becomes
@@ -351,6 +389,12 @@ uint32_t
 mpf_flow_get_id(const struct mpf_flow *flow)
 {
 	return flow ? flow->id : MPF_ID_NONE;
+}
+
+uint32_t
+mpf_flow_get_merged_into(const struct mpf_flow *flow)
+{
+	return flow ? flow->merged_into : MPF_ID_NONE;
 }
 
 uint32_t

@@ -98,6 +98,11 @@ struct mpf_pkt {
 	struct mpf_tcp_opt opts[MPF_TCP_MAX_OPTS];
 	bool has_ts;
 	uint32_t ts_val, ts_ecr;
+	/* SCTP (RFC 9260): the common header and chunks, over IP or over UDP
+	 * (RFC 6951, port 9899); captured sctp_cap of sctp_len bytes */
+	const uint8_t *sctp;
+	uint32_t sctp_cap, sctp_len;
+	bool sctp_udp;
 	/* transport payload */
 	const uint8_t *payload;
 	uint32_t payload_len; /* on the wire */
@@ -157,6 +162,7 @@ struct mpf_node {
 
 struct mpf_flow {
 	uint32_t id;
+	uint32_t merged_into; /* MPF_ID_NONE, or the flow that absorbed it */
 	struct mpf_node *node;
 	struct mpf_endpoint src, dst;
 	uint32_t first_frame, last_frame;
@@ -203,6 +209,14 @@ void mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 		     struct mpf_node *gone,
 		     void (*fix)(struct mpf_frame *rec, void *user), void *user);
 
+/*
+ * Folds flow @gone into @keep (same address pair, as found when two nodes
+ * merge): counters add up (directions matched by source address), @gone
+ * leaves its node's list and becomes an alias. Frame records are the
+ * caller's to rewrite.
+ */
+void mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone);
+
 /* The stored record of frame @number, writable; NULL when not retained.
  * For backends that annotate an earlier frame (a reinjection's origin). */
 struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);
@@ -239,6 +253,7 @@ extern const struct mpf_backend *const mpf__backends[];
 const struct mpf_backend *mpf__backend_find(enum mpf_protocol proto);
 
 extern const struct mpf_backend mpf__backend_mptcp;
+extern const struct mpf_backend mpf__backend_sctp;
 
 /* -------------------------------------------------------------- context */
 

@@ -431,6 +431,10 @@ struct mpf_endpoint {
 
 MPF_PUBLIC uint32_t mpf_flow_get_id(const struct mpf_flow *flow);
 MPF_PUBLIC uint32_t mpf_flow_get_node_id(const struct mpf_flow *flow);
+/* When two nodes merge and both had a flow for one address pair, one flow
+ * absorbs the other: this returns the absorbing flow's id, or MPF_ID_NONE.
+ * An absorbed flow is in no node's list; its frames report the survivor. */
+MPF_PUBLIC uint32_t mpf_flow_get_merged_into(const struct mpf_flow *flow);
 MPF_PUBLIC void mpf_flow_get_endpoints(const struct mpf_flow *flow,
 				       struct mpf_endpoint *src,
 				       struct mpf_endpoint *dst);
@@ -697,6 +701,160 @@ MPF_PUBLIC uint32_t mpf_flow_get_mptcp_prio_count(const struct mpf_flow *flow);
 MPF_PUBLIC bool mpf_flow_get_mptcp_prio(const struct mpf_flow *flow,
 					uint32_t index, uint32_t *frame,
 					bool *backup);
+
+/* ----------------------------------------------------------------- SCTP */
+
+/*
+ * An SCTP association is a node; each pair of IP addresses it uses is a
+ * flow (for SCTP over UDP, the outer addresses). The client is the side
+ * that sent the INIT (when the INIT was not captured: the sender of the
+ * first packet seen). A side's verification tag is the one it chose (its
+ * Initiate Tag), which the packets sent to it carry.
+ */
+
+/* The side's SCTP port, or 0 when the node is not SCTP. */
+MPF_PUBLIC uint16_t mpf_node_get_sctp_port(const struct mpf_node *node,
+					   enum mpf_side side);
+
+/* The verification tag @side chose; false while it is unknown (a half
+ * association: the capture missed the handshake and that side's tag). */
+MPF_PUBLIC bool mpf_node_get_sctp_vtag(const struct mpf_node *node,
+				       enum mpf_side side, uint32_t *vtag);
+
+/* How an address became one of a side's (bits of mpf_sctp_addr.origin). */
+enum mpf_sctp_origin {
+	MPF_SCTP_ADDR_INIT_PARAM = 1 << 0,  /* listed in INIT / INIT ACK */
+	MPF_SCTP_ADDR_INIT_SOURCE = 1 << 1, /* source of INIT / INIT ACK */
+	MPF_SCTP_ADDR_ASCONF_ADD = 1 << 2,  /* added by ASCONF */
+	MPF_SCTP_ADDR_SOURCE = 1 << 3,      /* used as a source */
+	MPF_SCTP_ADDR_ASCONF_LOOKUP = 1 << 4, /* ASCONF's address parameter */
+};
+
+struct mpf_sctp_addr {
+	struct mpf_addr addr;
+	unsigned origin;        /* enum mpf_sctp_origin bits */
+	uint32_t first_frame;   /* where it first appeared */
+	uint32_t added_frame;   /* ASCONF Add IP, 0 if none */
+	uint32_t deleted_frame; /* ASCONF Delete IP, 0 if none */
+	uint32_t primary_frame; /* ASCONF Set Primary, 0 if none */
+	bool unannounced;       /* used as a source, never announced: NAT? */
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_sctp_addr_count(const struct mpf_node *node,
+						 enum mpf_side side);
+/* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. */
+MPF_PUBLIC int mpf_node_get_sctp_addr(const struct mpf_node *node,
+				      enum mpf_side side, uint32_t index,
+				      struct mpf_sctp_addr *addr, size_t size);
+
+enum mpf_sctp_end {
+	MPF_SCTP_END_OPEN = 0,
+	MPF_SCTP_END_SHUTDOWN = 1, /* SHUTDOWN ... SHUTDOWN COMPLETE */
+	MPF_SCTP_END_ABORT = 2,
+};
+
+/* Returns: (transfer none) "open", "shutdown", "abort" or "unknown". */
+MPF_PUBLIC const char *mpf_sctp_end_to_string(enum mpf_sctp_end end);
+
+/*
+ * How the association ended: *frame (nullable) the SHUTDOWN COMPLETE (or
+ * the first SHUTDOWN when that was not seen) or the ABORT; *cause
+ * (nullable) the ABORT's first error cause code, -1 when none.
+ */
+MPF_PUBLIC enum mpf_sctp_end mpf_node_get_sctp_end(const struct mpf_node *node,
+						    uint32_t *frame, int *cause);
+
+/* One direction of an association, by the side that sends the DATA. */
+struct mpf_sctp_stats {
+	bool has_tsn;
+	uint32_t first_tsn, last_tsn; /* the TSN range seen */
+	uint64_t data_chunks;         /* DATA and I-DATA chunks */
+	uint64_t data_bytes;          /* user data in them */
+	uint64_t retransmissions;     /* chunks whose TSN was seen before */
+	uint64_t sacks;               /* SACK / NR-SACK chunks received */
+	uint32_t crc_bad;             /* packets with a wrong CRC32c */
+};
+
+MPF_PUBLIC int mpf_node_get_sctp_stats(const struct mpf_node *node,
+				       enum mpf_side sender,
+				       struct mpf_sctp_stats *stats, size_t size);
+
+/* Whether the association's handshake was missed and a side's tag is
+ * still unknown. */
+MPF_PUBLIC bool mpf_node_get_sctp_half(const struct mpf_node *node);
+
+/* A change of primary path: asked for (ASCONF Set Primary) or seen (new
+ * DATA moving to another address pair and staying there). */
+enum mpf_sctp_primary_kind {
+	MPF_SCTP_PRIMARY_SET = 0,
+	MPF_SCTP_PRIMARY_DATA_MOVED = 1,
+};
+
+struct mpf_sctp_primary {
+	enum mpf_sctp_primary_kind kind;
+	uint32_t frame;
+	enum mpf_side side;   /* who asked, or whose DATA moved */
+	struct mpf_addr addr; /* the new primary (destination) address */
+	uint32_t flow;        /* for DATA_MOVED: the flow the DATA uses */
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_sctp_primary_count(const struct mpf_node *node);
+MPF_PUBLIC int mpf_node_get_sctp_primary(const struct mpf_node *node,
+					 uint32_t index,
+					 struct mpf_sctp_primary *change,
+					 size_t size);
+
+/* One path (address pair) of an association. */
+struct mpf_sctp_flow_stats {
+	uint64_t data_chunks[2];     /* per enum mpf_flow_dir */
+	uint64_t retransmissions[2]; /* DATA chunks sent again on this path */
+	uint64_t heartbeats[2];      /* HEARTBEAT chunks sent */
+	uint64_t heartbeat_acks[2];  /* HEARTBEAT ACK chunks sent */
+	uint32_t rtt_samples;        /* heartbeats matched to their ack */
+	double rtt_min, rtt_avg, rtt_max; /* seconds */
+	bool unannounced;            /* an address never announced (NAT?) */
+};
+
+MPF_PUBLIC int mpf_flow_get_sctp_stats(const struct mpf_flow *flow,
+				       struct mpf_sctp_flow_stats *stats,
+				       size_t size);
+
+/* Frame flags of the SCTP analysis, for mpf_frame_get_sctp_flags(). */
+enum mpf_sctp_frame_flag {
+	MPF_SCTP_FRAME_CRC_BAD = 1 << 0,     /* wrong CRC32c: graph untouched */
+	MPF_SCTP_FRAME_CRC_UNVERIFIED = 1 << 1, /* cut by the capture, or 0 */
+	MPF_SCTP_FRAME_RETRANSMISSION = 1 << 2, /* a DATA TSN seen before */
+	MPF_SCTP_FRAME_UNANNOUNCED = 1 << 3, /* an address never announced */
+	MPF_SCTP_FRAME_HALF = 1 << 4,        /* one tag of the node unknown */
+	MPF_SCTP_FRAME_MERGED = 1 << 5,      /* completed a half association */
+	MPF_SCTP_FRAME_NEW_ASSOC = 1 << 6,   /* an INIT reusing ports/tags */
+	MPF_SCTP_FRAME_ADDR_ADDED = 1 << 7,  /* ASCONF Add IP */
+	MPF_SCTP_FRAME_ADDR_DELETED = 1 << 8, /* ASCONF Delete IP */
+	MPF_SCTP_FRAME_SET_PRIMARY = 1 << 9, /* ASCONF Set Primary */
+	MPF_SCTP_FRAME_NO_ASSOC = 1 << 10,   /* matches no association */
+	MPF_SCTP_FRAME_T_BIT = 1 << 11,      /* ABORT/SHUTDOWN COMPLETE, T=1 */
+	MPF_SCTP_FRAME_ADLER32 = 1 << 12,    /* legacy Adler-32 checksum */
+};
+
+MPF_PUBLIC unsigned mpf_frame_get_sctp_flags(const struct mpf_frame *frame);
+
+/* Returns: (transfer none) the report name of one flag, or "unknown". */
+MPF_PUBLIC const char *mpf_sctp_frame_flag_to_string(unsigned flag);
+
+/* The first DATA / I-DATA TSN of the packet, and the SACK's cumulative
+ * TSN ack; each false when the packet has none. */
+MPF_PUBLIC bool mpf_frame_get_sctp_tsn(const struct mpf_frame *frame,
+				       uint32_t *tsn);
+MPF_PUBLIC bool mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame,
+					   uint32_t *tsn);
+
+/* The chunk types of the packet, as bits of MPF_SCTP_CHUNK_BIT(). */
+MPF_PUBLIC uint32_t mpf_frame_get_sctp_chunks(const struct mpf_frame *frame);
+
+/* Chunk type names ("DATA", "INIT", "ASCONF", ...) and the bit that
+ * mpf_frame_get_sctp_chunks() uses for each (0 for unknown types). */
+MPF_PUBLIC const char *mpf_sctp_chunk_to_string(unsigned type);
+MPF_PUBLIC uint32_t mpf_sctp_chunk_bit(unsigned type);
 
 #ifdef __cplusplus
 }

@@ -1,12 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The project's independent judges, run on the shared captures: the Linux
-# kernel's own view of its MPTCP connections (oracle-kernel) and Wireshark's
-# per-frame MPTCP analysis (oracle-tshark, when tshark is installed).
-# Skips (77) where ../shared is absent.
-# usage: oracles.sh SHARED_DIR MPFLOW
+# kernel's own view of its MPTCP connections (oracle-kernel), Wireshark's
+# per-frame MPTCP analysis (oracle-tshark) and the two usrsctp stacks' view
+# of their SCTP associations (oracle-sctp, also on tests/data/usrsctp); the
+# last two need tshark. Skips (77) where ../shared is absent.
+# usage: oracles.sh SHARED_DIR MPFLOW DATA_DIR
 set -u
-shared=$1 mpflow=$2
+shared=$1 mpflow=$2 data=$3
 if [ ! -x "$shared/tools/oracle-kernel" ]; then
 	echo "skipped: $shared/tools not found"
 	exit 77
@@ -22,6 +23,10 @@ if command -v tshark >/dev/null 2>&1; then
 		[ -f "$f" ] && set -- "$@" "$f"
 	done
 	"$shared/tools/oracle-tshark" --mpflow "$mpflow" "$@" || rc=1
+	if [ -x "$shared/tools/oracle-sctp" ]; then
+		"$shared/tools/oracle-sctp" --mpflow "$mpflow" \
+			"$shared"/captures/usrsctp/*/ "$data"/usrsctp/*/ || rc=1
+	fi
 else
 	echo "tshark not installed: the Wireshark oracle did not run"
 fi

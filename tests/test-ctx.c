@@ -245,6 +245,10 @@ static const struct {
 	/* the longest run wins over an earlier shorter one */
 	{ 6, { 0x20, 0x01, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1 },
 	  "2001:0:0:1::1" },
+	/* inet_ntop's IPv4-mapped and IPv4-compatible forms */
+	{ 6, { [10] = 0xff, [11] = 0xff, 192, 0, 2, 1 }, "::ffff:192.0.2.1" },
+	{ 6, { [12] = 192, [13] = 0, [14] = 2, [15] = 1 }, "::192.0.2.1" },
+	{ 6, { [14] = 0x12, [15] = 0x34 }, "::1234" },
 	{ 0, { 0 }, "" },
 };
 

@@ -16,7 +16,8 @@ FIELDS = ["mpflow.node", "mpflow.flow", "mpflow.protocol", "mpflow.node.flows",
           "mpflow.direction", "mpflow.status", "mpflow.mptcp.version",
           "mpflow.mptcp.dsn", "mpflow.mptcp.dack", "mpflow.mptcp.mapping_frame",
           "mpflow.mptcp.token", "mpflow.mptcp.reinjection_of",
-          "mpflow.mptcp.reinjected_in"]
+          "mpflow.mptcp.reinjected_in", "mpflow.sctp.tsn", "mpflow.sctp.cum_ack",
+          "mpflow.sctp.vtag", "mpflow.sctp.chunk"]
 failures = []
 
 if not shutil.which("tshark"):
@@ -59,32 +60,38 @@ try:
         check(f in listed, "tshark -G fields lists " + f)
 
     caps = sorted(glob.glob(os.path.join(DATA, "kernel", "*", "capture.pcap")) +
-                  glob.glob(os.path.join(DATA, "public", "*.pcap")))
+                  glob.glob(os.path.join(DATA, "usrsctp", "*", "capture.pcap")) +
+                  glob.glob(os.path.join(DATA, "public", "*.pcap")) +
+                  glob.glob(os.path.join(DATA, "public", "*.cap")))
+    # reinjected_in last: a single pass cannot know it (see below)
     cols = ["mpflow.node", "mpflow.flow", "mpflow.mptcp.dsn", "mpflow.mptcp.dack",
             "mpflow.mptcp.mapping_frame", "mpflow.mptcp.reinjection_of",
-            "mpflow.mptcp.reinjected_in"]
+            "mpflow.sctp.tsn", "mpflow.sctp.cum_ack", "mpflow.mptcp.reinjected_in"]
     keys = ["node", "flow", "dsn", "dack", "mapping_frame", "reinjection_of",
-            "reinjected_in"]
+            "tsn", "cum_tsn_ack", "reinjected_in"]
     for cap in caps:
         local = os.path.join(tmp, "c.pcap")
         shutil.copy(cap, local)
         os.chmod(local, 0o644)
-        r = subprocess.run([MPFLOW, "frames", "--all", "--format", "csv", cap],
-                           capture_output=True, text=True, timeout=600)
-        want = {int(x["frame"]): [x[k] for k in keys] for x in csv.DictReader(io.StringIO(r.stdout))}
+        def frames(*extra):
+            r = subprocess.run([MPFLOW, "frames", "--all", "--format", "csv", *extra, cap],
+                               capture_output=True, text=True, timeout=600)
+            return {int(x["frame"]): [x[k] for k in keys] for x in csv.DictReader(io.StringIO(r.stdout))}
+        # one pass shows each frame as it was when fed, as mpflow --stream
+        # prints it (later merges and reinjected_in come after); -2 shows the
+        # final results, as mpflow prints them by default
+        want = frames()
         name = os.path.relpath(cap, DATA)
-        for passes in ([], ["-2"]):
+        for passes, w in (([], frames("--stream")), (["-2"], want)):
             out = tshark("-r", local, *passes, "-T", "fields", "-E", "occurrence=f",
                          "-e", "frame.number", *sum([["-e", c] for c in cols], []))
             got = {}
             for line in out.splitlines():
                 v = line.split("\t")
                 got[int(v[0])] = v[1:]
-            # reinjected_in names a later frame: a single pass cannot show it
-            w = {n: (x if passes else x[:-1] + [""]) for n, x in want.items()}
             bad = [n for n in w if got.get(n) != w[n]]
-            check(len(got) == len(want), "%s %s: %d frames in tshark, %d in mpflow"
-                  % (name, passes, len(got), len(want)))
+            check(len(got) == len(w), "%s %s: %d frames in tshark, %d in mpflow"
+                  % (name, passes, len(got), len(w)))
             check(not bad, "%s %s: %d frames differ, first %s: tshark %s, mpflow %s"
                   % (name, passes, len(bad), bad[:1], got.get(bad[0]) if bad else "",
                      w.get(bad[0]) if bad else ""))
@@ -104,6 +111,18 @@ try:
     check(out.splitlines() and set(out.split()) == {"1"}, "filter on a token")
     out = tshark("-r", local, "-o", "mpflow.mptcp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
     check(out.strip() == "", "preference mpflow.mptcp:FALSE switches the analysis off")
+
+    # SCTP: a filter on an association's tag; the preference
+    cap = os.path.join(DATA, "usrsctp", "ipv6-4assocs-abort", "capture.pcap")
+    shutil.copy(cap, local)
+    r = subprocess.run([MPFLOW, "frames", "--format", "csv", cap], capture_output=True, text=True)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    n2 = sum(1 for x in rows if x["node"] == "2")
+    out = tshark("-r", local, "-Y", "mpflow.node == 2 && mpflow.protocol == \"sctp\"",
+                 "-T", "fields", "-e", "frame.number")
+    check(len(out.splitlines()) == n2 > 0, "sctp filter: %d frames, want %d" % (len(out.splitlines()), n2))
+    out = tshark("-r", local, "-o", "mpflow.sctp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
+    check(out.strip() == "", "preference mpflow.sctp:FALSE")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

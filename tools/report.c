@@ -46,37 +46,8 @@ json_string(FILE *out, const char *s)
 
 /* ------------------------------------------------------------- helpers */
 
-/* The client and server ends of a node: its initial subflow's, else its
- * first flow's as seen from the client. */
-static void
-node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
-	  struct mpf_endpoint *server)
-{
-	const struct mpf_flow *f = NULL;
-	uint32_t i;
-
-	memset(client, 0, sizeof(*client));
-	memset(server, 0, sizeof(*server));
-	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
-		const struct mpf_flow *x = mpf_node_get_flow(n, i);
-
-		if (mpf_flow_get_mptcp_role(x) == MPF_MPTCP_ROLE_INITIAL) {
-			f = x;
-			break;
-		}
-		if (!f)
-			f = x;
-	}
-	if (!f)
-		return;
-	if (mpf_flow_get_mptcp_src_is_client(f))
-		mpf_flow_get_endpoints(f, client, server);
-	else
-		mpf_flow_get_endpoints(f, server, client);
-}
-
-static const char *
-endpoint_str(const struct mpf_endpoint *e, char *buf, size_t len)
+const char *
+report_endpoint(const struct mpf_endpoint *e, char *buf, size_t len)
 {
 	char a[MPF_ADDR_STRLEN];
 
@@ -88,14 +59,14 @@ endpoint_str(const struct mpf_endpoint *e, char *buf, size_t len)
 	return buf;
 }
 
-static double
-seconds(int64_t ns)
+double
+report_seconds(int64_t ns)
 {
 	return (double)ns / 1e9;
 }
 
-static const char *
-human_bytes(uint64_t b, char *buf, size_t len)
+const char *
+report_bytes(uint64_t b, char *buf, size_t len)
 {
 	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB" };
 	double v = (double)b;
@@ -112,10 +83,8 @@ human_bytes(uint64_t b, char *buf, size_t len)
 	return buf;
 }
 
-/* Writes one name of a list: separated by @sep, or as JSON strings
- * separated by commas when @sep is NULL. */
-static void
-list_item(FILE *out, const char *name, const char *sep, bool *first)
+void
+report_list_item(FILE *out, const char *name, const char *sep, bool *first)
 {
 	if (!sep)
 		fprintf(out, "%s\"%s\"", *first ? "" : ", ", name);
@@ -124,36 +93,8 @@ list_item(FILE *out, const char *name, const char *sep, bool *first)
 	*first = false;
 }
 
-/* Writes the names of the MPTCP option subtypes set in @opts. */
-static void
-print_options(FILE *out, unsigned opts, const char *sep)
-{
-	bool first = true;
-	unsigned i;
-
-	for (i = 0; i < 16; i++)
-		if (opts & 1u << i)
-			list_item(out, mpf_mptcp_subtype_to_string(i), sep,
-				  &first);
-}
-
-static void
-print_flags(FILE *out, unsigned flags, const char *sep)
-{
-	bool first = true;
-	unsigned i;
-
-	for (i = 0; i < 32; i++)
-		if (flags & 1u << i)
-			list_item(out, mpf_mptcp_frame_flag_to_string(1u << i), sep,
-				  &first);
-}
-
-/* ------------------------------------------------------------- summary */
-
-/* A frame number, or null for 0. */
-static void
-json_frame(FILE *out, uint32_t frame)
+void
+report_json_frame(FILE *out, uint32_t frame)
 {
 	if (frame)
 		fprintf(out, "%" PRIu32, frame);
@@ -161,201 +102,31 @@ json_frame(FILE *out, uint32_t frame)
 		fputs("null", out);
 }
 
-static void
-json_dir_stats(FILE *out, const struct mpf_node *n, enum mpf_side side)
+void
+report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd)
 {
-	struct mpf_mptcp_stats st;
+	char buf[64];
+	uint32_t i;
 
-	mpf_node_get_mptcp_stats(n, side, &st, sizeof(st));
-	fprintf(out,
-		"{\"data_bytes\": %" PRIu64 ", \"unique_bytes\": %" PRIu64
-		", \"reinjected_bytes\": %" PRIu64
-		", \"retransmitted_bytes\": %" PRIu64 ", \"segments\": %" PRIu64
-		", \"reinjections\": %" PRIu64 ", \"retransmissions\": %" PRIu64
-		", \"out_of_order\": %" PRIu64 ", \"data_acks\": %" PRIu64
-		", \"dup_data_acks\": %" PRIu64 ", \"highest_dack\": ",
-		st.data_bytes, st.unique_bytes, st.reinjected_bytes,
-		st.retransmitted_bytes, st.segments, st.reinjections,
-		st.retransmissions, st.out_of_order, st.data_acks,
-		st.dup_data_acks);
-	if (st.has_highest_dack)
-		fprintf(out, "%" PRIu64, st.highest_dack);
-	else
-		fputs("null", out);
-	fputs(", \"data_fin_frame\": ", out);
-	json_frame(out, st.data_fin ? st.data_fin_frame : 0);
-	fputs(", \"data_fin_dsn\": ", out);
-	if (st.data_fin)
-		fprintf(out, "%" PRIu64, st.data_fin_dsn);
-	else
-		fputs("null", out);
-	fputc('}', out);
-}
+	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
+		struct mpf_endpoint s, d;
+		int l;
 
-static void
-json_checks(FILE *out, const struct mpf_node *n)
-{
-	struct mpf_mptcp_checks ck;
-
-	mpf_node_get_mptcp_checks(n, &ck, sizeof(ck));
-	fprintf(out,
-		"{\"join_hmac\": {\"ok\": %" PRIu32 ", \"bad\": %" PRIu32
-		", \"unverified\": %" PRIu32 "}, \"add_addr_hmac\": {\"ok\": %" PRIu32
-		", \"bad\": %" PRIu32 ", \"legacy\": %" PRIu32
-		", \"unverified\": %" PRIu32 "}, \"addr_id_conflicts\": %" PRIu32
-		", \"dss_checksum\": {\"ok\": %" PRIu64 ", \"bad\": %" PRIu64
-		", \"unverifiable\": %" PRIu64 "}, \"key_mismatches\": %" PRIu32
-		", \"orphan_joins\": %" PRIu32 ", \"orphan_joins_untracked\": %" PRIu32
-		", \"mp_fail_frame\": ",
-		ck.join_hmac_ok, ck.join_hmac_bad, ck.join_hmac_unverified,
-		ck.add_addr_hmac_ok, ck.add_addr_hmac_bad, ck.add_addr_hmac_legacy,
-		ck.add_addr_hmac_unverified, ck.addr_id_conflicts, ck.csum_ok,
-		ck.csum_bad, ck.csum_unverifiable, ck.key_mismatches,
-		ck.orphan_joins, ck.orphan_joins_untracked);
-	json_frame(out, ck.mp_fail_frame);
-	fputs(", \"fastclose_frame\": ", out);
-	json_frame(out, ck.fastclose_frame);
-	fputs(", \"infinite_mapping_frame\": ", out);
-	json_frame(out, ck.infinite_map_frame);
-	fputc('}', out);
-}
-
-static void
-json_addresses(FILE *out, const struct mpf_node *n)
-{
-	uint32_t i, count = mpf_node_get_mptcp_address_count(n);
-	char a[MPF_ADDR_STRLEN];
-
-	fputc('[', out);
-	for (i = 0; i < count; i++) {
-		struct mpf_mptcp_address ad;
-
-		if (mpf_node_get_mptcp_address(n, i, &ad, sizeof(ad)) != MPF_OK)
-			continue;
-		fprintf(out, "%s{\"side\": \"%s\", \"id\": %u, \"addr\": ",
-			i ? ", " : "",
-			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id);
-		json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
-		fputs(", \"port\": ", out);
-		if (ad.has_port)
-			fprintf(out, "%u", ad.port);
-		else
-			fputs("null", out);
-		fputs(", \"frame\": ", out);
-		json_frame(out, ad.frame);
-		fputs(", \"echo_frame\": ", out);
-		json_frame(out, ad.echo_frame);
-		fputs(", \"removed_frame\": ", out);
-		json_frame(out, ad.removed_frame);
-		fprintf(out, ", \"hmac\": \"%s\", \"id_conflict\": %s}",
-			mpf_mptcp_hmac_to_string(ad.hmac),
-			ad.id_conflict ? "true" : "false");
-	}
-	fputc(']', out);
-}
-
-static void
-json_evidence(FILE *out, const struct mpf_node *n)
-{
-	uint32_t i, count = mpf_node_get_mptcp_evidence_count(n);
-
-	fputc('[', out);
-	for (i = 0; i < count; i++) {
-		struct mpf_mptcp_evidence ev;
-
-		if (mpf_node_get_mptcp_evidence(n, i, &ev, sizeof(ev)) != MPF_OK)
-			continue;
-		fprintf(out,
-			"%s{\"kind\": \"%s\", \"frame\": %" PRIu32
-			", \"absorbed\": %" PRIu32 ", \"bits\": %d"
-			", \"value\": %" PRIu64 "}",
-			i ? ", " : "",
-			ev.kind == MPF_MPTCP_EVIDENCE_DSN ? "dsn" : "data_ack",
-			ev.frame, ev.absorbed, ev.wide ? 64 : 32, ev.value);
-	}
-	fputc(']', out);
-}
-
-static void
-json_side(FILE *out, const struct mpf_node *n, enum mpf_side side)
-{
-	uint64_t key, idsn;
-	uint32_t token;
-
-	fputs("{\"key\": ", out);
-	if (mpf_node_get_mptcp_key(n, side, &key))
-		fprintf(out, "\"%016" PRIx64 "\"", key);
-	else
-		fputs("null", out);
-	fputs(", \"token\": ", out);
-	if (mpf_node_get_mptcp_token(n, side, &token))
-		fprintf(out, "\"%08" PRIx32 "\"", token);
-	else
-		fputs("null", out);
-	fputs(", \"idsn\": ", out);
-	if (mpf_node_get_mptcp_idsn(n, side, &idsn))
-		fprintf(out, "\"%016" PRIx64 "\"", idsn);
-	else
-		fputs("null", out);
-	fputc('}', out);
-}
-
-/* The subflow's MPTCP details: HMAC, end, data per direction and its
- * share of the connection's data. */
-static void
-json_flow_mptcp(FILE *out, const struct mpf_node *n, const struct mpf_flow *f)
-{
-	struct mpf_mptcp_flow_stats fs[2];
-	struct mpf_mptcp_stats cs[2];
-	uint32_t i, frame;
-	int d, reason;
-	bool backup;
-
-	fprintf(out, ", \"join_hmac\": \"%s\", \"removed_frame\": ",
-		mpf_mptcp_hmac_to_string(mpf_flow_get_mptcp_join_hmac(f)));
-	json_frame(out, mpf_flow_get_mptcp_removed_frame(f));
-	fputs(", \"reset_frame\": ", out);
-	json_frame(out, mpf_flow_get_mptcp_reset_frame(f));
-	reason = mpf_flow_get_mptcp_reset_reason(f);
-	fputs(", \"reset_reason\": ", out);
-	if (reason >= 0)
-		fprintf(out, "%d", reason);
-	else
-		fputs("null", out);
-	fputs(", \"prio_changes\": [", out);
-	for (i = 0; mpf_flow_get_mptcp_prio(f, i, &frame, &backup); i++)
-		fprintf(out, "%s{\"frame\": %" PRIu32 ", \"backup\": %s}",
-			i ? ", " : "", frame, backup ? "true" : "false");
-	fputc(']', out);
-	mpf_node_get_mptcp_stats(n, MPF_SIDE_CLIENT, &cs[0], sizeof(cs[0]));
-	mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &cs[1], sizeof(cs[1]));
-	for (d = 0; d < 2; d++) {
-		/* which side sends this way of the flow */
-		int side = (d == 0) == mpf_flow_get_mptcp_src_is_client(f)
-				   ? MPF_SIDE_CLIENT
-				   : MPF_SIDE_SERVER;
-		uint64_t total = cs[side].data_bytes;
-
-		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs[d],
-					 sizeof(fs[d]));
-		fprintf(out,
-			", \"%s\": {\"data_bytes\": %" PRIu64
-			", \"unique_bytes\": %" PRIu64
-			", \"reinjected_bytes\": %" PRIu64
-			", \"retransmitted_bytes\": %" PRIu64 ", \"share\": %.4f}",
-			d == 0 ? "fwd" : "rev", fs[d].data_bytes,
-			fs[d].unique_bytes, fs[d].reinjected_bytes,
-			fs[d].retransmitted_bytes,
-			total ? (double)fs[d].data_bytes / (double)total : 0.0);
+		mpf_flow_get_endpoints(mpf_node_get_flow(n, i), &s, &d);
+		l = (int)strlen(report_endpoint(&s, buf, sizeof(buf)));
+		*ws = l > *ws ? l : *ws;
+		l = (int)strlen(report_endpoint(&d, buf, sizeof(buf)));
+		*wd = l > *wd ? l : *wd;
 	}
 }
+
+/* ------------------------------------------------------------- summary */
 
 static void
 json_flow(FILE *out, const struct mpf_node *node, const struct mpf_flow *f)
 {
 	struct mpf_endpoint s, d;
 	char a[MPF_ADDR_STRLEN];
-	int id0, id1;
 
 	mpf_flow_get_endpoints(f, &s, &d);
 	fprintf(out, "{\"id\": %" PRIu32 ", \"src\": ", mpf_flow_get_id(f));
@@ -363,24 +134,6 @@ json_flow(FILE *out, const struct mpf_node *node, const struct mpf_flow *f)
 	fprintf(out, ", \"sport\": %u, \"dst\": ", s.port);
 	json_string(out, mpf_addr_to_string(&d.addr, a, sizeof(a)));
 	fprintf(out, ", \"dport\": %u", d.port);
-	fprintf(out, ", \"role\": \"%s\", \"established\": %s",
-		mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),
-		mpf_flow_get_mptcp_established(f) ? "true" : "false");
-	fprintf(out, ", \"src_is_client\": %s, \"backup\": %s",
-		mpf_flow_get_mptcp_src_is_client(f) ? "true" : "false",
-		mpf_flow_get_mptcp_backup(f) ? "true" : "false");
-	id0 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_FORWARD);
-	id1 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_REVERSE);
-	fputs(", \"src_addr_id\": ", out);
-	if (id0 >= 0)
-		fprintf(out, "%d", id0);
-	else
-		fputs("null", out);
-	fputs(", \"dst_addr_id\": ", out);
-	if (id1 >= 0)
-		fprintf(out, "%d", id1);
-	else
-		fputs("null", out);
 	fprintf(out,
 		", \"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
 		", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64,
@@ -397,312 +150,82 @@ json_flow(FILE *out, const struct mpf_node *node, const struct mpf_flow *f)
 		mpf_flow_get_payload_bytes(f, MPF_FLOW_FORWARD),
 		mpf_flow_get_payload_bytes(f, MPF_FLOW_REVERSE));
 	fprintf(out, ", \"first_time\": %.9f, \"last_time\": %.9f",
-		seconds(mpf_flow_get_first_time(f)),
-		seconds(mpf_flow_get_last_time(f)));
-	if (mpf_node_get_protocol(node) == MPF_PROTO_MPTCP)
-		json_flow_mptcp(out, node, f);
+		report_seconds(mpf_flow_get_first_time(f)),
+		report_seconds(mpf_flow_get_last_time(f)));
+	switch (mpf_node_get_protocol(node)) {
+	case MPF_PROTO_MPTCP:
+		report_mptcp_json_flow(out, node, f);
+		break;
+	case MPF_PROTO_SCTP:
+		report_sctp_json_flow(out, node, f);
+		break;
+	default:
+		break;
+	}
 	fputc('}', out);
 }
 
 static void
 json_node(FILE *out, const struct mpf_node *n)
 {
-	struct mpf_mptcp_stats st[2];
-	enum mpf_mptcp_end end;
-	uint32_t i, fb;
-	double dur;
-	int v = mpf_node_get_mptcp_version(n);
+	uint32_t i;
 
 	fprintf(out,
 		"    {\"id\": %" PRIu32 ", \"protocol\": \"%s\", "
 		"\"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
 		", \"first_time\": %.9f, \"last_time\": %.9f"
-		", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64 ",\n",
+		", \"duration\": %.9f, \"packets\": %" PRIu64
+		", \"bytes\": %" PRIu64 ",\n",
 		mpf_node_get_id(n),
 		mpf_protocol_to_string(mpf_node_get_protocol(n)),
 		mpf_node_get_first_frame(n), mpf_node_get_last_frame(n),
-		seconds(mpf_node_get_first_time(n)),
-		seconds(mpf_node_get_last_time(n)), mpf_node_get_packets(n),
-		mpf_node_get_bytes(n));
+		report_seconds(mpf_node_get_first_time(n)),
+		report_seconds(mpf_node_get_last_time(n)),
+		report_seconds(mpf_node_get_last_time(n) -
+			       mpf_node_get_first_time(n)),
+		mpf_node_get_packets(n), mpf_node_get_bytes(n));
 	fputs("     \"flows\": [", out);
 	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
 		fputs(i ? ",\n       " : "\n       ", out);
 		json_flow(out, n, mpf_node_get_flow(n, i));
 	}
-	fputs("],\n", out);
-	if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP) {
-		fputs("     \"mptcp\": {\"version\": ", out);
-		if (v >= 0)
-			fprintf(out, "%d", v);
-		else
-			fputs("null", out);
-		fprintf(out, ", \"fallback\": %s, \"fallback_frame\": ",
-			mpf_node_get_mptcp_fallback(n, &fb) ? "true" : "false");
-		if (mpf_node_get_mptcp_fallback(n, &fb))
-			fprintf(out, "%" PRIu32, fb);
-		else
-			fputs("null", out);
-		fputs(",\n       \"client\": ", out);
-		json_side(out, n, MPF_SIDE_CLIENT);
-		fputs(",\n       \"server\": ", out);
-		json_side(out, n, MPF_SIDE_SERVER);
-		end = mpf_node_get_mptcp_end(n, &fb);
-		fprintf(out,
-			",\n       \"checksum\": %s, \"inferred\": %s"
-			", \"end\": \"%s\", \"end_frame\": ",
-			mpf_node_get_mptcp_checksum(n) ? "true" : "false",
-			mpf_node_get_mptcp_inferred(n) ? "true" : "false",
-			mpf_mptcp_end_to_string(end));
-		json_frame(out, fb);
-		dur = seconds(mpf_node_get_last_time(n) - mpf_node_get_first_time(n));
-		mpf_node_get_mptcp_stats(n, MPF_SIDE_CLIENT, &st[0], sizeof(st[0]));
-		mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &st[1], sizeof(st[1]));
-		fprintf(out,
-			", \"duration\": %.9f, \"subflows\": %" PRIu32
-			", \"goodput_c2s\": %.1f, \"goodput_s2c\": %.1f",
-			dur, mpf_node_get_flow_count(n),
-			dur > 0 ? (double)st[0].unique_bytes / dur : 0.0,
-			dur > 0 ? (double)st[1].unique_bytes / dur : 0.0);
-		fputs(",\n       \"c2s\": ", out);
-		json_dir_stats(out, n, MPF_SIDE_CLIENT);
-		fputs(",\n       \"s2c\": ", out);
-		json_dir_stats(out, n, MPF_SIDE_SERVER);
-		fputs(",\n       \"checks\": ", out);
-		json_checks(out, n);
-		fputs(",\n       \"addresses\": ", out);
-		json_addresses(out, n);
-		fputs(",\n       \"evidence\": ", out);
-		json_evidence(out, n);
-		fputs("}", out);
+	fputs("]", out);
+	switch (mpf_node_get_protocol(n)) {
+	case MPF_PROTO_MPTCP:
+		report_mptcp_json_node(out, n);
+		break;
+	case MPF_PROTO_SCTP:
+		report_sctp_json_node(out, n);
+		break;
+	default:
+		break;
 	}
 	fputs("}", out);
 }
 
 static void
-text_side(FILE *out, const char *name, const struct mpf_node *n,
-	  enum mpf_side side, const struct mpf_endpoint *e, int width)
-{
-	char a[MPF_ADDR_STRLEN];
-	uint64_t key, idsn;
-	uint32_t token;
-
-	fprintf(out, "  %-6s  %-*s", name, width,
-		mpf_addr_to_string(&e->addr, a, sizeof(a)));
-	if (mpf_node_get_mptcp_key(n, side, &key))
-		fprintf(out, "  key %016" PRIx64, key);
-	else
-		fprintf(out, "  key %-16s", "-");
-	if (mpf_node_get_mptcp_token(n, side, &token))
-		fprintf(out, "  token %08" PRIx32, token);
-	else
-		fprintf(out, "  token %-8s", "-");
-	if (mpf_node_get_mptcp_idsn(n, side, &idsn))
-		fprintf(out, "  idsn %016" PRIx64, idsn);
-	else
-		fprintf(out, "  idsn -");
-	fputc('\n', out);
-}
-
-static void
-text_dir(FILE *out, const char *name, const struct mpf_node *n,
-	 enum mpf_side side)
-{
-	struct mpf_mptcp_stats st;
-	char a[32], b[32], c[32];
-
-	mpf_node_get_mptcp_stats(n, side, &st, sizeof(st));
-	if (!st.data_bytes && !st.data_acks)
-		return;
-	fprintf(out,
-		"  %s  data %s, unique %s, reinjected %s (%" PRIu64
-		" segments), %" PRIu64 " retransmissions, %" PRIu64
-		" out of order, %" PRIu64 " duplicate data acks",
-		name, human_bytes(st.data_bytes, a, sizeof(a)),
-		human_bytes(st.unique_bytes, b, sizeof(b)),
-		human_bytes(st.reinjected_bytes, c, sizeof(c)), st.reinjections,
-		st.retransmissions, st.out_of_order, st.dup_data_acks);
-	if (st.data_fin)
-		fprintf(out, ", DATA_FIN at frame %" PRIu32, st.data_fin_frame);
-	fputc('\n', out);
-}
-
-/* A connection's MPTCP details, for people. */
-static void
-text_mptcp(FILE *out, const struct mpf_node *n)
-{
-	struct mpf_mptcp_checks ck;
-	uint32_t i, frame, count;
-	enum mpf_mptcp_end end = mpf_node_get_mptcp_end(n, &frame);
-	char a[MPF_ADDR_STRLEN];
-
-	fprintf(out, "  ended   %s", mpf_mptcp_end_to_string(end));
-	if (frame)
-		fprintf(out, " at frame %" PRIu32, frame);
-	if (mpf_node_get_mptcp_checksum(n))
-		fputs(", DSS checksums", out);
-	if (mpf_node_get_mptcp_inferred(n))
-		fprintf(out, ", subflows grouped from data-level evidence (%" PRIu32
-			" matches)", mpf_node_get_mptcp_evidence_count(n));
-	fputc('\n', out);
-	text_dir(out, "c2s   ", n, MPF_SIDE_CLIENT);
-	text_dir(out, "s2c   ", n, MPF_SIDE_SERVER);
-	mpf_node_get_mptcp_checks(n, &ck, sizeof(ck));
-	fprintf(out, "  checks  join HMAC %" PRIu32 " ok, %" PRIu32 " bad, %" PRIu32
-		" unverified", ck.join_hmac_ok, ck.join_hmac_bad,
-		ck.join_hmac_unverified);
-	if (ck.csum_ok || ck.csum_bad || ck.csum_unverifiable)
-		fprintf(out, "; DSS checksum %" PRIu64 " ok, %" PRIu64 " bad, %" PRIu64
-			" unverifiable", ck.csum_ok, ck.csum_bad,
-			ck.csum_unverifiable);
-	if (ck.key_mismatches)
-		fprintf(out, "; %" PRIu32 " echoed keys differ", ck.key_mismatches);
-	if (ck.orphan_joins)
-		fprintf(out, "; %" PRIu32 " joins with an unknown token",
-			ck.orphan_joins);
-	if (ck.mp_fail_frame)
-		fprintf(out, "; MP_FAIL at frame %" PRIu32, ck.mp_fail_frame);
-	fputc('\n', out);
-	count = mpf_node_get_mptcp_address_count(n);
-	for (i = 0; i < count; i++) {
-		struct mpf_mptcp_address ad;
-
-		if (mpf_node_get_mptcp_address(n, i, &ad, sizeof(ad)) != MPF_OK)
-			continue;
-		fprintf(out, "  %s  %s announces id %u %s",
-			i ? "       " : "address",
-			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id,
-			mpf_addr_to_string(&ad.addr, a, sizeof(a)));
-		if (ad.has_port)
-			fprintf(out, " port %u", ad.port);
-		fprintf(out, " at frame %" PRIu32 ", HMAC %s", ad.frame,
-			mpf_mptcp_hmac_to_string(ad.hmac));
-		if (ad.removed_frame)
-			fprintf(out, ", removed at frame %" PRIu32, ad.removed_frame);
-		if (ad.id_conflict)
-			fputs(", ID CONFLICT", out);
-		fputc('\n', out);
-	}
-}
-
-/* A subflow's share of each direction's data, and what happened to it. */
-static void
-text_flow_notes(FILE *out, const struct mpf_node *n, const struct mpf_flow *f)
-{
-	struct mpf_mptcp_flow_stats fs;
-	struct mpf_mptcp_stats cs;
-	enum mpf_mptcp_hmac h = mpf_flow_get_mptcp_join_hmac(f);
-	bool any = false;
-	int d;
-
-	for (d = 0; d < 2; d++) {
-		int side = (d == 0) == mpf_flow_get_mptcp_src_is_client(f)
-				   ? MPF_SIDE_CLIENT
-				   : MPF_SIDE_SERVER;
-
-		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs, sizeof(fs));
-		mpf_node_get_mptcp_stats(n, (enum mpf_side)side, &cs, sizeof(cs));
-		if (!fs.data_bytes)
-			continue;
-		fprintf(out, "%s%s %.1f%%", any ? ", " : "                  ",
-			side == MPF_SIDE_CLIENT ? "c2s" : "s2c",
-			cs.data_bytes ? 100.0 * (double)fs.data_bytes /
-						(double)cs.data_bytes
-				      : 0.0);
-		if (fs.reinjected_bytes)
-			fprintf(out, " (%" PRIu64 " B reinjected)",
-				fs.reinjected_bytes);
-		any = true;
-	}
-	if (h != MPF_MPTCP_HMAC_NONE) {
-		fprintf(out, "%sjoin HMAC %s", any ? ", " : "                  ",
-			mpf_mptcp_hmac_to_string(h));
-		any = true;
-	}
-	if (mpf_flow_get_mptcp_removed_frame(f)) {
-		fprintf(out, "%sremoved at frame %" PRIu32,
-			any ? ", " : "                  ",
-			mpf_flow_get_mptcp_removed_frame(f));
-		any = true;
-	}
-	if (mpf_flow_get_mptcp_reset_frame(f)) {
-		fprintf(out, "%sreset at frame %" PRIu32,
-			any ? ", " : "                  ",
-			mpf_flow_get_mptcp_reset_frame(f));
-		if (mpf_flow_get_mptcp_reset_reason(f) >= 0)
-			fprintf(out, " (MP_TCPRST reason %d)",
-				mpf_flow_get_mptcp_reset_reason(f));
-		any = true;
-	}
-	if (any)
-		fputc('\n', out);
-}
-
-static void
 text_node(FILE *out, const struct mpf_node *n)
 {
-	struct mpf_endpoint client, server;
-	char hb[32], se[64], de[64], a[MPF_ADDR_STRLEN];
-	uint32_t i, fb, nflows = mpf_node_get_flow_count(n);
-	int v = mpf_node_get_mptcp_version(n), ws = 6, wd = 11, wa;
-
-	node_ends(n, &client, &server);
-	/* columns as wide as this node's longest endpoint */
-	for (i = 0; i < nflows; i++) {
-		struct mpf_endpoint s, d;
-		int l;
-
-		mpf_flow_get_endpoints(mpf_node_get_flow(n, i), &s, &d);
-		l = (int)strlen(endpoint_str(&s, se, sizeof(se)));
-		ws = l > ws ? l : ws;
-		l = (int)strlen(endpoint_str(&d, de, sizeof(de)));
-		wd = l > wd ? l : wd;
-	}
-	wa = (int)strlen(mpf_addr_to_string(&client.addr, a, sizeof(a)));
-	i = (uint32_t)strlen(mpf_addr_to_string(&server.addr, a, sizeof(a)));
-	wa = (int)i > wa ? (int)i : wa;
+	char hb[32];
 
 	fprintf(out, "node %" PRIu32 "  %s", mpf_node_get_id(n),
 		mpf_protocol_to_string(mpf_node_get_protocol(n)));
-	if (v >= 0)
-		fprintf(out, " v%d", v);
-	if (mpf_node_get_mptcp_fallback(n, &fb))
-		fprintf(out, "  FALLBACK to TCP at frame %" PRIu32, fb);
+	if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
+		report_mptcp_text_title(out, n);
+	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
+		report_sctp_text_title(out, n);
 	fprintf(out,
 		"  frames %" PRIu32 "-%" PRIu32 "  %" PRIu64
 		" packets  %s  %.3f s\n",
 		mpf_node_get_first_frame(n), mpf_node_get_last_frame(n),
 		mpf_node_get_packets(n),
-		human_bytes(mpf_node_get_bytes(n), hb, sizeof(hb)),
-		seconds(mpf_node_get_last_time(n) - mpf_node_get_first_time(n)));
-	text_side(out, "client", n, MPF_SIDE_CLIENT, &client, wa);
-	text_side(out, "server", n, MPF_SIDE_SERVER, &server, wa);
+		report_bytes(mpf_node_get_bytes(n), hb, sizeof(hb)),
+		report_seconds(mpf_node_get_last_time(n) -
+			       mpf_node_get_first_time(n)));
 	if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
-		text_mptcp(out, n);
-	fprintf(out, "  %5s  %-7s  %-*s    %-*s  %-3s  %8s  %10s  %s\n", "flow",
-		"role", ws, "source", wd, "destination", "est", "packets",
-		"bytes", "frames");
-	for (i = 0; i < nflows; i++) {
-		const struct mpf_flow *f = mpf_node_get_flow(n, i);
-		struct mpf_endpoint s, d;
-
-		mpf_flow_get_endpoints(f, &s, &d);
-		fprintf(out,
-			"  %5" PRIu32 "  %-7s  %-*s -> %-*s  %-3s  %8" PRIu64
-			"  %10s  %" PRIu32 "-%" PRIu32 "%s\n",
-			mpf_flow_get_id(f),
-			mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)), ws,
-			endpoint_str(&s, se, sizeof(se)), wd,
-			endpoint_str(&d, de, sizeof(de)),
-			mpf_flow_get_mptcp_established(f) ? "yes" : "no",
-			mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-				mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-			human_bytes(mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-					    mpf_flow_get_bytes(f, MPF_FLOW_REVERSE),
-				    hb, sizeof(hb)),
-			mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f),
-			mpf_flow_get_mptcp_backup(f) ? "  backup" : "");
-		text_flow_notes(out, n, f);
-	}
+		report_mptcp_text_node(out, n);
+	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
+		report_sctp_text_node(out, n);
 }
 
 void
@@ -762,7 +285,8 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 
 static const char *const csv_columns =
 	"frame,time,protocol,node,flow,direction,status,len,dsn,dack,"
-	"mapping_frame,options,flags,reinjection_of,reinjected_in";
+	"mapping_frame,options,flags,reinjection_of,reinjected_in,tsn,"
+	"cum_tsn_ack";
 
 void
 report_frames_begin(struct frames_writer *w, const char *path)
@@ -781,7 +305,7 @@ report_frames_begin(struct frames_writer *w, const char *path)
 	default:
 		fprintf(w->out, "%7s  %11s  %-5s  %5s  %5s  %-3s  %6s  %12s  %12s  %7s  %s\n",
 			"frame", "time", "proto", "node", "flow", "dir", "len",
-			"dsn", "dack", "mapping", "options / notes");
+			"dsn/tsn", "dack/cumack", "mapping", "elements / notes");
 		break;
 	}
 }
@@ -792,40 +316,66 @@ status_word(int st)
 	return st == MPF_OK ? "ok" : mpf_status_name(st);
 }
 
+/* The frame's protocol elements (@flags false: MPTCP options, SCTP
+ * chunks) or its analysis flags, as a list. */
+static void
+frame_names(FILE *out, const struct mpf_frame *f, bool flags, const char *sep)
+{
+	switch (mpf_frame_get_protocol(f)) {
+	case MPF_PROTO_MPTCP:
+		report_mptcp_frame_names(out, f, flags, sep);
+		break;
+	case MPF_PROTO_SCTP:
+		report_sctp_frame_names(out, f, flags, sep);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A number into @buf, or "" when @has is false. */
+static const char *
+num(char *buf, size_t len, bool has, uint64_t v)
+{
+	if (has)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
 void
 report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		  int64_t ts_sec, uint32_t ts_nsec)
 {
 	FILE *out = w->out;
-	uint64_t dsn, dack;
+	uint64_t dsn = 0, dack = 0;
+	uint32_t tsn = 0, cum = 0;
 	bool has_dsn = mpf_frame_get_mptcp_dsn(f, &dsn);
 	bool has_dack = mpf_frame_get_mptcp_dack(f, &dack);
+	bool has_tsn = mpf_frame_get_sctp_tsn(f, &tsn);
+	bool has_cum = mpf_frame_get_sctp_cum_ack(f, &cum);
 	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
 	uint32_t map = mpf_frame_get_mptcp_mapping_frame(f);
+	uint32_t rof = mpf_frame_get_mptcp_reinjection_of(f);
+	uint32_t rif = mpf_frame_get_mptcp_reinjected_in(f);
 	enum mpf_protocol proto = mpf_frame_get_protocol(f);
 	const char *dir = proto == MPF_PROTO_NONE ? ""
 			  : mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER
 				  ? "c2s"
 				  : "s2c";
-	char nb[16] = "", fb[16] = "", db[24] = "", ab[24] = "", mb[16] = "";
-	char ro[16] = "", ri[16] = "";
-	uint32_t rof = mpf_frame_get_mptcp_reinjection_of(f);
-	uint32_t rif = mpf_frame_get_mptcp_reinjected_in(f);
+	char nb[16], fb[16], db[24], ab[24], mb[16], ro[16], ri[16], tb[16],
+		cb[16];
 
-	if (node != MPF_ID_NONE)
-		snprintf(nb, sizeof(nb), "%" PRIu32, node);
-	if (flow != MPF_ID_NONE)
-		snprintf(fb, sizeof(fb), "%" PRIu32, flow);
-	if (has_dsn)
-		snprintf(db, sizeof(db), "%" PRIu64, dsn);
-	if (has_dack)
-		snprintf(ab, sizeof(ab), "%" PRIu64, dack);
-	if (map)
-		snprintf(mb, sizeof(mb), "%" PRIu32, map);
-	if (rof)
-		snprintf(ro, sizeof(ro), "%" PRIu32, rof);
-	if (rif)
-		snprintf(ri, sizeof(ri), "%" PRIu32, rif);
+	num(nb, sizeof(nb), node != MPF_ID_NONE, node);
+	num(fb, sizeof(fb), flow != MPF_ID_NONE, flow);
+	num(db, sizeof(db), has_dsn, dsn);
+	num(ab, sizeof(ab), has_dack, dack);
+	num(mb, sizeof(mb), map != 0, map);
+	num(ro, sizeof(ro), rof != 0, rof);
+	num(ri, sizeof(ri), rif != 0, rif);
+	num(tb, sizeof(tb), has_tsn, tsn);
+	num(cb, sizeof(cb), has_cum, cum);
 
 	switch (w->fmt) {
 	case REPORT_CSV:
@@ -835,10 +385,10 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 			proto == MPF_PROTO_NONE ? "" : mpf_protocol_to_string(proto),
 			nb, fb, dir, status_word(mpf_frame_get_status(f)),
 			mpf_frame_get_payload_length(f), db, ab, mb);
-		print_options(out, mpf_frame_get_mptcp_options(f), "|");
+		frame_names(out, f, false, "|");
 		fputc(',', out);
-		print_flags(out, mpf_frame_get_mptcp_flags(f), "|");
-		fprintf(out, ",%s,%s\n", ro, ri);
+		frame_names(out, f, true, "|");
+		fprintf(out, ",%s,%s,%s,%s\n", ro, ri, tb, cb);
 		break;
 	case REPORT_JSON:
 		fputs(w->rows ? ",\n  " : "\n  ", out);
@@ -851,8 +401,7 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		else
 			fprintf(out, "\"%s\"", mpf_protocol_to_string(proto));
 		fprintf(out, ", \"node\": %s, \"flow\": %s, \"direction\": ",
-			node != MPF_ID_NONE ? nb : "null",
-			flow != MPF_ID_NONE ? fb : "null");
+			*nb ? nb : "null", *fb ? fb : "null");
 		if (*dir)
 			fprintf(out, "\"%s\"", dir);
 		else
@@ -861,14 +410,16 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 			status_word(mpf_frame_get_status(f)),
 			mpf_frame_get_payload_length(f));
 		fprintf(out, ", \"dsn\": %s, \"dack\": %s, \"mapping_frame\": %s",
-			has_dsn ? db : "null", has_dack ? ab : "null",
-			map ? mb : "null");
+			*db ? db : "null", *ab ? ab : "null", *mb ? mb : "null");
 		fputs(", \"options\": [", out);
-		print_options(out, mpf_frame_get_mptcp_options(f), NULL);
+		frame_names(out, f, false, NULL);
 		fputs("], \"flags\": [", out);
-		print_flags(out, mpf_frame_get_mptcp_flags(f), NULL);
-		fprintf(out, "], \"reinjection_of\": %s, \"reinjected_in\": %s}",
-			*ro ? ro : "null", *ri ? ri : "null");
+		frame_names(out, f, true, NULL);
+		fprintf(out,
+			"], \"reinjection_of\": %s, \"reinjected_in\": %s"
+			", \"tsn\": %s, \"cum_tsn_ack\": %s}",
+			*ro ? ro : "null", *ri ? ri : "null", *tb ? tb : "null",
+			*cb ? cb : "null");
 		break;
 	default: {
 		int64_t ns = ts_sec * 1000000000LL + ts_nsec;
@@ -880,14 +431,13 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		fprintf(out,
 			"%7" PRIu32 "  %11.6f  %-5s  %5s  %5s  %-3s  %6" PRIu32
 			"  %12s  %12s  %7s  ",
-			mpf_frame_get_number(f), seconds(ns - w->t0_ns),
+			mpf_frame_get_number(f), report_seconds(ns - w->t0_ns),
 			proto == MPF_PROTO_NONE ? "-" : mpf_protocol_to_string(proto),
-			nb, fb, dir, mpf_frame_get_payload_length(f), db, ab, mb);
-		print_options(out, mpf_frame_get_mptcp_options(f), ",");
-		if (mpf_frame_get_mptcp_flags(f)) {
-			fputs(mpf_frame_get_mptcp_options(f) ? " " : "", out);
-			print_flags(out, mpf_frame_get_mptcp_flags(f), ",");
-		}
+			nb, fb, dir, mpf_frame_get_payload_length(f),
+			has_tsn ? tb : db, has_cum ? cb : ab, mb);
+		frame_names(out, f, false, ",");
+		fputc(' ', out);
+		frame_names(out, f, true, ",");
 		if (rof)
 			fprintf(out, " (of %s)", ro);
 		if (mpf_frame_get_status(f) != MPF_OK)

@@ -6,6 +6,7 @@
 #ifndef MPFLOW_REPORT_H
 #define MPFLOW_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "mpflow.h"
@@ -36,5 +37,40 @@ void report_frames_end(struct frames_writer *w);
 
 /* Writes @s as a JSON string, quotes included. */
 void json_string(FILE *out, const char *s);
+
+/* ------------------------------------------------ shared by the parts */
+
+/* A frame number, or null for 0 (JSON). */
+void report_json_frame(FILE *out, uint32_t frame);
+/* "addr:port", "[v6]:port" into @buf. */
+const char *report_endpoint(const struct mpf_endpoint *e, char *buf,
+			    size_t len);
+double report_seconds(int64_t ns);
+/* "123 B", "1.5 MB" into @buf. */
+const char *report_bytes(uint64_t b, char *buf, size_t len);
+/* One name of a list: after @sep, or as a JSON string when @sep is NULL. */
+void report_list_item(FILE *out, const char *name, const char *sep,
+		      bool *first);
+/* The widest source and destination endpoint strings of a node's flows. */
+void report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd);
+
+/* Each protocol's part: keys after a flow's and a node's common ones
+ * (JSON, each starting with a comma), the text after the node's title,
+ * and the names of a frame's elements and flags. */
+void report_mptcp_json_flow(FILE *out, const struct mpf_node *n,
+			    const struct mpf_flow *f);
+void report_mptcp_json_node(FILE *out, const struct mpf_node *n);
+void report_mptcp_text_title(FILE *out, const struct mpf_node *n);
+void report_mptcp_text_node(FILE *out, const struct mpf_node *n);
+void report_mptcp_frame_names(FILE *out, const struct mpf_frame *f,
+			      bool flags, const char *sep);
+
+void report_sctp_json_flow(FILE *out, const struct mpf_node *n,
+			   const struct mpf_flow *f);
+void report_sctp_json_node(FILE *out, const struct mpf_node *n);
+void report_sctp_text_title(FILE *out, const struct mpf_node *n);
+void report_sctp_text_node(FILE *out, const struct mpf_node *n);
+void report_sctp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
+			     const char *sep);
 
 #endif /* MPFLOW_REPORT_H */

@@ -50,6 +50,10 @@ static int hf_mptcp_mapping_frame = -1;
 static int hf_mptcp_token = -1;
 static int hf_mptcp_reinjection_of = -1;
 static int hf_mptcp_reinjected_in = -1;
+static int hf_sctp_tsn = -1;
+static int hf_sctp_cum_ack = -1;
+static int hf_sctp_vtag = -1;
+static int hf_sctp_chunk = -1;
 
 static gint ett_mpflow = -1;
 
@@ -73,9 +77,19 @@ static expert_field ei_add_addr_hmac_bad = EI_INIT;
 static expert_field ei_add_addr_hmac_legacy = EI_INIT;
 static expert_field ei_addr_id_conflict = EI_INIT;
 static expert_field ei_subflow_removed = EI_INIT;
+static expert_field ei_sctp_crc_bad = EI_INIT;
+static expert_field ei_sctp_retransmission = EI_INIT;
+static expert_field ei_sctp_unannounced = EI_INIT;
+static expert_field ei_sctp_half = EI_INIT;
+static expert_field ei_sctp_merged = EI_INIT;
+static expert_field ei_sctp_new_assoc = EI_INIT;
+static expert_field ei_sctp_addr_added = EI_INIT;
+static expert_field ei_sctp_addr_deleted = EI_INIT;
+static expert_field ei_sctp_set_primary = EI_INIT;
 
 /* Preferences: each backend can be switched off. */
 static gboolean pref_mptcp = TRUE;
+static gboolean pref_sctp = TRUE;
 
 /* The analysis of the open capture file; NULL between files. */
 static struct mpf_ctx *ctx;
@@ -113,6 +127,7 @@ mpflow_init(void)
 	if (!cfg)
 		return;
 	mpf_config_set_backend(cfg, MPF_PROTO_MPTCP, pref_mptcp);
+	mpf_config_set_backend(cfg, MPF_PROTO_SCTP, pref_sctp);
 	mpf_config_set_retain_frames(cfg, TRUE);
 	ctx = mpf_ctx_new(cfg);
 	mpf_config_free(cfg);
@@ -235,6 +250,60 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	(void)fb;
 }
 
+static const struct {
+	unsigned flag;
+	expert_field *ei;
+} sctp_experts[] = {
+	{ MPF_SCTP_FRAME_CRC_BAD, &ei_sctp_crc_bad },
+	{ MPF_SCTP_FRAME_RETRANSMISSION, &ei_sctp_retransmission },
+	{ MPF_SCTP_FRAME_UNANNOUNCED, &ei_sctp_unannounced },
+	{ MPF_SCTP_FRAME_HALF, &ei_sctp_half },
+	{ MPF_SCTP_FRAME_MERGED, &ei_sctp_merged },
+	{ MPF_SCTP_FRAME_NEW_ASSOC, &ei_sctp_new_assoc },
+	{ MPF_SCTP_FRAME_ADDR_ADDED, &ei_sctp_addr_added },
+	{ MPF_SCTP_FRAME_ADDR_DELETED, &ei_sctp_addr_deleted },
+	{ MPF_SCTP_FRAME_SET_PRIMARY, &ei_sctp_set_primary },
+};
+
+static void
+add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
+	 const struct mpf_frame *f, const struct mpf_node *node)
+{
+	unsigned flags = mpf_frame_get_sctp_flags(f), type;
+	uint32_t v, chunks = mpf_frame_get_sctp_chunks(f);
+	proto_item *it;
+	guint i;
+
+	if (mpf_frame_get_sctp_tsn(f, &v)) {
+		it = proto_tree_add_uint(tree, hf_sctp_tsn, tvb, 0, 0, v);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_sctp_cum_ack(f, &v)) {
+		it = proto_tree_add_uint(tree, hf_sctp_cum_ack, tvb, 0, 0, v);
+		proto_item_set_generated(it);
+	}
+	for (i = 0; i < 2; i++) {
+		if (!mpf_node_get_sctp_vtag(node, (enum mpf_side)i, &v))
+			continue;
+		it = proto_tree_add_uint_format_value(tree, hf_sctp_vtag, tvb, 0, 0, v,
+						      "%08x (%s)", v,
+						      i ? "server" : "client");
+		proto_item_set_generated(it);
+	}
+	for (type = 0; type < 256; type++) {
+		uint32_t bit = mpf_sctp_chunk_bit(type);
+
+		if (bit == 1u << 31 || !(chunks & bit))
+			continue;
+		it = proto_tree_add_string(tree, hf_sctp_chunk, tvb, 0, 0,
+					   mpf_sctp_chunk_to_string(type));
+		proto_item_set_generated(it);
+	}
+	for (i = 0; i < array_length(sctp_experts); i++)
+		if (flags & sctp_experts[i].flag)
+			expert_add_info(pinfo, top, sctp_experts[i].ei);
+}
+
 static int
 dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	       void *data _U_)
@@ -293,6 +362,8 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	}
 	if (mpf_frame_get_protocol(f) == MPF_PROTO_MPTCP)
 		add_mptcp(sub, top, tvb, pinfo, f, node);
+	else if (mpf_frame_get_protocol(f) == MPF_PROTO_SCTP)
+		add_sctp(sub, top, tvb, pinfo, f, node);
 	return 0;
 }
 
@@ -341,6 +412,19 @@ proto_register_mpflow(void)
 		    "Frame that first carried this data (on another subflow, "
 		    "or on this one at another subflow sequence number)",
 		    HFILL } },
+		{ &hf_sctp_tsn,
+		  { "TSN", "mpflow.sctp.tsn", FT_UINT32, BASE_DEC, NULL, 0x0,
+		    "First DATA / I-DATA TSN of the packet", HFILL } },
+		{ &hf_sctp_cum_ack,
+		  { "Cumulative TSN ack", "mpflow.sctp.cum_ack", FT_UINT32,
+		    BASE_DEC, NULL, 0x0, "The SACK's cumulative TSN ack", HFILL } },
+		{ &hf_sctp_vtag,
+		  { "Verification tag", "mpflow.sctp.vtag", FT_UINT32, BASE_HEX,
+		    NULL, 0x0, "The tag each side chose: client, then server",
+		    HFILL } },
+		{ &hf_sctp_chunk,
+		  { "Chunk", "mpflow.sctp.chunk", FT_STRING, BASE_NONE, NULL, 0x0,
+		    "Chunk types in the packet", HFILL } },
 		{ &hf_mptcp_reinjected_in,
 		  { "Reinjected in", "mpflow.mptcp.reinjected_in",
 		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
@@ -415,6 +499,35 @@ proto_register_mpflow(void)
 		{ &ei_subflow_removed,
 		  { "mpflow.mptcp.subflow_removed", PI_SEQUENCE, PI_NOTE,
 		    "REMOVE_ADDR ends a subflow", EXPFILL } },
+		{ &ei_sctp_crc_bad,
+		  { "mpflow.sctp.crc_bad", PI_CHECKSUM, PI_ERROR,
+		    "Wrong CRC32c: the packet changes nothing", EXPFILL } },
+		{ &ei_sctp_retransmission,
+		  { "mpflow.sctp.retransmission", PI_SEQUENCE, PI_NOTE,
+		    "DATA whose TSN was sent before", EXPFILL } },
+		{ &ei_sctp_unannounced,
+		  { "mpflow.sctp.unannounced", PI_PROTOCOL, PI_WARN,
+		    "Source address never announced (NAT?)", EXPFILL } },
+		{ &ei_sctp_half,
+		  { "mpflow.sctp.half", PI_SEQUENCE, PI_CHAT,
+		    "One side's verification tag not seen yet", EXPFILL } },
+		{ &ei_sctp_merged,
+		  { "mpflow.sctp.merged", PI_SEQUENCE, PI_NOTE,
+		    "Completes an association seen without its handshake",
+		    EXPFILL } },
+		{ &ei_sctp_new_assoc,
+		  { "mpflow.sctp.new_assoc", PI_SEQUENCE, PI_NOTE,
+		    "An INIT on the ports and tag of a finished association",
+		    EXPFILL } },
+		{ &ei_sctp_addr_added,
+		  { "mpflow.sctp.addr_added", PI_SEQUENCE, PI_NOTE,
+		    "ASCONF adds an address", EXPFILL } },
+		{ &ei_sctp_addr_deleted,
+		  { "mpflow.sctp.addr_deleted", PI_SEQUENCE, PI_NOTE,
+		    "ASCONF deletes an address", EXPFILL } },
+		{ &ei_sctp_set_primary,
+		  { "mpflow.sctp.set_primary", PI_SEQUENCE, PI_NOTE,
+		    "ASCONF asks for a new primary address", EXPFILL } },
 	};
 	module_t *mod;
 	expert_module_t *exp;
@@ -431,6 +544,10 @@ proto_register_mpflow(void)
 				       "Group TCP subflows into MPTCP "
 				       "connections with libmpflow",
 				       &pref_mptcp);
+	prefs_register_bool_preference(mod, "sctp", "Analyse SCTP",
+				       "Group SCTP paths into associations "
+				       "with libmpflow",
+				       &pref_sctp);
 
 	build_encap_table();
 	mpflow_handle = register_dissector("mpflow", dissect_mpflow,

@@ -10,6 +10,7 @@
 
 const struct mpf_backend *const mpf__backends[] = {
 	&mpf__backend_mptcp,
+	&mpf__backend_sctp,
 	NULL,
 };
 
