@@ -188,7 +188,8 @@ mpf__sctp_walk(const uint8_t *sctp, size_t cap, size_t len,
 		padded = ((size_t)ch.len + 3) & ~(size_t)3;
 		off += padded;
 	}
-	return MPF_OK;
+	/* all chunks captured, but maybe not the last one's padding */
+	return cap < len ? MPF_ERR_TRUNCATED : MPF_OK;
 }
 
 int
@@ -289,11 +290,20 @@ mpf__sctp_parse_chunk(const struct mpf_sctp_chunk *ch,
 		in->u.init.params_len = vlen - 16;
 		break;
 	case SCTP_SACK:
-	case SCTP_NR_SACK:
 		NEED(12);
 		in->u.sack.cum_ack = mpf_get_be32(&c);
 		in->u.sack.a_rwnd = mpf_get_be32(&c);
 		in->u.sack.gaps = mpf_get_be16(&c);
+		in->u.sack.dups = mpf_get_be16(&c);
+		break;
+	case SCTP_NR_SACK:
+		/* as SACK, then the number of NR gap blocks before the
+		 * number of duplicate TSNs, and 2 reserved bytes */
+		NEED(16);
+		in->u.sack.cum_ack = mpf_get_be32(&c);
+		in->u.sack.a_rwnd = mpf_get_be32(&c);
+		in->u.sack.gaps = mpf_get_be16(&c);
+		mpf_cursor_skip(&c, 2);
 		in->u.sack.dups = mpf_get_be16(&c);
 		break;
 	case SCTP_HEARTBEAT:

@@ -25,7 +25,7 @@ enum {
 	SCTP_CWR = 13,
 	SCTP_SHUTDOWN_COMPLETE = 14,
 	SCTP_AUTH = 15,       /* RFC 4895 */
-	SCTP_NR_SACK = 16,    /* draft-tuexen-tsvwg-sctp-multipath */
+	SCTP_NR_SACK = 16,    /* draft-natarajan-tsvwg-sctp-nrsack */
 	SCTP_I_DATA = 64,     /* RFC 8260 */
 	SCTP_ASCONF_ACK = 0x80, /* RFC 5061 */
 	SCTP_RE_CONFIG = 0x82,  /* RFC 6525 */
