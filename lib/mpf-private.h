@@ -221,6 +221,14 @@ void mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone);
  * For backends that annotate an earlier frame (a reinjection's origin). */
 struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);
 
+/*
+ * Copies a public struct out to a caller that may know a shorter or longer
+ * version of it (@size, its sizeof): zero-fills @dst, then copies what
+ * both versions have. Returns: MPF_OK, or MPF_ERR_INVALID when @dst is
+ * NULL or @size 0.
+ */
+int mpf__copy_out(void *dst, size_t size, const void *src, size_t n);
+
 /* Counts a frame of @flow (one way) on the flow and its node. */
 void mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
 		       const struct mpf_pkt *pkt);
@@ -254,6 +262,7 @@ const struct mpf_backend *mpf__backend_find(enum mpf_protocol proto);
 
 extern const struct mpf_backend mpf__backend_mptcp;
 extern const struct mpf_backend mpf__backend_sctp;
+extern const struct mpf_backend mpf__backend_lisp;
 
 /* -------------------------------------------------------------- context */
 

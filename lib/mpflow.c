@@ -337,8 +337,20 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	count_status(ctx, st);
 	if (rec->node != MPF_ID_NONE)
 		ctx->counters[MPF_COUNTER_ANALYSED]++;
+	else if (rec->protocol != MPF_PROTO_NONE)
+		ctx->counters[MPF_COUNTER_UNMATCHED]++;
 	if (result)
 		*result = rec;
+	return MPF_OK;
+}
+
+int
+mpf__copy_out(void *dst, size_t size, const void *src, size_t n)
+{
+	if (!dst || size == 0)
+		return MPF_ERR_INVALID;
+	memset(dst, 0, size);
+	memcpy(dst, src, size < n ? size : n);
 	return MPF_OK;
 }
 

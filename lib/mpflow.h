@@ -259,7 +259,8 @@ MPF_PUBLIC const struct mpf_flow *mpf_ctx_get_flow(const struct mpf_ctx *ctx,
 	XX(UNSUPPORTED, "unsupported") /* status ERR_UNSUPPORTED */          \
 	XX(FRAGMENTS, "fragments")     /* non-first IP fragments */          \
 	XX(NOT_IP, "not_ip")           /* frames carrying no IP packet */    \
-	XX(BACKEND_OFF, "backend_off") /* frames of a switched-off backend */
+	XX(BACKEND_OFF, "backend_off") /* frames of a switched-off backend */ \
+	XX(UNMATCHED, "unmatched")     /* claimed, but tied to no node */
 
 enum mpf_counter {
 #define MPF_XX(name, text) MPF_COUNTER_##name,
@@ -852,9 +853,155 @@ MPF_PUBLIC bool mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame,
 MPF_PUBLIC uint32_t mpf_frame_get_sctp_chunks(const struct mpf_frame *frame);
 
 /* Chunk type names ("DATA", "INIT", "ASCONF", ...) and the bit that
- * mpf_frame_get_sctp_chunks() uses for each (0 for unknown types). */
+ * mpf_frame_get_sctp_chunks() uses for each ("unknown" and 1u << 31,
+ * the "other" bit, for types without a name). */
 MPF_PUBLIC const char *mpf_sctp_chunk_to_string(unsigned type);
 MPF_PUBLIC uint32_t mpf_sctp_chunk_bit(unsigned type);
+
+/* ----------------------------------------------------------------- LISP */
+
+/*
+ * A LISP site, an EID prefix in an instance, is a node: one per (instance
+ * id, EID prefix) that a Map-Register, Map-Notify or Map-Reply record
+ * carried (the EID of a Map-Request is a query, not a mapping). Its
+ * locators are every RLOC a record gave it; its flows are the pairs (the
+ * site's RLOC, the remote RLOC) that carried its encapsulated data, each
+ * data packet tied by longest-prefix match on its inner source EID.
+ */
+
+/* The node's instance id (0 when none was given). */
+MPF_PUBLIC bool mpf_node_get_lisp_iid(const struct mpf_node *node,
+				      uint32_t *iid);
+
+/* The node's EID prefix: its network address and length. */
+MPF_PUBLIC bool mpf_node_get_lisp_eid_prefix(const struct mpf_node *node,
+					     struct mpf_addr *prefix,
+					     uint8_t *length);
+
+/* A locator (RLOC) of a site, as its latest record gave it. */
+struct mpf_lisp_locator {
+	struct mpf_addr rloc;
+	uint8_t priority, weight;   /* unicast (255: do not use) */
+	uint8_t mpriority, mweight; /* multicast */
+	bool local, probed, reachable; /* the L, p and R bits */
+	uint32_t first_frame;  /* the first record that gave it */
+	uint32_t last_frame;   /* the latest record that gave it */
+	uint32_t dropped_frame; /* a later record left it out; 0: still in */
+	bool carried_data;     /* some data of the site left from it */
+	uint64_t backup_hits;  /* data sent to it while a better one was up */
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_lisp_locator_count(const struct mpf_node *node);
+MPF_PUBLIC int mpf_node_get_lisp_locator(const struct mpf_node *node,
+					 uint32_t index,
+					 struct mpf_lisp_locator *loc,
+					 size_t size);
+
+/* A change of a site's locator set, frame by frame. */
+enum mpf_lisp_change_kind {
+	MPF_LISP_LOCATOR_ADDED = 0,
+	MPF_LISP_LOCATOR_DROPPED = 1,
+	MPF_LISP_LOCATOR_PRIORITY = 2, /* priority or weight changed */
+};
+
+struct mpf_lisp_change {
+	enum mpf_lisp_change_kind kind;
+	uint32_t frame;
+	struct mpf_addr rloc;
+	uint8_t old_priority, old_weight, priority, weight;
+};
+
+MPF_PUBLIC uint32_t mpf_node_get_lisp_change_count(const struct mpf_node *node);
+MPF_PUBLIC int mpf_node_get_lisp_change(const struct mpf_node *node,
+					uint32_t index,
+					struct mpf_lisp_change *change,
+					size_t size);
+
+/* What happened to a site. */
+struct mpf_lisp_stats {
+	uint64_t registers, notifies, replies; /* records that named it */
+	uint64_t requests;     /* Map-Requests that asked for it */
+	uint64_t negative;     /* records with no locator (negative reply) */
+	uint64_t data_packets, data_bytes; /* its encapsulated data */
+	uint64_t to_site_packets; /* data sent to it (inner destination) */
+	uint64_t backup_used;  /* of which to a backup while a primary was up */
+	uint32_t ttl;          /* of the latest record, minutes */
+	uint8_t action;        /* of the latest record */
+	/* LISP over TCP: Registration ACKs and NACKs for the prefix, and
+	 * the reason (1 not a valid site EID prefix, 2 authentication
+	 * failure, 3 locator set not allowed, 4 unspecified) and frame of
+	 * the latest NACK */
+	uint64_t acks, refusals;
+	uint8_t refusal_reason;
+	uint32_t refusal_frame;
+};
+
+MPF_PUBLIC int mpf_node_get_lisp_stats(const struct mpf_node *node,
+				       struct mpf_lisp_stats *stats,
+				       size_t size);
+
+/* Data packets whose inner source EID no known mapping covered. */
+struct mpf_lisp_unmapped {
+	uint32_t iid;
+	struct mpf_addr eid; /* the inner source */
+	uint64_t packets;
+	uint32_t first_frame;
+};
+
+MPF_PUBLIC uint32_t mpf_ctx_get_lisp_unmapped_count(const struct mpf_ctx *ctx);
+MPF_PUBLIC int mpf_ctx_get_lisp_unmapped(const struct mpf_ctx *ctx,
+					 uint32_t index,
+					 struct mpf_lisp_unmapped *u, size_t size);
+
+/* Frame flags of the LISP analysis, for mpf_frame_get_lisp_flags(). */
+enum mpf_lisp_frame_flag {
+	MPF_LISP_FRAME_DATA = 1 << 0,        /* encapsulated data (4341) */
+	MPF_LISP_FRAME_NO_MAPPING = 1 << 1,  /* data of an unmapped EID */
+	MPF_LISP_FRAME_BACKUP_USED = 1 << 2, /* data to a backup locator
+					      * while a primary is up */
+	MPF_LISP_FRAME_UNSOLICITED = 1 << 3, /* a Map-Reply with no request */
+	MPF_LISP_FRAME_LOCATOR_DROPPED = 1 << 4, /* a record left one out */
+	MPF_LISP_FRAME_LOCATOR_ADDED = 1 << 5,
+	MPF_LISP_FRAME_PRIORITY_CHANGED = 1 << 6,
+	MPF_LISP_FRAME_SMR = 1 << 7,         /* Map-Request, S bit */
+	MPF_LISP_FRAME_SMR_INVOKED = 1 << 8, /* Map-Request, s bit */
+	MPF_LISP_FRAME_PROBE = 1 << 9,       /* RLOC probe (P bit) */
+	MPF_LISP_FRAME_ECM = 1 << 10,        /* inside an Encapsulated Control
+					      * Message */
+	MPF_LISP_FRAME_NEGATIVE = 1 << 11,   /* a record with no locator */
+	MPF_LISP_FRAME_TCP = 1 << 12,        /* LISP control over TCP */
+	MPF_LISP_FRAME_REFUSED = 1 << 13,    /* a Registration NACK */
+};
+
+MPF_PUBLIC unsigned mpf_frame_get_lisp_flags(const struct mpf_frame *frame);
+
+/* Returns: (transfer none) the report name of one flag, or "unknown". */
+MPF_PUBLIC const char *mpf_lisp_frame_flag_to_string(unsigned flag);
+
+/* The message type (1 Map-Request ... 8 ECM; 0 for data; for LISP over
+ * TCP, 3 and 4 for a Registration and a Mapping Notification, which carry
+ * a Map-Register and a Map-Notify record, 18 Registration ACK, 19 NACK,
+ * 20 Refresh, and 256 for a segment that holds no whole message). With
+ * several messages in a frame, the first one's. */
+MPF_PUBLIC int mpf_frame_get_lisp_type(const struct mpf_frame *frame);
+
+/* Returns: (transfer none) "Map-Request", "Map-Reply", ..., "data",
+ * "Registration-ACK", "Registration-NACK", "no-message" or "unknown". */
+MPF_PUBLIC const char *mpf_lisp_type_to_string(int type);
+
+/* The nonce of a control message (64 bits) or a data packet (24); false
+ * when none. */
+MPF_PUBLIC bool mpf_frame_get_lisp_nonce(const struct mpf_frame *frame,
+					 uint64_t *nonce);
+
+/* The instance id of a data packet (I bit) or of the message's first
+ * record; false when none. */
+MPF_PUBLIC bool mpf_frame_get_lisp_iid(const struct mpf_frame *frame,
+				       uint32_t *iid);
+
+/* For a Map-Reply, the frame of its Map-Request (by nonce); for a
+ * Map-Notify, the frame of its Map-Register. 0 when none. */
+MPF_PUBLIC uint32_t mpf_frame_get_lisp_request_frame(const struct mpf_frame *frame);
 
 #ifdef __cplusplus
 }

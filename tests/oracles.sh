@@ -3,8 +3,10 @@
 # The project's independent judges, run on the shared captures: the Linux
 # kernel's own view of its MPTCP connections (oracle-kernel), Wireshark's
 # per-frame MPTCP analysis (oracle-tshark) and the two usrsctp stacks' view
-# of their SCTP associations (oracle-sctp, also on tests/data/usrsctp); the
-# last two need tshark. Skips (77) where ../shared is absent.
+# of their SCTP associations (oracle-sctp, also on tests/data/usrsctp) and
+# the LISP sites OOR was configured with (oracle-lisp, also on
+# tests/data/oor); the last three need tshark. Skips (77) where ../shared
+# is absent.
 # usage: oracles.sh SHARED_DIR MPFLOW DATA_DIR
 set -u
 shared=$1 mpflow=$2 data=$3
@@ -26,6 +28,10 @@ if command -v tshark >/dev/null 2>&1; then
 	if [ -x "$shared/tools/oracle-sctp" ]; then
 		"$shared/tools/oracle-sctp" --mpflow "$mpflow" \
 			"$shared"/captures/usrsctp/*/ "$data"/usrsctp/*/ || rc=1
+	fi
+	if [ -x "$shared/tools/oracle-lisp" ]; then
+		"$shared/tools/oracle-lisp" --mpflow "$mpflow" \
+			"$shared"/captures/oor/*/ "$data"/oor/*/ || rc=1
 	fi
 else
 	echo "tshark not installed: the Wireshark oracle did not run"

@@ -6,7 +6,8 @@
  * made to show: crafted anomalies (echoed keys that change, duplicate
  * address ids, a bad token, a join flood, a rejected handshake) and real
  * v0 traffic (DSS checksums, fast closes, four connections of four
- * subflows, an IPv6 address announced on an IPv4 subflow).
+ * subflows, an IPv6 address announced on an IPv4 subflow); LISP
+ * registration over UDP and over TCP (nDPI, LGPL-3.0).
  */
 #include <glib.h>
 #include <stdio.h>
@@ -214,6 +215,93 @@ START_TEST(test_three_joins_apart)
 }
 END_TEST
 
+static const struct mpf_node *
+lisp_site(const struct mpf_ctx *ctx, uint32_t iid, const char *prefix)
+{
+	uint32_t i;
+
+	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
+		const struct mpf_node *n = mpf_ctx_get_node(ctx, i);
+		struct mpf_addr p;
+		uint32_t v;
+		uint8_t len;
+		char a[MPF_ADDR_STRLEN], buf[MPF_ADDR_STRLEN + 8];
+
+		if (!mpf_node_get_lisp_eid_prefix(n, &p, &len))
+			continue;
+		mpf_node_get_lisp_iid(n, &v);
+		snprintf(buf, sizeof(buf), "%s/%u",
+			 mpf_addr_to_string(&p, a, sizeof(a)), len);
+		if (v == iid && strcmp(buf, prefix) == 0)
+			return n;
+	}
+	ck_abort_msg("no LISP site [%u] %s", iid, prefix);
+	return NULL;
+}
+
+/*
+ * Two xTRs register eight prefixes (IPv4 and IPv6 EIDs, instance 0 and
+ * LCAF instance 100) over UDP, then again over TCP (reliable transport,
+ * several messages a segment); the map server refuses two of the second
+ * xTR's prefixes (NACK, "not a valid site EID prefix").
+ */
+START_TEST(test_lisp_registration)
+{
+	struct mpf_ctx *ctx = load("ndpi-lisp_registration.pcap");
+	const struct mpf_frame *f;
+	struct mpf_lisp_stats st;
+	uint64_t nonce;
+	uint32_t iid;
+
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 10);
+	/* frame 16 registers two prefixes in one Map-Register; the first
+	 * with priority 255 (not to be used) */
+	mpf_node_get_lisp_stats(lisp_site(ctx, 0, "192.168.103.0/26"), &st,
+				sizeof(st));
+	ck_assert_uint_eq(st.registers, 2); /* frame 16, and over TCP */
+	ck_assert_uint_eq(st.notifies, 0);  /* the server never confirmed */
+	ck_assert_uint_eq(st.acks, 0);
+	ck_assert_uint_eq(st.refusals, 1);
+	ck_assert_uint_eq(st.refusal_reason, 1);
+	ck_assert_uint_eq(st.refusal_frame, 29);
+	mpf_node_get_lisp_stats(lisp_site(ctx, 0, "fc00:192:168:103::/64"), &st,
+				sizeof(st));
+	ck_assert_uint_eq(st.refusals, 1);
+	mpf_node_get_lisp_stats(lisp_site(ctx, 100, "192.168.103.0/26"), &st,
+				sizeof(st));
+	ck_assert_uint_eq(st.acks, 1);
+	ck_assert_uint_eq(st.refusals, 0);
+	ck_assert_uint_eq(st.notifies, 2); /* UDP and TCP */
+	mpf_node_get_lisp_stats(lisp_site(ctx, 100, "fc00:192:168:102::/64"), &st,
+				sizeof(st));
+	ck_assert_uint_eq(st.registers, 2);
+	/* Map-Notify to Map-Register by nonce */
+	ck_assert_uint_eq(mpf_frame_get_lisp_request_frame(mpf_ctx_get_frame(ctx, 5)), 2);
+	ck_assert_uint_eq(mpf_frame_get_lisp_request_frame(mpf_ctx_get_frame(ctx, 22)), 19);
+	/* frame 13: four Registrations in one segment; the frame is its
+	 * first message's (10.0.0.2/32, no instance id) */
+	f = mpf_ctx_get_frame(ctx, 13);
+	ck_assert_int_eq(mpf_frame_get_lisp_type(f), 3);
+	ck_assert(mpf_frame_get_lisp_flags(f) & MPF_LISP_FRAME_TCP);
+	ck_assert(mpf_frame_get_lisp_nonce(f, &nonce));
+	ck_assert_uint_eq(nonce, 0x67ab931f9e8b974aull);
+	ck_assert(!mpf_frame_get_lisp_iid(f, &iid));
+	ck_assert_uint_eq(mpf_frame_get_node_id(f),
+			  mpf_node_get_id(lisp_site(ctx, 0, "10.0.0.2/32")));
+	/* frame 29: ACKs, NACKs and Mapping Notifications */
+	f = mpf_ctx_get_frame(ctx, 29);
+	ck_assert_str_eq(mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)),
+			 "Registration-ACK");
+	ck_assert(mpf_frame_get_lisp_flags(f) & MPF_LISP_FRAME_REFUSED);
+	/* the TCP handshake and the refreshes name no site */
+	ck_assert_uint_eq(mpf_ctx_get_counter(ctx, MPF_COUNTER_UNMATCHED), 10);
+	ck_assert_str_eq(mpf_lisp_type_to_string(mpf_frame_get_lisp_type(
+				 mpf_ctx_get_frame(ctx, 12))),
+			 "Registration-Refresh");
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *
 shared_suite(void)
 {
@@ -230,6 +318,7 @@ shared_suite(void)
 	tcase_add_test(tc, test_client_2);
 	tcase_add_test(tc, test_demo);
 	tcase_add_test(tc, test_three_joins_apart);
+	tcase_add_test(tc, test_lisp_registration);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,7 +9,7 @@ working display filters.
 Wireshark never loads personal plugins for root, so as root tshark runs as
 the unprivileged user nobody (setpriv). Skips (77) without tshark.
 usage: wireshark_test.py PLUGIN MPFLOW DATA_DIR"""
-import csv, glob, io, os, shutil, subprocess, sys, tempfile
+import csv, glob, io, json, os, shutil, subprocess, sys, tempfile
 
 PLUGIN, MPFLOW, DATA = sys.argv[1:4]
 FIELDS = ["mpflow.node", "mpflow.flow", "mpflow.protocol", "mpflow.node.flows",
@@ -17,7 +17,9 @@ FIELDS = ["mpflow.node", "mpflow.flow", "mpflow.protocol", "mpflow.node.flows",
           "mpflow.mptcp.dsn", "mpflow.mptcp.dack", "mpflow.mptcp.mapping_frame",
           "mpflow.mptcp.token", "mpflow.mptcp.reinjection_of",
           "mpflow.mptcp.reinjected_in", "mpflow.sctp.tsn", "mpflow.sctp.cum_ack",
-          "mpflow.sctp.vtag", "mpflow.sctp.chunk"]
+          "mpflow.sctp.vtag", "mpflow.sctp.chunk", "mpflow.lisp.type",
+          "mpflow.lisp.iid", "mpflow.lisp.eid_prefix", "mpflow.lisp.nonce",
+          "mpflow.lisp.request_frame"]
 failures = []
 
 if not shutil.which("tshark"):
@@ -61,14 +63,16 @@ try:
 
     caps = sorted(glob.glob(os.path.join(DATA, "kernel", "*", "capture.pcap")) +
                   glob.glob(os.path.join(DATA, "usrsctp", "*", "capture.pcap")) +
+                  glob.glob(os.path.join(DATA, "oor", "*", "capture.pcap")) +
                   glob.glob(os.path.join(DATA, "public", "*.pcap")) +
                   glob.glob(os.path.join(DATA, "public", "*.cap")))
     # reinjected_in last: a single pass cannot know it (see below)
     cols = ["mpflow.node", "mpflow.flow", "mpflow.mptcp.dsn", "mpflow.mptcp.dack",
             "mpflow.mptcp.mapping_frame", "mpflow.mptcp.reinjection_of",
-            "mpflow.sctp.tsn", "mpflow.sctp.cum_ack", "mpflow.mptcp.reinjected_in"]
+            "mpflow.sctp.tsn", "mpflow.sctp.cum_ack", "mpflow.lisp.iid",
+            "mpflow.lisp.request_frame", "mpflow.mptcp.reinjected_in"]
     keys = ["node", "flow", "dsn", "dack", "mapping_frame", "reinjection_of",
-            "tsn", "cum_tsn_ack", "reinjected_in"]
+            "tsn", "cum_tsn_ack", "lisp_iid", "request_frame", "reinjected_in"]
     for cap in caps:
         local = os.path.join(tmp, "c.pcap")
         shutil.copy(cap, local)
@@ -76,7 +80,18 @@ try:
         def frames(*extra):
             r = subprocess.run([MPFLOW, "frames", "--all", "--format", "csv", *extra, cap],
                                capture_output=True, text=True, timeout=600)
-            return {int(x["frame"]): [x[k] for k in keys] for x in csv.DictReader(io.StringIO(r.stdout))}
+            out = {}
+            for x in csv.DictReader(io.StringIO(r.stdout)):
+                # mpflow.lisp.iid is the site's instance; the CSV's iid the packet's
+                x["lisp_iid"] = site_iid.get(x["node"], "") if x["protocol"] == "lisp" else ""
+                out[int(x["frame"])] = [x[k] for k in keys]
+            return out
+        site_iid = {}
+        summ = subprocess.run([MPFLOW, "summary", "--format", "json", cap],
+                              capture_output=True, text=True, timeout=600)
+        for n in json.loads(summ.stdout)["nodes"]:
+            if n["protocol"] == "lisp":
+                site_iid[str(n["id"])] = str(n["lisp"]["iid"])
         # one pass shows each frame as it was when fed, as mpflow --stream
         # prints it (later merges and reinjected_in come after); -2 shows the
         # final results, as mpflow prints them by default
@@ -123,6 +138,15 @@ try:
     check(len(out.splitlines()) == n2 > 0, "sctp filter: %d frames, want %d" % (len(out.splitlines()), n2))
     out = tshark("-r", local, "-o", "mpflow.sctp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
     check(out.strip() == "", "preference mpflow.sctp:FALSE")
+
+    # LISP: a filter on a site's prefix; the preference
+    cap = os.path.join(DATA, "oor", "dual-iid-proxy", "capture.pcap")
+    shutil.copy(cap, local)
+    out = tshark("-r", local, "-Y", "mpflow.lisp.eid_prefix == \"fd00:2::/64\" && mpflow.lisp.type == \"data\"",
+                 "-T", "fields", "-e", "mpflow.lisp.iid")
+    check(out.split() and set(out.split()) == {"7"}, "lisp filter on a prefix")
+    out = tshark("-r", local, "-o", "mpflow.lisp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
+    check(out.strip() == "", "preference mpflow.lisp:FALSE")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

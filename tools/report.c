@@ -197,6 +197,9 @@ json_node(FILE *out, const struct mpf_node *n)
 	case MPF_PROTO_SCTP:
 		report_sctp_json_node(out, n);
 		break;
+	case MPF_PROTO_LISP:
+		report_lisp_json_node(out, n);
+		break;
 	default:
 		break;
 	}
@@ -214,6 +217,8 @@ text_node(FILE *out, const struct mpf_node *n)
 		report_mptcp_text_title(out, n);
 	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
 		report_sctp_text_title(out, n);
+	else if (mpf_node_get_protocol(n) == MPF_PROTO_LISP)
+		report_lisp_text_title(out, n);
 	fprintf(out,
 		"  frames %" PRIu32 "-%" PRIu32 "  %" PRIu64
 		" packets  %s  %.3f s\n",
@@ -226,6 +231,8 @@ text_node(FILE *out, const struct mpf_node *n)
 		report_mptcp_text_node(out, n);
 	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
 		report_sctp_text_node(out, n);
+	else if (mpf_node_get_protocol(n) == MPF_PROTO_LISP)
+		report_lisp_text_node(out, n);
 }
 
 void
@@ -253,7 +260,10 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 			fputs(shown++ ? ",\n" : "\n", out);
 			json_node(out, node);
 		}
-		fputs("]}\n", out);
+		fputs("]", out);
+		if (mpf_protocol_is_available(MPF_PROTO_LISP))
+			report_lisp_json_ctx(out, ctx);
+		fputs("}\n", out);
 		return;
 	}
 	for (i = 0, shown = 0; i < n; i++)
@@ -286,7 +296,7 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 static const char *const csv_columns =
 	"frame,time,protocol,node,flow,direction,status,len,dsn,dack,"
 	"mapping_frame,options,flags,reinjection_of,reinjected_in,tsn,"
-	"cum_tsn_ack";
+	"cum_tsn_ack,iid,nonce,request_frame";
 
 void
 report_frames_begin(struct frames_writer *w, const char *path)
@@ -328,6 +338,9 @@ frame_names(FILE *out, const struct mpf_frame *f, bool flags, const char *sep)
 	case MPF_PROTO_SCTP:
 		report_sctp_frame_names(out, f, flags, sep);
 		break;
+	case MPF_PROTO_LISP:
+		report_lisp_frame_names(out, f, flags, sep);
+		break;
 	default:
 		break;
 	}
@@ -355,6 +368,10 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 	bool has_dack = mpf_frame_get_mptcp_dack(f, &dack);
 	bool has_tsn = mpf_frame_get_sctp_tsn(f, &tsn);
 	bool has_cum = mpf_frame_get_sctp_cum_ack(f, &cum);
+	uint32_t iid = 0, reqf = mpf_frame_get_lisp_request_frame(f);
+	uint64_t nonce = 0;
+	bool has_iid = mpf_frame_get_lisp_iid(f, &iid);
+	bool has_nonce = mpf_frame_get_lisp_nonce(f, &nonce);
 	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
 	uint32_t map = mpf_frame_get_mptcp_mapping_frame(f);
 	uint32_t rof = mpf_frame_get_mptcp_reinjection_of(f);
@@ -365,7 +382,7 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 				  ? "c2s"
 				  : "s2c";
 	char nb[16], fb[16], db[24], ab[24], mb[16], ro[16], ri[16], tb[16],
-		cb[16];
+		cb[16], ib[16], ob[24], qb[16];
 
 	num(nb, sizeof(nb), node != MPF_ID_NONE, node);
 	num(fb, sizeof(fb), flow != MPF_ID_NONE, flow);
@@ -376,6 +393,12 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 	num(ri, sizeof(ri), rif != 0, rif);
 	num(tb, sizeof(tb), has_tsn, tsn);
 	num(cb, sizeof(cb), has_cum, cum);
+	num(ib, sizeof(ib), has_iid, iid);
+	num(qb, sizeof(qb), reqf != 0, reqf);
+	if (has_nonce)
+		snprintf(ob, sizeof(ob), "%" PRIx64, nonce);
+	else
+		ob[0] = '\0';
 
 	switch (w->fmt) {
 	case REPORT_CSV:
@@ -388,7 +411,7 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		frame_names(out, f, false, "|");
 		fputc(',', out);
 		frame_names(out, f, true, "|");
-		fprintf(out, ",%s,%s,%s,%s\n", ro, ri, tb, cb);
+		fprintf(out, ",%s,%s,%s,%s,%s,%s,%s\n", ro, ri, tb, cb, ib, ob, qb);
 		break;
 	case REPORT_JSON:
 		fputs(w->rows ? ",\n  " : "\n  ", out);
@@ -417,9 +440,15 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		frame_names(out, f, true, NULL);
 		fprintf(out,
 			"], \"reinjection_of\": %s, \"reinjected_in\": %s"
-			", \"tsn\": %s, \"cum_tsn_ack\": %s}",
+			", \"tsn\": %s, \"cum_tsn_ack\": %s, \"iid\": %s"
+			", \"nonce\": ",
 			*ro ? ro : "null", *ri ? ri : "null", *tb ? tb : "null",
-			*cb ? cb : "null");
+			*cb ? cb : "null", *ib ? ib : "null");
+		if (*ob)
+			fprintf(out, "\"%s\"", ob);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"request_frame\": %s}", *qb ? qb : "null");
 		break;
 	default: {
 		int64_t ns = ts_sec * 1000000000LL + ts_nsec;

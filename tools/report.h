@@ -73,4 +73,11 @@ void report_sctp_text_node(FILE *out, const struct mpf_node *n);
 void report_sctp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
 			     const char *sep);
 
+void report_lisp_json_node(FILE *out, const struct mpf_node *n);
+void report_lisp_json_ctx(FILE *out, const struct mpf_ctx *ctx);
+void report_lisp_text_title(FILE *out, const struct mpf_node *n);
+void report_lisp_text_node(FILE *out, const struct mpf_node *n);
+void report_lisp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
+			     const char *sep);
+
 #endif /* MPFLOW_REPORT_H */

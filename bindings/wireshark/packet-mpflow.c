@@ -54,6 +54,11 @@ static int hf_sctp_tsn = -1;
 static int hf_sctp_cum_ack = -1;
 static int hf_sctp_vtag = -1;
 static int hf_sctp_chunk = -1;
+static int hf_lisp_type = -1;
+static int hf_lisp_iid = -1;
+static int hf_lisp_eid_prefix = -1;
+static int hf_lisp_nonce = -1;
+static int hf_lisp_request_frame = -1;
 
 static gint ett_mpflow = -1;
 
@@ -86,10 +91,18 @@ static expert_field ei_sctp_new_assoc = EI_INIT;
 static expert_field ei_sctp_addr_added = EI_INIT;
 static expert_field ei_sctp_addr_deleted = EI_INIT;
 static expert_field ei_sctp_set_primary = EI_INIT;
+static expert_field ei_lisp_no_mapping = EI_INIT;
+static expert_field ei_lisp_backup_used = EI_INIT;
+static expert_field ei_lisp_unsolicited = EI_INIT;
+static expert_field ei_lisp_dropped = EI_INIT;
+static expert_field ei_lisp_added = EI_INIT;
+static expert_field ei_lisp_priority = EI_INIT;
+static expert_field ei_lisp_refused = EI_INIT;
 
 /* Preferences: each backend can be switched off. */
 static gboolean pref_mptcp = TRUE;
 static gboolean pref_sctp = TRUE;
+static gboolean pref_lisp = TRUE;
 
 /* The analysis of the open capture file; NULL between files. */
 static struct mpf_ctx *ctx;
@@ -128,6 +141,7 @@ mpflow_init(void)
 		return;
 	mpf_config_set_backend(cfg, MPF_PROTO_MPTCP, pref_mptcp);
 	mpf_config_set_backend(cfg, MPF_PROTO_SCTP, pref_sctp);
+	mpf_config_set_backend(cfg, MPF_PROTO_LISP, pref_lisp);
 	mpf_config_set_retain_frames(cfg, TRUE);
 	ctx = mpf_ctx_new(cfg);
 	mpf_config_free(cfg);
@@ -304,6 +318,60 @@ add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 			expert_add_info(pinfo, top, sctp_experts[i].ei);
 }
 
+static const struct {
+	unsigned flag;
+	expert_field *ei;
+} lisp_experts[] = {
+	{ MPF_LISP_FRAME_NO_MAPPING, &ei_lisp_no_mapping },
+	{ MPF_LISP_FRAME_BACKUP_USED, &ei_lisp_backup_used },
+	{ MPF_LISP_FRAME_UNSOLICITED, &ei_lisp_unsolicited },
+	{ MPF_LISP_FRAME_LOCATOR_DROPPED, &ei_lisp_dropped },
+	{ MPF_LISP_FRAME_LOCATOR_ADDED, &ei_lisp_added },
+	{ MPF_LISP_FRAME_PRIORITY_CHANGED, &ei_lisp_priority },
+	{ MPF_LISP_FRAME_REFUSED, &ei_lisp_refused },
+};
+
+static void
+add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
+	 const struct mpf_frame *f, const struct mpf_node *node)
+{
+	unsigned flags = mpf_frame_get_lisp_flags(f);
+	struct mpf_addr p;
+	char a[MPF_ADDR_STRLEN], pfx[MPF_ADDR_STRLEN + 4];
+	uint8_t len;
+	uint64_t nonce;
+	uint32_t v;
+	proto_item *it;
+	guint i;
+
+	it = proto_tree_add_string(tree, hf_lisp_type, tvb, 0, 0,
+				   mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)));
+	proto_item_set_generated(it);
+	if (node && mpf_node_get_lisp_eid_prefix(node, &p, &len)) {
+		mpf_node_get_lisp_iid(node, &v);
+		it = proto_tree_add_uint(tree, hf_lisp_iid, tvb, 0, 0, v);
+		proto_item_set_generated(it);
+		/* the value is "addr/len", so that filters match the text */
+		g_snprintf(pfx, sizeof(pfx), "%s/%u",
+			   mpf_addr_to_string(&p, a, sizeof(a)), len);
+		it = proto_tree_add_string(tree, hf_lisp_eid_prefix, tvb, 0, 0,
+					   pfx);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_lisp_nonce(f, &nonce)) {
+		it = proto_tree_add_uint64(tree, hf_lisp_nonce, tvb, 0, 0, nonce);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_lisp_request_frame(f)) {
+		it = proto_tree_add_uint(tree, hf_lisp_request_frame, tvb, 0, 0,
+					 mpf_frame_get_lisp_request_frame(f));
+		proto_item_set_generated(it);
+	}
+	for (i = 0; i < array_length(lisp_experts); i++)
+		if (flags & lisp_experts[i].flag)
+			expert_add_info(pinfo, top, lisp_experts[i].ei);
+}
+
 static int
 dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	       void *data _U_)
@@ -324,27 +392,39 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		return 0;
 	node_id = mpf_frame_get_node_id(f);
 	st = mpf_frame_get_status(f);
-	if (node_id == MPF_ID_NONE)
+	if (node_id == MPF_ID_NONE &&
+	    !(mpf_frame_get_protocol(f) == MPF_PROTO_LISP &&
+	      (mpf_frame_get_lisp_flags(f) & MPF_LISP_FRAME_NO_MAPPING)))
 		return 0;
-	node = mpf_ctx_get_node(ctx, node_id);
+	node = node_id == MPF_ID_NONE ? NULL : mpf_ctx_get_node(ctx, node_id);
 
 	top = proto_tree_add_item(tree, proto_mpflow, tvb, 0, 0, ENC_NA);
 	proto_item_set_generated(top);
-	proto_item_append_text(top, ": %s node %u, flow %u",
-			       mpf_protocol_to_string(mpf_frame_get_protocol(f)),
-			       node_id, mpf_frame_get_flow_id(f));
+	if (node)
+		proto_item_append_text(top, ": %s node %u",
+				       mpf_protocol_to_string(mpf_frame_get_protocol(f)),
+				       node_id);
+	else
+		proto_item_append_text(top, ": %s, no node",
+				       mpf_protocol_to_string(mpf_frame_get_protocol(f)));
 	sub = proto_item_add_subtree(top, ett_mpflow);
-	it = proto_tree_add_uint(sub, hf_node, tvb, 0, 0, node_id);
-	proto_item_set_generated(it);
-	it = proto_tree_add_uint(sub, hf_flow, tvb, 0, 0,
-				 mpf_frame_get_flow_id(f));
-	proto_item_set_generated(it);
+	if (node) {
+		it = proto_tree_add_uint(sub, hf_node, tvb, 0, 0, node_id);
+		proto_item_set_generated(it);
+	}
+	if (mpf_frame_get_flow_id(f) != MPF_ID_NONE) {
+		it = proto_tree_add_uint(sub, hf_flow, tvb, 0, 0,
+					 mpf_frame_get_flow_id(f));
+		proto_item_set_generated(it);
+	}
 	it = proto_tree_add_string(sub, hf_protocol, tvb, 0, 0,
 				   mpf_protocol_to_string(mpf_frame_get_protocol(f)));
 	proto_item_set_generated(it);
-	it = proto_tree_add_uint(sub, hf_node_flows, tvb, 0, 0,
-				 mpf_node_get_flow_count(node));
-	proto_item_set_generated(it);
+	if (node) {
+		it = proto_tree_add_uint(sub, hf_node_flows, tvb, 0, 0,
+					 mpf_node_get_flow_count(node));
+		proto_item_set_generated(it);
+	}
 	it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
 				   mpf_frame_get_direction(f) ==
 						   MPF_DIR_CLIENT_TO_SERVER
@@ -364,6 +444,8 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		add_mptcp(sub, top, tvb, pinfo, f, node);
 	else if (mpf_frame_get_protocol(f) == MPF_PROTO_SCTP)
 		add_sctp(sub, top, tvb, pinfo, f, node);
+	else if (mpf_frame_get_protocol(f) == MPF_PROTO_LISP)
+		add_lisp(sub, top, tvb, pinfo, f, node);
 	return 0;
 }
 
@@ -425,6 +507,23 @@ proto_register_mpflow(void)
 		{ &hf_sctp_chunk,
 		  { "Chunk", "mpflow.sctp.chunk", FT_STRING, BASE_NONE, NULL, 0x0,
 		    "Chunk types in the packet", HFILL } },
+		{ &hf_lisp_type,
+		  { "LISP message", "mpflow.lisp.type", FT_STRING, BASE_NONE,
+		    NULL, 0x0, "Control message type, or data", HFILL } },
+		{ &hf_lisp_iid,
+		  { "Instance ID", "mpflow.lisp.iid", FT_UINT32, BASE_DEC, NULL,
+		    0x0, "The site's instance id", HFILL } },
+		{ &hf_lisp_eid_prefix,
+		  { "EID prefix", "mpflow.lisp.eid_prefix", FT_STRING, BASE_NONE,
+		    NULL, 0x0, "The site (longest prefix of the inner source)",
+		    HFILL } },
+		{ &hf_lisp_nonce,
+		  { "Nonce", "mpflow.lisp.nonce", FT_UINT64, BASE_HEX, NULL, 0x0,
+		    NULL, HFILL } },
+		{ &hf_lisp_request_frame,
+		  { "Request in frame", "mpflow.lisp.request_frame", FT_FRAMENUM,
+		    BASE_NONE, NULL, 0x0,
+		    "The Map-Request (or Map-Register) this answers", HFILL } },
 		{ &hf_mptcp_reinjected_in,
 		  { "Reinjected in", "mpflow.mptcp.reinjected_in",
 		    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
@@ -525,6 +624,28 @@ proto_register_mpflow(void)
 		{ &ei_sctp_addr_deleted,
 		  { "mpflow.sctp.addr_deleted", PI_SEQUENCE, PI_NOTE,
 		    "ASCONF deletes an address", EXPFILL } },
+		{ &ei_lisp_no_mapping,
+		  { "mpflow.lisp.no_mapping", PI_SEQUENCE, PI_WARN,
+		    "Data of an EID no known mapping covers", EXPFILL } },
+		{ &ei_lisp_backup_used,
+		  { "mpflow.lisp.backup_used", PI_SEQUENCE, PI_WARN,
+		    "Data sent to a backup locator while a primary is up",
+		    EXPFILL } },
+		{ &ei_lisp_unsolicited,
+		  { "mpflow.lisp.unsolicited_reply", PI_PROTOCOL, PI_WARN,
+		    "Map-Reply to no Map-Request seen", EXPFILL } },
+		{ &ei_lisp_dropped,
+		  { "mpflow.lisp.locator_dropped", PI_SEQUENCE, PI_NOTE,
+		    "A record leaves a locator out", EXPFILL } },
+		{ &ei_lisp_added,
+		  { "mpflow.lisp.locator_added", PI_SEQUENCE, PI_NOTE,
+		    "A record brings a new locator", EXPFILL } },
+		{ &ei_lisp_priority,
+		  { "mpflow.lisp.priority_changed", PI_SEQUENCE, PI_NOTE,
+		    "A locator's priority or weight changed", EXPFILL } },
+		{ &ei_lisp_refused,
+		  { "mpflow.lisp.registration_refused", PI_RESPONSE_CODE, PI_WARN,
+		    "The map server refused a registration (NACK)", EXPFILL } },
 		{ &ei_sctp_set_primary,
 		  { "mpflow.sctp.set_primary", PI_SEQUENCE, PI_NOTE,
 		    "ASCONF asks for a new primary address", EXPFILL } },
@@ -548,6 +669,10 @@ proto_register_mpflow(void)
 				       "Group SCTP paths into associations "
 				       "with libmpflow",
 				       &pref_sctp);
+	prefs_register_bool_preference(mod, "lisp", "Analyse LISP",
+				       "Tie LISP data to the sites their "
+				       "mappings announce, with libmpflow",
+				       &pref_lisp);
 
 	build_encap_table();
 	mpflow_handle = register_dissector("mpflow", dissect_mpflow,

@@ -2274,16 +2274,6 @@ mpf_node_get_mptcp_idsn(const struct mpf_node *node, enum mpf_side side,
 
 /* Copies @n bytes of @src into @dst of the caller's @size, zero-filling
  * what the caller's struct has beyond ours. */
-static int
-copy_out(void *dst, size_t size, const void *src, size_t n)
-{
-	if (!dst || size == 0)
-		return MPF_ERR_INVALID;
-	memset(dst, 0, size);
-	memcpy(dst, src, size < n ? size : n);
-	return MPF_OK;
-}
-
 int
 mpf_node_get_mptcp_stats(const struct mpf_node *node, enum mpf_side sender,
 			 struct mpf_mptcp_stats *stats, size_t size)
@@ -2301,7 +2291,7 @@ mpf_node_get_mptcp_stats(const struct mpf_node *node, enum mpf_side sender,
 	}
 	if (out.data_fin)
 		out.data_fin_dsn = s->data_fin_raw - (s->base_known ? s->base : 0);
-	return copy_out(stats, size, &out, sizeof(out));
+	return mpf__copy_out(stats, size, &out, sizeof(out));
 }
 
 int
@@ -2312,7 +2302,7 @@ mpf_node_get_mptcp_checks(const struct mpf_node *node,
 
 	if (!c)
 		return MPF_ERR_INVALID;
-	return copy_out(checks, size, &c->checks, sizeof(c->checks));
+	return mpf__copy_out(checks, size, &c->checks, sizeof(c->checks));
 }
 
 const char *
@@ -2408,7 +2398,7 @@ mpf_node_get_mptcp_address(const struct mpf_node *node, uint32_t index,
 	out.removed_frame = a->removed_frame;
 	out.hmac = (enum mpf_mptcp_hmac)a->hmac;
 	out.id_conflict = a->conflict;
-	return copy_out(addr, size, &out, sizeof(out));
+	return mpf__copy_out(addr, size, &out, sizeof(out));
 }
 
 bool
@@ -2448,7 +2438,7 @@ mpf_node_get_mptcp_evidence(const struct mpf_node *node, uint32_t index,
 	out.absorbed = e->absorbed;
 	out.wide = e->wide;
 	out.value = e->raw - (sd->base_known ? sd->base : 0);
-	return copy_out(ev, size, &out, sizeof(out));
+	return mpf__copy_out(ev, size, &out, sizeof(out));
 }
 
 const char *
@@ -2547,7 +2537,7 @@ mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_flow_dir dir,
 
 	if (!s || (unsigned)dir > 1)
 		return MPF_ERR_INVALID;
-	return copy_out(stats, size, &s->dir[dir].st, sizeof(s->dir[dir].st));
+	return mpf__copy_out(stats, size, &s->dir[dir].st, sizeof(s->dir[dir].st));
 }
 
 uint32_t

@@ -9,8 +9,9 @@
 #include "mpf-private.h"
 
 const struct mpf_backend *const mpf__backends[] = {
-	&mpf__backend_mptcp,
 	&mpf__backend_sctp,
+	&mpf__backend_lisp, /* before MPTCP: LISP control may ride on TCP */
+	&mpf__backend_mptcp,
 	NULL,
 };
 

@@ -1399,16 +1399,6 @@ sctp_assoc(const struct mpf_node *node)
 	return node && node->protocol == MPF_PROTO_SCTP ? assoc_of(node) : NULL;
 }
 
-static int
-copy_out(void *dst, size_t size, const void *src, size_t n)
-{
-	if (!dst || size == 0)
-		return MPF_ERR_INVALID;
-	memset(dst, 0, size);
-	memcpy(dst, src, size < n ? size : n);
-	return MPF_OK;
-}
-
 uint16_t
 mpf_node_get_sctp_port(const struct mpf_node *node, enum mpf_side side)
 {
@@ -1459,7 +1449,7 @@ mpf_node_get_sctp_addr(const struct mpf_node *node, enum mpf_side side,
 	out.deleted_frame = x->deleted_frame;
 	out.primary_frame = x->primary_frame;
 	out.unannounced = !is_announced(x) && announced_known(a, side);
-	return copy_out(addr, size, &out, sizeof(out));
+	return mpf__copy_out(addr, size, &out, sizeof(out));
 }
 
 const char *
@@ -1501,7 +1491,7 @@ mpf_node_get_sctp_stats(const struct mpf_node *node, enum mpf_side sender,
 
 	if (!a || (unsigned)sender > 1)
 		return MPF_ERR_INVALID;
-	return copy_out(stats, size, &a->st[sender], sizeof(a->st[sender]));
+	return mpf__copy_out(stats, size, &a->st[sender], sizeof(a->st[sender]));
 }
 
 bool
@@ -1530,7 +1520,7 @@ mpf_node_get_sctp_primary(const struct mpf_node *node, uint32_t index,
 		return MPF_ERR_INVALID;
 	if (!a->primary || index >= a->primary->len)
 		return MPF_ERR_NOT_FOUND;
-	return copy_out(change, size,
+	return mpf__copy_out(change, size,
 			&g_array_index(a->primary, struct mpf_sctp_primary, index),
 			sizeof(struct mpf_sctp_primary));
 }
@@ -1541,7 +1531,7 @@ mpf_flow_get_sctp_stats(const struct mpf_flow *flow,
 {
 	if (!flow || flow->node->protocol != MPF_PROTO_SCTP)
 		return MPF_ERR_INVALID;
-	return copy_out(stats, size, &path_of(flow)->st,
+	return mpf__copy_out(stats, size, &path_of(flow)->st,
 			sizeof(path_of(flow)->st));
 }
 
