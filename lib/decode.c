@@ -252,7 +252,7 @@ reset_for_inner(struct mpf_pkt *pkt)
 	int64_t ts = pkt->ts_ns;
 	uint8_t tunnels = pkt->tunnels;
 
-	memset(pkt, 0, sizeof(*pkt));
+	memset(pkt, 0, MPF_PKT_RESET_SIZE);
 	pkt->raw = raw;
 	pkt->ts_ns = ts;
 	pkt->tunnels = (uint8_t)(tunnels + 1);
@@ -717,7 +717,7 @@ mpf__decode(const struct mpf_packet *raw, struct mpf_pkt *pkt)
 	size_t cap = raw->caplen, wire = raw->wirelen;
 	int st;
 
-	memset(pkt, 0, sizeof(*pkt));
+	memset(pkt, 0, MPF_PKT_RESET_SIZE);
 	pkt->raw = raw;
 	pkt->ts_ns = raw->ts_sec * 1000000000LL + raw->ts_nsec;
 	if (wire < cap)

@@ -128,8 +128,7 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 void
 mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 {
-	bool same = memcmp(&keep->src.addr, &gone->src.addr,
-			   sizeof(keep->src.addr)) == 0;
+	bool same = mpf__addr_equal(&keep->src.addr, &gone->src.addr);
 	int d;
 
 	for (d = 0; d < 2; d++) {
@@ -155,41 +154,46 @@ mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 
 /* ---------------------------------------------------------------- tuple */
 
-static int
-endpoint_cmp(const struct mpf_endpoint *x, const struct mpf_endpoint *y)
+static inline uint64_t
+load_be64(const uint8_t *p)
 {
-	int c = memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes));
-
-	if (c)
-		return c;
-	return (int)x->port - (int)y->port;
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+	       (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+	       (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	       (uint64_t)p[6] << 8 | p[7];
 }
 
 bool
 mpf__endpoint_equal(const struct mpf_endpoint *x, const struct mpf_endpoint *y)
 {
-	return x->port == y->port && x->addr.family == y->addr.family &&
-	       memcmp(x->addr.bytes, y->addr.bytes, sizeof(x->addr.bytes)) == 0;
+	return x->port == y->port && mpf__addr_equal(&x->addr, &y->addr);
 }
 
 bool
 mpf__tuple_from_pkt(struct mpf_tuple *t, const struct mpf_pkt *pkt)
 {
-	struct mpf_endpoint s, d;
+	int c = 0, i;
 
-	memset(&s, 0, sizeof(s));
-	memset(&d, 0, sizeof(d));
-	s.addr = pkt->src;
-	s.port = pkt->sport;
-	d.addr = pkt->dst;
-	d.port = pkt->dport;
-	if (endpoint_cmp(&s, &d) <= 0) {
-		t->a = s;
-		t->b = d;
+	for (i = 0; i < 16 && c == 0; i += 8) {
+		uint64_t a = load_be64(pkt->src.bytes + i);
+		uint64_t b = load_be64(pkt->dst.bytes + i);
+
+		c = a == b ? 0 : (a < b ? -1 : 1);
+	}
+	if (c == 0)
+		c = (int)pkt->sport - (int)pkt->dport;
+	memset(t, 0, sizeof(*t)); /* the padding, for whole-struct copies */
+	if (c <= 0) {
+		t->a.addr = pkt->src;
+		t->a.port = pkt->sport;
+		t->b.addr = pkt->dst;
+		t->b.port = pkt->dport;
 		return true;
 	}
-	t->a = d;
-	t->b = s;
+	t->a.addr = pkt->dst;
+	t->a.port = pkt->dport;
+	t->b.addr = pkt->src;
+	t->b.port = pkt->sport;
 	return false;
 }
 

@@ -8,6 +8,8 @@
 #define MPF_PRIVATE_H
 
 #include <glib.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "mpflow.h"
 
@@ -95,7 +97,6 @@ struct mpf_pkt {
 	uint8_t tcp_opts_len;    /* declared option bytes */
 	uint8_t tcp_opts_cap;    /* of which captured */
 	uint8_t n_opts;
-	struct mpf_tcp_opt opts[MPF_TCP_MAX_OPTS];
 	bool has_ts;
 	uint32_t ts_val, ts_ecr;
 	/* SCTP (RFC 9260): the common header and chunks, over IP or over UDP
@@ -107,7 +108,12 @@ struct mpf_pkt {
 	const uint8_t *payload;
 	uint32_t payload_len; /* on the wire */
 	uint32_t payload_cap; /* captured */
+	/* last: only the first n_opts are valid, so a reset clears the
+	 * fields before it (MPF_PKT_RESET_SIZE), not these 160 bytes */
+	struct mpf_tcp_opt opts[MPF_TCP_MAX_OPTS];
 };
+
+#define MPF_PKT_RESET_SIZE offsetof(struct mpf_pkt, opts)
 
 #define MPF_TCP_FIN 0x01
 #define MPF_TCP_SYN 0x02
@@ -185,6 +191,18 @@ struct mpf_tuple {
 bool mpf__tuple_from_pkt(struct mpf_tuple *t, const struct mpf_pkt *pkt);
 guint mpf__tuple_hash(gconstpointer key);
 gboolean mpf__tuple_equal(gconstpointer a, gconstpointer b);
+/* Address equality, inline for the per-packet paths (memcmp of 17 bytes
+ * is a libc call). */
+static inline bool
+mpf__addr_equal(const struct mpf_addr *x, const struct mpf_addr *y)
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, x->bytes, 16);
+	memcpy(b, y->bytes, 16);
+	return x->family == y->family && a[0] == b[0] && a[1] == b[1];
+}
+
 bool mpf__endpoint_equal(const struct mpf_endpoint *x,
 			 const struct mpf_endpoint *y);
 

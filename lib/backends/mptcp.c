@@ -294,6 +294,7 @@ struct side {
 	 * the frame and flow that first carried it, from index sent_head */
 	GArray *sent;
 	guint sent_head;
+	guint acked_hint; /* the last first-unacked index found (a hint) */
 	bool sent_any;
 	uint64_t sent_max; /* highest DSN end sent */
 	struct mpf_mptcp_stats st; /* relative fields filled when read */
@@ -406,6 +407,8 @@ struct dsn_owner {
 
 struct state {
 	GHashTable *by_tuple; /* struct mpf_tuple * -> struct mpf_flow * */
+	struct mpf_flow *last; /* the flow of the previous packet: segments
+				* come in bursts, so it saves most lookups */
 	GHashTable *by_token; /* token -> struct mpf_node * */
 	/* for association without the handshake: DSN bucket -> GArray of
 	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
@@ -745,6 +748,9 @@ data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 	v = (struct sent *)(void *)sd->sent->data;
 	lo = sd->sent_head;
 	hi = sd->sent->len;
+	/* new data, the common case, starts past every interval */
+	if (hi > lo && (int64_t)(v[hi - 1].end - dsn) <= 0)
+		lo = hi;
 	while (lo < hi) { /* the first interval that ends after dsn */
 		guint mid = lo + (hi - lo) / 2;
 
@@ -822,18 +828,40 @@ static void
 sent_prune(struct side *sd, uint64_t acked)
 {
 	const struct sent *v;
-	guint n, acked_head;
+	guint n, acked_head, hi, h, k;
 
 	if (!sd->sent)
 		return;
 	v = (const struct sent *)(const void *)sd->sent->data;
 	n = sd->sent->len;
-	acked_head = sd->sent_head;
-	while (acked_head < n && (int64_t)(v[acked_head].end - acked) <= 0)
-		acked_head++;
+	/* the first interval not wholly acked; intervals do not overlap, so
+	 * their ends are sorted too. Acks mostly move a little forward: a
+	 * few steps from the last answer, else a binary search (a walk from
+	 * sent_head would redo the kept intervals at every ack). */
+	h = CLAMP(sd->acked_hint, sd->sent_head, n);
+	if (h > sd->sent_head && (int64_t)(v[h - 1].end - acked) > 0) {
+		acked_head = sd->sent_head;
+		hi = h - 1;
+	} else {
+		acked_head = h;
+		for (k = 0; k < 8 && acked_head < n &&
+			    (int64_t)(v[acked_head].end - acked) <= 0; k++)
+			acked_head++;
+		hi = k < 8 ? acked_head : n;
+	}
+	while (acked_head < hi) {
+		guint mid = acked_head + (hi - acked_head) / 2;
+
+		if ((int64_t)(v[mid].end - acked) <= 0)
+			acked_head = mid + 1;
+		else
+			hi = mid;
+	}
+	sd->acked_hint = acked_head;
 	if (acked_head - sd->sent_head > SENT_KEEP_ACKED)
 		sd->sent_head = acked_head - SENT_KEEP_ACKED;
 	if (sd->sent_head >= 4096 && sd->sent_head * 2 >= n) {
+		sd->acked_hint -= sd->sent_head;
 		g_array_remove_range(sd->sent, 0, sd->sent_head);
 		sd->sent_head = 0;
 	}
@@ -1444,8 +1472,7 @@ infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node, int side,
 static bool
 pkt_from_src(const struct mpf_flow *f, const struct mpf_pkt *pkt)
 {
-	return pkt->sport == f->src.port &&
-	       memcmp(&pkt->src, &f->src.addr, sizeof(pkt->src)) == 0;
+	return pkt->sport == f->src.port && mpf__addr_equal(&pkt->src, &f->src.addr);
 }
 
 static void
@@ -1506,6 +1533,7 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 		s->addr_id[0] = s->addr_id[1] = 0;
 	g_hash_table_replace(st->by_tuple, &s->tuple, f);
 	s->in_table = true;
+	st->last = NULL;
 	return f;
 }
 
@@ -2016,7 +2044,11 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	}
 
 	mpf__tuple_from_pkt(&key, pkt);
-	f = g_hash_table_lookup(st->by_tuple, &key);
+	if (st->last && sub_of(st->last)->in_table &&
+	    mpf__tuple_equal(&key, &sub_of(st->last)->tuple))
+		f = st->last;
+	else
+		f = g_hash_table_lookup(st->by_tuple, &key);
 	if (f && syn && !ack) {
 		s = sub_of(f);
 		/* a SYN with another ISN on a known 4-tuple: the port pair
@@ -2025,6 +2057,7 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		      pkt_from_src(f, pkt))) {
 			g_hash_table_remove(st->by_tuple, &key);
 			s->in_table = false;
+			st->last = NULL;
 			f = NULL;
 		}
 	}
@@ -2047,6 +2080,7 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 			return status; /* plain TCP: not ours */
 	}
 	s = sub_of(f);
+	st->last = s->in_table ? f : NULL;
 	d = pkt_from_src(f, pkt) ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
 	sd = &s->dir[d];
 
