@@ -107,22 +107,9 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 		if (n->merged_into == gone->id)
 			n->merged_into = keep->id;
 	}
-	if (ctx->frames && fix) {
-		struct mpf_frame *v = (struct mpf_frame *)(void *)ctx->frames->data;
-		guint lo = 0, hi = ctx->frames->len;
-
-		while (lo < hi) { /* the first record of @gone */
-			guint mid = lo + (hi - lo) / 2;
-
-			if (v[mid].number < gone->first_frame)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (i = lo; i < ctx->frames->len; i++)
-			if (v[i].node == gone->id)
-				fix(&v[i], user);
-	}
+	if (fix)
+		mpf__store_rewrite(ctx->store, gone->first_frame, gone->id, fix,
+				   user);
 }
 
 void

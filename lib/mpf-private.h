@@ -28,13 +28,27 @@ struct mpf_config {
 /* ------------------------------------------------------- frame record */
 
 /*
- * One frame's result. Kept small: a retained capture costs one of these per
- * frame (sizeof is checked in the tests). The meaning of the value slots
- * depends on the protocol; for MPTCP val[] are the relative DSN and data
- * ack, ref[] the mapping frame, the frame this one reinjects and the frame
- * that reinjects this one.
+ * One frame's result, as backends fill it while a frame is analysed. The
+ * store keeps it packed in 32 bytes (frames.c); a pointer the API hands
+ * out may be to either form, told apart by the first byte, and
+ * mpf__frame_view() reads any. The meaning of the value slots depends on
+ * the protocol; for MPTCP val[] are the relative DSN and data ack, ref[]
+ * the mapping frame, the frame this one reinjects and the frame that
+ * reinjects this one.
  */
+enum {
+	MPF_FORM_FULL = 0,   /* struct mpf_frame */
+	MPF_FORM_PACKED = 1, /* a store slot */
+	MPF_FORM_EXT = 2,    /* a store slot pointing at a struct mpf_frame */
+};
+
 struct mpf_frame {
+	uint8_t form;         /* MPF_FORM_FULL */
+	int8_t status;        /* enum mpf_status */
+	uint8_t protocol;     /* enum mpf_protocol */
+	uint8_t dir;          /* enum mpf_direction */
+	uint16_t flags;       /* MPF_FRAME_HAS_* */
+	uint16_t opts;        /* MPTCP: option subtypes seen, 1 << subtype */
 	uint32_t number;
 	uint32_t node;        /* MPF_ID_NONE when none */
 	uint32_t flow;        /* MPF_ID_NONE when none */
@@ -42,13 +56,35 @@ struct mpf_frame {
 	uint64_t val[2];
 	uint32_t ref[3];      /* frame numbers, 0 when none */
 	uint32_t bflags;      /* backend flags (enum mpf_mptcp_frame_flag) */
-	uint16_t flags;       /* MPF_FRAME_HAS_* */
-	uint16_t opts;        /* MPTCP: option subtypes seen, 1 << subtype */
-	int8_t status;        /* enum mpf_status */
-	uint8_t protocol;     /* enum mpf_protocol */
-	uint8_t dir;          /* enum mpf_direction */
-	uint8_t pad;
 };
+
+/* The full form of @f: @f itself, its heap record, or @tmp filled from
+ * its packed slot. NULL for NULL. */
+const struct mpf_frame *mpf__frame_view(const struct mpf_frame *f,
+					struct mpf_frame *tmp);
+
+/* The frame store (frames.c); NULL when frames are not retained. */
+struct mpf_store;
+struct mpf_store *mpf__store_new(void);
+void mpf__store_free(struct mpf_store *s);
+/* Keeps a copy of @f; returns: the stored result, valid until the store
+ * is freed. */
+const struct mpf_frame *mpf__store_add(struct mpf_store *s,
+				       const struct mpf_frame *f);
+/* The stored result of frame @number, read-only; NULL when none. */
+const struct mpf_frame *mpf__store_find(const struct mpf_store *s,
+					uint32_t number);
+/* The stored result of frame @number in full, writable; NULL when none. */
+struct mpf_frame *mpf__store_edit(struct mpf_store *s, uint32_t number);
+/* Calls @fix on every record of node @node from frame @from on. */
+void mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
+			void (*fix)(struct mpf_frame *rec, void *user),
+			void *user);
+/* The bytes the store holds (slots of whole blocks and heap records), its
+ * number of records, and how many of them are kept in full. */
+uint64_t mpf__store_bytes(const struct mpf_store *s);
+uint32_t mpf__store_count(const struct mpf_store *s);
+uint64_t mpf__store_ext_count(const struct mpf_store *s);
 
 enum {
 	MPF_FRAME_HAS_VAL0 = 1 << 0,
@@ -288,8 +324,8 @@ struct mpf_ctx {
 	struct mpf_config config;
 	GPtrArray *nodes;  /* struct mpf_node *, owned, index = id */
 	GPtrArray *flows;  /* struct mpf_flow *, owned, index = id */
-	GArray *frames;    /* struct mpf_frame, when retained, by number */
-	struct mpf_frame scratch; /* the latest frame when not retained */
+	struct mpf_store *store; /* frame results, when retained */
+	struct mpf_frame scratch; /* the frame being analysed */
 	uint32_t last_number;
 	bool fed;
 	uint64_t counters[MPF_COUNTER_COUNT];

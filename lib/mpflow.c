@@ -207,7 +207,7 @@ mpf_ctx_new(const struct mpf_config *config)
 	ctx->nodes = g_ptr_array_new();
 	ctx->flows = g_ptr_array_new();
 	if (ctx->config.retain_frames)
-		ctx->frames = g_array_new(FALSE, FALSE, sizeof(struct mpf_frame));
+		ctx->store = mpf__store_new();
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];
 
@@ -253,8 +253,7 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 	}
 	g_ptr_array_free(ctx->nodes, TRUE);
 	g_ptr_array_free(ctx->flows, TRUE);
-	if (ctx->frames)
-		g_array_free(ctx->frames, TRUE);
+	mpf__store_free(ctx->store);
 	g_free(ctx);
 }
 
@@ -316,13 +315,7 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	ctx->fed = true;
 	ctx->last_number = pkt->number;
 
-	if (ctx->frames) {
-		g_array_set_size(ctx->frames, ctx->frames->len + 1);
-		rec = &g_array_index(ctx->frames, struct mpf_frame,
-				     ctx->frames->len - 1);
-	} else {
-		rec = &ctx->scratch;
-	}
+	rec = &ctx->scratch;
 	memset(rec, 0, sizeof(*rec));
 	rec->number = pkt->number;
 	rec->node = rec->flow = MPF_ID_NONE;
@@ -340,7 +333,9 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	else if (rec->protocol != MPF_PROTO_NONE)
 		ctx->counters[MPF_COUNTER_UNMATCHED]++;
 	if (result)
-		*result = rec;
+		*result = ctx->store ? mpf__store_add(ctx->store, rec) : rec;
+	else if (ctx->store)
+		mpf__store_add(ctx->store, rec);
 	return MPF_OK;
 }
 
@@ -357,35 +352,13 @@ mpf__copy_out(void *dst, size_t size, const void *src, size_t n)
 struct mpf_frame *
 mpf__frame_at(struct mpf_ctx *ctx, uint32_t number)
 {
-	struct mpf_frame *v;
-	guint lo, hi;
-
-	if (!ctx || !ctx->frames || ctx->frames->len == 0)
-		return NULL;
-	v = (struct mpf_frame *)(void *)ctx->frames->data;
-	/* frames are usually numbered 1, 2, 3...: try the direct slot */
-	lo = number - v[0].number;
-	if (number >= v[0].number && lo < ctx->frames->len &&
-	    v[lo].number == number)
-		return &v[lo];
-	lo = 0;
-	hi = ctx->frames->len;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-
-		if (v[mid].number < number)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ctx->frames->len && v[lo].number == number ? &v[lo] : NULL;
+	return ctx ? mpf__store_edit(ctx->store, number) : NULL;
 }
 
 const struct mpf_frame *
 mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 {
-	/* read-only for the caller: the lookup itself changes nothing */
-	return mpf__frame_at((struct mpf_ctx *)ctx, number);
+	return ctx ? mpf__store_find(ctx->store, number) : NULL;
 }
 
 uint64_t
@@ -401,41 +374,62 @@ mpf_ctx_get_counter(const struct mpf_ctx *ctx, enum mpf_counter counter)
 uint32_t
 mpf_frame_get_number(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? frame->number : 0;
 }
 
 int
 mpf_frame_get_status(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? frame->status : MPF_ERR_INVALID;
 }
 
 enum mpf_protocol
 mpf_frame_get_protocol(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? (enum mpf_protocol)frame->protocol : MPF_PROTO_NONE;
 }
 
 uint32_t
 mpf_frame_get_node_id(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? frame->node : MPF_ID_NONE;
 }
 
 uint32_t
 mpf_frame_get_flow_id(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? frame->flow : MPF_ID_NONE;
 }
 
 enum mpf_direction
 mpf_frame_get_direction(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? (enum mpf_direction)frame->dir : MPF_DIR_CLIENT_TO_SERVER;
 }
 
 uint32_t
 mpf_frame_get_payload_length(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return frame ? frame->payload_len : 0;
 }

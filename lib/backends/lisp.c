@@ -1273,6 +1273,9 @@ is_lisp_frame(const struct mpf_frame *f)
 unsigned
 mpf_frame_get_lisp_flags(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_lisp_frame(frame) ? frame->bflags : 0;
 }
 
@@ -1296,6 +1299,9 @@ mpf_lisp_frame_flag_to_string(unsigned flag)
 int
 mpf_frame_get_lisp_type(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_lisp_frame(frame) ? (int)frame->ref[1] : -1;
 }
 
@@ -1328,6 +1334,9 @@ mpf_lisp_type_to_string(int type)
 bool
 mpf_frame_get_lisp_nonce(const struct mpf_frame *frame, uint64_t *nonce)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_lisp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
 		return false;
 	if (nonce)
@@ -1338,6 +1347,9 @@ mpf_frame_get_lisp_nonce(const struct mpf_frame *frame, uint64_t *nonce)
 bool
 mpf_frame_get_lisp_iid(const struct mpf_frame *frame, uint32_t *iid)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_lisp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
 		return false;
 	if (iid)
@@ -1348,5 +1360,8 @@ mpf_frame_get_lisp_iid(const struct mpf_frame *frame, uint32_t *iid)
 uint32_t
 mpf_frame_get_lisp_request_frame(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_lisp_frame(frame) ? frame->ref[0] : 0;
 }

@@ -2608,6 +2608,9 @@ is_mptcp_frame(const struct mpf_frame *f)
 bool
 mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame, uint64_t *dsn)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
 		return false;
 	if (dsn)
@@ -2618,6 +2621,9 @@ mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame, uint64_t *dsn)
 bool
 mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
 		return false;
 	if (dack)
@@ -2628,30 +2634,45 @@ mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
 uint32_t
 mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->ref[0] : 0;
 }
 
 uint32_t
 mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->ref[1] : 0;
 }
 
 uint32_t
 mpf_frame_get_mptcp_reinjected_in(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->ref[2] : 0;
 }
 
 unsigned
 mpf_frame_get_mptcp_options(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->opts : 0;
 }
 
 unsigned
 mpf_frame_get_mptcp_flags(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->bflags : 0;
 }
 

@@ -1544,6 +1544,9 @@ is_sctp_frame(const struct mpf_frame *f)
 unsigned
 mpf_frame_get_sctp_flags(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_sctp_frame(frame) ? frame->bflags : 0;
 }
 
@@ -1566,6 +1569,9 @@ mpf_sctp_frame_flag_to_string(unsigned flag)
 bool
 mpf_frame_get_sctp_tsn(const struct mpf_frame *frame, uint32_t *tsn)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_sctp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
 		return false;
 	if (tsn)
@@ -1576,6 +1582,9 @@ mpf_frame_get_sctp_tsn(const struct mpf_frame *frame, uint32_t *tsn)
 bool
 mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame, uint32_t *tsn)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	if (!is_sctp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
 		return false;
 	if (tsn)
@@ -1586,5 +1595,8 @@ mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame, uint32_t *tsn)
 uint32_t
 mpf_frame_get_sctp_chunks(const struct mpf_frame *frame)
 {
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
 	return is_sctp_frame(frame) ? frame->ref[1] : 0;
 }

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: the store of per-frame results
+ *
+ * A retained capture costs one record per frame, so the record is packed
+ * into 32 bytes: 32-bit values, the reference frame as a distance back,
+ * 24 bits of flags. The few frames whose result does not fit (a DSN past
+ * 2^32, a reinjection link, a LISP control nonce) keep a full record on
+ * the heap and the packed slot points at it.
+ *
+ * Slots live in fixed blocks that never move, so a pointer handed out
+ * stays valid until the context is freed. A pointer may be to a packed
+ * slot, to a full heap record, or to a context's working record; the
+ * first byte says which, and mpf__frame_view() gives the full form of any.
+ */
+#include <string.h>
+
+#include "mpf-private.h"
+
+#define BLOCK_SHIFT 12
+#define BLOCK_FRAMES (1u << BLOCK_SHIFT) /* 128 KiB of slots */
+
+/* meta: the form (MPF_FORM_*), then these bits */
+#define META_FORM 0x03u
+#define META_PROTO_SHIFT 2 /* 2 bits */
+#define META_DIR 0x10u
+#define META_VAL0 0x20u
+#define META_VAL1 0x40u
+#define META_AUX_REF1 0x80u /* aux holds ref[1], else opts */
+
+struct packed {
+	uint8_t meta;
+	int8_t status;
+	uint16_t payload_len;
+	uint32_t number;
+	union {
+		struct {
+			uint32_t node, flow;
+			uint32_t val0, val1;
+			uint16_t ref0;   /* number - ref[0] + 1; 0: none */
+			uint16_t aux_lo; /* opts, or ref[1] (24 bits) */
+			uint8_t aux_hi;
+			uint8_t bflags[3];
+		} p;
+		struct mpf_frame *ext; /* MPF_FORM_EXT */
+	} u;
+};
+
+G_STATIC_ASSERT(sizeof(struct packed) == 32);
+G_STATIC_ASSERT(offsetof(struct mpf_frame, form) == 0);
+
+struct mpf_store {
+	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned */
+	uint32_t count;
+	uint64_t ext;      /* frames kept in full */
+};
+
+struct mpf_store *
+mpf__store_new(void)
+{
+	struct mpf_store *s = g_new0(struct mpf_store, 1);
+
+	s->blocks = g_ptr_array_new();
+	return s;
+}
+
+static inline struct packed *
+slot(const struct mpf_store *s, uint32_t i)
+{
+	struct packed *b = g_ptr_array_index(s->blocks, i >> BLOCK_SHIFT);
+
+	return &b[i & (BLOCK_FRAMES - 1)];
+}
+
+void
+mpf__store_free(struct mpf_store *s)
+{
+	uint32_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->count; i++) {
+		struct packed *p = slot(s, i);
+
+		if ((p->meta & META_FORM) == MPF_FORM_EXT)
+			g_free(p->u.ext);
+	}
+	g_ptr_array_free(s->blocks, TRUE);
+	g_free(s);
+}
+
+/* Packs @f into @p when every value fits; returns false when not. */
+static bool
+pack(struct packed *p, const struct mpf_frame *f)
+{
+	uint32_t aux = f->opts;
+	uint8_t meta = MPF_FORM_PACKED;
+
+	if (f->val[0] > UINT32_MAX || f->val[1] > UINT32_MAX || f->ref[2] ||
+	    f->bflags > 0xffffffu || f->payload_len >= UINT16_MAX ||
+	    f->dir > 1 || f->protocol > 3 ||
+	    (f->flags & ~(MPF_FRAME_HAS_VAL0 | MPF_FRAME_HAS_VAL1)))
+		return false;
+	if (f->ref[0] && (f->ref[0] > f->number ||
+			  f->number - f->ref[0] >= UINT16_MAX - 1))
+		return false;
+	if (f->ref[1]) {
+		if (f->opts || f->ref[1] > 0xffffffu)
+			return false;
+		aux = f->ref[1];
+		meta |= META_AUX_REF1;
+	}
+	meta |= (uint8_t)(f->protocol << META_PROTO_SHIFT);
+	if (f->dir)
+		meta |= META_DIR;
+	if (f->flags & MPF_FRAME_HAS_VAL0)
+		meta |= META_VAL0;
+	if (f->flags & MPF_FRAME_HAS_VAL1)
+		meta |= META_VAL1;
+	p->meta = meta;
+	p->status = f->status;
+	p->payload_len = (uint16_t)f->payload_len;
+	p->number = f->number;
+	p->u.p.node = f->node;
+	p->u.p.flow = f->flow;
+	p->u.p.val0 = (uint32_t)f->val[0];
+	p->u.p.val1 = (uint32_t)f->val[1];
+	p->u.p.ref0 = f->ref[0] ? (uint16_t)(f->number - f->ref[0] + 1) : 0;
+	p->u.p.aux_lo = (uint16_t)aux;
+	p->u.p.aux_hi = (uint8_t)(aux >> 16);
+	p->u.p.bflags[0] = (uint8_t)f->bflags;
+	p->u.p.bflags[1] = (uint8_t)(f->bflags >> 8);
+	p->u.p.bflags[2] = (uint8_t)(f->bflags >> 16);
+	return true;
+}
+
+static void
+unpack(const struct packed *p, struct mpf_frame *f)
+{
+	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
+
+	memset(f, 0, sizeof(*f));
+	f->form = MPF_FORM_FULL;
+	f->status = p->status;
+	f->protocol = (uint8_t)((p->meta >> META_PROTO_SHIFT) & 3);
+	f->dir = (p->meta & META_DIR) ? 1 : 0;
+	if (p->meta & META_VAL0)
+		f->flags |= MPF_FRAME_HAS_VAL0;
+	if (p->meta & META_VAL1)
+		f->flags |= MPF_FRAME_HAS_VAL1;
+	f->number = p->number;
+	f->node = p->u.p.node;
+	f->flow = p->u.p.flow;
+	f->payload_len = p->payload_len;
+	f->val[0] = p->u.p.val0;
+	f->val[1] = p->u.p.val1;
+	if (p->u.p.ref0)
+		f->ref[0] = p->number - (p->u.p.ref0 - 1u);
+	if (p->meta & META_AUX_REF1)
+		f->ref[1] = aux;
+	else
+		f->opts = (uint16_t)aux;
+	f->bflags = (uint32_t)p->u.p.bflags[0] | (uint32_t)p->u.p.bflags[1] << 8 |
+		    (uint32_t)p->u.p.bflags[2] << 16;
+}
+
+/* Stores @f in @p, packed or in full. */
+static void
+put(struct mpf_store *s, struct packed *p, const struct mpf_frame *f)
+{
+	struct mpf_frame *ext = NULL;
+
+	if ((p->meta & META_FORM) == MPF_FORM_EXT)
+		ext = p->u.ext;
+	if (pack(p, f)) {
+		if (ext) {
+			g_free(ext);
+			s->ext--;
+		}
+		return;
+	}
+	if (!ext) {
+		ext = g_new(struct mpf_frame, 1);
+		s->ext++;
+	}
+	*ext = *f;
+	ext->form = MPF_FORM_FULL;
+	p->meta = MPF_FORM_EXT;
+	p->status = f->status;
+	p->payload_len = 0;
+	p->number = f->number;
+	p->u.ext = ext;
+}
+
+const struct mpf_frame *
+mpf__store_add(struct mpf_store *s, const struct mpf_frame *f)
+{
+	struct packed *p;
+
+	if ((s->count & (BLOCK_FRAMES - 1)) == 0 &&
+	    s->count >> BLOCK_SHIFT == s->blocks->len)
+		g_ptr_array_add(s->blocks, g_new(struct packed, BLOCK_FRAMES));
+	p = slot(s, s->count++);
+	p->meta = MPF_FORM_PACKED; /* no stale heap record to reuse */
+	put(s, p, f);
+	return (const struct mpf_frame *)(const void *)p;
+}
+
+/* The index of frame @number, or -1. */
+static int64_t
+find(const struct mpf_store *s, uint32_t number)
+{
+	uint32_t lo, hi, first;
+
+	if (!s || s->count == 0)
+		return -1;
+	first = slot(s, 0)->number;
+	/* frames are usually numbered 1, 2, 3...: try the direct slot */
+	lo = number - first;
+	if (number >= first && lo < s->count && slot(s, lo)->number == number)
+		return lo;
+	lo = 0;
+	hi = s->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (slot(s, mid)->number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->count && slot(s, lo)->number == number ? (int64_t)lo : -1;
+}
+
+const struct mpf_frame *
+mpf__store_find(const struct mpf_store *s, uint32_t number)
+{
+	int64_t i = find(s, number);
+
+	return i < 0 ? NULL : (const struct mpf_frame *)(const void *)slot(s, (uint32_t)i);
+}
+
+struct mpf_frame *
+mpf__store_edit(struct mpf_store *s, uint32_t number)
+{
+	int64_t i = find(s, number);
+	struct packed *p;
+	struct mpf_frame f;
+
+	if (i < 0)
+		return NULL;
+	p = slot(s, (uint32_t)i);
+	if ((p->meta & META_FORM) == MPF_FORM_PACKED) {
+		/* an edit adds what packing cannot hold (a later frame's
+		 * link): keep this one in full from now on */
+		unpack(p, &f);
+		p->u.ext = g_new(struct mpf_frame, 1);
+		*p->u.ext = f;
+		p->meta = MPF_FORM_EXT;
+		s->ext++;
+	}
+	return p->u.ext;
+}
+
+void
+mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
+		   void (*fix)(struct mpf_frame *rec, void *user), void *user)
+{
+	uint32_t lo = 0, hi, i;
+
+	if (!s)
+		return;
+	hi = s->count;
+	while (lo < hi) { /* the first record from frame @from */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (slot(s, mid)->number < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < s->count; i++) {
+		struct packed *p = slot(s, i);
+		struct mpf_frame f;
+
+		if ((p->meta & META_FORM) == MPF_FORM_EXT) {
+			if (p->u.ext->node == node)
+				fix(p->u.ext, user);
+			continue;
+		}
+		if (p->u.p.node != node)
+			continue;
+		unpack(p, &f);
+		fix(&f, user);
+		put(s, p, &f);
+	}
+}
+
+const struct mpf_frame *
+mpf__frame_view(const struct mpf_frame *f, struct mpf_frame *tmp)
+{
+	const struct packed *p = (const void *)f;
+
+	if (!f || (p->meta & META_FORM) == MPF_FORM_FULL)
+		return f;
+	if ((p->meta & META_FORM) == MPF_FORM_EXT)
+		return p->u.ext;
+	unpack(p, tmp);
+	return tmp;
+}
+
+uint64_t
+mpf__store_bytes(const struct mpf_store *s)
+{
+	if (!s)
+		return 0;
+	return (uint64_t)s->blocks->len * BLOCK_FRAMES * sizeof(struct packed) +
+	       s->blocks->len * sizeof(void *) +
+	       s->ext * sizeof(struct mpf_frame);
+}
+
+uint32_t
+mpf__store_count(const struct mpf_store *s)
+{
+	return s ? s->count : 0;
+}
+
+uint64_t
+mpf__store_ext_count(const struct mpf_store *s)
+{
+	return s ? s->ext : 0;
+}
