@@ -93,7 +93,7 @@ skip(struct mpf_lisp_cur *c, size_t n)
 	return true;
 }
 
-#define MAX_LCAF_DEPTH 4 /* LCAFs nested in LCAFs */
+#define MAX_LCAF_DEPTH 4 /* LCAFs in one address, nested or listed */
 
 static bool
 read_addr(struct mpf_lisp_cur *c, struct mpf_lisp_addr *a, int depth)
@@ -261,10 +261,17 @@ mpf__lisp_read_header(struct mpf_lisp_cur *c, struct mpf_lisp_msg *m)
 		m->nonce = (uint64_t)u32(c) << 32;
 		m->nonce |= u32(c);
 		break;
+	case LISP_MAP_REFERRAL: /* RFC 8111: the nonce, then the records */
+		m->has_nonce = true;
+		m->nonce = (uint64_t)u32(c) << 32;
+		m->nonce |= u32(c);
+		break;
 	case LISP_MAP_REGISTER:
 	case LISP_MAP_NOTIFY:
 	case LISP_MAP_NOTIFY_ACK:
-		m->want_notify = (m->flags[2] & 0x01) != 0;
+	case LISP_INFO: /* RFC 9735: nonce, key id, authentication data */
+		if (m->type != LISP_INFO)
+			m->want_notify = (m->flags[2] & 0x01) != 0;
 		m->has_nonce = true;
 		m->nonce = (uint64_t)u32(c) << 32;
 		m->nonce |= u32(c);
@@ -1081,8 +1088,8 @@ reliable(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 		status = mpf__status_worst(status,
 					   reliable_message(ctx, st, pkt, type, &c, r));
 		if (r == &more) {
-			if (rec->node == MPF_ID_NONE && more.node != MPF_ID_NONE)
-				*rec = more;
+			if (rec->node == MPF_ID_NONE)
+				rec->node = more.node;
 			rec->bflags |= more.bflags;
 		}
 		off += mlen;
