@@ -60,7 +60,7 @@ mpf__store_new(void)
 {
 	struct mpf_store *s = g_new0(struct mpf_store, 1);
 
-	s->blocks = g_ptr_array_new();
+	s->blocks = g_ptr_array_new_with_free_func(g_free);
 	return s;
 }
 

@@ -104,12 +104,13 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	for (i = 0; i < ctx->nodes->len; i++) {
 		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
 
-		if (n->merged_into == gone->id)
+		if (n && n->merged_into == gone->id)
 			n->merged_into = keep->id;
 	}
 	if (fix)
 		mpf__store_rewrite(ctx->store, gone->first_frame, gone->id, fix,
 				   user);
+	mpf__stream_absorbed(ctx, keep, gone);
 }
 
 void
@@ -135,6 +136,11 @@ mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 	}
 	g_ptr_array_remove(gone->node->flows, gone);
 	gone->merged_into = keep->id;
+	/* freed with the node that keeps @keep (streaming) */
+	gone->node = keep->node;
+	if (!keep->node->absorbed_flows)
+		keep->node->absorbed_flows = g_ptr_array_new();
+	g_ptr_array_add(keep->node->absorbed_flows, gone);
 	memset(gone->packets, 0, sizeof(gone->packets));
 	memset(gone->bytes, 0, sizeof(gone->bytes));
 }

@@ -23,6 +23,11 @@ struct mpf_config {
 	mpf_log_func log_func;
 	enum mpf_log_level log_level;
 	void *log_user_data;
+	bool streaming;
+	int64_t idle_ns;   /* 0: never */
+	uint64_t mem_cap;  /* 0: none */
+	mpf_release_func release_func;
+	void *release_user_data;
 };
 
 /* ------------------------------------------------------- frame record */
@@ -200,6 +205,20 @@ struct mpf_node {
 	uint64_t packets, bytes;
 	GPtrArray *flows; /* struct mpf_flow *, not owned */
 	void *priv;       /* backend data, node_priv_size bytes, zeroed */
+	/* streaming (see stream.c) */
+	GArray *absorbed; /* uint32_t ids of the nodes merged into this one */
+	GPtrArray *absorbed_flows; /* flows folded into its flows */
+	GList lru;        /* link in ctx->lru[queue - 1] */
+	uint8_t queue;    /* MPF_QUEUE_*, 0 when in none */
+	uint32_t touches; /* packets since the state was last measured */
+	uint64_t dyn;     /* the backend's part of it, as last measured */
+	uint64_t mem;     /* estimated bytes of state */
+};
+
+enum {
+	MPF_QUEUE_NEW = 1,     /* never established: evicted first */
+	MPF_QUEUE_SETTLED = 2, /* established */
+	MPF_QUEUE_ENDED = 3,   /* ended, lingering for late packets */
 };
 
 struct mpf_flow {
@@ -308,6 +327,16 @@ struct mpf_backend {
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 	void (*node_fini)(struct mpf_node *node);
 	void (*flow_fini)(struct mpf_flow *flow);
+	/* streaming (all optional): */
+	/* forgets every table entry of the backend's state that leads to
+	 * @node, or to @owner, the node being released that absorbed it */
+	void (*node_unhook)(struct mpf_ctx *ctx, void *state,
+			    struct mpf_node *node, struct mpf_node *owner);
+	/* bytes the node's private data and its flows' hold beyond their
+	 * fixed size (arrays, table entries) */
+	size_t (*node_mem)(const struct mpf_node *node);
+	bool (*node_settled)(const struct mpf_node *node); /* established */
+	bool (*node_ended)(const struct mpf_node *node);
 };
 
 /* The registry: every backend this build has, NULL-terminated. */
@@ -330,7 +359,21 @@ struct mpf_ctx {
 	bool fed;
 	uint64_t counters[MPF_COUNTER_COUNT];
 	void *state[MPF_PROTO_MAX]; /* backend states by protocol */
+	/* streaming: live nodes by queue, most recently active first */
+	GQueue lru[3];
+	uint64_t mem, mem_peak; /* estimated state bytes */
+	int64_t now_ns;         /* latest capture time seen */
 };
+
+/* Streaming (stream.c): after each frame, places @node (the frame's) in
+ * its queue and measures it; then releases what ended, idled or passes
+ * the cap. */
+void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
+/* Takes a node that a merge absorbed out of the queues. */
+void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
+			  struct mpf_node *gone);
+/* Frees a node and its flows (not the ones absorbed into it). */
+void mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n);
 
 /* ---------------------------------------------------------------- log */
 

@@ -125,6 +125,8 @@ config_defaults(struct mpf_config *cfg)
 		cfg->backend_on[i] = mpf__backend_find((enum mpf_protocol)i) != NULL;
 	cfg->retain_frames = true;
 	cfg->log_level = MPF_LOG_WARNING;
+	cfg->idle_ns = 300 * G_GINT64_CONSTANT(1000000000);
+	cfg->mem_cap = 16u << 20;
 }
 
 struct mpf_config *
@@ -160,6 +162,37 @@ mpf_config_set_retain_frames(struct mpf_config *config, bool retain)
 {
 	if (config)
 		config->retain_frames = retain;
+}
+
+void
+mpf_config_set_streaming(struct mpf_config *config, bool streaming)
+{
+	if (config)
+		config->streaming = streaming;
+}
+
+void
+mpf_config_set_idle_timeout(struct mpf_config *config, uint32_t seconds)
+{
+	if (config)
+		config->idle_ns = (int64_t)seconds * 1000000000;
+}
+
+void
+mpf_config_set_memory_cap(struct mpf_config *config, uint64_t bytes)
+{
+	if (config)
+		config->mem_cap = bytes;
+}
+
+void
+mpf_config_set_release_handler(struct mpf_config *config,
+			       mpf_release_func func, void *user_data)
+{
+	if (!config)
+		return;
+	config->release_func = func;
+	config->release_user_data = user_data;
 }
 
 void
@@ -206,7 +239,7 @@ mpf_ctx_new(const struct mpf_config *config)
 		config_defaults(&ctx->config);
 	ctx->nodes = g_ptr_array_new();
 	ctx->flows = g_ptr_array_new();
-	if (ctx->config.retain_frames)
+	if (ctx->config.retain_frames && !ctx->config.streaming)
 		ctx->store = mpf__store_new();
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];
@@ -230,6 +263,8 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 	for (i = 0; i < ctx->flows->len; i++) {
 		struct mpf_flow *f = g_ptr_array_index(ctx->flows, i);
 
+		if (!f)
+			continue; /* released */
 		if (f->node->backend->flow_fini)
 			f->node->backend->flow_fini(f);
 		g_free(f);
@@ -237,9 +272,15 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 	for (i = 0; i < ctx->nodes->len; i++) {
 		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
 
+		if (!n)
+			continue;
 		if (n->backend->node_fini)
 			n->backend->node_fini(n);
 		g_ptr_array_free(n->flows, TRUE);
+		if (n->absorbed)
+			g_array_free(n->absorbed, TRUE);
+		if (n->absorbed_flows)
+			g_ptr_array_free(n->absorbed_flows, TRUE);
 		g_free(n);
 	}
 	for (i = 0; mpf__backends[i]; i++) {
@@ -322,12 +363,19 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	ctx->counters[MPF_COUNTER_FRAMES]++;
 
 	st = mpf__decode(pkt, &dec);
+	if (dec.ts_ns > ctx->now_ns)
+		ctx->now_ns = dec.ts_ns; /* capture time never goes back */
 	if (dec.ip_version == 0 && st >= 0)
 		ctx->counters[MPF_COUNTER_NOT_IP]++;
 	else if (st != MPF_ERR_UNSUPPORTED && !dec.fragment)
 		st = mpf__status_worst(st, dispatch(ctx, &dec, rec));
 	rec->status = (int8_t)st;
 	count_status(ctx, st);
+	if (ctx->config.streaming)
+		mpf__stream_after(ctx, rec->node == MPF_ID_NONE
+					       ? NULL
+					       : g_ptr_array_index(ctx->nodes,
+								   rec->node));
 	if (rec->node != MPF_ID_NONE)
 		ctx->counters[MPF_COUNTER_ANALYSED]++;
 	else if (rec->protocol != MPF_PROTO_NONE)

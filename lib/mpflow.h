@@ -174,6 +174,59 @@ MPF_PUBLIC int mpf_config_set_backend(struct mpf_config *config,
 MPF_PUBLIC void mpf_config_set_retain_frames(struct mpf_config *config,
 					     bool retain);
 
+/*
+ * Streaming: memory that stays flat however long the capture. Frames are
+ * not retained (as with mpf_config_set_retain_frames(false)), and a node
+ * is released (shown to the release handler, then freed:
+ * mpf_ctx_get_node() returns NULL for its id from then on) when
+ *  - it ended (MPTCP: DATA_FIN both ways, MP_FASTCLOSE, every subflow
+ *    reset, or fallback; SCTP: SHUTDOWN or ABORT) and has been quiet for
+ *    10 seconds of capture time, so that late retransmissions still find
+ *    it (MPF_RELEASE_ENDED);
+ *  - it has been idle for the idle timeout (MPF_RELEASE_IDLE);
+ *  - the analysis state passes the memory cap: the least recently active
+ *    nodes go first, those never established (the half-open handshakes of
+ *    a flood) before the others (MPF_RELEASE_EVICTED, also counted in
+ *    MPF_COUNTER_EVICTED).
+ * Off by default: every node is kept until the context is freed.
+ */
+MPF_PUBLIC void mpf_config_set_streaming(struct mpf_config *config,
+					 bool streaming);
+
+/* Seconds of capture time without a packet after which a node is
+ * released when streaming; 0 for never. Default 300. */
+MPF_PUBLIC void mpf_config_set_idle_timeout(struct mpf_config *config,
+					    uint32_t seconds);
+
+/* Bytes of analysis state (an estimate the context keeps, see
+ * mpf_ctx_get_state_bytes()) past which nodes are evicted when streaming;
+ * 0 for no cap. Default 16 MiB. */
+MPF_PUBLIC void mpf_config_set_memory_cap(struct mpf_config *config,
+					  uint64_t bytes);
+
+enum mpf_release_reason {
+	MPF_RELEASE_ENDED = 0,
+	MPF_RELEASE_IDLE = 1,
+	MPF_RELEASE_EVICTED = 2,
+};
+
+/* Returns: (transfer none) "ended", "idle", "evicted" or "unknown". */
+MPF_PUBLIC const char *mpf_release_reason_to_string(enum mpf_release_reason reason);
+
+struct mpf_ctx;
+struct mpf_node;
+
+/* Sees a node, its flows and its protocol data for the last time, just
+ * before it is freed. It must not feed the context. */
+typedef void (*mpf_release_func)(const struct mpf_ctx *ctx,
+				 const struct mpf_node *node,
+				 enum mpf_release_reason reason,
+				 void *user_data);
+
+MPF_PUBLIC void mpf_config_set_release_handler(struct mpf_config *config,
+					       mpf_release_func func,
+					       void *user_data);
+
 /* Installs @func for messages at @max_level and more severe ones. */
 MPF_PUBLIC void mpf_config_set_log_handler(struct mpf_config *config,
 					   mpf_log_func func,
@@ -239,14 +292,16 @@ MPF_PUBLIC const struct mpf_frame *mpf_ctx_get_frame(const struct mpf_ctx *ctx,
 /* Number of nodes created so far; node ids run from 0 to this minus 1. */
 MPF_PUBLIC uint32_t mpf_ctx_get_node_count(const struct mpf_ctx *ctx);
 
-/* Returns: (transfer none) (nullable) node @id, NULL when out of range. */
+/* Returns: (transfer none) (nullable) node @id, NULL when out of range or
+ * released (streaming). */
 MPF_PUBLIC const struct mpf_node *mpf_ctx_get_node(const struct mpf_ctx *ctx,
 						   uint32_t id);
 
 /* Number of flows created so far; flow ids run from 0 to this minus 1. */
 MPF_PUBLIC uint32_t mpf_ctx_get_flow_count(const struct mpf_ctx *ctx);
 
-/* Returns: (transfer none) (nullable) flow @id, NULL when out of range. */
+/* Returns: (transfer none) (nullable) flow @id, NULL when out of range or
+ * its node was released (streaming). */
 MPF_PUBLIC const struct mpf_flow *mpf_ctx_get_flow(const struct mpf_ctx *ctx,
 						   uint32_t id);
 
@@ -260,7 +315,9 @@ MPF_PUBLIC const struct mpf_flow *mpf_ctx_get_flow(const struct mpf_ctx *ctx,
 	XX(FRAGMENTS, "fragments")     /* non-first IP fragments */          \
 	XX(NOT_IP, "not_ip")           /* frames carrying no IP packet */    \
 	XX(BACKEND_OFF, "backend_off") /* frames of a switched-off backend */ \
-	XX(UNMATCHED, "unmatched")     /* claimed, but tied to no node */
+	XX(UNMATCHED, "unmatched")     /* claimed, but tied to no node */    \
+	XX(RELEASED, "released")       /* nodes released when streaming */  \
+	XX(EVICTED, "evicted")         /* of which for the memory cap */
 
 enum mpf_counter {
 #define MPF_XX(name, text) MPF_COUNTER_##name,
@@ -271,6 +328,12 @@ enum mpf_counter {
 
 MPF_PUBLIC uint64_t mpf_ctx_get_counter(const struct mpf_ctx *ctx,
 					enum mpf_counter counter);
+
+/* The analysis state the context holds now (nodes, flows, their tables;
+ * not retained frames), an estimate in bytes, and its highest value so far
+ * in *@peak (nullable). */
+MPF_PUBLIC uint64_t mpf_ctx_get_state_bytes(const struct mpf_ctx *ctx,
+					    uint64_t *peak);
 
 /* Returns: (transfer none) the report name of @counter ("truncated"). */
 MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
@@ -986,7 +1049,9 @@ MPF_PUBLIC const char *mpf_lisp_frame_flag_to_string(unsigned flag);
 MPF_PUBLIC int mpf_frame_get_lisp_type(const struct mpf_frame *frame);
 
 /* Returns: (transfer none) "Map-Request", "Map-Reply", ..., "data",
- * "Registration-ACK", "Registration-NACK", "no-message" or "unknown". */
+ * "Registration", "Registration-ACK", "Registration-NACK",
+ * "Registration-Refresh", "Mapping-Notification", "no-message" or
+ * "unknown". */
 MPF_PUBLIC const char *mpf_lisp_type_to_string(int type);
 
 /* The nonce of a control message (64 bits) or a data packet (24); false
@@ -994,8 +1059,9 @@ MPF_PUBLIC const char *mpf_lisp_type_to_string(int type);
 MPF_PUBLIC bool mpf_frame_get_lisp_nonce(const struct mpf_frame *frame,
 					 uint64_t *nonce);
 
-/* The instance id of a data packet (I bit) or of the message's first
- * record; false when none. */
+/* The instance id of a data packet (I bit), of the message's first
+ * record, or of the prefix a Registration ACK/NACK answers; false when
+ * none. */
 MPF_PUBLIC bool mpf_frame_get_lisp_iid(const struct mpf_frame *frame,
 				       uint32_t *iid);
 

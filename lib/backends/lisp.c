@@ -499,6 +499,30 @@ trie_insert(struct state *st, uint32_t iid, const struct mpf_addr *prefix,
 	t->site = site;
 }
 
+/* Takes @site off its prefix, and prunes the branch it leaves empty. */
+static void
+trie_remove(struct state *st, uint32_t iid, const struct mpf_addr *prefix,
+	    unsigned len, const struct mpf_node *site)
+{
+	struct tnode *path[129], *t = trie_get_root(st, iid, prefix->family, false);
+	unsigned i;
+
+	for (i = 0; t && i < len; i++) {
+		path[i] = t;
+		t = t->child[bit_at(prefix, i)];
+	}
+	if (!t || t->site != site)
+		return;
+	t->site = NULL;
+	while (i > 0 && !t->site && !t->child[0] && !t->child[1]) {
+		struct tnode *up = path[--i];
+
+		up->child[bit_at(prefix, i)] = NULL;
+		g_free(t);
+		t = up;
+	}
+}
+
 /* The site of the longest prefix that covers @addr in @iid, or NULL. */
 static struct mpf_node *
 trie_lookup(struct state *st, uint32_t iid, const struct mpf_addr *addr)
@@ -1133,6 +1157,50 @@ lisp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	return r;
 }
 
+/* --------------------------------------------------------- streaming */
+
+static void
+lisp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
+		 struct mpf_node *owner)
+{
+	struct state *st = state;
+	struct site *s = site_of(node);
+	struct site_key key;
+
+	(void)ctx;
+	(void)owner;
+	memset(&key, 0, sizeof(key));
+	key.iid = s->iid;
+	key.len = s->len;
+	key.prefix = s->prefix;
+	if (g_hash_table_lookup(st->sites, &key) == node)
+		g_hash_table_remove(st->sites, &key);
+	trie_remove(st, s->iid, &s->prefix, s->len, node);
+}
+
+static size_t
+lisp_node_mem(const struct mpf_node *node)
+{
+	const struct site *s = site_of(node);
+
+	return (s->locs ? s->locs->len * sizeof(struct loc) + 32 : 0) +
+	       (s->changes ? s->changes->len * sizeof(struct mpf_lisp_change) + 32
+			   : 0) +
+	       (s->flows ? 64 + g_hash_table_size(s->flows) * 32 : 0) +
+	       (size_t)s->len * sizeof(struct tnode) + 64; /* trie, table */
+}
+
+/* A site the map server confirmed, or that answered or carried data: a
+ * flood of Map-Registers for made-up prefixes is none of these. */
+static bool
+lisp_node_settled(const struct mpf_node *node)
+{
+	const struct mpf_lisp_stats *st = &site_of(node)->st;
+
+	return st->notifies || st->replies || st->data_packets ||
+	       st->to_site_packets || st->registers > 1 || st->acks;
+}
+
 const struct mpf_backend mpf__backend_lisp = {
 	.name = "lisp",
 	.protocol = MPF_PROTO_LISP,
@@ -1145,6 +1213,9 @@ const struct mpf_backend mpf__backend_lisp = {
 	.ingest = lisp_ingest,
 	.node_fini = lisp_node_fini,
 	.flow_fini = NULL,
+	.node_unhook = lisp_node_unhook,
+	.node_mem = lisp_node_mem,
+	.node_settled = lisp_node_settled,
 };
 
 /* -------------------------------------------------------- public API */

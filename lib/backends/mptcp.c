@@ -347,6 +347,9 @@ struct conn {
 	GArray *announced; /* struct announced, created on first use */
 	GArray *pending;   /* struct evidence: matches probing this node */
 	GArray *evidence;  /* struct evidence: what made merges */
+	/* for streaming: cheap answers to "established?" and "ended?" */
+	bool settled;      /* some subflow was established */
+	uint32_t resets;   /* subflows reset */
 };
 
 struct mapping {
@@ -1356,6 +1359,8 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	if (k->version < 0)
 		k->version = g->version;
 	k->inferred = true;
+	k->settled = k->settled || g->settled;
+	k->resets += g->resets;
 	mpf__node_merge(ctx, keep, gone, fix_record, &fx);
 	mpf_log(ctx, MPF_LOG_INFO, "node %u joins node %u: one DSN space",
 		gone->id, keep->id);
@@ -2100,8 +2105,10 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		else
 			s->synack_seen = true;
 	}
-	if ((pkt->tcp_flags & MPF_TCP_RST) && !s->rst_frame)
+	if ((pkt->tcp_flags & MPF_TCP_RST) && !s->rst_frame) {
 		s->rst_frame = pkt->raw->number;
+		conn_of(f->node)->resets++;
+	}
 
 	node = f->node;
 	c = conn_of(node);
@@ -2197,7 +2204,147 @@ mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	if (!s->syn_seen && !s->synack_seen && !s->established &&
 	    f->packets[0] > 0 && f->packets[1] > 0)
 		s->established = true;
+	if (s->established)
+		conn_of(f->node)->settled = true;
 	return status;
+}
+
+/* --------------------------------------------------------- streaming */
+
+/* Removes @node's entries from the owner arrays of buckets lo..hi of @t
+ * (narrow buckets wrap at 4096). */
+static void
+owners_drop(GHashTable *t, uint64_t lo, uint64_t hi, bool wrap,
+	    const struct mpf_node *node)
+{
+	uint64_t b = lo, steps = 0;
+
+	for (;;) {
+		GArray *a = g_hash_table_lookup(t, &b);
+		guint i;
+
+		for (i = 0; a && i < a->len;) {
+			if (g_array_index(a, struct dsn_owner, i).node == node)
+				g_array_remove_index_fast(a, i);
+			else
+				i++;
+		}
+		if (a && a->len == 0)
+			g_hash_table_remove(t, &b);
+		if (b == hi || ++steps > 4096)
+			break;
+		b = wrap ? (b + 1) & 0xfff : b + 1;
+	}
+}
+
+static gboolean
+owner_is(gpointer key, gpointer value, gpointer user)
+{
+	GArray *a = value;
+	guint i;
+
+	(void)key;
+	for (i = 0; i < a->len;) {
+		if (g_array_index(a, struct dsn_owner, i).node == user)
+			g_array_remove_index_fast(a, i);
+		else
+			i++;
+	}
+	return a->len == 0;
+}
+
+static void
+mptcp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
+		  struct mpf_node *owner)
+{
+	struct state *st = state;
+	struct conn *c = conn_of(node);
+	guint i;
+	int sd;
+
+	(void)ctx;
+	st->last = NULL;
+	for (i = 0; i < node->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
+		struct sub *s = sub_of(f);
+
+		if (s->in_table &&
+		    g_hash_table_lookup(st->by_tuple, &s->tuple) == f)
+			g_hash_table_remove(st->by_tuple, &s->tuple);
+		s->in_table = false;
+	}
+	for (sd = 0; sd < 2; sd++) {
+		struct side *x = &c->side[sd];
+		gpointer tok = GUINT_TO_POINTER(x->token);
+		gpointer v;
+
+		if (x->has_token) {
+			v = g_hash_table_lookup(st->by_token, tok);
+			if (v == node || v == owner)
+				g_hash_table_remove(st->by_token, tok);
+		}
+		if (x->wide_indexed) {
+			if (x->wide_hi - x->wide_lo < 4096)
+				owners_drop(st->dsn_wide, x->wide_lo, x->wide_hi,
+					    false, node);
+			else /* a range too wide to walk: look at them all */
+				g_hash_table_foreach_remove(st->dsn_wide, owner_is,
+							    node);
+		}
+		if (x->narrow_indexed)
+			owners_drop(st->dsn_narrow, x->narrow_lo, x->narrow_hi,
+				    true, node);
+	}
+}
+
+static size_t
+array_bytes(const GArray *a)
+{
+	return a ? (size_t)a->len * g_array_get_element_size((GArray *)a) + 32
+		 : 0;
+}
+
+static size_t
+mptcp_node_mem(const struct mpf_node *node)
+{
+	const struct conn *c = conn_of(node);
+	size_t m = array_bytes(c->announced) + array_bytes(c->pending) +
+		   array_bytes(c->evidence);
+	guint i;
+	int d;
+
+	for (d = 0; d < 2; d++)
+		m += array_bytes(c->side[d].sent) +
+		     /* DSN index entries: a bucket each 16 MiB / 1 MiB */
+		     (c->side[d].wide_indexed
+			      ? (size_t)MIN(c->side[d].wide_hi - c->side[d].wide_lo + 1,
+					    64) * 48
+			      : 0) +
+		     (c->side[d].narrow_indexed ? 48 : 0);
+	for (i = 0; i < node->flows->len; i++) {
+		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
+
+		for (d = 0; d < 2; d++)
+			m += array_bytes(s->dir[d].maps);
+		m += array_bytes(s->prio);
+	}
+	return m;
+}
+
+static bool
+mptcp_node_settled(const struct mpf_node *node)
+{
+	return conn_of(node)->settled;
+}
+
+static bool
+mptcp_node_ended(const struct mpf_node *node)
+{
+	const struct conn *c = conn_of(node);
+
+	return c->fallback || c->checks.fastclose_frame ||
+	       (c->side[0].st.data_fin && c->side[1].st.data_fin) ||
+	       (c->resets && c->resets >= node->flows->len);
 }
 
 const struct mpf_backend mpf__backend_mptcp = {
@@ -2212,6 +2359,10 @@ const struct mpf_backend mpf__backend_mptcp = {
 	.ingest = mptcp_ingest,
 	.node_fini = mptcp_node_fini,
 	.flow_fini = mptcp_flow_fini,
+	.node_unhook = mptcp_node_unhook,
+	.node_mem = mptcp_node_mem,
+	.node_settled = mptcp_node_settled,
+	.node_ended = mptcp_node_ended,
 };
 
 /* -------------------------------------------------------- public API */

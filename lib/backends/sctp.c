@@ -1377,6 +1377,73 @@ sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	return ap.status;
 }
 
+/* --------------------------------------------------------- streaming */
+
+static void
+sctp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
+		 struct mpf_node *owner)
+{
+	struct state *st = state;
+	struct assoc *a = assoc_of(node);
+	int side;
+
+	(void)ctx;
+	for (side = 0; side < 2; side++) {
+		struct side_key k = { a->port[side], a->port[1 - side],
+				      a->tag[side] };
+		struct mpf_node *v;
+
+		if (!a->has_tag[side])
+			continue;
+		v = g_hash_table_lookup(st->by_key, &k);
+		if (v == node || v == owner)
+			g_hash_table_remove(st->by_key, &k);
+	}
+	if (a->half_listed) {
+		gpointer key = GUINT_TO_POINTER(port_pair(a->port[0], a->port[1]));
+		GPtrArray *v;
+
+		half_remove(st, node);
+		v = g_hash_table_lookup(st->half, key);
+		if (v && v->len == 0)
+			g_hash_table_remove(st->half, key);
+	}
+}
+
+static size_t
+sctp_node_mem(const struct mpf_node *node)
+{
+	const struct assoc *a = assoc_of(node);
+	size_t m = 0;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (a->addrs[i])
+			m += a->addrs[i]->len * sizeof(struct saddr) + 32;
+		if (a->tsn[i].bits)
+			m += TSN_WINDOW / 8;
+	}
+	if (a->primary)
+		m += a->primary->len * sizeof(struct mpf_sctp_primary) + 32;
+	if (a->flows)
+		m += 64 + g_hash_table_size(a->flows) * 32;
+	return m;
+}
+
+static bool
+sctp_node_settled(const struct mpf_node *node)
+{
+	return assoc_of(node)->established;
+}
+
+static bool
+sctp_node_ended(const struct mpf_node *node)
+{
+	const struct assoc *a = assoc_of(node);
+
+	return a->end != MPF_SCTP_END_OPEN || a->shutdown_frame != 0;
+}
+
 const struct mpf_backend mpf__backend_sctp = {
 	.name = "sctp",
 	.protocol = MPF_PROTO_SCTP,
@@ -1389,6 +1456,10 @@ const struct mpf_backend mpf__backend_sctp = {
 	.ingest = sctp_ingest,
 	.node_fini = sctp_node_fini,
 	.flow_fini = NULL,
+	.node_unhook = sctp_node_unhook,
+	.node_mem = sctp_node_mem,
+	.node_settled = sctp_node_settled,
+	.node_ended = sctp_node_ended,
 };
 
 /* -------------------------------------------------------- public API */
