@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "mpflow.h"
+#include "plot.h"
 #include "report.h"
 
 #define EXIT_BAD_FILE 1
@@ -39,6 +40,11 @@ usage(FILE *out)
 		"  summary            every node (connection, association, site) with\n"
 		"                     its flows (subflows, paths, RLOC pairs)\n"
 		"  frames             one row per frame that belongs to a node\n"
+		"  plot               an SVG picture of one MPTCP connection\n"
+		"                     (needs -o)\n"
+		"  report             one self-contained HTML file: every node, its\n"
+		"                     flows drawn as a graph, the plots and the\n"
+		"                     anomalies of each MPTCP connection (needs -o)\n"
 		"\n"
 		"Options:\n"
 		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
@@ -47,6 +53,17 @@ usage(FILE *out)
 		"  -s, --stream       frames: print each frame as it is read, keeping\n"
 		"                     nothing (reinjected_in stays empty: it is only\n"
 		"                     known later)\n"
+		"  -o, --output FILE  plot, report: write to FILE (- for standard\n"
+		"                     output)\n"
+		"  -n, --node ID      plot: the connection to draw (default: the\n"
+		"                     first MPTCP connection that carried data)\n"
+		"  -k, --kind K       plot: dsn (default: data sequence numbers,\n"
+		"                     data acks, reinjections), throughput (goodput\n"
+		"                     per subflow and total) or share (each\n"
+		"                     subflow's part of the data)\n"
+		"  -w, --window S     plot, report: the sliding window of throughput\n"
+		"                     and share, in seconds (default: a fiftieth of\n"
+		"                     the time shown)\n"
 		"  -d, --disable P    switch off the backend of protocol P (mptcp,\n"
 		"                     sctp, lisp)\n"
 		"  -v, --verbose      log warnings to standard error (twice: debug)\n"
@@ -77,11 +94,15 @@ struct options {
 	bool stream;
 	int verbose;
 	bool disabled[4];
+	bool has_kind;
+	struct plot_request pic; /* plot and report */
 };
 
 enum command {
 	CMD_SUMMARY,
 	CMD_FRAMES,
+	CMD_PLOT,
+	CMD_REPORT,
 };
 
 static int
@@ -127,6 +148,7 @@ run(const struct options *o, enum command cmd)
 	const char *shown = strcmp(o->path, "-") == 0 ? "(standard input)" : o->path;
 	pcap_t *pc;
 	GArray *times, *times_ns; /* each frame's time stamp, for printing */
+	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
 	uint32_t number = 0;
 	int linktype, r, i, status = EXIT_SUCCESS;
 
@@ -178,6 +200,8 @@ run(const struct options *o, enum command cmd)
 	times_ns = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	if (cmd == CMD_FRAMES)
 		report_frames_begin(&w, shown);
+	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
+		pd = plot_data_new();
 	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
 		struct mpf_packet pkt;
 		const struct mpf_frame *f;
@@ -194,6 +218,8 @@ run(const struct options *o, enum command cmd)
 		if (cmd == CMD_FRAMES && o->stream &&
 		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
 			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
+		if (pd)
+			plot_data_add(pd, f, pkt.ts_sec * 1000000000LL + pkt.ts_nsec);
 		if (cmd == CMD_FRAMES && !o->stream) {
 			g_array_append_val(times, pkt.ts_sec);
 			g_array_append_val(times_ns, pkt.ts_nsec);
@@ -214,8 +240,13 @@ run(const struct options *o, enum command cmd)
 	}
 	if (cmd == CMD_FRAMES)
 		report_frames_end(&w);
+	else if (cmd == CMD_PLOT)
+		status = plot_command(&o->pic, shown, ctx, pd);
+	else if (cmd == CMD_REPORT)
+		status = report_html_command(&o->pic, shown, ctx, pd);
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
+	plot_data_free(pd);
 	g_array_free(times, TRUE);
 	g_array_free(times_ns, TRUE);
 	if (r == PCAP_ERROR) {
@@ -242,6 +273,10 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "stream", no_argument, NULL, 's' },
 		{ "disable", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "node", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "window", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -255,7 +290,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.fmt = REPORT_TEXT;
 	for (;;) {
-		c = getopt_long(argc, argv, "+f:asd:vhV", longopts, NULL);
+		c = getopt_long(argc, argv, "+f:asd:o:n:k:w:vhV", longopts, NULL);
 		if (c == -1) {
 			bool rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 
@@ -292,6 +327,39 @@ main(int argc, char **argv)
 			o.disabled[p] = true;
 			break;
 		}
+		case 'o':
+			o.pic.output = optarg;
+			break;
+		case 'n': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    v >= MPF_ID_NONE)
+				fail_usage("--node wants a node id, not '%s'", optarg);
+			o.pic.node = (uint32_t)v;
+			o.pic.has_node = true;
+			break;
+		}
+		case 'k':
+			if (plot_kind_from_string(optarg, &o.pic.kind) != 0)
+				fail_usage("unknown plot kind '%s' (dsn, throughput, "
+					   "share)", optarg);
+			o.has_kind = true;
+			break;
+		case 'w': {
+			char *end;
+
+			errno = 0;
+			o.pic.window = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.pic.window > 0) ||
+			    o.pic.window > 1e6)
+				fail_usage("--window wants seconds (> 0), not '%s'",
+					   optarg);
+			break;
+		}
 		case 'v':
 			o.verbose++;
 			break;
@@ -309,11 +377,15 @@ main(int argc, char **argv)
 	}
 	o.command = npos > 0 ? pos[0] : NULL;
 	if (!o.command)
-		fail_usage("missing command (summary or frames)");
+		fail_usage("missing command (summary, frames, plot or report)");
 	if (strcmp(o.command, "summary") == 0)
 		cmd = CMD_SUMMARY;
 	else if (strcmp(o.command, "frames") == 0)
 		cmd = CMD_FRAMES;
+	else if (strcmp(o.command, "plot") == 0)
+		cmd = CMD_PLOT;
+	else if (strcmp(o.command, "report") == 0)
+		cmd = CMD_REPORT;
 	else
 		fail_usage("unknown command '%s'", o.command);
 	if (npos < 2)
@@ -325,5 +397,16 @@ main(int argc, char **argv)
 		fail_usage("summary has no csv format (text or json)");
 	if (cmd == CMD_SUMMARY && (o.all || o.stream))
 		fail_usage("--all and --stream apply to frames only");
+	if ((cmd == CMD_PLOT || cmd == CMD_REPORT) &&
+	    (o.all || o.stream || o.fmt != REPORT_TEXT))
+		fail_usage("--format, --all and --stream do not apply to %s",
+			   o.command);
+	if ((cmd == CMD_PLOT || cmd == CMD_REPORT) && !o.pic.output)
+		fail_usage("%s needs an output file (-o FILE)", o.command);
+	if (cmd != CMD_PLOT && cmd != CMD_REPORT &&
+	    (o.pic.output || o.pic.window > 0))
+		fail_usage("--output and --window apply to plot and report only");
+	if (cmd != CMD_PLOT && (o.pic.has_node || o.has_kind))
+		fail_usage("--node and --kind apply to plot only");
 	return run(&o, cmd);
 }

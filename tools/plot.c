@@ -1,0 +1,1543 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: `mpflow plot`: SVG pictures of an MPTCP connection
+ *
+ * Collection. Frame results are not retained by the context: each one is
+ * folded into its connection's buckets as it comes back from
+ * mpf_ctx_feed(). A connection's buckets share one time grid that starts
+ * fine (1 us) and doubles its width whenever a frame falls past the last
+ * of PLOT_BUCKETS buckets, merging neighbours. A bucket keeps what a
+ * pixel column can show: the DSN range its segments cover (min and max,
+ * so a decimated plot has the same envelope as the full one), the bytes,
+ * the highest data ack. Reinjections are kept one by one up to
+ * PLOT_MARKERS per connection, then only as counts per bucket. Memory
+ * thus follows the number of subflows, not the number of frames.
+ *
+ * Drawing. The SVG is written by hand, with fixed-precision numbers in
+ * the C locale, so the same capture always gives the same bytes. Its
+ * structure is a contract the tests read: per direction a
+ * <g class="panel" data-dir="c2s|s2c"> holding a <rect class="plot-area">,
+ * one <g class="series" data-flow="ID"> per subflow that carried data
+ * that way, <polyline class="dack">, <circle class="reinjection"
+ * data-frame="N">, and in throughput plots a <polyline class="total">.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "plot.h"
+#include "report.h"
+
+#define PLOT_BUCKETS 1024      /* per series: about one per pixel column */
+#define PLOT_FIRST_WIDTH 1000  /* ns: the grid's first bucket width */
+#define PLOT_MARKERS 1000      /* reinjections kept one by one */
+#define PLOT_EVENTS 1000       /* anomalies kept for the report */
+
+/* Anomalies the report lists (bits of enum mpf_mptcp_frame_flag). */
+#define PLOT_ANOMALIES                                                       \
+	(MPF_MPTCP_FRAME_REINJECTION | MPF_MPTCP_FRAME_HMAC_BAD |            \
+	 MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD | MPF_MPTCP_FRAME_FALLBACK |      \
+	 MPF_MPTCP_FRAME_INFINITE_MAP | MPF_MPTCP_FRAME_CSUM_BAD |           \
+	 MPF_MPTCP_FRAME_KEY_MISMATCH | MPF_MPTCP_FRAME_ORPHAN_JOIN |        \
+	 MPF_MPTCP_FRAME_BAD_OPTION | MPF_MPTCP_FRAME_ADDR_ID_CONFLICT)
+
+/* Segments of one subflow one way, in one bucket of the grid. */
+struct bucket {
+	uint32_t idx;
+	uint32_t reinj;  /* reinjections in it */
+	int64_t t;       /* time of its first segment */
+	uint64_t lo, hi; /* the DSN range its segments cover */
+	uint64_t bytes;  /* mapped payload, repeats too */
+	uint64_t good;   /* new data: neither reinjected nor retransmitted */
+	int64_t rt;      /* its first reinjection: time, DSN, frame */
+	uint64_t rdsn;
+	uint32_t rframe;
+};
+
+/* The highest data ack of one bucket. */
+struct ack {
+	uint32_t idx;
+	int64_t t;
+	uint64_t v;
+};
+
+struct marker {
+	int64_t t;
+	uint64_t dsn;
+	uint32_t frame, of;
+	uint8_t dir;
+};
+
+struct series {
+	uint32_t flow; /* as the frames reported it when fed */
+	uint8_t dir;   /* enum mpf_direction */
+	GArray *b;     /* struct bucket, by idx */
+};
+
+/* One node id as the frames reported it when fed. A node later merged
+ * into another keeps its own grid; drawing reads both. */
+struct conn {
+	uint32_t node;
+	bool grid;          /* t0 set: data was seen */
+	int64_t t0, width;
+	GPtrArray *series;
+	GHashTable *by_key; /* flow * 2 + dir + 1 -> struct series */
+	GArray *acks[2];    /* data acks of each direction's data */
+	GArray *markers;    /* struct marker; NULL once past PLOT_MARKERS */
+	GArray *events;     /* struct plot_event */
+	uint64_t events_dropped;
+};
+
+struct plot_data {
+	GPtrArray *conns; /* by node id; NULL where no MPTCP frame was seen */
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *const kind_names[] = { "dsn", "throughput", "share" };
+
+int
+plot_kind_from_string(const char *name, enum plot_kind *kind)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kind_names); i++)
+		if (strcmp(name, kind_names[i]) == 0) {
+			*kind = (enum plot_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+plot_kind_to_string(enum plot_kind kind)
+{
+	return (unsigned)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind]
+							  : "unknown";
+}
+
+void
+plot_escape(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			/* control characters are not allowed in XML 1.0 */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc('?', out);
+			else
+				fputc(*s, out);
+		}
+	}
+}
+
+/* Colour-blind-friendly first (Okabe and Ito), then distinct darker ones. */
+static const char *const palette[] = {
+	"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00",
+	"#56b4e9", "#7f3c8d", "#8c564b", "#808000", "#4d4d4d",
+};
+
+const char *
+plot_colour(uint32_t index)
+{
+	return palette[index % G_N_ELEMENTS(palette)];
+}
+
+uint32_t
+plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id)
+{
+	unsigned hops;
+
+	/* bounded: a merge chain cannot be longer than the node list */
+	for (hops = 0; hops <= mpf_ctx_get_node_count(ctx); hops++) {
+		const struct mpf_node *n = mpf_ctx_get_node(ctx, id);
+		uint32_t next = n ? mpf_node_get_merged_into(n) : MPF_ID_NONE;
+
+		if (next == MPF_ID_NONE)
+			break;
+		id = next;
+	}
+	return id;
+}
+
+uint32_t
+plot_flow_survivor(const struct mpf_ctx *ctx, uint32_t id)
+{
+	unsigned hops;
+
+	for (hops = 0; hops <= mpf_ctx_get_flow_count(ctx); hops++) {
+		const struct mpf_flow *f = mpf_ctx_get_flow(ctx, id);
+		uint32_t next = f ? mpf_flow_get_merged_into(f) : MPF_ID_NONE;
+
+		if (next == MPF_ID_NONE)
+			break;
+		id = next;
+	}
+	return id;
+}
+
+void
+plot_node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
+	       struct mpf_endpoint *server)
+{
+	const struct mpf_flow *f = NULL;
+	uint32_t i;
+
+	memset(client, 0, sizeof(*client));
+	memset(server, 0, sizeof(*server));
+	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
+		const struct mpf_flow *x = mpf_node_get_flow(n, i);
+
+		if (mpf_flow_get_mptcp_role(x) == MPF_MPTCP_ROLE_INITIAL) {
+			f = x;
+			break;
+		}
+		if (!f)
+			f = x;
+	}
+	if (!f)
+		return;
+	if (mpf_flow_get_mptcp_src_is_client(f))
+		mpf_flow_get_endpoints(f, client, server);
+	else
+		mpf_flow_get_endpoints(f, server, client);
+}
+
+const char *
+plot_node_title(const struct mpf_node *n, char *buf, size_t len)
+{
+	struct mpf_endpoint c, s;
+	char cb[64], sb[64], vb[16] = "";
+	int v = mpf_node_get_mptcp_version(n);
+
+	plot_node_ends(n, &c, &s);
+	if (v >= 0)
+		snprintf(vb, sizeof(vb), " (v%d)", v);
+	if (c.addr.family)
+		snprintf(buf, len, "MPTCP connection %" PRIu32 "%s: %s \xe2\x86\x92 %s",
+			 mpf_node_get_id(n), vb, report_endpoint(&c, cb, sizeof(cb)),
+			 report_endpoint(&s, sb, sizeof(sb)));
+	else
+		snprintf(buf, len, "MPTCP connection %" PRIu32 "%s",
+			 mpf_node_get_id(n), vb);
+	return buf;
+}
+
+/* ---------------------------------------------------------- collection */
+
+struct plot_data *
+plot_data_new(void)
+{
+	struct plot_data *pd = g_new0(struct plot_data, 1);
+
+	pd->conns = g_ptr_array_new();
+	return pd;
+}
+
+static void
+series_free(gpointer p)
+{
+	struct series *s = p;
+
+	g_array_free(s->b, TRUE);
+	g_free(s);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	if (!c)
+		return;
+	g_ptr_array_free(c->series, TRUE);
+	g_hash_table_destroy(c->by_key);
+	g_array_free(c->acks[0], TRUE);
+	g_array_free(c->acks[1], TRUE);
+	if (c->markers)
+		g_array_free(c->markers, TRUE);
+	g_array_free(c->events, TRUE);
+	g_free(c);
+}
+
+void
+plot_data_free(struct plot_data *pd)
+{
+	guint i;
+
+	if (!pd)
+		return;
+	for (i = 0; i < pd->conns->len; i++)
+		conn_free(g_ptr_array_index(pd->conns, i));
+	g_ptr_array_free(pd->conns, TRUE);
+	g_free(pd);
+}
+
+static void
+bucket_merge(struct bucket *into, const struct bucket *b)
+{
+	if (b->reinj && (!into->reinj || b->rt < into->rt)) {
+		into->rt = b->rt;
+		into->rdsn = b->rdsn;
+		into->rframe = b->rframe;
+	}
+	into->reinj += b->reinj;
+	into->t = MIN(into->t, b->t);
+	into->lo = MIN(into->lo, b->lo);
+	into->hi = MAX(into->hi, b->hi);
+	into->bytes += b->bytes;
+	into->good += b->good;
+}
+
+static void
+ack_merge(struct ack *into, const struct ack *a)
+{
+	if (a->v > into->v || (a->v == into->v && a->t < into->t)) {
+		into->v = a->v;
+		into->t = a->t;
+	}
+}
+
+/* Coarsens @a (buckets or acks, sorted by idx) by 2^@shift. */
+static void
+coarsen(GArray *a, unsigned shift, bool acks)
+{
+	guint i, j = 0;
+
+	for (i = 0; i < a->len; i++) {
+		if (acks) {
+			struct ack *x = &g_array_index(a, struct ack, i);
+			struct ack *prev = j ? &g_array_index(a, struct ack, j - 1)
+					     : NULL;
+			struct ack cur = *x;
+
+			cur.idx >>= shift;
+			if (prev && prev->idx == cur.idx)
+				ack_merge(prev, &cur);
+			else
+				g_array_index(a, struct ack, j++) = cur;
+		} else {
+			struct bucket *x = &g_array_index(a, struct bucket, i);
+			struct bucket *prev =
+				j ? &g_array_index(a, struct bucket, j - 1) : NULL;
+			struct bucket cur = *x;
+
+			cur.idx >>= shift;
+			if (prev && prev->idx == cur.idx)
+				bucket_merge(prev, &cur);
+			else
+				g_array_index(a, struct bucket, j++) = cur;
+		}
+	}
+	g_array_set_size(a, j);
+}
+
+/* The bucket of time @t, widening the grid first when @t is past it.
+ * The grid starts at the connection's first data: an idle handshake
+ * before it would otherwise take most of the buckets. Data acks before
+ * it, and time stamps that step back, land in bucket 0. */
+static uint32_t
+conn_index(struct conn *c, int64_t t)
+{
+	uint64_t d = c->grid && t > c->t0 ? (uint64_t)(t - c->t0) : 0;
+	unsigned shift = 0;
+	guint i;
+
+	while (d / (uint64_t)c->width >= PLOT_BUCKETS) {
+		c->width *= 2;
+		shift++;
+	}
+	if (shift) {
+		for (i = 0; i < c->series->len; i++)
+			coarsen(((struct series *)g_ptr_array_index(c->series, i))->b,
+				shift, false);
+		coarsen(c->acks[0], shift, true);
+		coarsen(c->acks[1], shift, true);
+	}
+	return (uint32_t)(d / (uint64_t)c->width);
+}
+
+/* Position of bucket @idx in @a (sorted by idx, elements of @size bytes
+ * whose first member is the idx): found, or where it goes. Frames come in
+ * time order, so this is almost always the end. */
+static guint
+find_idx(GArray *a, size_t size, uint32_t idx, bool *found)
+{
+	guint lo = 0, hi = a->len;
+
+	*found = false;
+	if (hi && *(const uint32_t *)(const void *)(a->data + (hi - 1) * size) < idx)
+		return hi;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		uint32_t m = *(const uint32_t *)(const void *)(a->data + mid * size);
+
+		if (m == idx) {
+			*found = true;
+			return mid;
+		}
+		if (m < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct conn *
+get_conn(struct plot_data *pd, uint32_t node, int64_t t)
+{
+	struct conn *c;
+
+	if (node >= pd->conns->len)
+		g_ptr_array_set_size(pd->conns, node + 1);
+	c = g_ptr_array_index(pd->conns, node);
+	if (c)
+		return c;
+	c = g_new0(struct conn, 1);
+	c->node = node;
+	c->t0 = t;
+	c->width = PLOT_FIRST_WIDTH;
+	c->series = g_ptr_array_new_with_free_func(series_free);
+	c->by_key = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c->acks[0] = g_array_new(FALSE, FALSE, sizeof(struct ack));
+	c->acks[1] = g_array_new(FALSE, FALSE, sizeof(struct ack));
+	c->markers = g_array_new(FALSE, FALSE, sizeof(struct marker));
+	c->events = g_array_new(FALSE, FALSE, sizeof(struct plot_event));
+	g_ptr_array_index(pd->conns, node) = c;
+	return c;
+}
+
+static struct series *
+get_series(struct conn *c, uint32_t flow, uint8_t dir)
+{
+	gpointer key = GSIZE_TO_POINTER((gsize)flow * 2 + dir + 1);
+	struct series *s = g_hash_table_lookup(c->by_key, key);
+
+	if (s)
+		return s;
+	s = g_new0(struct series, 1);
+	s->flow = flow;
+	s->dir = dir;
+	s->b = g_array_new(FALSE, FALSE, sizeof(struct bucket));
+	g_ptr_array_add(c->series, s);
+	g_hash_table_insert(c->by_key, key, s);
+	return s;
+}
+
+static void
+add_segment(struct conn *c, uint32_t flow, uint8_t dir, uint32_t idx,
+	    int64_t t, uint64_t dsn, uint32_t len, unsigned flags,
+	    uint32_t frame)
+{
+	struct series *s = get_series(c, flow, dir);
+	struct bucket nb, *b;
+	bool found;
+	guint pos = find_idx(s->b, sizeof(struct bucket), idx, &found);
+	bool reinj = flags & MPF_MPTCP_FRAME_REINJECTION;
+
+	memset(&nb, 0, sizeof(nb));
+	nb.idx = idx;
+	nb.t = t;
+	nb.lo = dsn;
+	nb.hi = dsn + len;
+	nb.bytes = len;
+	if (!(flags & (MPF_MPTCP_FRAME_REINJECTION |
+		       MPF_MPTCP_FRAME_RETRANSMISSION)))
+		nb.good = len;
+	if (reinj) {
+		nb.reinj = 1;
+		nb.rt = t;
+		nb.rdsn = dsn;
+		nb.rframe = frame;
+	}
+	if (!found) {
+		g_array_insert_val(s->b, pos, nb);
+		return;
+	}
+	b = &g_array_index(s->b, struct bucket, pos);
+	bucket_merge(b, &nb);
+}
+
+static void
+add_ack(struct conn *c, uint8_t data_dir, uint32_t idx, int64_t t,
+	uint64_t v)
+{
+	GArray *a = c->acks[data_dir];
+	struct ack na = { idx, t, v };
+	bool found;
+	guint pos = find_idx(a, sizeof(struct ack), idx, &found);
+
+	if (found)
+		ack_merge(&g_array_index(a, struct ack, pos), &na);
+	else
+		g_array_insert_val(a, pos, na);
+}
+
+void
+plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
+{
+	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
+	unsigned flags = mpf_frame_get_mptcp_flags(f);
+	bool mp_fail = mpf_frame_get_mptcp_options(f) & 1u << MPF_MPTCP_SUB_FAIL;
+	uint32_t len = mpf_frame_get_payload_length(f);
+	uint32_t frame = mpf_frame_get_number(f);
+	uint8_t dir = mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER ? 0 : 1;
+	uint64_t dsn = 0, dack;
+	struct conn *c;
+	uint32_t idx;
+	bool has_data;
+
+	if (mpf_frame_get_protocol(f) != MPF_PROTO_MPTCP || node == MPF_ID_NONE)
+		return;
+	c = get_conn(pd, node, ts_ns);
+	has_data = flow != MPF_ID_NONE && len && mpf_frame_get_mptcp_dsn(f, &dsn);
+	if (has_data && !c->grid) {
+		c->grid = true;
+		c->t0 = ts_ns;
+	}
+	idx = conn_index(c, ts_ns);
+	if (has_data)
+		add_segment(c, flow, dir, idx, ts_ns, dsn, len, flags, frame);
+	else
+		flags &= ~(unsigned)MPF_MPTCP_FRAME_REINJECTION;
+	/* a frame's data ack acknowledges the data of the other way */
+	if (mpf_frame_get_mptcp_dack(f, &dack))
+		add_ack(c, (uint8_t)(1 - dir), idx, ts_ns, dack);
+	if ((flags & MPF_MPTCP_FRAME_REINJECTION) && c->markers) {
+		struct marker m = { ts_ns, dsn, frame,
+				    mpf_frame_get_mptcp_reinjection_of(f), dir };
+
+		if (c->markers->len < PLOT_MARKERS) {
+			g_array_append_val(c->markers, m);
+		} else {
+			/* too many to draw one by one: the buckets count them */
+			g_array_free(c->markers, TRUE);
+			c->markers = NULL;
+		}
+	}
+	if ((flags & PLOT_ANOMALIES) || mp_fail) {
+		struct plot_event e = { frame, node, flow, dir,
+					flags & PLOT_ANOMALIES, mp_fail,
+					mpf_frame_get_mptcp_reinjection_of(f) };
+
+		if (c->events->len < PLOT_EVENTS)
+			g_array_append_val(c->events, e);
+		else
+			c->events_dropped++;
+	}
+}
+
+/* The conns whose node ended up as @node. */
+static GPtrArray *
+conns_of(const struct plot_data *pd, const struct mpf_ctx *ctx, uint32_t node)
+{
+	GPtrArray *r = g_ptr_array_new();
+	guint i;
+
+	for (i = 0; i < pd->conns->len; i++) {
+		struct conn *c = g_ptr_array_index(pd->conns, i);
+
+		if (c && plot_node_survivor(ctx, c->node) == node)
+			g_ptr_array_add(r, c);
+	}
+	return r;
+}
+
+static gint
+event_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct plot_event *x = *(const struct plot_event *const *)a;
+	const struct plot_event *y = *(const struct plot_event *const *)b;
+
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+const struct plot_event **
+plot_data_events(const struct plot_data *pd, const struct mpf_ctx *ctx,
+		 uint32_t node, uint64_t *dropped)
+{
+	GPtrArray *cs = conns_of(pd, ctx, node);
+	GPtrArray *r = g_ptr_array_new();
+	uint64_t left = 0;
+	guint i, k;
+
+	for (i = 0; i < cs->len; i++) {
+		struct conn *c = g_ptr_array_index(cs, i);
+
+		for (k = 0; k < c->events->len; k++)
+			g_ptr_array_add(r, &g_array_index(c->events,
+							  struct plot_event, k));
+		left += c->events_dropped;
+	}
+	g_ptr_array_sort(r, event_cmp);
+	g_ptr_array_add(r, NULL);
+	g_ptr_array_free(cs, TRUE);
+	if (dropped)
+		*dropped = left;
+	return (const struct plot_event **)g_ptr_array_free(r, FALSE);
+}
+
+bool
+plot_node_has_data(const struct plot_data *pd, const struct mpf_ctx *ctx,
+		   uint32_t node)
+{
+	GPtrArray *cs = conns_of(pd, ctx, node);
+	bool any = false;
+	guint i;
+
+	for (i = 0; i < cs->len && !any; i++)
+		any = ((struct conn *)g_ptr_array_index(cs, i))->series->len > 0;
+	g_ptr_array_free(cs, TRUE);
+	return any;
+}
+
+uint32_t
+plot_default_node(const struct plot_data *pd, const struct mpf_ctx *ctx)
+{
+	uint32_t i, first = MPF_ID_NONE;
+
+	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
+		const struct mpf_node *n = mpf_ctx_get_node(ctx, i);
+
+		if (mpf_node_get_protocol(n) != MPF_PROTO_MPTCP ||
+		    mpf_node_get_merged_into(n) != MPF_ID_NONE)
+			continue;
+		if (plot_node_has_data(pd, ctx, i))
+			return i;
+		if (first == MPF_ID_NONE)
+			first = i;
+	}
+	return first;
+}
+
+/* ------------------------------------------------------------- drawing */
+
+#define SVG_W 960
+#define MARGIN_L 84
+#define MARGIN_R 24
+#define PANEL_H 240 /* the plot area */
+#define PANEL_GAP 78 /* heading above, tick labels and axis name below */
+#define LEGEND_ROW 18
+
+/* Where values land: the plot area and the ranges it shows. */
+struct area {
+	double x, y, w, h;
+	int64_t t0;   /* ns at the left edge */
+	int64_t origin; /* ns of the connection's first frame: time 0 */
+	double span;  /* seconds across */
+	double vmax;  /* value at the top (bottom is 0) */
+};
+
+static double
+px(const struct area *a, int64_t t)
+{
+	double s = (double)(t - a->t0) / 1e9;
+	double x = a->x + a->w * s / a->span;
+
+	return x < a->x ? a->x : x > a->x + a->w ? a->x + a->w : x;
+}
+
+static double
+py(const struct area *a, double v)
+{
+	double y = a->y + a->h - a->h * v / a->vmax;
+
+	return y < a->y ? a->y : y > a->y + a->h ? a->y + a->h : y;
+}
+
+/* A round step (1, 2 or 5 times a power of ten) giving about @target
+ * ticks over @range; no libm needed. */
+static double
+nice_step(double range, int target)
+{
+	double raw = range / target, mag = 1.0;
+
+	if (!(raw > 0))
+		return 1.0;
+	while (mag * 10 <= raw)
+		mag *= 10;
+	while (mag > raw)
+		mag /= 10;
+	if (raw <= mag)
+		return mag;
+	if (raw <= 2 * mag)
+		return 2 * mag;
+	if (raw <= 5 * mag)
+		return 5 * mag;
+	return 10 * mag;
+}
+
+static int
+step_decimals(double step)
+{
+	int d = 0;
+
+	while (step < 0.999999 && d < 9) {
+		step *= 10;
+		d++;
+	}
+	return d;
+}
+
+/* A unit for values up to @vmax: its divisor and name. */
+static double
+pick_unit(double vmax, const char *const *names, const char **name)
+{
+	double div = 1;
+	int u = 0;
+
+	while (vmax / div >= 1000 && names[u + 1]) {
+		div *= 1000;
+		u++;
+	}
+	*name = names[u];
+	return div;
+}
+
+static const char *const byte_units[] = { "B", "kB", "MB", "GB", "TB", NULL };
+static const char *const bit_units[] = { "bit/s", "kbit/s", "Mbit/s",
+					  "Gbit/s", "Tbit/s", NULL };
+
+/* Rounds the top of the value axis up to a whole step of its unit. */
+static void
+fit_values(struct area *a, double vmax, double div)
+{
+	double step = nice_step(vmax / div, 5), top = step;
+
+	while (top < vmax / div)
+		top += step;
+	a->vmax = top * div;
+}
+
+static void
+draw_axes(FILE *out, const struct area *a, double div, const char *yname)
+{
+	double step = nice_step(a->span, 8), v, first;
+	int d = step_decimals(step), i;
+	double vs = nice_step(a->vmax / div, 5);
+	int vd = step_decimals(vs);
+	double left = (double)(a->t0 - a->origin) / 1e9; /* seconds at x */
+
+	/* ticks at whole steps of the time since the first frame */
+	first = (double)(int64_t)(left / step) * step;
+	while (first < left - 1e-9 * step)
+		first += step;
+	fputs("<g class=\"axis\" data-axis=\"x\" stroke=\"#000\">\n", out);
+	for (i = 0, v = first; v - left <= a->span * (1 + 1e-9) && i < 100;
+	     i++, v = first + i * step) {
+		double x = a->x + a->w * (v - left) / a->span;
+
+		fprintf(out,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
+			"text-anchor=\"middle\">%.*f</text>\n",
+			x, a->y + a->h, x, a->y + a->h + 5, x, a->y + a->h + 17, d, v);
+	}
+	fprintf(out,
+		"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" text-anchor=\"middle\">"
+		"time since the connection's first frame (s)</text>\n</g>\n",
+		a->x + a->w / 2, a->y + a->h + 33);
+	fputs("<g class=\"axis\" data-axis=\"y\" stroke=\"#000\">\n", out);
+	for (i = 0, v = 0; v * div <= a->vmax * (1 + 1e-9) && i < 100;
+	     i++, v = i * vs) {
+		double y = py(a, v * div);
+
+		fprintf(out,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"#e4e4e4\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
+			"text-anchor=\"end\">%.*f</text>\n",
+			a->x - 5, y, a->x, y, a->x + 0.5, y, a->x + a->w - 0.5, y,
+			a->x - 8, y + 4, vd, v);
+	}
+	fprintf(out,
+		"<text transform=\"translate(%.1f %.1f) rotate(-90)\" stroke=\"none\" "
+		"text-anchor=\"middle\">",
+		a->x - 60, a->y + a->h / 2);
+	plot_escape(out, yname);
+	fputs("</text>\n</g>\n", out);
+}
+
+/* What a picture draws: the node's flows that carried data, by their
+ * index in the node (their colour), with the series of each way. */
+struct picture {
+	const struct mpf_ctx *ctx;
+	const struct mpf_node *n;
+	const struct plot_options *o;
+	GPtrArray *conns;
+	uint32_t nflows;
+	GPtrArray **flow_series; /* per flow index: struct series of any way */
+	GHashTable *series_conn; /* struct series -> struct conn */
+	bool has_data[2];
+	int64_t origin; /* the node's first frame */
+	int64_t t0, t1; /* the time shown */
+	int64_t max_width; /* the coarsest grid among the conns */
+};
+
+static uint32_t
+flow_index(const struct picture *p, uint32_t flow)
+{
+	uint32_t i, id = plot_flow_survivor(p->ctx, flow);
+
+	for (i = 0; i < p->nflows; i++)
+		if (mpf_flow_get_id(mpf_node_get_flow(p->n, i)) == id)
+			return i;
+	return MPF_ID_NONE;
+}
+
+static bool
+series_has_data(const struct series *s)
+{
+	guint i;
+
+	for (i = 0; i < s->b->len; i++)
+		if (g_array_index(s->b, struct bucket, i).bytes)
+			return true;
+	return false;
+}
+
+/* Whether flow index @i carried data the way @dir. */
+static bool
+flow_has_data(const struct picture *p, uint32_t i, int dir)
+{
+	GPtrArray *l = p->flow_series[i];
+	guint k;
+
+	for (k = 0; k < l->len; k++) {
+		const struct series *s = g_ptr_array_index(l, k);
+
+		if (s->dir == dir && series_has_data(s))
+			return true;
+	}
+	return false;
+}
+
+static void
+picture_init(struct picture *p, const struct plot_data *pd,
+	     const struct mpf_ctx *ctx, const struct mpf_node *n,
+	     const struct plot_options *o)
+{
+	guint i, k;
+
+	memset(p, 0, sizeof(*p));
+	p->ctx = ctx;
+	p->n = n;
+	p->o = o;
+	p->conns = conns_of(pd, ctx, mpf_node_get_id(n));
+	p->nflows = mpf_node_get_flow_count(n);
+	p->flow_series = g_new0(GPtrArray *, p->nflows + 1);
+	for (i = 0; i < p->nflows; i++)
+		p->flow_series[i] = g_ptr_array_new();
+	p->series_conn = g_hash_table_new(g_direct_hash, g_direct_equal);
+	p->origin = mpf_node_get_first_time(n);
+	p->t0 = INT64_MAX;
+	p->t1 = mpf_node_get_last_time(n);
+	p->max_width = PLOT_FIRST_WIDTH;
+	for (i = 0; i < p->conns->len; i++) {
+		struct conn *c = g_ptr_array_index(p->conns, i);
+
+		/* from the first data on (see conn_index) */
+		if (c->grid)
+			p->t0 = MIN(p->t0, c->t0);
+		p->max_width = MAX(p->max_width, c->width);
+		for (k = 0; k < c->series->len; k++) {
+			struct series *s = g_ptr_array_index(c->series, k);
+			uint32_t fi = flow_index(p, s->flow);
+
+			if (fi == MPF_ID_NONE || !series_has_data(s))
+				continue;
+			g_ptr_array_add(p->flow_series[fi], s);
+			g_hash_table_insert(p->series_conn, s, c);
+			p->has_data[s->dir] = true;
+		}
+	}
+	if (p->t0 == INT64_MAX || p->t0 > p->t1)
+		p->t0 = p->origin;
+	/* a connection of one frame still gets a visible time axis */
+	if (p->t1 - p->t0 < 1000000)
+		p->t1 = p->t0 + 1000000;
+}
+
+static void
+picture_clear(struct picture *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->nflows; i++)
+		g_ptr_array_free(p->flow_series[i], TRUE);
+	g_free(p->flow_series);
+	g_hash_table_destroy(p->series_conn);
+	g_ptr_array_free(p->conns, TRUE);
+}
+
+static int64_t
+bucket_centre(const struct conn *c, uint32_t idx)
+{
+	return c->t0 + (int64_t)idx * c->width + c->width / 2;
+}
+
+/* ---- dsn */
+
+static gint
+ack_time_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct ack *x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* Every data ack of the @dir data, all conns together, by time. */
+static GArray *
+collect_acks(const struct picture *p, int dir)
+{
+	GArray *r = g_array_new(FALSE, FALSE, sizeof(struct ack));
+	guint i;
+
+	for (i = 0; i < p->conns->len; i++) {
+		struct conn *c = g_ptr_array_index(p->conns, i);
+
+		g_array_append_vals(r, c->acks[dir]->data, c->acks[dir]->len);
+	}
+	g_array_sort(r, ack_time_cmp);
+	return r;
+}
+
+static guint
+acks_count(const struct picture *p, int dir)
+{
+	guint i, n = 0;
+
+	for (i = 0; i < p->conns->len; i++)
+		n += ((struct conn *)g_ptr_array_index(p->conns, i))->acks[dir]->len;
+	return n;
+}
+
+/* One reinjection marker; in the report it links to the anomaly row. */
+static void
+draw_marker(FILE *out, const struct picture *p, const struct area *a,
+	    int64_t t, uint64_t dsn, uint32_t frame, uint32_t of,
+	    uint32_t count)
+{
+	if (p->o->inline_svg)
+		fprintf(out, "<a href=\"#frame-%" PRIu32 "\">", frame);
+	fprintf(out,
+		"<circle class=\"reinjection\" data-frame=\"%" PRIu32 "\"",
+		frame);
+	if (count > 1)
+		fprintf(out, " data-count=\"%" PRIu32 "\"", count);
+	fprintf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>frame %" PRIu32,
+		px(a, t), py(a, (double)dsn), frame);
+	if (count > 1)
+		fprintf(out, " and %" PRIu32 " more reinjections nearby", count - 1);
+	else if (of)
+		fprintf(out, ": reinjection of frame %" PRIu32, of);
+	else
+		fputs(": reinjection", out);
+	fputs("</title></circle>", out);
+	if (p->o->inline_svg)
+		fputs("</a>", out);
+	fputc('\n', out);
+}
+
+static void
+dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
+{
+	GArray *acks = collect_acks(p, dir);
+	double vmax = 1, div;
+	const char *unit;
+	char yname[64];
+	bool overflow = false;
+	guint i, k;
+	uint32_t fi;
+
+	for (fi = 0; fi < p->nflows; fi++)
+		for (k = 0; k < p->flow_series[fi]->len; k++) {
+			const struct series *s = g_ptr_array_index(p->flow_series[fi], k);
+
+			if (s->dir != dir)
+				continue;
+			for (i = 0; i < s->b->len; i++)
+				vmax = MAX(vmax, (double)g_array_index(s->b, struct bucket,
+								       i).hi);
+		}
+	for (i = 0; i < acks->len; i++)
+		vmax = MAX(vmax, (double)g_array_index(acks, struct ack, i).v);
+	div = pick_unit(vmax, byte_units, &unit);
+	fit_values(a, vmax, div);
+	snprintf(yname, sizeof(yname), "relative data sequence number (%s)", unit);
+	draw_axes(out, a, div, yname);
+
+	for (fi = 0; fi < p->nflows; fi++) {
+		if (!flow_has_data(p, fi, dir))
+			continue;
+		fprintf(out,
+			"<g class=\"series\" data-flow=\"%" PRIu32 "\" stroke=\"%s\" "
+			"stroke-width=\"1.5\" fill=\"none\"><path d=\"",
+			mpf_flow_get_id(mpf_node_get_flow(p->n, fi)), plot_colour(fi));
+		for (k = 0; k < p->flow_series[fi]->len; k++) {
+			const struct series *s = g_ptr_array_index(p->flow_series[fi], k);
+
+			if (s->dir != dir)
+				continue;
+			for (i = 0; i < s->b->len; i++) {
+				const struct bucket *b =
+					&g_array_index(s->b, struct bucket, i);
+				double x = px(a, b->t), y1 = py(a, (double)b->lo),
+				       y2 = py(a, (double)b->hi);
+
+				/* at least a pixel tall, inside the area */
+				if (y1 - y2 < 1.0)
+					y2 = y1 - 1.0 >= a->y ? y1 - 1.0 : y1;
+				fprintf(out, "M%.1f %.1fV%.1f", x, y1, y2);
+			}
+		}
+		fputs("\"/></g>\n", out);
+	}
+
+	/* how far the data is acknowledged: the highest data ack so far */
+	if (acks->len) {
+		uint64_t top = 0;
+		double lastx = 0, lasty = 0;
+
+		fputs("<polyline class=\"dack\" fill=\"none\" stroke=\"#333\" "
+		      "stroke-width=\"1\" stroke-dasharray=\"4 2\" points=\"",
+		      out);
+		for (i = 0; i < acks->len; i++) {
+			const struct ack *x = &g_array_index(acks, struct ack, i);
+			double xx = px(a, x->t);
+
+			if (i && x->v <= top)
+				continue;
+			top = x->v;
+			if (i)
+				fprintf(out, " %.1f,%.1f", xx, lasty);
+			lastx = xx;
+			lasty = py(a, (double)top);
+			fprintf(out, "%s%.1f,%.1f", i ? " " : "", lastx, lasty);
+		}
+		fprintf(out, " %.1f,%.1f\"/>\n", a->x + a->w, lasty);
+	}
+	g_array_free(acks, TRUE);
+
+	for (i = 0; i < p->conns->len; i++)
+		if (!((struct conn *)g_ptr_array_index(p->conns, i))->markers)
+			overflow = true;
+	fputs("<g class=\"reinjections\" fill=\"none\" stroke=\"#c00000\" "
+	      "stroke-width=\"1.5\">\n", out);
+	for (i = 0; i < p->conns->len; i++) {
+		const struct conn *c = g_ptr_array_index(p->conns, i);
+
+		if (overflow) {
+			/* past PLOT_MARKERS: one marker per bucket, counted */
+			for (k = 0; k < c->series->len; k++) {
+				const struct series *s = g_ptr_array_index(c->series, k);
+				guint j;
+
+				if (s->dir != dir)
+					continue;
+				for (j = 0; j < s->b->len; j++) {
+					const struct bucket *b =
+						&g_array_index(s->b, struct bucket, j);
+
+					if (b->reinj)
+						draw_marker(out, p, a, b->rt, b->rdsn,
+							    b->rframe, 0, b->reinj);
+				}
+			}
+			continue;
+		}
+		for (k = 0; k < c->markers->len; k++) {
+			const struct marker *m =
+				&g_array_index(c->markers, struct marker, k);
+
+			if (m->dir == dir)
+				draw_marker(out, p, a, m->t, m->dsn, m->frame, m->of, 1);
+		}
+	}
+	fputs("</g>\n", out);
+}
+
+/* ---- throughput and share */
+
+/* Sample times across the connection, and the window that fits them. */
+struct samples {
+	int n;
+	int64_t *t;
+	int64_t window;
+};
+
+static void
+samples_init(struct samples *sm, const struct picture *p)
+{
+	int64_t dur = p->t1 - p->t0, w;
+	int64_t n;
+	int k;
+
+	w = p->o->window > 0 ? (int64_t)(p->o->window * 1e9) : dur / 50;
+	/* the buckets are the finest time there is */
+	sm->window = MAX(w, p->max_width);
+	n = dur / sm->window * 4 + 1;
+	sm->n = (int)CLAMP(n, 2, PLOT_BUCKETS);
+	sm->t = g_new(int64_t, sm->n);
+	for (k = 0; k < sm->n; k++)
+		sm->t[k] = p->t0 + dur * k / (sm->n - 1);
+}
+
+/* Adds to @out[k] the bytes (new data only when @good) of @s's buckets
+ * whose centre is in (t_k - window, t_k]: a sliding window. */
+static void
+window_sums(const struct picture *p, const struct series *s,
+	    const struct samples *sm, bool good, double *out)
+{
+	const struct conn *c = g_hash_table_lookup(p->series_conn, s);
+	guint lo = 0, hi = 0;
+	uint64_t acc = 0;
+	int k;
+
+	for (k = 0; k < sm->n; k++) {
+		while (hi < s->b->len) {
+			const struct bucket *b = &g_array_index(s->b, struct bucket, hi);
+
+			if (bucket_centre(c, b->idx) > sm->t[k])
+				break;
+			acc += good ? b->good : b->bytes;
+			hi++;
+		}
+		while (lo < hi) {
+			const struct bucket *b = &g_array_index(s->b, struct bucket, lo);
+
+			if (bucket_centre(c, b->idx) > sm->t[k] - sm->window)
+				break;
+			acc -= good ? b->good : b->bytes;
+			lo++;
+		}
+		out[k] += (double)acc;
+	}
+}
+
+/* Per flow index, the windowed sums of the @dir data, and their total. */
+static double **
+flow_sums(const struct picture *p, const struct samples *sm, int dir,
+	  bool good, double *total)
+{
+	double **r = g_new0(double *, p->nflows + 1);
+	uint32_t fi;
+	guint k;
+
+	memset(total, 0, sizeof(double) * (size_t)sm->n);
+	for (fi = 0; fi < p->nflows; fi++) {
+		int j;
+
+		if (!flow_has_data(p, fi, dir))
+			continue;
+		r[fi] = g_new0(double, sm->n);
+		for (k = 0; k < p->flow_series[fi]->len; k++) {
+			const struct series *s = g_ptr_array_index(p->flow_series[fi], k);
+
+			if (s->dir == dir)
+				window_sums(p, s, sm, good, r[fi]);
+		}
+		for (j = 0; j < sm->n; j++)
+			total[j] += r[fi][j];
+	}
+	return r;
+}
+
+static void
+free_sums(const struct picture *p, double **r)
+{
+	uint32_t fi;
+
+	for (fi = 0; fi < p->nflows; fi++)
+		g_free(r[fi]);
+	g_free(r);
+}
+
+static void
+polyline(FILE *out, const struct area *a, const struct samples *sm,
+	 const double *v, double scale)
+{
+	int k;
+
+	for (k = 0; k < sm->n; k++)
+		fprintf(out, "%s%.1f,%.1f", k ? " " : "", px(a, sm->t[k]),
+			py(a, v[k] * scale));
+}
+
+static void
+throughput_panel(FILE *out, const struct picture *p, struct area *a, int dir)
+{
+	struct samples sm;
+	double *total, **sums, scale, vmax = 1, div;
+	const char *unit;
+	char yname[64];
+	uint32_t fi;
+	int k;
+
+	samples_init(&sm, p);
+	total = g_new0(double, sm.n);
+	sums = flow_sums(p, &sm, dir, true, total);
+	scale = 8.0 / ((double)sm.window / 1e9); /* bytes in the window: bit/s */
+	for (k = 0; k < sm.n; k++)
+		vmax = MAX(vmax, total[k] * scale);
+	div = pick_unit(vmax, bit_units, &unit);
+	fit_values(a, vmax, div);
+	snprintf(yname, sizeof(yname), "goodput (%s)", unit);
+	draw_axes(out, a, div, yname);
+	for (fi = 0; fi < p->nflows; fi++) {
+		if (!sums[fi])
+			continue;
+		fprintf(out,
+			"<g class=\"series\" data-flow=\"%" PRIu32 "\"><polyline "
+			"fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+			mpf_flow_get_id(mpf_node_get_flow(p->n, fi)), plot_colour(fi));
+		polyline(out, a, &sm, sums[fi], scale);
+		fputs("\"/></g>\n", out);
+	}
+	fputs("<polyline class=\"total\" fill=\"none\" stroke=\"#000\" "
+	      "stroke-width=\"2\" points=\"", out);
+	polyline(out, a, &sm, total, scale);
+	fputs("\"/>\n", out);
+	free_sums(p, sums);
+	g_free(total);
+	g_free(sm.t);
+}
+
+static void
+share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
+{
+	struct samples sm;
+	double *total, **sums, *below;
+	uint32_t fi;
+	int k;
+
+	samples_init(&sm, p);
+	total = g_new0(double, sm.n);
+	below = g_new0(double, sm.n);
+	sums = flow_sums(p, &sm, dir, false, total);
+	a->vmax = 100;
+	draw_axes(out, a, 1, "share of the data sent (%)");
+	/* stacked in flow order; no area where the window holds no data */
+	for (fi = 0; fi < p->nflows; fi++) {
+		if (!sums[fi])
+			continue;
+		fprintf(out,
+			"<g class=\"series\" data-flow=\"%" PRIu32 "\"><path "
+			"fill=\"%s\" fill-opacity=\"0.75\" stroke=\"none\" d=\"",
+			mpf_flow_get_id(mpf_node_get_flow(p->n, fi)), plot_colour(fi));
+		for (k = 0; k < sm.n; k++) {
+			int e, j;
+
+			if (total[k] <= 0)
+				continue;
+			for (e = k; e + 1 < sm.n && total[e + 1] > 0; e++)
+				;
+			for (j = k; j <= e; j++)
+				fprintf(out, "%s%.1f %.1f", j == k ? "M" : "L",
+					px(a, sm.t[j]),
+					py(a, 100 * (below[j] + sums[fi][j]) / total[j]));
+			for (j = e; j >= k; j--)
+				fprintf(out, "L%.1f %.1f", px(a, sm.t[j]),
+					py(a, 100 * below[j] / total[j]));
+			fputc('Z', out);
+			k = e;
+		}
+		fputs("\"/></g>\n", out);
+		for (k = 0; k < sm.n; k++)
+			below[k] += sums[fi][k];
+	}
+	free_sums(p, sums);
+	g_free(below);
+	g_free(total);
+	g_free(sm.t);
+}
+
+/* ---- the picture */
+
+static void
+legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
+	     const char *style, const char *label)
+{
+	double x = x0 + (i % 2) * 430, y = y0 + (i / 2) * LEGEND_ROW;
+
+	if (strcmp(style, "marker") == 0)
+		fprintf(out,
+			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" "
+			"stroke=\"%s\" stroke-width=\"1.5\"/>",
+			x + 11, y - 4, colour);
+	else if (strcmp(style, "area") == 0)
+		fprintf(out,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"10\" "
+			"fill=\"%s\" fill-opacity=\"0.75\"/>",
+			x, y - 9, colour);
+	else
+		fprintf(out,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			"stroke=\"%s\" stroke-width=\"2\"%s/>",
+			x, y - 4, x + 22, y - 4, colour,
+			strcmp(style, "dashed") == 0 ? " stroke-dasharray=\"4 2\"" : "");
+	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 28, y);
+	plot_escape(out, label);
+	fputs("</text>\n", out);
+}
+
+static int
+legend_count(const struct picture *p, uint32_t *shown)
+{
+	uint32_t fi;
+	int n = 0;
+
+	for (fi = 0; fi < p->nflows; fi++)
+		if (flow_has_data(p, fi, 0) || flow_has_data(p, fi, 1)) {
+			shown[fi] = 1;
+			n++;
+		}
+	return n + (p->o->kind == PLOT_DSN ? 2 : p->o->kind == PLOT_THROUGHPUT);
+}
+
+static void
+draw_legend(FILE *out, const struct picture *p, const uint32_t *shown,
+	    double y0)
+{
+	uint32_t fi;
+	int i = 0;
+
+	fputs("<g class=\"legend\">\n", out);
+	for (fi = 0; fi < p->nflows; fi++) {
+		const struct mpf_flow *f = mpf_node_get_flow(p->n, fi);
+		struct mpf_endpoint s, d;
+		char label[200], sb[64], db[64];
+
+		if (!shown[fi])
+			continue;
+		mpf_flow_get_endpoints(f, &s, &d);
+		snprintf(label, sizeof(label), "flow %" PRIu32 " (%s%s) %s \xe2\x86\x92 %s",
+			 mpf_flow_get_id(f),
+			 mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),
+			 mpf_flow_get_mptcp_backup(f) ? ", backup" : "",
+			 report_endpoint(&s, sb, sizeof(sb)),
+			 report_endpoint(&d, db, sizeof(db)));
+		legend_entry(out, i++, MARGIN_L, y0, plot_colour(fi),
+			     p->o->kind == PLOT_SHARE ? "area" : "line", label);
+	}
+	if (p->o->kind == PLOT_DSN) {
+		legend_entry(out, i++, MARGIN_L, y0, "#333", "dashed",
+			     "highest data ack (from the other side)");
+		legend_entry(out, i++, MARGIN_L, y0, "#c00000", "marker",
+			     "reinjection (data sent again)");
+	} else if (p->o->kind == PLOT_THROUGHPUT) {
+		legend_entry(out, i++, MARGIN_L, y0, "#000", "line",
+			     "all subflows");
+	}
+	fputs("</g>\n", out);
+}
+
+int
+plot_write_svg(FILE *out, const struct plot_data *pd,
+	       const struct mpf_ctx *ctx, uint32_t node,
+	       const struct plot_options *o)
+{
+	const struct mpf_node *n;
+	struct picture p;
+	struct mpf_endpoint c, s;
+	uint32_t *shown, token;
+	char title[256], sub[512], wb[64] = "";
+	int entries, height, dir, len;
+	double y;
+
+	node = plot_node_survivor(ctx, node);
+	n = mpf_ctx_get_node(ctx, node);
+	if (!n || mpf_node_get_protocol(n) != MPF_PROTO_MPTCP)
+		return -1;
+	picture_init(&p, pd, ctx, n, o);
+	shown = g_new0(uint32_t, p.nflows + 1);
+	entries = legend_count(&p, shown);
+	height = 64 + 2 * (PANEL_H + PANEL_GAP) + ((entries + 1) / 2) * LEGEND_ROW + 10;
+	plot_node_ends(n, &c, &s);
+
+	plot_node_title(n, title, sizeof(title));
+	len = snprintf(sub, sizeof(sub), "%s: %" PRIu32 " subflow%s",
+		       o->kind == PLOT_DSN ? "data sequence numbers"
+		       : o->kind == PLOT_THROUGHPUT ? "goodput per subflow"
+						    : "share of the data per subflow",
+		       p.nflows, p.nflows == 1 ? "" : "s");
+	if (mpf_node_get_mptcp_token(n, MPF_SIDE_CLIENT, &token) && len > 0 &&
+	    (size_t)len < sizeof(sub))
+		len += snprintf(sub + len, sizeof(sub) - (size_t)len,
+				", client token %08" PRIx32, token);
+	if (o->kind != PLOT_DSN) {
+		struct samples sm;
+
+		samples_init(&sm, &p);
+		if (sm.window < 1000000000)
+			snprintf(wb, sizeof(wb), ", sliding window %.3g ms",
+				 (double)sm.window / 1e6);
+		else
+			snprintf(wb, sizeof(wb), ", sliding window %.3g s",
+				 (double)sm.window / 1e9);
+		g_free(sm.t);
+	}
+	if (len > 0 && (size_t)len < sizeof(sub))
+		snprintf(sub + len, sizeof(sub) - (size_t)len, "%s%s%s", wb,
+			 o->capture ? ", capture " : "", o->capture ? o->capture : "");
+
+	if (!o->inline_svg)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"mpflow-plot\" "
+		"data-kind=\"%s\" data-node=\"%" PRIu32 "\" width=\"%d\" "
+		"height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+		"font-size=\"11\">\n<title>",
+		plot_kind_to_string(o->kind), node, SVG_W, height, SVG_W, height);
+	plot_escape(out, title);
+	fprintf(out,
+		"</title>\n<rect class=\"background\" width=\"%d\" height=\"%d\" "
+		"fill=\"#fff\"/>\n<text class=\"title\" x=\"%d\" y=\"24\" "
+		"font-size=\"16\" font-weight=\"bold\">",
+		SVG_W, height, MARGIN_L);
+	plot_escape(out, title);
+	fprintf(out, "</text>\n<text class=\"subtitle\" x=\"%d\" y=\"44\" "
+		     "font-size=\"12\" fill=\"#444\">", MARGIN_L);
+	plot_escape(out, sub);
+	fputs("</text>\n", out);
+
+	y = 64;
+	for (dir = 0; dir < 2; dir++) {
+		struct area a;
+		char head[200];
+		const struct mpf_endpoint *from = dir == 0 ? &c : &s;
+		char fb[MPF_ADDR_STRLEN];
+
+		a.x = MARGIN_L;
+		a.y = y + 22;
+		a.w = SVG_W - MARGIN_L - MARGIN_R;
+		a.h = PANEL_H;
+		a.t0 = p.t0;
+		a.origin = p.origin;
+		a.span = (double)(p.t1 - p.t0) / 1e9;
+		a.vmax = 1;
+		snprintf(head, sizeof(head), "%s: data sent by the %s%s%s",
+			 dir == 0 ? "client to server (c2s)" : "server to client (s2c)",
+			 dir == 0 ? "client" : "server", from->addr.family ? " " : "",
+			 from->addr.family ? mpf_addr_to_string(&from->addr, fb,
+								 sizeof(fb))
+					   : "");
+		fprintf(out, "<g class=\"panel\" data-dir=\"%s\">\n"
+			     "<text class=\"panel-title\" x=\"%.1f\" y=\"%.1f\" "
+			     "font-size=\"12\" font-weight=\"bold\">",
+			dir == 0 ? "c2s" : "s2c", a.x, y + 14);
+		plot_escape(out, head);
+		fprintf(out,
+			"</text>\n<rect class=\"plot-area\" x=\"%.1f\" y=\"%.1f\" "
+			"width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+			"stroke=\"#999\"/>\n",
+			a.x, a.y, a.w, a.h);
+		if (!p.has_data[dir] && (o->kind != PLOT_DSN || !acks_count(&p, dir)))
+			fprintf(out,
+				"<text class=\"no-data\" x=\"%.1f\" y=\"%.1f\" "
+				"text-anchor=\"middle\" fill=\"#666\">no MPTCP data "
+				"this way</text>\n",
+				a.x + a.w / 2, a.y + a.h / 2);
+		else if (o->kind == PLOT_DSN)
+			dsn_panel(out, &p, &a, dir);
+		else if (o->kind == PLOT_THROUGHPUT)
+			throughput_panel(out, &p, &a, dir);
+		else
+			share_panel(out, &p, &a, dir);
+		fputs("</g>\n", out);
+		y += PANEL_H + PANEL_GAP;
+	}
+	draw_legend(out, &p, shown, y + 4);
+	fputs("</svg>\n", out);
+	g_free(shown);
+	picture_clear(&p);
+	return 0;
+}
+
+/* ------------------------------------------------------------ command */
+
+FILE *
+plot_open_output(const char *path)
+{
+	FILE *out;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	out = fopen(path, "w");
+	if (!out)
+		fprintf(stderr, "mpflow: %s: %s\n", path, strerror(errno));
+	return out;
+}
+
+int
+plot_close_output(FILE *out, const char *path)
+{
+	bool bad = ferror(out) != 0;
+	int e = 0;
+
+	if (out == stdout) {
+		if (fflush(out) != 0)
+			bad = true;
+	} else if (fclose(out) != 0) {
+		bad = true;
+	}
+	if (bad) {
+		e = errno;
+		fprintf(stderr, "mpflow: %s: cannot write: %s\n",
+			strcmp(path, "-") == 0 ? "(standard output)" : path,
+			strerror(e ? e : EIO));
+		return 1;
+	}
+	return 0;
+}
+
+int
+plot_command(const struct plot_request *rq, const char *capture,
+	     const struct mpf_ctx *ctx, const struct plot_data *pd)
+{
+	struct plot_options o = { rq->kind, rq->window, false, capture };
+	uint32_t node;
+	FILE *out;
+
+	if (rq->has_node) {
+		const struct mpf_node *n = mpf_ctx_get_node(ctx, rq->node);
+
+		if (!n || mpf_node_get_protocol(n) != MPF_PROTO_MPTCP) {
+			fprintf(stderr,
+				"mpflow: %s: node %" PRIu32 " is no MPTCP connection "
+				"(see mpflow summary)\n",
+				capture, rq->node);
+			return 1;
+		}
+		node = rq->node;
+	} else {
+		node = plot_default_node(pd, ctx);
+		if (node == MPF_ID_NONE) {
+			fprintf(stderr, "mpflow: %s: no MPTCP connection to plot\n",
+				capture);
+			return 1;
+		}
+	}
+	out = plot_open_output(rq->output);
+	if (!out)
+		return 1;
+	plot_write_svg(out, pd, ctx, node, &o);
+	return plot_close_output(out, rq->output);
+}
