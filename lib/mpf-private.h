@@ -365,9 +365,10 @@ struct mpf_ctx {
 	int64_t now_ns;         /* latest capture time seen */
 };
 
-/* Streaming (stream.c): after each frame, places @node (the frame's) in
- * its queue and measures it; then releases what ended, idled or passes
- * the cap. */
+/* Streaming (stream.c): before each frame, releases the nodes that ended
+ * or idled by its time; after it, places @node (the frame's) in its queue,
+ * measures it, and evicts while the state passes the cap. */
+void mpf__stream_before(struct mpf_ctx *ctx);
 void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
 /* Takes a node that a merge absorbed out of the queues. */
 void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,

@@ -365,6 +365,8 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	st = mpf__decode(pkt, &dec);
 	if (dec.ts_ns > ctx->now_ns)
 		ctx->now_ns = dec.ts_ns; /* capture time never goes back */
+	if (ctx->config.streaming)
+		mpf__stream_before(ctx);
 	if (dec.ip_version == 0 && st >= 0)
 		ctx->counters[MPF_COUNTER_NOT_IP]++;
 	else if (st != MPF_ERR_UNSUPPORTED && !dec.fragment)

@@ -136,11 +136,28 @@ tail(struct mpf_ctx *ctx, int queue)
 }
 
 void
-mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
+mpf__stream_before(struct mpf_ctx *ctx)
 {
 	int64_t now = ctx->now_ns;
 	struct mpf_node *t;
 	int q;
+
+	/* before the frame is analysed, so that one that comes after a
+	 * node's time is up finds it gone */
+	while ((t = tail(ctx, MPF_QUEUE_ENDED)) &&
+	       now - t->last_ts > ENDED_LINGER_NS)
+		release(ctx, t, MPF_RELEASE_ENDED);
+	if (ctx->config.idle_ns > 0)
+		for (q = MPF_QUEUE_NEW; q <= MPF_QUEUE_SETTLED; q++)
+			while ((t = tail(ctx, q)) &&
+			       now - t->last_ts > ctx->config.idle_ns)
+				release(ctx, t, MPF_RELEASE_IDLE);
+}
+
+void
+mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
+{
+	struct mpf_node *t;
 
 	if (n && n->merged_into == MPF_ID_NONE) {
 		uint8_t want = queue_of(n);
@@ -153,15 +170,6 @@ mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
 		}
 		measure(ctx, n, n->mem == 0);
 	}
-	/* ended and quiet; idle */
-	while ((t = tail(ctx, MPF_QUEUE_ENDED)) &&
-	       now - t->last_ts > ENDED_LINGER_NS)
-		release(ctx, t, MPF_RELEASE_ENDED);
-	if (ctx->config.idle_ns > 0)
-		for (q = MPF_QUEUE_NEW; q <= MPF_QUEUE_SETTLED; q++)
-			while ((t = tail(ctx, q)) &&
-			       now - t->last_ts > ctx->config.idle_ns)
-				release(ctx, t, MPF_RELEASE_IDLE);
 	/* over the cap: never established ones first, the current node
 	 * last of all */
 	while (ctx->config.mem_cap && ctx->mem > ctx->config.mem_cap) {

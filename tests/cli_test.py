@@ -85,7 +85,50 @@ srows = {int(x["frame"]): x for x in csv.DictReader(io.StringIO(text(r.stdout)))
 check(r.returncode == 0 and srows[2308]["reinjection_of"] == "117" and srows[117]["reinjected_in"] == "",
       "--stream")
 check(all(srows[k]["dsn"] == byn[k]["dsn"] for k in byn), "--stream gives the same DSNs")
-check(run("summary", "--stream", CAP).returncode == 2, "--stream is for frames")
+
+# summary --stream: the same nodes; a capture played twice, an hour apart,
+# releases the first play's nodes (ended or idle) before the second's
+r = run("summary", "--stream", "--format", "json", CAP)
+sdoc = json.loads(r.stdout)
+check(r.returncode == 0 and sdoc["released"] == [], "summary --stream: nothing to release")
+check([n["mptcp"]["client"]["token"] for n in sdoc["nodes"]] ==
+      [n["mptcp"]["client"]["token"] for n in doc["nodes"]], "summary --stream: same nodes")
+check(run("summary", "--memory-cap", "4", CAP).returncode == 2, "--memory-cap needs --stream")
+check(run("summary", "-s", "--idle-timeout", "x", CAP).returncode == 2, "bad --idle-timeout")
+
+
+def replayed(path, shift):
+    """@path's records, then the same again @shift seconds later."""
+    raw = open(path, "rb").read()
+    head, recs, off = raw[:24], [], 24
+    endian = "<" if raw[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    while off + 16 <= len(raw):
+        sec, sub, incl, orig = struct.unpack(endian + "IIII", raw[off:off + 16])
+        recs.append((sec, sub, raw[off + 16:off + 16 + incl], orig))
+        off += 16 + incl
+    out = [head]
+    for k in (0, shift):
+        for sec, sub, data, orig in recs:
+            out.append(struct.pack(endian + "IIII", sec + k, sub, len(data), orig) + data)
+    return b"".join(out)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    twice = os.path.join(tmp, "twice.pcap")
+    one = os.path.join(DATA, "kernel", "v1-checksum", "capture.pcap")  # classic pcap
+    open(twice, "wb").write(replayed(one, 3600))
+    r = run("summary", "--stream", "--format", "json", twice)
+    tdoc = json.loads(r.stdout)
+    check(r.returncode == 0 and len(tdoc["nodes"]) == 2, "played twice: two nodes")
+    check(sorted(x["id"] for x in tdoc["released"]) == [0] and
+          all(x["reason"] in ("ended", "idle") for x in tdoc["released"]),
+          "played twice: the first play's nodes released")
+    check(tdoc["counters"]["released"] == 1 and tdoc["counters"]["evicted"] == 0,
+          "played twice: counters")
+    r = run("summary", "--stream", twice)
+    check(r.stdout.count(b"released: ") == 1 and b"released 1" in r.stdout,
+          "played twice: text says what was released")
+
 
 # the analysis in depth, in the summary
 m0 = doc["nodes"][0]["mptcp"]

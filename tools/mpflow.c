@@ -52,7 +52,14 @@ usage(FILE *out)
 		"                     those that belong to a node\n"
 		"  -s, --stream       frames: print each frame as it is read, keeping\n"
 		"                     nothing (reinjected_in stays empty: it is only\n"
-		"                     known later)\n"
+		"                     known later); summary: print each node when it\n"
+		"                     ends, idles or is evicted, and free it, so\n"
+		"                     memory stays flat (nodes still open come last)\n"
+		"      --idle-timeout S  summary --stream: release a node idle for\n"
+		"                     S seconds of capture time (default 300)\n"
+		"      --memory-cap MIB  summary --stream: evict the least recently\n"
+		"                     active nodes past MIB MiB of state (default\n"
+		"                     16; 0: no cap)\n"
 		"  -o, --output FILE  plot, report: write to FILE (- for standard\n"
 		"                     output)\n"
 		"  -n, --node ID      plot: the connection to draw (default: the\n"
@@ -93,6 +100,9 @@ struct options {
 	bool all;
 	bool stream;
 	int verbose;
+	bool idle_set, cap_set;
+	uint32_t idle;    /* --idle-timeout, seconds */
+	uint64_t cap_mib; /* --memory-cap */
 	bool disabled[4];
 	bool has_kind;
 	struct plot_request pic; /* plot and report */
@@ -132,6 +142,53 @@ fail_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+static void
+on_release(const struct mpf_ctx *ctx, const struct mpf_node *node,
+	   enum mpf_release_reason reason, void *user)
+{
+	(void)ctx;
+	report_stream_node(user, node, (int)reason);
+}
+
+/*
+ * Prints the retained results of frames 1..@number, with each frame's time
+ * from @times (standard input) or from a second read of the file.
+ */
+static void
+print_retained(const struct options *o, struct frames_writer *w,
+	       const struct mpf_ctx *ctx, uint32_t number, GArray *times,
+	       GArray *times_ns)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	pcap_t *pc = NULL;
+	uint32_t k;
+
+	if (times->len < number)
+		pc = pcap_open_offline_with_tstamp_precision(
+			o->path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	for (k = 1; k <= number; k++) {
+		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, k);
+		int64_t sec;
+		uint32_t nsec;
+
+		if (k <= times->len) {
+			sec = g_array_index(times, int64_t, k - 1);
+			nsec = g_array_index(times_ns, uint32_t, k - 1);
+		} else if (pc && pcap_next_ex(pc, &hdr, &data) == 1) {
+			sec = hdr->ts.tv_sec;
+			nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds */
+		} else {
+			break; /* the file changed under us: print no more */
+		}
+		if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
+			report_frames_row(w, f, sec, nsec);
+	}
+	if (pc)
+		pcap_close(pc);
+}
+
 /*
  * Runs the analysis of @o->path. Returns the exit status; the output of
  * what was analysed is always written, even when the file breaks off.
@@ -149,8 +206,10 @@ run(const struct options *o, enum command cmd)
 	pcap_t *pc;
 	GArray *times, *times_ns; /* each frame's time stamp, for printing */
 	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
+	struct summary_stream ss = { stdout, o->fmt, shown, 0, NULL };
 	uint32_t number = 0;
 	int linktype, r, i, status = EXIT_SUCCESS;
+	bool keep_times;
 
 	pc = pcap_open_offline_with_tstamp_precision(o->path,
 						     PCAP_TSTAMP_PRECISION_NANO,
@@ -176,10 +235,18 @@ run(const struct options *o, enum command cmd)
 		pcap_close(pc);
 		return EXIT_BAD_FILE;
 	}
-	/* summary needs only the graph; frames keeps every result (56 bytes
+	/* summary needs only the graph; frames keeps every result (32 bytes
 	 * a frame) so that links to later frames are filled in, unless the
-	 * user streams */
+	 * user streams; a streamed summary lets nodes go as they end */
 	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES && !o->stream);
+	if (cmd == CMD_SUMMARY && o->stream) {
+		mpf_config_set_streaming(cfg, true);
+		mpf_config_set_release_handler(cfg, on_release, &ss);
+		if (o->idle_set)
+			mpf_config_set_idle_timeout(cfg, o->idle);
+		if (o->cap_set)
+			mpf_config_set_memory_cap(cfg, o->cap_mib << 20);
+	}
 	for (i = 1; i < 4; i++)
 		if (o->disabled[i])
 			mpf_config_set_backend(cfg, (enum mpf_protocol)i, false);
@@ -198,8 +265,13 @@ run(const struct options *o, enum command cmd)
 
 	times = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	times_ns = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	/* the frames' times for printing after the pass: read from the file
+	 * again, as Wireshark does, or kept when it cannot be reopened */
+	keep_times = cmd == CMD_FRAMES && !o->stream && strcmp(o->path, "-") == 0;
 	if (cmd == CMD_FRAMES)
 		report_frames_begin(&w, shown);
+	if (cmd == CMD_SUMMARY && o->stream)
+		report_stream_begin(&ss);
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
 		pd = plot_data_new();
 	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
@@ -220,30 +292,21 @@ run(const struct options *o, enum command cmd)
 			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
 		if (pd)
 			plot_data_add(pd, f, pkt.ts_sec * 1000000000LL + pkt.ts_nsec);
-		if (cmd == CMD_FRAMES && !o->stream) {
+		if (keep_times) {
 			g_array_append_val(times, pkt.ts_sec);
 			g_array_append_val(times_ns, pkt.ts_nsec);
 		}
 	}
-	if (cmd == CMD_FRAMES && !o->stream) {
-		uint32_t k;
-
-		for (k = 1; k <= number; k++) {
-			const struct mpf_frame *f = mpf_ctx_get_frame(ctx, k);
-
-			if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
-				report_frames_row(&w, f,
-						  g_array_index(times, int64_t, k - 1),
-						  g_array_index(times_ns, uint32_t,
-								k - 1));
-		}
-	}
+	if (cmd == CMD_FRAMES && !o->stream)
+		print_retained(o, &w, ctx, number, times, times_ns);
 	if (cmd == CMD_FRAMES)
 		report_frames_end(&w);
 	else if (cmd == CMD_PLOT)
 		status = plot_command(&o->pic, shown, ctx, pd);
 	else if (cmd == CMD_REPORT)
 		status = report_html_command(&o->pic, shown, ctx, pd);
+	else if (o->stream)
+		report_stream_end(&ss, ctx);
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
 	plot_data_free(pd);
@@ -277,6 +340,8 @@ main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "memory-cap", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -318,6 +383,28 @@ main(int argc, char **argv)
 		case 's':
 			o.stream = true;
 			break;
+		case 'I':
+		case 'M': {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    (c == 'I' && v > UINT32_MAX) ||
+			    (c == 'M' && v > (UINT64_MAX >> 20)))
+				fail_usage("--%s wants a whole number, not '%s'",
+					   c == 'I' ? "idle-timeout" : "memory-cap",
+					   optarg);
+			if (c == 'I') {
+				o.idle = (uint32_t)v;
+				o.idle_set = true;
+			} else {
+				o.cap_mib = v;
+				o.cap_set = true;
+			}
+			break;
+		}
 		case 'd': {
 			enum mpf_protocol p;
 
@@ -395,8 +482,11 @@ main(int argc, char **argv)
 	o.path = pos[1];
 	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
 		fail_usage("summary has no csv format (text or json)");
-	if (cmd == CMD_SUMMARY && (o.all || o.stream))
-		fail_usage("--all and --stream apply to frames only");
+	if (cmd == CMD_SUMMARY && o.all)
+		fail_usage("--all applies to frames only");
+	if ((o.idle_set || o.cap_set) && !(cmd == CMD_SUMMARY && o.stream))
+		fail_usage("--idle-timeout and --memory-cap apply to summary "
+			   "--stream only");
 	if ((cmd == CMD_PLOT || cmd == CMD_REPORT) &&
 	    (o.all || o.stream || o.fmt != REPORT_TEXT))
 		fail_usage("--format, --all and --stream do not apply to %s",

@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "report.h"
 
 void
@@ -235,41 +237,35 @@ text_node(FILE *out, const struct mpf_node *n)
 		report_lisp_text_node(out, n);
 }
 
-void
-report_summary(FILE *out, enum report_format fmt, const char *path,
-	       const struct mpf_ctx *ctx)
+/* Whether node @i is one to show: live, and not merged into another. */
+static const struct mpf_node *
+shown_node(const struct mpf_ctx *ctx, uint32_t i)
 {
-	uint32_t i, n = mpf_ctx_get_node_count(ctx), shown;
+	const struct mpf_node *n = mpf_ctx_get_node(ctx, i);
+
+	return n && mpf_node_get_merged_into(n) == MPF_ID_NONE ? n : NULL;
+}
+
+static void
+json_counters(FILE *out, const struct mpf_ctx *ctx)
+{
 	int c;
 
-	if (fmt == REPORT_JSON) {
-		fputs("{\"capture\": ", out);
-		json_string(out, path);
-		fprintf(out, ", \"frames\": %" PRIu64 ",\n \"counters\": {",
-			mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES));
-		for (c = 0; c < MPF_COUNTER_COUNT; c++)
-			fprintf(out, "%s\"%s\": %" PRIu64, c ? ", " : "",
-				mpf_counter_name((enum mpf_counter)c),
-				mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
-		fputs("},\n \"nodes\": [", out);
-		for (i = 0, shown = 0; i < n; i++) {
-			const struct mpf_node *node = mpf_ctx_get_node(ctx, i);
+	fprintf(out, "\"frames\": %" PRIu64 ",\n \"counters\": {",
+		mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES));
+	for (c = 0; c < MPF_COUNTER_COUNT; c++)
+		fprintf(out, "%s\"%s\": %" PRIu64, c ? ", " : "",
+			mpf_counter_name((enum mpf_counter)c),
+			mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
+	fputc('}', out);
+}
 
-			if (mpf_node_get_merged_into(node) != MPF_ID_NONE)
-				continue; /* its flows are in the survivor */
-			fputs(shown++ ? ",\n" : "\n", out);
-			json_node(out, node);
-		}
-		fputs("]", out);
-		if (mpf_protocol_is_available(MPF_PROTO_LISP))
-			report_lisp_json_ctx(out, ctx);
-		fputs("}\n", out);
-		return;
-	}
-	for (i = 0, shown = 0; i < n; i++)
-		if (mpf_node_get_merged_into(mpf_ctx_get_node(ctx, i)) ==
-		    MPF_ID_NONE)
-			shown++;
+static void
+text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
+	      uint32_t shown)
+{
+	int c;
+
 	fprintf(out, "capture %s: %" PRIu64 " frames, %" PRIu32 " node%s",
 		path, mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES), shown,
 		shown == 1 ? "" : "s");
@@ -281,14 +277,117 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 				mpf_counter_name((enum mpf_counter)c), v);
 	}
 	fputc('\n', out);
-	for (i = 0; i < n; i++) {
-		const struct mpf_node *node = mpf_ctx_get_node(ctx, i);
+}
 
-		if (mpf_node_get_merged_into(node) != MPF_ID_NONE)
+void
+report_summary(FILE *out, enum report_format fmt, const char *path,
+	       const struct mpf_ctx *ctx)
+{
+	uint32_t i, n = mpf_ctx_get_node_count(ctx), shown = 0;
+
+	if (fmt == REPORT_JSON) {
+		fputs("{\"capture\": ", out);
+		json_string(out, path);
+		fputs(", ", out);
+		json_counters(out, ctx);
+		fputs(",\n \"nodes\": [", out);
+		for (i = 0; i < n; i++) {
+			const struct mpf_node *node = shown_node(ctx, i);
+
+			if (!node)
+				continue; /* merged: its flows are in the survivor */
+			fputs(shown++ ? ",\n" : "\n", out);
+			json_node(out, node);
+		}
+		fputs("]", out);
+		if (mpf_protocol_is_available(MPF_PROTO_LISP))
+			report_lisp_json_ctx(out, ctx);
+		fputs("}\n", out);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		shown += shown_node(ctx, i) != NULL;
+	text_counters(out, path, ctx, shown);
+	for (i = 0; i < n; i++) {
+		const struct mpf_node *node = shown_node(ctx, i);
+
+		if (!node)
 			continue;
 		fputc('\n', out);
 		text_node(out, node);
 	}
+}
+
+void
+report_stream_begin(struct summary_stream *s)
+{
+	s->shown = 0;
+	if (s->fmt == REPORT_JSON) {
+		fputs("{\"capture\": ", s->out);
+		json_string(s->out, s->path);
+		fputs(",\n \"nodes\": [", s->out);
+	}
+}
+
+void
+report_stream_node(struct summary_stream *s, const struct mpf_node *n,
+		   int reason)
+{
+	if (mpf_node_get_merged_into(n) != MPF_ID_NONE)
+		return;
+	if (s->fmt == REPORT_JSON) {
+		fputs(s->shown ? ",\n" : "\n", s->out);
+		json_node(s->out, n);
+		if (reason >= 0) {
+			/* kept aside: the node's keys are the contract */
+			if (!s->released)
+				s->released = g_string_new(NULL);
+			g_string_append_printf(s->released, "%s{\"id\": %" PRIu32
+					       ", \"reason\": \"%s\"}",
+					       s->released->len ? ", " : "",
+					       mpf_node_get_id(n),
+					       mpf_release_reason_to_string(
+						       (enum mpf_release_reason)reason));
+		}
+	} else {
+		if (s->shown)
+			fputc('\n', s->out);
+		text_node(s->out, n);
+		if (reason >= 0)
+			fprintf(s->out, "  released: %s\n",
+				mpf_release_reason_to_string(
+					(enum mpf_release_reason)reason));
+	}
+	s->shown++;
+	fflush(s->out); /* as it happens, for a pipe */
+}
+
+void
+report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
+{
+	uint32_t i, n = mpf_ctx_get_node_count(ctx);
+
+	for (i = 0; i < n; i++) {
+		const struct mpf_node *node = shown_node(ctx, i);
+
+		if (node)
+			report_stream_node(s, node, -1);
+	}
+	if (s->fmt == REPORT_JSON) {
+		fprintf(s->out, "],\n \"released\": [%s], ",
+			s->released ? s->released->str : "");
+		json_counters(s->out, ctx);
+		if (mpf_protocol_is_available(MPF_PROTO_LISP))
+			report_lisp_json_ctx(s->out, ctx);
+		fputs("}\n", s->out);
+	} else {
+		if (s->shown)
+			fputc('\n', s->out);
+		text_counters(s->out, s->path, ctx, s->shown);
+	}
+	if (s->released)
+		g_string_free(s->released, TRUE);
+	s->released = NULL;
 }
 
 /* -------------------------------------------------------------- frames */

@@ -21,6 +21,21 @@ enum report_format {
 void report_summary(FILE *out, enum report_format fmt, const char *path,
 		    const struct mpf_ctx *ctx);
 
+/* The summary while streaming: each node as it is released (@reason an
+ * enum mpf_release_reason), then the ones left and the counters. */
+struct summary_stream {
+	FILE *out;
+	enum report_format fmt;
+	const char *path;
+	uint32_t shown;
+	struct _GString *released; /* JSON: {"id", "reason"} of each */
+};
+
+void report_stream_begin(struct summary_stream *s);
+void report_stream_node(struct summary_stream *s, const struct mpf_node *n,
+			int reason);
+void report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx);
+
 /* Frames: a header, one row per frame, a footer. */
 struct frames_writer {
 	FILE *out;
