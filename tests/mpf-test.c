@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "mpf-test.h"
 
@@ -157,4 +159,39 @@ capture_load(const char *rel)
 	ck_assert_ptr_nonnull(ctx);
 	capture_foreach(rel, feed_one, ctx);
 	return ctx;
+}
+
+/* ---------------------------------------------------- exact buffers */
+
+uint8_t *
+buf_new(struct buf *b, const uint8_t *bytes, size_t n, bool guarded)
+{
+	memset(b, 0, sizeof(*b));
+	if (!guarded) {
+		b->p = n ? g_malloc(n) : NULL;
+	} else {
+		size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+		size_t data = (n + pg - 1) / pg * pg;
+
+		b->map_len = data + pg;
+		b->map = mmap(NULL, b->map_len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ck_assert(b->map != MAP_FAILED);
+		ck_assert_int_eq(mprotect((uint8_t *)b->map + data, pg,
+					  PROT_NONE), 0);
+		b->p = (uint8_t *)b->map + data - n;
+	}
+	if (n)
+		memcpy(b->p, bytes, n);
+	return b->p;
+}
+
+void
+buf_free(struct buf *b)
+{
+	if (b->map)
+		munmap(b->map, b->map_len);
+	else
+		g_free(b->p);
+	memset(b, 0, sizeof(*b));
 }

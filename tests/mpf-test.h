@@ -7,6 +7,7 @@
 #define MPF_TEST_H
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -69,6 +70,25 @@ const struct mpf_frame *craft_feed(struct mpf_ctx *ctx, enum craft_link link,
 /* craft_tcp_frame() then craft_feed(). */
 const struct mpf_frame *craft_feed_tcp(struct mpf_ctx *ctx,
 				       const struct craft_tcp *t);
+
+/* ---------------------------------------------------- exact buffers */
+
+/* A copy of some bytes in a buffer of exactly their size, so that a
+ * parser reading one byte too many is caught. */
+struct buf {
+	uint8_t *p;
+	void *map;
+	size_t map_len;
+};
+
+/*
+ * Copies @n bytes of @bytes into a g_malloc'd buffer of @n bytes (valgrind
+ * and ASan see an over-read) or, when @guarded, to the very end of a
+ * mapping whose next page is inaccessible (an over-read crashes).
+ * Returns: the copy (NULL for 0 bytes unguarded); buf_free() releases it.
+ */
+uint8_t *buf_new(struct buf *b, const uint8_t *bytes, size_t n, bool guarded);
+void buf_free(struct buf *b);
 
 /* ------------------------------------------------------------- captures */
 

@@ -55,51 +55,6 @@ be32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* A copy of some captured bytes, in a buffer of exactly their size. */
-struct buf {
-	uint8_t *p;
-	void *map;
-	size_t map_len;
-};
-
-/*
- * Copies @n bytes of @bytes into a g_malloc'd buffer of @n bytes or, when
- * @guarded, to the very end of a mapping whose next page is inaccessible.
- * Returns: the copy (NULL for 0 bytes unguarded).
- */
-static uint8_t *
-buf_new(struct buf *b, const uint8_t *bytes, size_t n, bool guarded)
-{
-	memset(b, 0, sizeof(*b));
-	if (!guarded) {
-		b->p = n ? g_malloc(n) : NULL;
-	} else {
-		size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-		size_t data = (n + pg - 1) / pg * pg;
-
-		b->map_len = data + pg;
-		b->map = mmap(NULL, b->map_len, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ck_assert(b->map != MAP_FAILED);
-		ck_assert_int_eq(mprotect((uint8_t *)b->map + data, pg,
-					  PROT_NONE), 0);
-		b->p = (uint8_t *)b->map + data - n;
-	}
-	if (n)
-		memcpy(b->p, bytes, n);
-	return b->p;
-}
-
-static void
-buf_free(struct buf *b)
-{
-	if (b->map)
-		munmap(b->map, b->map_len);
-	else
-		g_free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
 /* Sums @n bytes: reads them, so that valgrind sees a bad pointer. */
 static unsigned
 touch(const uint8_t *p, size_t n)

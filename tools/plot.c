@@ -193,33 +193,6 @@ plot_flow_survivor(const struct mpf_ctx *ctx, uint32_t id)
 	return id;
 }
 
-void
-plot_node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
-	       struct mpf_endpoint *server)
-{
-	const struct mpf_flow *f = NULL;
-	uint32_t i;
-
-	memset(client, 0, sizeof(*client));
-	memset(server, 0, sizeof(*server));
-	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
-		const struct mpf_flow *x = mpf_node_get_flow(n, i);
-
-		if (mpf_flow_get_mptcp_role(x) == MPF_MPTCP_ROLE_INITIAL) {
-			f = x;
-			break;
-		}
-		if (!f)
-			f = x;
-	}
-	if (!f)
-		return;
-	if (mpf_flow_get_mptcp_src_is_client(f))
-		mpf_flow_get_endpoints(f, client, server);
-	else
-		mpf_flow_get_endpoints(f, server, client);
-}
-
 const char *
 plot_node_title(const struct mpf_node *n, char *buf, size_t len)
 {
@@ -227,7 +200,7 @@ plot_node_title(const struct mpf_node *n, char *buf, size_t len)
 	char cb[64], sb[64], vb[16] = "";
 	int v = mpf_node_get_mptcp_version(n);
 
-	plot_node_ends(n, &c, &s);
+	report_mptcp_node_ends(n, &c, &s);
 	if (v >= 0)
 		snprintf(vb, sizeof(vb), " (v%d)", v);
 	if (c.addr.family)
@@ -1370,7 +1343,7 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 	shown = g_new0(uint32_t, p.nflows + 1);
 	entries = legend_count(&p, shown);
 	height = 64 + 2 * (PANEL_H + PANEL_GAP) + ((entries + 1) / 2) * LEGEND_ROW + 10;
-	plot_node_ends(n, &c, &s);
+	report_mptcp_node_ends(n, &c, &s);
 
 	plot_node_title(n, title, sizeof(title));
 	len = snprintf(sub, sizeof(sub), "%s: %" PRIu32 " subflow%s",

@@ -94,10 +94,6 @@ void plot_escape(FILE *out, const char *s);
 /* The colour of the @index-th flow of a node (plots and graphs agree). */
 const char *plot_colour(uint32_t index);
 
-/* The client and server ends of an MPTCP node: its initial subflow's,
- * else its first flow's (zeroed when it has none). */
-void plot_node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
-		    struct mpf_endpoint *server);
 
 /* "MPTCP connection 3 (v1): 10.0.0.1:4242 -> 10.0.0.2:80" into @buf. */
 const char *plot_node_title(const struct mpf_node *n, char *buf, size_t len);

@@ -91,7 +91,7 @@ node_what(const struct mpf_node *n, char *buf, size_t len)
 	case MPF_PROTO_MPTCP: {
 		struct mpf_endpoint c, s;
 
-		plot_node_ends(n, &c, &s);
+		report_mptcp_node_ends(n, &c, &s);
 		if (!c.addr.family)
 			snprintf(buf, len, "(no subflow)");
 		else

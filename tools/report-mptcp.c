@@ -7,11 +7,9 @@
 
 #include "report.h"
 
-/* The client and server ends of a connection: its initial subflow's, else
- * its first flow's as seen from the client. */
-static void
-node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
-	  struct mpf_endpoint *server)
+void
+report_mptcp_node_ends(const struct mpf_node *n, struct mpf_endpoint *client,
+		       struct mpf_endpoint *server)
 {
 	const struct mpf_flow *f = NULL;
 	uint32_t i;
@@ -485,7 +483,7 @@ report_mptcp_text_node(FILE *out, const struct mpf_node *n)
 	uint32_t i, nflows = mpf_node_get_flow_count(n);
 	int ws = 6, wd = 11, wa;
 
-	node_ends(n, &client, &server);
+	report_mptcp_node_ends(n, &client, &server);
 	report_endpoint_widths(n, &ws, &wd);
 	wa = (int)strlen(mpf_addr_to_string(&client.addr, a, sizeof(a)));
 	i = (uint32_t)strlen(mpf_addr_to_string(&server.addr, a, sizeof(a)));

@@ -66,6 +66,11 @@ const char *report_bytes(uint64_t b, char *buf, size_t len);
 /* One name of a list: after @sep, or as a JSON string when @sep is NULL. */
 void report_list_item(FILE *out, const char *name, const char *sep,
 		      bool *first);
+/* The client and server ends of an MPTCP connection: its initial
+ * subflow's, else its first flow's as seen from the client. */
+void report_mptcp_node_ends(const struct mpf_node *n,
+			    struct mpf_endpoint *client,
+			    struct mpf_endpoint *server);
 /* The widest source and destination endpoint strings of a node's flows. */
 void report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd);
 
