@@ -32,6 +32,8 @@ mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
 	n->flows = g_ptr_array_new();
 	n->priv = (char *)n + PRIV_OFFSET(struct mpf_node);
 	g_ptr_array_add(ctx->nodes, n);
+	if (ctx->config.streaming)
+		mpf__stream_new(ctx, n);
 	return n;
 }
 

@@ -370,6 +370,8 @@ struct mpf_ctx {
  * measures it, and evicts while the state passes the cap. */
 void mpf__stream_before(struct mpf_ctx *ctx);
 void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
+/* Queues a new node. */
+void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */
 void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);

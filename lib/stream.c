@@ -185,6 +185,18 @@ mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
 }
 
 void
+mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n)
+{
+	/* queued from birth: a message may make nodes that are not its
+	 * frame's (a Map-Register of many records), and they must be
+	 * evictable too */
+	n->lru.data = n;
+	g_queue_push_head_link(&ctx->lru[MPF_QUEUE_NEW - 1], &n->lru);
+	n->queue = MPF_QUEUE_NEW;
+	measure(ctx, n, true);
+}
+
+void
 mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 		     struct mpf_node *gone)
 {

@@ -442,6 +442,69 @@ START_TEST(test_flood)
 }
 END_TEST
 
+/* Map-Registers of four records each: every site they make counts
+ * against the cap, not only the frame's first. */
+START_TEST(test_many_records)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+	GRand *r = g_rand_new_with_seed(11);
+	uint64_t peak, cap = 2u << 20;
+	uint32_t k, live = 0;
+
+	mpf_config_set_streaming(cfg, true);
+	mpf_config_set_memory_cap(cfg, cap);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	for (k = 1; k <= 100000; k++) {
+		struct mpf_packet pkt = { 0 };
+		uint8_t *b = frame_buf, *m;
+		size_t o = ip4(b, 0x0a000001u, 0x0a630001u, 17, 8 + 16 + 4 * 28);
+		int i;
+
+		be16(b + o, 4342);
+		be16(b + o + 2, 4342);
+		be16(b + o + 4, 8 + 16 + 4 * 28);
+		m = b + o + 8;
+		memset(m, 0, 16 + 4 * 28);
+		m[0] = 0x30;
+		m[3] = 4;
+		be32(m + 4, g_rand_int(r));
+		for (i = 0; i < 4; i++) {
+			uint8_t *rec = m + 16 + 28 * i; /* after nonce, key id, auth length */
+
+			be32(rec, 1440);
+			rec[4] = 1;
+			rec[5] = 32;
+			be16(rec + 10, 1);
+			be32(rec + 12, g_rand_int(r));
+			rec[16] = 1;
+			rec[17] = 100;
+			be16(rec + 20, 0x0005);
+			be16(rec + 22, 1);
+			be32(rec + 24, 0x0a000001u);
+		}
+		pkt.number = k;
+		pkt.linktype = CRAFT_RAW;
+		pkt.data = b;
+		pkt.caplen = pkt.wirelen = (uint32_t)(o + 8 + 16 + 4 * 28);
+		pkt.ts_sec = 1000;
+		ck_assert_int_eq(mpf_ctx_feed(ctx, &pkt, NULL), MPF_OK);
+	}
+	mpf_ctx_get_state_bytes(ctx, &peak);
+	ck_assert_msg(peak <= cap + (64u << 10), "peak %" PRIu64, peak);
+	/* the estimate counts what is held: few sites are left alive */
+	for (k = 0; k < mpf_ctx_get_node_count(ctx); k++)
+		live += mpf_ctx_get_node(ctx, k) != NULL;
+	ck_assert_uint_ge(mpf_ctx_get_node_count(ctx), 399000);
+	ck_assert_uint_lt(live, 10000);
+	ck_assert_uint_eq(mpf_ctx_get_counter(ctx, MPF_COUNTER_EVICTED),
+			  mpf_ctx_get_node_count(ctx) - live);
+	g_rand_free(r);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -455,6 +518,7 @@ stream_suite(void)
 	tc = tcase_create("flood");
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_flood);
+	tcase_add_test(tc, test_many_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
