@@ -366,6 +366,8 @@ void
 report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
 {
 	uint32_t i, n = mpf_ctx_get_node_count(ctx);
+	uint64_t peak;
+	char hb[32];
 
 	for (i = 0; i < n; i++) {
 		const struct mpf_node *node = shown_node(ctx, i);
@@ -373,9 +375,11 @@ report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
 		if (node)
 			report_stream_node(s, node, -1);
 	}
+	mpf_ctx_get_state_bytes(ctx, &peak);
 	if (s->fmt == REPORT_JSON) {
-		fprintf(s->out, "],\n \"released\": [%s], ",
-			s->released ? s->released->str : "");
+		fprintf(s->out, "],\n \"released\": [%s], \"state_peak\": %" PRIu64
+				",\n ",
+			s->released ? s->released->str : "", peak);
 		json_counters(s->out, ctx);
 		if (mpf_protocol_is_available(MPF_PROTO_LISP))
 			report_lisp_json_ctx(s->out, ctx);
@@ -384,6 +388,8 @@ report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
 		if (s->shown)
 			fputc('\n', s->out);
 		text_counters(s->out, s->path, ctx, s->shown);
+		fprintf(s->out, "state: at most %s held (an estimate)\n",
+			report_bytes(peak, hb, sizeof(hb)));
 	}
 	if (s->released)
 		g_string_free(s->released, TRUE);
