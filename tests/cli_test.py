@@ -188,6 +188,56 @@ with tempfile.TemporaryDirectory() as tmp:
     open(odd, "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 147))
     r = run("summary", odd)
     check(r.returncode == 1 and b"unsupported link type 147" in r.stderr, "unsupported link type")
+    # pcapng (CAP is one): unknown blocks are skipped, as the format asks
+    # of readers; a block that breaks the format, an unsupported or a
+    # second, different link type, a cut block: exit 1 after printing what
+    # came before, one line naming the file and the frame
+    blocks, off = [], 0
+    while off < len(data):
+        blen = struct.unpack("<I", data[off + 4:off + 8])[0]
+        blocks.append(data[off:off + blen])
+        off += blen
+    head = [b for b in blocks if b[:4] in (b"\x0a\x0d\x0d\x0a", b"\x01\0\0\0")]
+    pkts = [b for b in blocks if b not in head]
+
+    def block(btype, body):
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+    odd_idb = head[1][:8] + struct.pack("<H", 147) + head[1][10:]
+    unknown = (head[0] + block(0x0BAD, b"not a block libpcap knows") + b"".join(head[1:]) +
+               b"".join(p + (block(0x40000BAD, b"\1\2\3") if i % 1000 == 0 else b"")
+                        for i, p in enumerate(pkts)))
+    bad_ng = {
+        "badlen.pcapng": (b"".join(head + pkts[:100]) + struct.pack("<II", 0x0BAD, 13) + b"x" * 5 +
+                          b"".join(pkts[100:]), 101),
+        "twolinks.pcapng": (b"".join(head + pkts[:50]) + odd_idb + b"".join(pkts[50:]), 51),
+        "cut.pcapng": (b"".join(head + pkts)[: len(data) // 2 + 7], None),
+    }
+    p = os.path.join(tmp, "unknown.pcapng")
+    open(p, "wb").write(unknown)
+    r = run("summary", "--format", "json", p)
+    check(r.returncode == 0 and not r.stderr and json.loads(r.stdout)["nodes"] == doc["nodes"],
+          "pcapng: unknown blocks skipped")
+    for name, (content, frame) in bad_ng.items():
+        p = os.path.join(tmp, name)
+        open(p, "wb").write(content)
+        r = run("summary", "--format", "json", p)
+        err = text(r.stderr)
+        check(r.returncode == 1 and len(err.splitlines()) == 1 and p in err and
+              (frame is None and "frame " in err or "frame %d:" % frame in err),
+              "pcapng %s: one-line error naming file and frame: %s" % (name, err.strip()))
+        part = json.loads(r.stdout)
+        check(part["frames"] == (frame - 1 if frame else part["frames"]) and part["frames"] > 0 and
+              len(part["nodes"]) >= 1, "pcapng %s: analysis before the error printed" % name)
+    p = os.path.join(tmp, "odd.pcapng")
+    open(p, "wb").write(head[0] + odd_idb + b"".join(pkts[:10]))
+    r = run("summary", p)
+    check(r.returncode == 1 and b"unsupported link type 147" in r.stderr and p.encode() in r.stderr and
+          len(r.stderr.splitlines()) == 1, "pcapng: unsupported link type")
+    # the classic pcap cut above: its error is one line too
+    r = run("summary", cut)
+    check(len(r.stderr.splitlines()) == 1, "cut file: one-line error")
     # output to a full device is an error, not silence
     if os.path.exists("/dev/full"):
         with open("/dev/full", "wb") as full:

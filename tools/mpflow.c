@@ -129,6 +129,8 @@ parse_format(const char *s, enum report_format *fmt)
 	return 0;
 }
 
+static void fail_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2) G_GNUC_NORETURN;
+
 static void
 fail_usage(const char *fmt, ...)
 {
@@ -197,7 +199,7 @@ static int
 run(const struct options *o, enum command cmd)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct frames_writer w = { stdout, o->fmt, 0 };
+	struct frames_writer w = { stdout, o->fmt, 0, false, 0 };
 	struct mpf_config *cfg;
 	struct mpf_ctx *ctx;
 	struct pcap_pkthdr *hdr;
@@ -349,7 +351,7 @@ main(int argc, char **argv)
 	};
 	const char *pos[3] = { NULL, NULL, NULL };
 	struct options o;
-	enum command cmd;
+	enum command cmd = CMD_SUMMARY;
 	int c, npos = 0;
 
 	memset(&o, 0, sizeof(o));

@@ -926,7 +926,8 @@ csum_start(struct conn *c, struct sdir *fd, uint64_t ssn, uint64_t dsn,
 	a->data_len = data_len;
 	a->wire_csum = wire;
 	a->fin = fin;
-	a->need = (uint32_t)data_len - (fin ? 1 : 0);
+	/* the DATA_FIN counts in the length, not in the payload */
+	a->need = fin && data_len ? data_len - 1u : data_len;
 }
 
 /* Adds a segment's payload (relative sequence number @r) to the sum, and
