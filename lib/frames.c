@@ -17,8 +17,15 @@
 
 #include "mpf-private.h"
 
-#define BLOCK_SHIFT 12
-#define BLOCK_FRAMES (1u << BLOCK_SHIFT) /* 128 KiB of slots */
+/* 1 MiB blocks less one slot, so that with malloc's header each fills
+ * whole pages (a block is mapped on its own; untouched pages cost no
+ * memory) */
+#define BLOCK_FRAMES 32767u
+
+/* status: the frame's status in the low 5 bits (-8..1 fit), then */
+#define STATUS_MASK 0x1fu
+#define STATUS_VAL0_HI 0x20u /* flow is none: its slot holds val[0] >> 32
+			      * (a LISP control nonce) */
 
 /* meta: the form (MPF_FORM_*), then these bits */
 #define META_FORM 0x03u
@@ -30,7 +37,7 @@
 
 struct packed {
 	uint8_t meta;
-	int8_t status;
+	uint8_t status;      /* STATUS_* */
 	uint16_t payload_len;
 	uint32_t number;
 	union {
@@ -67,9 +74,9 @@ mpf__store_new(void)
 static inline struct packed *
 slot(const struct mpf_store *s, uint32_t i)
 {
-	struct packed *b = g_ptr_array_index(s->blocks, i >> BLOCK_SHIFT);
+	struct packed *b = g_ptr_array_index(s->blocks, i / BLOCK_FRAMES);
 
-	return &b[i & (BLOCK_FRAMES - 1)];
+	return &b[i % BLOCK_FRAMES];
 }
 
 void
@@ -96,7 +103,12 @@ pack(struct packed *p, const struct mpf_frame *f)
 	uint32_t aux = f->opts;
 	uint8_t meta = MPF_FORM_PACKED;
 
-	if (f->val[0] > UINT32_MAX || f->val[1] > UINT32_MAX || f->ref[2] ||
+	uint8_t status = (uint8_t)f->status & STATUS_MASK;
+	bool hi = f->val[0] > UINT32_MAX && f->flow == MPF_ID_NONE;
+
+	if (f->status < -16 || f->status > 15)
+		return false;
+	if ((f->val[0] > UINT32_MAX && !hi) || f->val[1] > UINT32_MAX || f->ref[2] ||
 	    f->bflags > 0xffffffu || f->payload_len >= UINT16_MAX ||
 	    f->dir > 1 || f->protocol > 3 ||
 	    (f->flags & ~(MPF_FRAME_HAS_VAL0 | MPF_FRAME_HAS_VAL1)))
@@ -118,11 +130,11 @@ pack(struct packed *p, const struct mpf_frame *f)
 	if (f->flags & MPF_FRAME_HAS_VAL1)
 		meta |= META_VAL1;
 	p->meta = meta;
-	p->status = f->status;
+	p->status = status | (hi ? STATUS_VAL0_HI : 0);
 	p->payload_len = (uint16_t)f->payload_len;
 	p->number = f->number;
 	p->u.p.node = f->node;
-	p->u.p.flow = f->flow;
+	p->u.p.flow = hi ? (uint32_t)(f->val[0] >> 32) : f->flow;
 	p->u.p.val0 = (uint32_t)f->val[0];
 	p->u.p.val1 = (uint32_t)f->val[1];
 	p->u.p.ref0 = f->ref[0] ? (uint16_t)(f->number - f->ref[0] + 1) : 0;
@@ -141,7 +153,9 @@ unpack(const struct packed *p, struct mpf_frame *f)
 
 	memset(f, 0, sizeof(*f));
 	f->form = MPF_FORM_FULL;
-	f->status = p->status;
+	/* sign-extend the 5-bit status */
+	f->status = (int8_t)((int)(p->status & STATUS_MASK) -
+			     ((p->status & 0x10) ? 32 : 0));
 	f->protocol = (uint8_t)((p->meta >> META_PROTO_SHIFT) & 3);
 	f->dir = (p->meta & META_DIR) ? 1 : 0;
 	if (p->meta & META_VAL0)
@@ -153,6 +167,10 @@ unpack(const struct packed *p, struct mpf_frame *f)
 	f->flow = p->u.p.flow;
 	f->payload_len = p->payload_len;
 	f->val[0] = p->u.p.val0;
+	if (p->status & STATUS_VAL0_HI) {
+		f->flow = MPF_ID_NONE;
+		f->val[0] |= (uint64_t)p->u.p.flow << 32;
+	}
 	f->val[1] = p->u.p.val1;
 	if (p->u.p.ref0)
 		f->ref[0] = p->number - (p->u.p.ref0 - 1u);
@@ -186,7 +204,7 @@ put(struct mpf_store *s, struct packed *p, const struct mpf_frame *f)
 	*ext = *f;
 	ext->form = MPF_FORM_FULL;
 	p->meta = MPF_FORM_EXT;
-	p->status = f->status;
+	p->status = 0;
 	p->payload_len = 0;
 	p->number = f->number;
 	p->u.ext = ext;
@@ -197,8 +215,7 @@ mpf__store_add(struct mpf_store *s, const struct mpf_frame *f)
 {
 	struct packed *p;
 
-	if ((s->count & (BLOCK_FRAMES - 1)) == 0 &&
-	    s->count >> BLOCK_SHIFT == s->blocks->len)
+	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len)
 		g_ptr_array_add(s->blocks, g_new(struct packed, BLOCK_FRAMES));
 	p = slot(s, s->count++);
 	p->meta = MPF_FORM_PACKED; /* no stale heap record to reuse */

@@ -356,7 +356,12 @@ struct site_key {
 struct state {
 	GHashTable *sites;   /* struct site_key * (owned) -> struct mpf_node * */
 	GHashTable *tries;   /* (iid << 1 | v6) -> struct tnode * (root) */
-	GHashTable *nonces;  /* request nonce -> frame (GUINT) */
+	/* request nonce -> frame (GUINT), in two generations: the young one
+	 * takes new requests; when it is full or a minute old it becomes
+	 * the old one, and the old one goes. A reply finds its request for
+	 * at least that long, and the tables stay bounded. */
+	GHashTable *nonces, *nonces_old;
+	int64_t nonces_since;
 	GHashTable *unmapped_idx; /* "iid/addr" -> index in unmapped */
 	GArray *unmapped;    /* struct mpf_lisp_unmapped */
 };
@@ -415,6 +420,8 @@ lisp_init(struct mpf_ctx *ctx, void *st)
 					 (GDestroyNotify)trie_free);
 	s->nonces = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 					  NULL);
+	s->nonces_old = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+					      g_free, NULL);
 	s->unmapped_idx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 						NULL);
 	s->unmapped = g_array_new(FALSE, TRUE, sizeof(struct mpf_lisp_unmapped));
@@ -429,6 +436,7 @@ lisp_fini(struct mpf_ctx *ctx, void *st)
 	g_hash_table_destroy(s->sites);
 	g_hash_table_destroy(s->tries);
 	g_hash_table_destroy(s->nonces);
+	g_hash_table_destroy(s->nonces_old);
 	g_hash_table_destroy(s->unmapped_idx);
 	g_array_free(s->unmapped, TRUE);
 }
@@ -712,16 +720,38 @@ record_done(struct mpf_node *site, const struct mpf_lisp_record *r,
 
 /* ------------------------------------------------------------ ingest */
 
+#define NONCE_AGE_NS (60 * G_GINT64_CONSTANT(1000000000))
+
 static void
-note_nonce(struct state *st, uint64_t nonce, uint32_t frame)
+note_nonce(struct state *st, uint64_t nonce, uint32_t frame, int64_t ts)
 {
 	int64_t *k;
 
-	if (g_hash_table_size(st->nonces) >= MAX_NONCES)
-		g_hash_table_remove_all(st->nonces); /* old requests go first */
+	if (g_hash_table_size(st->nonces) >= MAX_NONCES / 2 ||
+	    ts - st->nonces_since > NONCE_AGE_NS) {
+		GHashTable *t = st->nonces_old;
+
+		g_hash_table_remove_all(t);
+		st->nonces_old = st->nonces;
+		st->nonces = t;
+		st->nonces_since = ts;
+	}
 	k = g_new(int64_t, 1);
 	*k = (int64_t)nonce;
 	g_hash_table_replace(st->nonces, k, GUINT_TO_POINTER(frame));
+}
+
+static bool
+find_nonce(struct state *st, uint64_t nonce, uint32_t *frame)
+{
+	int64_t key = (int64_t)nonce;
+	gpointer fr;
+
+	if (!g_hash_table_lookup_extended(st->nonces, &key, NULL, &fr) &&
+	    !g_hash_table_lookup_extended(st->nonces_old, &key, NULL, &fr))
+		return false;
+	*frame = GPOINTER_TO_UINT(fr);
+	return true;
 }
 
 /*
@@ -789,7 +819,7 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 			rec->bflags |= MPF_LISP_FRAME_SMR;
 		if (m.smr_invoked)
 			rec->bflags |= MPF_LISP_FRAME_SMR_INVOKED;
-		note_nonce(st, m.nonce, rec->number);
+		note_nonce(st, m.nonce, rec->number, pkt->ts_ns);
 		for (i = 0; i < m.records && c->status == MPF_OK; i++) {
 			struct mpf_lisp_addr eid;
 			struct mpf_node *site;
@@ -815,16 +845,15 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 		if (m.type == LISP_MAP_REPLY && m.probe)
 			rec->bflags |= MPF_LISP_FRAME_PROBE;
 		if (m.type == LISP_MAP_REPLY || m.type == LISP_MAP_NOTIFY) {
-			int64_t key = (int64_t)m.nonce;
-			gpointer fr;
+			uint32_t fr;
 
-			if (g_hash_table_lookup_extended(st->nonces, &key, NULL, &fr))
-				rec->ref[0] = GPOINTER_TO_UINT(fr);
+			if (find_nonce(st, m.nonce, &fr))
+				rec->ref[0] = fr;
 			else if (m.type == LISP_MAP_REPLY)
 				rec->bflags |= MPF_LISP_FRAME_UNSOLICITED;
 		}
 		if (m.type == LISP_MAP_REGISTER)
-			note_nonce(st, m.nonce, rec->number);
+			note_nonce(st, m.nonce, rec->number, pkt->ts_ns);
 		for (i = 0; i < m.records && c->status == MPF_OK; i++)
 			if (!mapping_record(ctx, st, pkt, c, rec, m.type))
 				break;

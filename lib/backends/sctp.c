@@ -34,7 +34,10 @@
 
 /* ------------------------------------------------------------ CRC32c */
 
-static uint32_t crc32c_table[256];
+/* Slicing by 8 (Intel's method): table k holds the CRC of a byte followed
+ * by k zero bytes, so that eight bytes are folded per step. A checksum is
+ * computed over every SCTP packet, so its speed is the backend's. */
+static uint32_t crc32c_table[8][256];
 
 static void
 crc32c_init(void)
@@ -47,21 +50,71 @@ crc32c_init(void)
 		for (i = 0; i < 256; i++) {
 			for (c = i, k = 0; k < 8; k++)
 				c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
-			crc32c_table[i] = c;
+			crc32c_table[0][i] = c;
 		}
+		for (i = 0; i < 256; i++)
+			for (k = 1; k < 8; k++)
+				crc32c_table[k][i] =
+					crc32c_table[0][crc32c_table[k - 1][i] & 0xff] ^
+					(crc32c_table[k - 1][i] >> 8);
 		g_once_init_leave(&done, 1);
 	}
 }
 
 uint32_t
+mpf__crc32c_portable(uint32_t crc, const uint8_t *p, size_t n)
+{
+	crc32c_init();
+	for (; n >= 8; n -= 8, p += 8) {
+		/* the byte order of the input, whatever the host's */
+		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+				     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
+			      (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+
+		crc = crc32c_table[7][lo & 0xff] ^ crc32c_table[6][lo >> 8 & 0xff] ^
+		      crc32c_table[5][lo >> 16 & 0xff] ^ crc32c_table[4][lo >> 24] ^
+		      crc32c_table[3][hi & 0xff] ^ crc32c_table[2][hi >> 8 & 0xff] ^
+		      crc32c_table[1][hi >> 16 & 0xff] ^ crc32c_table[0][hi >> 24];
+	}
+	for (; n > 0; n--, p++)
+		crc = crc32c_table[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* SSE 4.2 has CRC32c as an instruction (same polynomial, same reflected
+ * running value): eight bytes a cycle or so, where it is there. */
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_sse42(uint32_t crc, const uint8_t *p, size_t n)
+{
+	uint64_t c = crc;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		uint64_t v;
+
+		memcpy(&v, p, 8); /* little-endian, as the instruction reads */
+		c = __builtin_ia32_crc32di(c, v);
+	}
+	crc = (uint32_t)c;
+	for (; n > 0; n--, p++)
+		crc = __builtin_ia32_crc32qi(crc, *p);
+	return crc;
+}
+#endif
+
+uint32_t
 mpf__crc32c(uint32_t crc, const uint8_t *p, size_t n)
 {
-	size_t i;
+#if defined(__x86_64__) && defined(__GNUC__)
+	static int hw = -1;
 
-	crc32c_init();
-	for (i = 0; i < n; i++)
-		crc = crc32c_table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return crc;
+	if (hw < 0) /* racing threads both find the same answer */
+		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+	if (hw)
+		return crc32c_sse42(crc, p, n);
+#endif
+	return mpf__crc32c_portable(crc, p, n);
 }
 
 uint32_t
