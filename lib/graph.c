@@ -23,7 +23,7 @@ mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
 	struct mpf_node *n =
 		g_malloc0(PRIV_OFFSET(struct mpf_node) + backend->node_priv_size);
 
-	n->id = ctx->nodes->len;
+	n->id = ctx->nodes.next;
 	n->merged_into = MPF_ID_NONE;
 	n->protocol = (uint8_t)backend->protocol;
 	n->backend = backend;
@@ -31,7 +31,7 @@ mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
 	n->first_ts = n->last_ts = pkt->ts_ns;
 	n->flows = g_ptr_array_new();
 	n->priv = (char *)n + PRIV_OFFSET(struct mpf_node);
-	g_ptr_array_add(ctx->nodes, n);
+	mpf__ids_add(&ctx->nodes, n);
 	if (ctx->config.streaming)
 		mpf__stream_new(ctx, n);
 	return n;
@@ -45,7 +45,7 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 	struct mpf_flow *f = g_malloc0(PRIV_OFFSET(struct mpf_flow) +
 				       node->backend->flow_priv_size);
 
-	f->id = ctx->flows->len;
+	f->id = ctx->flows.next;
 	f->merged_into = MPF_ID_NONE;
 	f->node = node;
 	f->src = *src;
@@ -53,7 +53,7 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 	f->first_frame = f->last_frame = pkt->raw->number;
 	f->first_ts = f->last_ts = pkt->ts_ns;
 	f->priv = (char *)f + PRIV_OFFSET(struct mpf_flow);
-	g_ptr_array_add(ctx->flows, f);
+	mpf__ids_add(&ctx->flows, f);
 	g_ptr_array_add(node->flows, f);
 	return f;
 }
@@ -102,13 +102,21 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	}
 	gone->merged_into = keep->id;
 	gone->packets = gone->bytes = 0;
-	/* earlier merges into @gone point on to @keep */
-	for (i = 0; i < ctx->nodes->len; i++) {
-		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
+	/* @gone and the nodes merged into it before are @keep's now (and
+	 * are released with it when streaming) */
+	if (!keep->absorbed)
+		keep->absorbed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	g_array_append_val(keep->absorbed, gone->id);
+	for (i = 0; gone->absorbed && i < gone->absorbed->len; i++) {
+		uint32_t id = g_array_index(gone->absorbed, uint32_t, i);
+		struct mpf_node *a = mpf__ids_get(&ctx->nodes, id);
 
-		if (n && n->merged_into == gone->id)
-			n->merged_into = keep->id;
+		if (a)
+			a->merged_into = keep->id;
+		g_array_append_val(keep->absorbed, id);
 	}
+	if (gone->absorbed)
+		g_array_set_size(gone->absorbed, 0);
 	if (fix)
 		mpf__store_rewrite(ctx->store, gone->first_frame, gone->id, fix,
 				   user);
@@ -291,29 +299,95 @@ mpf_addr_to_string(const struct mpf_addr *addr, char *buf, size_t len)
 uint32_t
 mpf_ctx_get_node_count(const struct mpf_ctx *ctx)
 {
-	return ctx ? ctx->nodes->len : 0;
+	return ctx ? ctx->nodes.next : 0;
 }
 
 const struct mpf_node *
 mpf_ctx_get_node(const struct mpf_ctx *ctx, uint32_t id)
 {
-	if (!ctx || id >= ctx->nodes->len)
-		return NULL;
-	return g_ptr_array_index(ctx->nodes, id);
+	return ctx ? mpf__ids_get(&ctx->nodes, id) : NULL;
 }
 
 uint32_t
 mpf_ctx_get_flow_count(const struct mpf_ctx *ctx)
 {
-	return ctx ? ctx->flows->len : 0;
+	return ctx ? ctx->flows.next : 0;
 }
 
 const struct mpf_flow *
 mpf_ctx_get_flow(const struct mpf_ctx *ctx, uint32_t id)
 {
-	if (!ctx || id >= ctx->flows->len)
+	return ctx ? mpf__ids_get(&ctx->flows, id) : NULL;
+}
+
+/* ---------------------------------------------------------------- ids */
+
+void
+mpf__ids_init(struct mpf_ids *t, bool streaming)
+{
+	memset(t, 0, sizeof(*t));
+	if (streaming)
+		t->live = g_hash_table_new(g_direct_hash, g_direct_equal);
+	else
+		t->all = g_ptr_array_new();
+}
+
+uint32_t
+mpf__ids_add(struct mpf_ids *t, void *obj)
+{
+	uint32_t id = t->next++;
+
+	if (t->live)
+		g_hash_table_insert(t->live, GUINT_TO_POINTER(id), obj);
+	else
+		g_ptr_array_add(t->all, obj);
+	return id;
+}
+
+void *
+mpf__ids_get(const struct mpf_ids *t, uint32_t id)
+{
+	if (id >= t->next)
 		return NULL;
-	return g_ptr_array_index(ctx->flows, id);
+	if (t->live)
+		return g_hash_table_lookup(t->live, GUINT_TO_POINTER(id));
+	return g_ptr_array_index(t->all, id);
+}
+
+void
+mpf__ids_remove(struct mpf_ids *t, uint32_t id)
+{
+	if (t->live)
+		g_hash_table_remove(t->live, GUINT_TO_POINTER(id));
+	else if (id < t->all->len)
+		g_ptr_array_index(t->all, id) = NULL;
+}
+
+void
+mpf__ids_foreach(const struct mpf_ids *t, void (*fn)(void *obj))
+{
+	if (t->live) {
+		GHashTableIter it;
+		gpointer v;
+
+		g_hash_table_iter_init(&it, t->live);
+		while (g_hash_table_iter_next(&it, NULL, &v))
+			fn(v);
+		return;
+	}
+	for (guint i = 0; i < t->all->len; i++)
+		if (g_ptr_array_index(t->all, i))
+			fn(g_ptr_array_index(t->all, i));
+}
+
+void
+mpf__ids_fini(struct mpf_ids *t)
+{
+	if (t->live)
+		g_hash_table_destroy(t->live);
+	if (t->all)
+		g_ptr_array_free(t->all, TRUE);
+	memset(t, 0, sizeof(*t));
 }
 
 uint32_t

@@ -335,6 +335,7 @@ struct mpf_backend {
 	/* bytes the node's private data and its flows' hold beyond their
 	 * fixed size (arrays, table entries) */
 	size_t (*node_mem)(const struct mpf_node *node);
+	uint8_t mem_every; /* packets of a node between node_mem() calls */
 	bool (*node_settled)(const struct mpf_node *node); /* established */
 	bool (*node_ended)(const struct mpf_node *node);
 };
@@ -349,10 +350,28 @@ extern const struct mpf_backend mpf__backend_lisp;
 
 /* -------------------------------------------------------------- context */
 
+/*
+ * Ids to objects: an array while every object is kept; when streaming, a
+ * hash table of the live ones, so that released ids leave nothing behind.
+ */
+struct mpf_ids {
+	GPtrArray *all;    /* index = id; NULL when streaming */
+	GHashTable *live;  /* id -> object, when streaming */
+	uint32_t next;     /* the next id */
+};
+
+void mpf__ids_init(struct mpf_ids *t, bool streaming);
+uint32_t mpf__ids_add(struct mpf_ids *t, void *obj);
+void *mpf__ids_get(const struct mpf_ids *t, uint32_t id);
+void mpf__ids_remove(struct mpf_ids *t, uint32_t id);
+/* Calls @fn on every object (in id order when kept). */
+void mpf__ids_foreach(const struct mpf_ids *t, void (*fn)(void *obj));
+void mpf__ids_fini(struct mpf_ids *t);
+
 struct mpf_ctx {
 	struct mpf_config config;
-	GPtrArray *nodes;  /* struct mpf_node *, owned, index = id */
-	GPtrArray *flows;  /* struct mpf_flow *, owned, index = id */
+	struct mpf_ids nodes; /* struct mpf_node *, owned */
+	struct mpf_ids flows; /* struct mpf_flow *, owned */
 	struct mpf_store *store; /* frame results, when retained */
 	struct mpf_frame scratch; /* the frame being analysed */
 	uint32_t last_number;
@@ -361,15 +380,20 @@ struct mpf_ctx {
 	void *state[MPF_PROTO_MAX]; /* backend states by protocol */
 	/* streaming: live nodes by queue, most recently active first */
 	GQueue lru[3];
+	struct mpf_node *last_node; /* the previous frame's: most come in runs */
 	uint64_t mem, mem_peak; /* estimated state bytes */
 	int64_t now_ns;         /* latest capture time seen */
+	int64_t deadline;       /* no queue tail is due before (streaming) */
 };
 
-/* Streaming (stream.c): before each frame, releases the nodes that ended
- * or idled by its time; after it, places @node (the frame's) in its queue,
+/* Streaming (stream.c): before a frame that comes after ctx->deadline,
+ * releases the nodes that ended or idled by its time; after it, places @node (the frame's) in its queue,
  * measures it, and evicts while the state passes the cap. */
 void mpf__stream_before(struct mpf_ctx *ctx);
 void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
+/* Node @id, live (streaming looks ids up in a hash table: the previous
+ * frame's node is tried first). */
+struct mpf_node *mpf__node_live(struct mpf_ctx *ctx, uint32_t id);
 /* Queues a new node. */
 void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */

@@ -237,8 +237,9 @@ mpf_ctx_new(const struct mpf_config *config)
 		ctx->config = *config;
 	else
 		config_defaults(&ctx->config);
-	ctx->nodes = g_ptr_array_new();
-	ctx->flows = g_ptr_array_new();
+	mpf__ids_init(&ctx->nodes, ctx->config.streaming);
+	ctx->deadline = G_MAXINT64;
+	mpf__ids_init(&ctx->flows, ctx->config.streaming);
 	if (ctx->config.retain_frames && !ctx->config.streaming)
 		ctx->store = mpf__store_new();
 	for (i = 0; mpf__backends[i]; i++) {
@@ -253,6 +254,31 @@ mpf_ctx_new(const struct mpf_config *config)
 	return ctx;
 }
 
+static void
+flow_free(void *obj)
+{
+	struct mpf_flow *f = obj;
+
+	if (f->node->backend->flow_fini)
+		f->node->backend->flow_fini(f);
+	g_free(f);
+}
+
+static void
+node_free(void *obj)
+{
+	struct mpf_node *n = obj;
+
+	if (n->backend->node_fini)
+		n->backend->node_fini(n);
+	g_ptr_array_free(n->flows, TRUE);
+	if (n->absorbed)
+		g_array_free(n->absorbed, TRUE);
+	if (n->absorbed_flows)
+		g_ptr_array_free(n->absorbed_flows, TRUE);
+	g_free(n);
+}
+
 void
 mpf_ctx_free(struct mpf_ctx *ctx)
 {
@@ -260,29 +286,9 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 
 	if (!ctx)
 		return;
-	for (i = 0; i < ctx->flows->len; i++) {
-		struct mpf_flow *f = g_ptr_array_index(ctx->flows, i);
-
-		if (!f)
-			continue; /* released */
-		if (f->node->backend->flow_fini)
-			f->node->backend->flow_fini(f);
-		g_free(f);
-	}
-	for (i = 0; i < ctx->nodes->len; i++) {
-		struct mpf_node *n = g_ptr_array_index(ctx->nodes, i);
-
-		if (!n)
-			continue;
-		if (n->backend->node_fini)
-			n->backend->node_fini(n);
-		g_ptr_array_free(n->flows, TRUE);
-		if (n->absorbed)
-			g_array_free(n->absorbed, TRUE);
-		if (n->absorbed_flows)
-			g_ptr_array_free(n->absorbed_flows, TRUE);
-		g_free(n);
-	}
+	/* flows first: a flow's backend is its node's */
+	mpf__ids_foreach(&ctx->flows, flow_free);
+	mpf__ids_foreach(&ctx->nodes, node_free);
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];
 
@@ -292,8 +298,8 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 			b->fini(ctx, ctx->state[b->protocol]);
 		g_free(ctx->state[b->protocol]);
 	}
-	g_ptr_array_free(ctx->nodes, TRUE);
-	g_ptr_array_free(ctx->flows, TRUE);
+	mpf__ids_fini(&ctx->nodes);
+	mpf__ids_fini(&ctx->flows);
 	mpf__store_free(ctx->store);
 	g_free(ctx);
 }
@@ -365,7 +371,7 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	st = mpf__decode(pkt, &dec);
 	if (dec.ts_ns > ctx->now_ns)
 		ctx->now_ns = dec.ts_ns; /* capture time never goes back */
-	if (ctx->config.streaming)
+	if (ctx->config.streaming && ctx->now_ns > ctx->deadline)
 		mpf__stream_before(ctx);
 	if (dec.ip_version == 0 && st >= 0)
 		ctx->counters[MPF_COUNTER_NOT_IP]++;
@@ -376,8 +382,7 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	if (ctx->config.streaming)
 		mpf__stream_after(ctx, rec->node == MPF_ID_NONE
 					       ? NULL
-					       : g_ptr_array_index(ctx->nodes,
-								   rec->node));
+					       : mpf__node_live(ctx, rec->node));
 	if (rec->node != MPF_ID_NONE)
 		ctx->counters[MPF_COUNTER_ANALYSED]++;
 	else if (rec->protocol != MPF_PROTO_NONE)

@@ -11,8 +11,9 @@
  * looks at queue tails only, so a frame costs O(1) however many nodes.
  *
  * The state of a node is estimated from what the core knows (the node,
- * its flows) and, every MEASURE_EVERY packets of the node, from the
- * backend's node_mem(); the context keeps the sum.
+ * its flows) and from the backend's node_mem(), every mem_every packets
+ * of the node, or every MEASURE_EVERY for one of many flows; the context
+ * keeps the sum.
  */
 #include "mpf-private.h"
 
@@ -35,7 +36,12 @@ measure(struct mpf_ctx *ctx, struct mpf_node *n, bool full)
 {
 	uint64_t m;
 
-	if ((full || ++n->touches >= MEASURE_EVERY) && n->backend->node_mem) {
+	/* arrays may grow at each packet: measured as often as the backend
+	 * says its node_mem() is cheap enough for, one of many flows every
+	 * MEASURE_EVERY */
+	if ((full || ++n->touches >= (n->flows->len <= 8 ? n->backend->mem_every
+							: MEASURE_EVERY)) &&
+	    n->backend->node_mem) {
 		n->touches = 0;
 		n->dyn = n->backend->node_mem(n);
 	}
@@ -67,17 +73,27 @@ unqueue(struct mpf_ctx *ctx, struct mpf_node *n)
 	}
 }
 
+struct mpf_node *
+mpf__node_live(struct mpf_ctx *ctx, uint32_t id)
+{
+	if (!ctx->last_node || ctx->last_node->id != id)
+		ctx->last_node = mpf__ids_get(&ctx->nodes, id);
+	return ctx->last_node;
+}
+
 void
 mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n)
 {
 	guint i;
 
+	if (ctx->last_node == n)
+		ctx->last_node = NULL;
 	for (i = 0; i < n->flows->len; i++) {
 		struct mpf_flow *f = g_ptr_array_index(n->flows, i);
 
 		if (n->backend->flow_fini)
 			n->backend->flow_fini(f);
-		g_ptr_array_index(ctx->flows, f->id) = NULL;
+		mpf__ids_remove(&ctx->flows, f->id);
 		g_free(f);
 	}
 	for (i = 0; n->absorbed_flows && i < n->absorbed_flows->len; i++) {
@@ -85,14 +101,14 @@ mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n)
 
 		if (n->backend->flow_fini)
 			n->backend->flow_fini(f);
-		g_ptr_array_index(ctx->flows, f->id) = NULL;
+		mpf__ids_remove(&ctx->flows, f->id);
 		g_free(f);
 	}
 	if (n->absorbed_flows)
 		g_ptr_array_free(n->absorbed_flows, TRUE);
 	if (n->backend->node_fini)
 		n->backend->node_fini(n);
-	g_ptr_array_index(ctx->nodes, n->id) = NULL;
+	mpf__ids_remove(&ctx->nodes, n->id);
 	g_ptr_array_free(n->flows, TRUE);
 	if (n->absorbed)
 		g_array_free(n->absorbed, TRUE);
@@ -112,8 +128,8 @@ release(struct mpf_ctx *ctx, struct mpf_node *n, enum mpf_release_reason why)
 	if (why == MPF_RELEASE_EVICTED)
 		ctx->counters[MPF_COUNTER_EVICTED]++;
 	for (i = 0; n->absorbed && i < n->absorbed->len; i++) {
-		struct mpf_node *a = g_ptr_array_index(
-			ctx->nodes, g_array_index(n->absorbed, uint32_t, i));
+		struct mpf_node *a = mpf__ids_get(
+			&ctx->nodes, g_array_index(n->absorbed, uint32_t, i));
 
 		if (!a)
 			continue;
@@ -135,6 +151,52 @@ tail(struct mpf_ctx *ctx, int queue)
 	return l ? l->data : NULL;
 }
 
+/* How long a node of @queue may stay quiet; G_MAXINT64 for ever. */
+static int64_t
+timeout_of(const struct mpf_ctx *ctx, int queue)
+{
+	if (queue == MPF_QUEUE_ENDED)
+		return ENDED_LINGER_NS;
+	return ctx->config.idle_ns > 0 ? ctx->config.idle_ns : G_MAXINT64;
+}
+
+static int64_t
+deadline_of(const struct mpf_ctx *ctx, const struct mpf_node *n, int queue)
+{
+	int64_t t = timeout_of(ctx, queue);
+
+	return t == G_MAXINT64 || n->last_ts > G_MAXINT64 - t ? G_MAXINT64
+							    : n->last_ts + t;
+}
+
+/* The earliest time a queue tail is due; queues only gain tails that are
+ * due later than the ones they had, except an empty queue (see push). */
+static void
+deadline_update(struct mpf_ctx *ctx)
+{
+	int q;
+
+	ctx->deadline = G_MAXINT64;
+	for (q = MPF_QUEUE_NEW; q <= MPF_QUEUE_ENDED; q++) {
+		struct mpf_node *t = tail(ctx, q);
+
+		if (t)
+			ctx->deadline = MIN(ctx->deadline, deadline_of(ctx, t, q));
+	}
+}
+
+static void
+push(struct mpf_ctx *ctx, struct mpf_node *n, uint8_t queue)
+{
+	GQueue *qu = &ctx->lru[queue - 1];
+
+	if (!qu->head) /* the new tail */
+		ctx->deadline = MIN(ctx->deadline, deadline_of(ctx, n, queue));
+	n->lru.data = n;
+	g_queue_push_head_link(qu, &n->lru);
+	n->queue = queue;
+}
+
 void
 mpf__stream_before(struct mpf_ctx *ctx)
 {
@@ -143,15 +205,13 @@ mpf__stream_before(struct mpf_ctx *ctx)
 	int q;
 
 	/* before the frame is analysed, so that one that comes after a
-	 * node's time is up finds it gone */
-	while ((t = tail(ctx, MPF_QUEUE_ENDED)) &&
-	       now - t->last_ts > ENDED_LINGER_NS)
-		release(ctx, t, MPF_RELEASE_ENDED);
-	if (ctx->config.idle_ns > 0)
-		for (q = MPF_QUEUE_NEW; q <= MPF_QUEUE_SETTLED; q++)
-			while ((t = tail(ctx, q)) &&
-			       now - t->last_ts > ctx->config.idle_ns)
-				release(ctx, t, MPF_RELEASE_IDLE);
+	 * node's time is up finds it gone (called only once a queue tail
+	 * is due, see ctx->deadline) */
+	for (q = MPF_QUEUE_NEW; q <= MPF_QUEUE_ENDED; q++)
+		while ((t = tail(ctx, q)) && now > deadline_of(ctx, t, q))
+			release(ctx, t, q == MPF_QUEUE_ENDED ? MPF_RELEASE_ENDED
+							   : MPF_RELEASE_IDLE);
+	deadline_update(ctx);
 }
 
 void
@@ -164,9 +224,7 @@ mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
 
 		if (n->queue != want || ctx->lru[want - 1].head != &n->lru) {
 			unqueue(ctx, n);
-			n->lru.data = n;
-			g_queue_push_head_link(&ctx->lru[want - 1], &n->lru);
-			n->queue = want;
+			push(ctx, n, want);
 		}
 		measure(ctx, n, n->mem == 0);
 	}
@@ -190,9 +248,7 @@ mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n)
 	/* queued from birth: a message may make nodes that are not its
 	 * frame's (a Map-Register of many records), and they must be
 	 * evictable too */
-	n->lru.data = n;
-	g_queue_push_head_link(&ctx->lru[MPF_QUEUE_NEW - 1], &n->lru);
-	n->queue = MPF_QUEUE_NEW;
+	push(ctx, n, MPF_QUEUE_NEW);
 	measure(ctx, n, true);
 }
 
@@ -200,22 +256,9 @@ void
 mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 		     struct mpf_node *gone)
 {
-	guint i;
-
 	unqueue(ctx, gone);
 	ctx->mem -= MIN(ctx->mem, gone->mem);
 	gone->mem = 0;
-	if (!ctx->config.streaming)
-		return;
-	/* released with the survivor */
-	if (!keep->absorbed)
-		keep->absorbed = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	g_array_append_val(keep->absorbed, gone->id);
-	for (i = 0; gone->absorbed && i < gone->absorbed->len; i++)
-		g_array_append_val(keep->absorbed,
-				   g_array_index(gone->absorbed, uint32_t, i));
-	if (gone->absorbed)
-		g_array_set_size(gone->absorbed, 0);
 	keep->touches = MEASURE_EVERY; /* measured in full next time */
 }
 

@@ -1244,6 +1244,7 @@ const struct mpf_backend mpf__backend_lisp = {
 	.flow_fini = NULL,
 	.node_unhook = lisp_node_unhook,
 	.node_mem = lisp_node_mem,
+	.mem_every = 1,
 	.node_settled = lisp_node_settled,
 };
 

@@ -2362,6 +2362,7 @@ const struct mpf_backend mpf__backend_mptcp = {
 	.flow_fini = mptcp_flow_fini,
 	.node_unhook = mptcp_node_unhook,
 	.node_mem = mptcp_node_mem,
+	.mem_every = 32,
 	.node_settled = mptcp_node_settled,
 	.node_ended = mptcp_node_ended,
 };

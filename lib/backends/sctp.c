@@ -1511,6 +1511,7 @@ const struct mpf_backend mpf__backend_sctp = {
 	.flow_fini = NULL,
 	.node_unhook = sctp_node_unhook,
 	.node_mem = sctp_node_mem,
+	.mem_every = 1,
 	.node_settled = sctp_node_settled,
 	.node_ended = sctp_node_ended,
 };
