@@ -414,6 +414,10 @@ START_TEST(test_flood)
 	ck_assert_uint_ge(fl.sent, 1000000);
 
 	mpf_ctx_get_state_bytes(p.ctx, &peak);
+	printf("flood: %" PRIu64 " flood and %u real packets, state peak %" PRIu64
+	       " bytes (cap %" PRIu64 "), %" PRIu64 " nodes evicted\n",
+	       fl.sent, real, peak, cap,
+	       mpf_ctx_get_counter(p.ctx, MPF_COUNTER_EVICTED));
 	ck_assert_msg(peak <= cap + (64u << 10), "peak %" PRIu64, peak);
 	ck_assert_uint_gt(mpf_ctx_get_counter(p.ctx, MPF_COUNTER_EVICTED),
 			  fl.sent / 2);
