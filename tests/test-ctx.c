@@ -318,7 +318,7 @@ START_TEST(test_feed_contract)
 }
 END_TEST
 
-/* What retaining a whole capture costs (README, "Memory"): 32 bytes a
+/* What retaining a whole capture costs (README, "Benchmark"): 32 bytes a
  * frame, blocks of 32767 slots, and a full record for the few frames that
  * do not pack; every retained result reads back as fed. */
 static const struct {
