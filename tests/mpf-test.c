@@ -195,3 +195,97 @@ buf_free(struct buf *b)
 		g_free(b->p);
 	memset(b, 0, sizeof(*b));
 }
+
+/* ---------------------------------------------------- MPTCP options */
+
+size_t
+craft_be(uint8_t *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+	return (size_t)n;
+}
+
+size_t
+craft_opt_mpc(uint8_t *p, int version, int nkeys, uint64_t k1, uint64_t k2,
+	      int data_len)
+{
+	size_t n = 4;
+
+	p[0] = 30;
+	p[2] = (uint8_t)version;
+	p[3] = 0x01; /* H: HMAC-SHA1/SHA256 */
+	if (nkeys >= 1)
+		n += craft_be(p + n, k1, 8);
+	if (nkeys >= 2)
+		n += craft_be(p + n, k2, 8);
+	if (data_len >= 0)
+		n += craft_be(p + n, (uint64_t)data_len, 2);
+	p[1] = (uint8_t)n;
+	return n;
+}
+
+size_t
+craft_opt_join_syn(uint8_t *p, bool backup, uint8_t id, uint32_t token,
+		   uint32_t nonce)
+{
+	p[0] = 30;
+	p[1] = 12;
+	p[2] = (uint8_t)(0x10 | (backup ? 1 : 0));
+	p[3] = id;
+	craft_be(p + 4, token, 4);
+	craft_be(p + 8, nonce, 4);
+	return 12;
+}
+
+size_t
+craft_opt_join_synack(uint8_t *p, uint8_t id, uint64_t hmac, uint32_t nonce)
+{
+	p[0] = 30;
+	p[1] = 16;
+	p[2] = 0x10;
+	p[3] = id;
+	craft_be(p + 4, hmac, 8);
+	craft_be(p + 12, nonce, 4);
+	return 16;
+}
+
+size_t
+craft_opt_join_ack(uint8_t *p, const uint8_t hmac[20])
+{
+	memset(p, 0, 24);
+	p[0] = 30;
+	p[1] = 24;
+	p[2] = 0x10;
+	memcpy(p + 4, hmac, 20);
+	return 24;
+}
+
+size_t
+craft_opt_dss(uint8_t *p, int ack_len, uint64_t ack, int dsn_len, uint64_t dsn,
+	      uint32_t ssn, uint16_t len, bool fin)
+{
+	size_t n = 4;
+	uint8_t f = 0;
+
+	if (ack_len)
+		f |= 0x01 | (ack_len == 8 ? 0x02 : 0);
+	if (dsn_len)
+		f |= 0x04 | (dsn_len == 8 ? 0x08 : 0);
+	if (fin)
+		f |= 0x10;
+	p[0] = 30;
+	p[2] = 0x20;
+	p[3] = f;
+	if (ack_len)
+		n += craft_be(p + n, ack, ack_len);
+	if (dsn_len) {
+		n += craft_be(p + n, dsn, dsn_len);
+		n += craft_be(p + n, ssn, 4);
+		n += craft_be(p + n, len, 2);
+	}
+	p[1] = (uint8_t)n;
+	return n;
+}

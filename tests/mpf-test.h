@@ -71,6 +71,23 @@ const struct mpf_frame *craft_feed(struct mpf_ctx *ctx, enum craft_link link,
 const struct mpf_frame *craft_feed_tcp(struct mpf_ctx *ctx,
 				       const struct craft_tcp *t);
 
+/* MPTCP option bytes at @p; each returns its length. */
+size_t craft_be(uint8_t *p, uint64_t v, int n); /* @n big-endian bytes */
+/* MP_CAPABLE of @version with 0, 1 or 2 keys and a data-level length
+ * when @data_len >= 0 */
+size_t craft_opt_mpc(uint8_t *p, int version, int nkeys, uint64_t k1,
+		     uint64_t k2, int data_len);
+size_t craft_opt_join_syn(uint8_t *p, bool backup, uint8_t id, uint32_t token,
+			  uint32_t nonce);
+size_t craft_opt_join_synack(uint8_t *p, uint8_t id, uint64_t hmac,
+			     uint32_t nonce);
+/* the third ACK of a join, with the 160-bit HMAC */
+size_t craft_opt_join_ack(uint8_t *p, const uint8_t hmac[20]);
+/* DSS: a data ack of @ack_len (0, 4, 8) bytes, a mapping with a DSN of
+ * @dsn_len (0: none, 4, 8) bytes, DATA_FIN */
+size_t craft_opt_dss(uint8_t *p, int ack_len, uint64_t ack, int dsn_len,
+		     uint64_t dsn, uint32_t ssn, uint16_t len, bool fin);
+
 /* ---------------------------------------------------- exact buffers */
 
 /* A copy of some bytes in a buffer of exactly their size, so that a

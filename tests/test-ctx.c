@@ -11,109 +11,12 @@
 #include "mpf-private.h"
 #include "mpf-test.h"
 
-/* ------------------------------------------------------ option bytes */
-
-static size_t
-be(uint8_t *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-	return (size_t)n;
-}
-
-/* MP_CAPABLE with 0, 1 or 2 keys and an optional data-level length. */
-static size_t
-opt_mpc(uint8_t *p, int version, int nkeys, uint64_t k1, uint64_t k2,
-	int data_len)
-{
-	size_t n = 4;
-
-	p[0] = 30;
-	p[2] = (uint8_t)(0x00 | version);
-	p[3] = 0x01; /* H: HMAC-SHA1/SHA256 */
-	if (nkeys >= 1)
-		n += be(p + n, k1, 8);
-	if (nkeys >= 2)
-		n += be(p + n, k2, 8);
-	if (data_len >= 0)
-		n += be(p + n, (uint64_t)data_len, 2);
-	p[1] = (uint8_t)n;
-	return n;
-}
-
-static size_t
-opt_join_syn(uint8_t *p, bool backup, uint8_t id, uint32_t token,
-	     uint32_t nonce)
-{
-	p[0] = 30;
-	p[1] = 12;
-	p[2] = (uint8_t)(0x10 | (backup ? 1 : 0));
-	p[3] = id;
-	be(p + 4, token, 4);
-	be(p + 8, nonce, 4);
-	return 12;
-}
-
-static size_t
-opt_join_synack(uint8_t *p, uint8_t id, uint64_t hmac, uint32_t nonce)
-{
-	p[0] = 30;
-	p[1] = 16;
-	p[2] = 0x10;
-	p[3] = id;
-	be(p + 4, hmac, 8);
-	be(p + 12, nonce, 4);
-	return 16;
-}
-
-/* The third ACK of a join, with the 160-bit HMAC-A. */
-static size_t
-opt_join_ack(uint8_t *p, const uint8_t hmac[20])
-{
-	memset(p, 0, 24);
-	p[0] = 30;
-	p[1] = 24;
-	p[2] = 0x10;
-	memcpy(p + 4, hmac, 20);
-	return 24;
-}
-
 /* HMAC-A of the synthetic keys KA, KB and nonces 0x0a0b0c0d, 0x01020304
  * (research notes, vector G) */
 static const uint8_t HMAC_A1[20] = {
 	0x0d, 0x15, 0x8f, 0xbf, 0x94, 0x14, 0x97, 0x79, 0x2d, 0xcb,
 	0x96, 0xd4, 0x29, 0x64, 0xc5, 0xa6, 0xa8, 0x6a, 0x0f, 0xca,
 };
-
-/* DSS: ack_len 0/4/8, dsn_len 0/4/8 (0: no mapping). */
-static size_t
-opt_dss(uint8_t *p, int ack_len, uint64_t ack, int dsn_len, uint64_t dsn,
-	uint32_t ssn, uint16_t len, bool fin)
-{
-	size_t n = 4;
-	uint8_t f = 0;
-
-	if (ack_len)
-		f |= 0x01 | (ack_len == 8 ? 0x02 : 0);
-	if (dsn_len)
-		f |= 0x04 | (dsn_len == 8 ? 0x08 : 0);
-	if (fin)
-		f |= 0x10;
-	p[0] = 30;
-	p[2] = 0x20;
-	p[3] = f;
-	if (ack_len)
-		n += be(p + n, ack, ack_len);
-	if (dsn_len) {
-		n += be(p + n, dsn, dsn_len);
-		n += be(p + n, ssn, 4);
-		n += be(p + n, len, 2);
-	}
-	p[1] = (uint8_t)n;
-	return n;
-}
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -160,19 +63,19 @@ v1_handshake(struct mpf_ctx *ctx)
 	uint64_t v;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	ck_assert_int_eq(mpf_frame_get_direction(f), MPF_DIR_CLIENT_TO_SERVER);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KB, 0, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_int_eq(mpf_frame_get_direction(f), MPF_DIR_SERVER_TO_CLIENT);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA, KB, -1), 0);
+		craft_opt_mpc(o, 1, 2, KA, KB, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA, KB, 100), 100);
+		craft_opt_mpc(o, 1, 2, KA, KB, 100), 100);
 	f = craft_feed_tcp(ctx, &t);
 	/* RFC 8684 3.1: the first data is mapped to IDSN + 1 */
 	ck_assert(mpf_frame_get_mptcp_dsn(f, &v));
@@ -402,7 +305,7 @@ START_TEST(test_backend_off)
 	{
 		uint8_t o[40];
 		struct craft_tcp t = seg(C_ADDR, 1, S_ADDR, 2, 1, 0, CRAFT_SYN,
-					 o, opt_mpc(o, 1, 0, 0, 0, -1), 0);
+					 o, craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 		const struct mpf_frame *f = craft_feed_tcp(ctx, &t);
 
 		ck_assert_uint_eq(mpf_frame_get_node_id(f), MPF_ID_NONE);
@@ -441,7 +344,7 @@ START_TEST(test_v1_connection)
 
 	/* frame 5: server data, 8-byte DSN IDSN_B + 1 at ssn 1, acking the
 	 * client's 100 bytes (data ack IDSN_A + 101) */
-	k = opt_dss(o, 8, IDSN_A1 + 101, 8, IDSN_B1 + 1, 1, 500, false);
+	k = craft_opt_dss(o, 8, IDSN_A1 + 101, 8, IDSN_B1 + 1, 1, 500, false);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S + 1, ISN_C + 101, CRAFT_ACK,
 		o, k, 500);
 	f = craft_feed_tcp(ctx, &t);
@@ -464,7 +367,7 @@ START_TEST(test_v1_connection)
 	ck_assert(!mpf_frame_get_mptcp_dack(f, &v));
 
 	/* frame 7: a 4-byte data ack from the client */
-	k = opt_dss(o, 4, (uint32_t)(IDSN_B1 + 501), 0, 0, 0, 0, false);
+	k = craft_opt_dss(o, 4, (uint32_t)(IDSN_B1 + 501), 0, 0, 0, 0, false);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 101, ISN_S + 501, CRAFT_ACK,
 		o, k, 0);
 	f = craft_feed_tcp(ctx, &t);
@@ -474,19 +377,19 @@ START_TEST(test_v1_connection)
 
 	/* frames 8-10: a join from 10.0.1.1 with the server's token */
 	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70000, 0, CRAFT_SYN, o,
-		opt_join_syn(o, true, 2, TOKEN_B1, 0x0a0b0c0d), 0);
+		craft_opt_join_syn(o, true, 2, TOKEN_B1, 0x0a0b0c0d), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	ck_assert_uint_eq(mpf_frame_get_flow_id(f), 1);
 	t = seg(S_ADDR, 80, C2_ADDR, 40001, 90000, 70001, CRAFT_SYN | CRAFT_ACK,
-		o, opt_join_synack(o, 0, 0x8bb5ef2a5abbce8cULL, 0x01020304), 0);
+		o, craft_opt_join_synack(o, 0, 0x8bb5ef2a5abbce8cULL, 0x01020304), 0);
 	craft_feed_tcp(ctx, &t);
 	fl = mpf_node_get_flow(n, 1);
 	ck_assert(!mpf_flow_get_mptcp_established(fl));
 	f = mpf_ctx_get_frame(ctx, 9);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_OK);
 	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70001, 90001, CRAFT_ACK, o,
-		opt_join_ack(o, HMAC_A1), 0);
+		craft_opt_join_ack(o, HMAC_A1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_OK);
 	ck_assert(mpf_flow_get_mptcp_established(fl));
@@ -499,7 +402,7 @@ START_TEST(test_v1_connection)
 
 	/* frame 11: server data on the join with a 4-byte DSN: widened to
 	 * the 64-bit value next to what the server sent before */
-	k = opt_dss(o, 0, 0, 4, (uint32_t)(IDSN_B1 + 701), 1, 100, false);
+	k = craft_opt_dss(o, 0, 0, 4, (uint32_t)(IDSN_B1 + 701), 1, 100, false);
 	t = seg(S_ADDR, 80, C2_ADDR, 40001, 90001, 70001, CRAFT_ACK, o, k, 100);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_dsn(f, &v));
@@ -530,15 +433,15 @@ START_TEST(test_join_bad_hmac)
 	memcpy(bad, HMAC_A1, 20);
 	bad[19] ^= 1;
 	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70000, 0, CRAFT_SYN, o,
-		opt_join_syn(o, false, 2, TOKEN_B1, 0x0a0b0c0d), 0);
+		craft_opt_join_syn(o, false, 2, TOKEN_B1, 0x0a0b0c0d), 0);
 	craft_feed_tcp(ctx, &t);
 	/* a wrong truncated HMAC-B in the SYN/ACK */
 	t = seg(S_ADDR, 80, C2_ADDR, 40001, 90000, 70001, CRAFT_SYN | CRAFT_ACK,
-		o, opt_join_synack(o, 0, 0x8bb5ef2a5abbce8dULL, 0x01020304), 0);
+		o, craft_opt_join_synack(o, 0, 0x8bb5ef2a5abbce8dULL, 0x01020304), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
 	t = seg(C2_ADDR, 40001, S_ADDR, 80, 70001, 90001, CRAFT_ACK, o,
-		opt_join_ack(o, bad), 0);
+		craft_opt_join_ack(o, bad), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
 	fl = mpf_ctx_get_flow(ctx, 1);
@@ -568,13 +471,13 @@ START_TEST(test_v0_connection)
 	uint64_t v;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 0, 1, KA, 0, -1), 0);
+		craft_opt_mpc(o, 0, 1, KA, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 0, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 0, 1, KB, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 0, 2, KA, KB, -1), 0);
+		craft_opt_mpc(o, 0, 2, KA, KB, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	n = mpf_ctx_get_node(ctx, 0);
 	ck_assert_int_eq(mpf_node_get_mptcp_version(n), 0);
@@ -586,7 +489,7 @@ START_TEST(test_v0_connection)
 
 	/* v0 client data with a 4-byte DSN */
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_dss(o, 4, (uint32_t)(IDSN_B0 + 1), 4, (uint32_t)(IDSN_A0 + 1),
+		craft_opt_dss(o, 4, (uint32_t)(IDSN_B0 + 1), 4, (uint32_t)(IDSN_A0 + 1),
 			1, 10, false),
 		10);
 	f = craft_feed_tcp(ctx, &t);
@@ -597,7 +500,7 @@ START_TEST(test_v0_connection)
 
 	/* the server joins toward the client with the client's token */
 	t = seg(S_ADDR, 81, C_ADDR, 40002, 123, 0, CRAFT_SYN, o,
-		opt_join_syn(o, false, 3, client_tok, 7), 0);
+		craft_opt_join_syn(o, false, 3, client_tok, 7), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	ck_assert_int_eq(mpf_frame_get_direction(f), MPF_DIR_SERVER_TO_CLIENT);
@@ -617,7 +520,7 @@ START_TEST(test_fallback_synack)
 	const struct mpf_frame *f;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
 		CRAFT_SYN | CRAFT_ACK, NULL, 0, 0);
@@ -646,13 +549,13 @@ START_TEST(test_key_mismatch)
 	uint64_t key;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 0, 1, KA, 0, -1), 0);
+		craft_opt_mpc(o, 0, 1, KA, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 0, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 0, 1, KB, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 0, 2, KA, KB + 1, -1), 0);
+		craft_opt_mpc(o, 0, 2, KA, KB + 1, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_KEY_MISMATCH);
 	/* the handshake's key stands */
@@ -675,7 +578,7 @@ START_TEST(test_orphan_joins)
 
 	for (i = 0; i < 3; i++) {
 		t = seg(C_ADDR, (uint16_t)(50000 + i), S_ADDR, 80, 1, 0, CRAFT_SYN,
-			o, opt_join_syn(o, false, 1, i < 2 ? 0xdeadbeef : 0x1234, 9),
+			o, craft_opt_join_syn(o, false, 1, i < 2 ? 0xdeadbeef : 0x1234, 9),
 			0);
 		f = craft_feed_tcp(ctx, &t);
 		ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_ORPHAN_JOIN);
@@ -739,7 +642,7 @@ START_TEST(test_orphan_flood_bounded)
 		g_snprintf(src, sizeof(src), "10.%d.%d.%d", i >> 16, (i >> 8) & 255,
 			   i & 255);
 		t = seg(src, 1000, S_ADDR, 80, 1, 0, CRAFT_SYN, o,
-			opt_join_syn(o, false, 1, 0x0badf00d, (uint32_t)i), 0);
+			craft_opt_join_syn(o, false, 1, 0x0badf00d, (uint32_t)i), 0);
 		f = craft_feed_tcp(ctx, &t);
 		ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	}
@@ -765,7 +668,7 @@ START_TEST(test_port_reuse)
 
 	v1_handshake(ctx);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	f = craft_feed_tcp(ctx, &t); /* the same ISN: a retransmission */
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	t.seq = ISN_C + 777777;
@@ -773,7 +676,7 @@ START_TEST(test_port_reuse)
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 1);
 	ck_assert_uint_eq(mpf_frame_get_flow_id(f), 1);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, 3, ISN_C + 777778,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KA, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KA, 0, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 1);
 	mpf_ctx_free(ctx);
@@ -799,7 +702,7 @@ START_TEST(test_dsn32_wrap)
 		uint64_t rel = start + (uint64_t)i * 1000;
 
 		t = seg(S_ADDR, 80, C_ADDR, 40000, seq, ISN_C + 101, CRAFT_ACK, o,
-			opt_dss(o, 0, 0, 4, (uint32_t)(IDSN_B1 + rel),
+			craft_opt_dss(o, 0, 0, 4, (uint32_t)(IDSN_B1 + rel),
 				seq - ISN_S, 1000, false),
 			1000);
 		f = craft_feed_tcp(ctx, &t);
@@ -825,7 +728,7 @@ START_TEST(test_midstream)
 	uint64_t v;
 
 	t = seg(S_ADDR, 80, C_ADDR, 40000, 777, 1, CRAFT_ACK, o,
-		opt_dss(o, 8, 5000, 8, 1000000, 42, 100, false), 100);
+		craft_opt_dss(o, 8, 5000, 8, 1000000, 42, 100, false), 100);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	ck_assert(mpf_frame_get_mptcp_dsn(f, &v));
@@ -882,11 +785,11 @@ START_TEST(test_log_token_collision)
 	mpf_config_free(cfg);
 	for (i = 0; i < 2; i++) {
 		t = seg(C_ADDR, (uint16_t)(40000 + i), S_ADDR, 80, ISN_C, 0,
-			CRAFT_SYN, o, opt_mpc(o, 1, 0, 0, 0, -1), 0);
+			CRAFT_SYN, o, craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 		craft_feed_tcp(ctx, &t);
 		t = seg(S_ADDR, 80, C_ADDR, (uint16_t)(40000 + i), ISN_S,
 			ISN_C + 1, CRAFT_SYN | CRAFT_ACK, o,
-			opt_mpc(o, 1, 1, KB, 0, -1), 0);
+			craft_opt_mpc(o, 1, 1, KB, 0, -1), 0);
 		craft_feed_tcp(ctx, &t);
 	}
 	ck_assert_ptr_nonnull(strstr(log->str, "1:token 1dce6604"));

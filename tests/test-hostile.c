@@ -30,89 +30,8 @@
 #include "mpf-private.h"
 #include "mpf-test.h"
 
-/* ------------------------------------------------------ option bytes */
-
-static size_t
-be(uint8_t *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-	return (size_t)n;
-}
-
-/* MP_CAPABLE of @version with 0, 1 or 2 keys, and a data-level length
- * when @data_len >= 0. */
-static size_t
-opt_mpc(uint8_t *p, int version, int nkeys, uint64_t k1, uint64_t k2,
-	int data_len)
-{
-	size_t n = 4;
-
-	p[0] = 30;
-	p[2] = (uint8_t)version;
-	p[3] = 0x01;
-	if (nkeys >= 1)
-		n += be(p + n, k1, 8);
-	if (nkeys >= 2)
-		n += be(p + n, k2, 8);
-	if (data_len >= 0)
-		n += be(p + n, (uint64_t)data_len, 2);
-	p[1] = (uint8_t)n;
-	return n;
-}
-
-/* DSS: a data ack of @ack_len (0, 4, 8) bytes, a mapping with a DSN of
- * @dsn_len (0: none, 4, 8) bytes. */
-static size_t
-opt_dss(uint8_t *p, int ack_len, uint64_t ack, int dsn_len, uint64_t dsn,
-	uint32_t ssn, uint16_t len)
-{
-	size_t n = 4;
-	uint8_t f = 0;
-
-	if (ack_len)
-		f |= 0x01 | (ack_len == 8 ? 0x02 : 0);
-	if (dsn_len)
-		f |= 0x04 | (dsn_len == 8 ? 0x08 : 0);
-	p[0] = 30;
-	p[2] = 0x20;
-	p[3] = f;
-	if (ack_len)
-		n += be(p + n, ack, ack_len);
-	if (dsn_len) {
-		n += be(p + n, dsn, dsn_len);
-		n += be(p + n, ssn, 4);
-		n += be(p + n, len, 2);
-	}
-	p[1] = (uint8_t)n;
-	return n;
-}
-
-static size_t
-opt_join_syn(uint8_t *p, uint32_t token, uint32_t nonce)
-{
-	p[0] = 30;
-	p[1] = 12;
-	p[2] = 0x10;
-	p[3] = 1; /* address id */
-	be(p + 4, token, 4);
-	be(p + 8, nonce, 4);
-	return 12;
-}
-
-static size_t
-opt_join_synack(uint8_t *p, uint64_t hmac, uint32_t nonce)
-{
-	p[0] = 30;
-	p[1] = 16;
-	p[2] = 0x10;
-	p[3] = 2;
-	be(p + 4, hmac, 8);
-	be(p + 12, nonce, 4);
-	return 16;
-}
+/* Big-endian @n bytes of @v at @p. */
+#define be craft_be
 
 /* ------------------------------------------------------------ fixtures */
 
@@ -186,13 +105,13 @@ v1_handshake(struct mpf_ctx *ctx, uint16_t cport, uint64_t ka, uint64_t kb)
 	struct craft_tcp t;
 
 	t = seg(C_ADDR, cport, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, cport, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, kb, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, kb, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(C_ADDR, cport, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, ka, kb, -1), 0);
+		craft_opt_mpc(o, 1, 2, ka, kb, -1), 0);
 	craft_feed_tcp(ctx, &t);
 }
 
@@ -250,7 +169,7 @@ START_TEST(test_token_collision)
 
 	/* a join toward the server with the shared token: the newer node */
 	t = seg(C_ADDR, 40100, S_ADDR, 80, 77, 0, CRAFT_SYN, o,
-		opt_join_syn(o, TOKEN_COLL, 0x0a0b0c0d), 0);
+		craft_opt_join_syn(o, false, 1, TOKEN_COLL, 0x0a0b0c0d), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 1);
 	ck_assert_uint_eq(mpf_frame_get_mptcp_flags(f) &
@@ -266,7 +185,7 @@ START_TEST(test_token_collision)
 	for (hmac = 0, i = 0; i < 8; i++)
 		hmac = hmac << 8 | mac[i];
 	t = seg(S_ADDR, 80, C_ADDR, 40100, 99, 78, CRAFT_SYN | CRAFT_ACK, o,
-		opt_join_synack(o, hmac, 0x01020304), 0);
+		craft_opt_join_synack(o, 2, hmac, 0x01020304), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 1);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
@@ -298,25 +217,25 @@ START_TEST(test_keys_change_mid_handshake)
 	uint32_t tok;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KB, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	/* the SYN/ACK again, same ISN, another key */
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KB ^ 0xff, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KB ^ 0xff, 0, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_KEY_MISMATCH);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA, KB, -1), 0);
+		craft_opt_mpc(o, 1, 2, KA, KB, -1), 0);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert_uint_eq(mpf_frame_get_mptcp_flags(f) &
 				  MPF_MPTCP_FRAME_KEY_MISMATCH, 0);
 	/* first data with another client key */
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA + 1, KB, 10), 10);
+		craft_opt_mpc(o, 1, 2, KA + 1, KB, 10), 10);
 	f = craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_KEY_MISMATCH);
 
@@ -349,10 +268,10 @@ START_TEST(test_version_change_mid_handshake)
 	uint64_t idsn;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 0, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 0, 1, KB, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	n = mpf_ctx_get_node(ctx, 0);
 	ck_assert_int_eq(mpf_node_get_mptcp_version(n), 0);
@@ -388,7 +307,7 @@ START_TEST(test_dsn64_wrap)
 		uint64_t rel = start + (uint64_t)i * 1000;
 
 		t = seg(S_ADDR, 80, C_ADDR, 40000, seq, ISN_C + 1, CRAFT_ACK, o,
-			opt_dss(o, 0, 0, 8, IDSN_B1 + rel, seq - ISN_S, 1000),
+			craft_opt_dss(o, 0, 0, 8, IDSN_B1 + rel, seq - ISN_S, 1000, false),
 			1000);
 		f = craft_feed_tcp(ctx, &t);
 		ck_assert(mpf_frame_get_mptcp_dsn(f, &v));
@@ -430,8 +349,8 @@ START_TEST(test_dsn64_wrap_midstream)
 		int len = i < 3 ? 8 : 4; /* 64-bit DSNs, then 32-bit ones */
 
 		t = seg(S_ADDR, 80, C_ADDR, 40000, seq, 1, CRAFT_ACK, o,
-			opt_dss(o, 0, 0, len, len == 8 ? dsn : (uint32_t)dsn,
-				seq - 776, 1000),
+			craft_opt_dss(o, 0, 0, len, len == 8 ? dsn : (uint32_t)dsn,
+				      seq - 776, 1000, false),
 			1000);
 		f = craft_feed_tcp(ctx, &t);
 		ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
@@ -596,7 +515,7 @@ START_TEST(test_ipv6_long_chain)
 	size_t n, len;
 
 	t = seg("2001:db8::1", 40000, "2001:db8::2", 80, ISN_C, 0, CRAFT_SYN,
-		o, opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		o, craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	n = craft_tcp_frame(syn, sizeof(syn), CRAFT_RAW, &t);
 	len = ipv6_chain(buf, sizeof(buf), 500, syn + 40, n - 40, 6, 0);
 	f = feed_raw(ctx, CRAFT_RAW, buf, len, len, 1700000000);
@@ -659,7 +578,7 @@ START_TEST(test_jumbo_segment)
 	v1_handshake(ctx, 40000, KA, KB);
 	before = mpf_node_get_bytes(mpf_ctx_get_node(ctx, 0));
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S + 1, ISN_C + 1, CRAFT_ACK, o,
-		opt_dss(o, 0, 0, 8, IDSN_B1 + 1, 1, 1000), 200);
+		craft_opt_dss(o, 0, 0, 8, IDSN_B1 + 1, 1, 1000, false), 200);
 	len = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
 	buf[2] = buf[3] = 0; /* IPv4 total length 0 */
 	f = feed_raw(ctx, CRAFT_RAW, buf, len, 100000, 1700000100);
@@ -701,10 +620,10 @@ START_TEST(test_truncated_frames)
 	ck_assert_int_eq(mpf_frame_get_status(f), MPF_ERR_TRUNCATED);
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KB, 0, -1), 0);
 	len = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
 	/* cut 4 bytes into the 8-byte key: 20 IP + 20 TCP + 4 + 4 */
 	f = feed_raw(ctx, CRAFT_RAW, buf, 48, len, 1700000001);
@@ -713,7 +632,7 @@ START_TEST(test_truncated_frames)
 	ck_assert(!mpf_node_get_mptcp_token(mpf_ctx_get_node(ctx, 0),
 					    MPF_SIDE_SERVER, NULL));
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA, KB, -1), 0);
+		craft_opt_mpc(o, 1, 2, KA, KB, -1), 0);
 	craft_feed_tcp(ctx, &t);
 	ck_assert(mpf_node_get_mptcp_token(mpf_ctx_get_node(ctx, 0),
 					   MPF_SIDE_SERVER, &tok));
@@ -742,15 +661,15 @@ START_TEST(test_time_backwards_mptcp)
 	size_t len;
 
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C, 0, CRAFT_SYN, o,
-		opt_mpc(o, 1, 0, 0, 0, -1), 0);
+		craft_opt_mpc(o, 1, 0, 0, 0, -1), 0);
 	len = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
 	feed_raw(ctx, CRAFT_RAW, buf, len, len, 1700000100);
 	t = seg(S_ADDR, 80, C_ADDR, 40000, ISN_S, ISN_C + 1,
-		CRAFT_SYN | CRAFT_ACK, o, opt_mpc(o, 1, 1, KB, 0, -1), 0);
+		CRAFT_SYN | CRAFT_ACK, o, craft_opt_mpc(o, 1, 1, KB, 0, -1), 0);
 	len = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
 	feed_raw(ctx, CRAFT_RAW, buf, len, len, 1700000050);
 	t = seg(C_ADDR, 40000, S_ADDR, 80, ISN_C + 1, ISN_S + 1, CRAFT_ACK, o,
-		opt_mpc(o, 1, 2, KA, KB, -1), 0);
+		craft_opt_mpc(o, 1, 2, KA, KB, -1), 0);
 	len = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
 	feed_raw(ctx, CRAFT_RAW, buf, len, len, -5);
 
