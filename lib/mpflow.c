@@ -350,6 +350,7 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	     const struct mpf_frame **result)
 {
 	struct mpf_frame *rec;
+	const struct mpf_frame *stored = NULL;
 	struct mpf_pkt dec;
 	int st;
 
@@ -387,10 +388,10 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		ctx->counters[MPF_COUNTER_ANALYSED]++;
 	else if (rec->protocol != MPF_PROTO_NONE)
 		ctx->counters[MPF_COUNTER_UNMATCHED]++;
+	if (ctx->store)
+		stored = mpf__store_add(ctx->store, rec);
 	if (result)
-		*result = ctx->store ? mpf__store_add(ctx->store, rec) : rec;
-	else if (ctx->store)
-		mpf__store_add(ctx->store, rec);
+		*result = stored ? stored : rec;
 	return MPF_OK;
 }
 

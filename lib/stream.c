@@ -4,11 +4,12 @@
  *
  * Live nodes sit in three queues, most recently active first: never
  * established (where a flood of handshakes lands), established, and
- * ended. After each frame the frame's node moves to the head of its queue
- * and the tails are checked: an ended node quiet for ENDED_LINGER, or any
- * node idle for the idle timeout, is released; while the state passes the
- * memory cap, tails are evicted, never-established ones first. Each check
- * looks at queue tails only, so a frame costs O(1) however many nodes.
+ * ended. Before a frame, once a queue tail is due (ctx->deadline), an
+ * ended node quiet for ENDED_LINGER, or any node idle for the idle
+ * timeout, is released; after it, the frame's node moves to the head of
+ * its queue and, while the state passes the memory cap, tails are
+ * evicted, never-established ones first. Only queue tails are looked at,
+ * so a frame costs O(1) however many nodes.
  *
  * The state of a node is estimated from what the core knows (the node,
  * its flows) and from the backend's node_mem(), every mem_every packets
