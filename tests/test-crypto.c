@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backends/mptcp.h"
+#include "backends/mptcp/mptcp.h"
 #include "mpf-private.h"
 #include "mpf-test.h"
 

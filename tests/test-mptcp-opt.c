@@ -22,7 +22,7 @@
 #include <glib.h>
 
 #include "mpf-test.h"
-#include "backends/mptcp.h"
+#include "backends/mptcp/mptcp.h"
 
 /* ------------------------------------------------------------ helpers */
 

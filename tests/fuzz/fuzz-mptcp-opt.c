@@ -14,7 +14,7 @@
  * of a DSS checksum, and the DSN widened, as the backend does with them.
  */
 #include "fuzz.h"
-#include "backends/mptcp.h"
+#include "backends/mptcp/mptcp.h"
 
 int
 mpf_fuzz_mptcp_opt(const uint8_t *data, size_t size)

@@ -24,7 +24,7 @@
  */
 #include <string.h>
 
-#include "backends/mptcp.h"
+#include "backends/mptcp/mptcp.h"
 #include "mpf-cursor.h"
 
 /* ------------------------------------------------------------ parsing */
