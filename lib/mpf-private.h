@@ -418,23 +418,6 @@ void mpf__log(const struct mpf_ctx *ctx, enum mpf_log_level level,
 
 /* ------------------------------------------------------------- crypto */
 
-/*
- * Token and IDSN of an MPTCP key (RFC 6824 / RFC 8684 section 3.1): the
- * most significant 32 bits and the least significant 64 bits of SHA-1
- * (version 0) or SHA-256 (version 1) over the key in network byte order.
- */
-void mpf__mptcp_key_derive(int version, uint64_t key, uint32_t *token,
-			   uint64_t *idsn);
-
-/*
- * HMAC-SHA1 (version 0) or HMAC-SHA256 (version 1) with the 16-byte key
- * be64(key1) || be64(key2) over @msg; writes the first @out_len bytes of
- * the digest (at most 20 for SHA-1, 32 for SHA-256).
- */
-void mpf__mptcp_hmac(int version, uint64_t key1, uint64_t key2,
-		     const uint8_t *msg, size_t msg_len, uint8_t *out,
-		     size_t out_len);
-
 /* Makes sure libgcrypt is initialised (idempotent, thread-safe). */
 void mpf__crypto_init(void);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Known-answer tests of the MPTCP key derivation and HMACs (lib/crypto.c).
+ * Known-answer tests of the MPTCP key derivation and HMACs
+ * (lib/backends/mptcp/keys.c).
  * Vectors: the Linux kernel's net/mptcp/crypto_test.c (HMAC-SHA256, keys
  * and messages are ASCII bytes), and tokens/IDSNs/HMACs read from real v0
  * and v1 captures and cross-checked with Wireshark (see the project's

@@ -26,6 +26,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "backends/mptcp/mptcp.h"
 #include "backends/sctp.h"
 #include "mpf-private.h"
 #include "mpf-test.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * MPTCP option parsing (internal; exposed to the unit tests).
+ * MPTCP option parsing, key derivation and HMACs (internal; exposed to the
+ * unit tests and fuzzers). The backend's own state is in mptcp-int.h.
  */
 #ifndef MPF_BACKEND_MPTCP_H
 #define MPF_BACKEND_MPTCP_H
@@ -131,5 +132,24 @@ mpf__seq_expand32(uint32_t v, uint64_t ref)
 		c += (uint64_t)1 << 32;
 	return c;
 }
+
+/* ------------------------------------------------------------- keys */
+
+/*
+ * Token and IDSN of an MPTCP key (RFC 6824 / RFC 8684 section 3.1): the
+ * most significant 32 bits and the least significant 64 bits of SHA-1
+ * (version 0) or SHA-256 (version 1) over the key in network byte order.
+ */
+void mpf__mptcp_key_derive(int version, uint64_t key, uint32_t *token,
+			   uint64_t *idsn);
+
+/*
+ * HMAC-SHA1 (version 0) or HMAC-SHA256 (version 1) with the 16-byte key
+ * be64(key1) || be64(key2) over @msg; writes the first @out_len bytes of
+ * the digest (at most 20 for SHA-1, 32 for SHA-256).
+ */
+void mpf__mptcp_hmac(int version, uint64_t key1, uint64_t key2,
+		     const uint8_t *msg, size_t msg_len, uint8_t *out,
+		     size_t out_len);
 
 #endif /* MPF_BACKEND_MPTCP_H */

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * api.c: the public getters of mpflow.h for MPTCP nodes, flows and
+ * frames, and the names of their enums and flags.
+ *
+ * Read-only: copies state out, changes nothing.
+ */
+#include <string.h>
+
+#include "backends/mptcp/mptcp-int.h"
+
+static const struct conn *
+mptcp_conn(const struct mpf_node *node)
+{
+	return node && node->protocol == MPF_PROTO_MPTCP ? conn_of(node) : NULL;
+}
+
+static const struct sub *
+mptcp_sub(const struct mpf_flow *flow)
+{
+	return flow && flow->node->protocol == MPF_PROTO_MPTCP ? sub_of(flow)
+							       : NULL;
+}
+
+int
+mpf_node_get_mptcp_version(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c ? c->version : -1;
+}
+
+bool
+mpf_node_get_mptcp_fallback(const struct mpf_node *node, uint32_t *frame)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	if (!c || !c->fallback)
+		return false;
+	if (frame)
+		*frame = c->fallback_frame;
+	return true;
+}
+
+bool
+mpf_node_get_mptcp_checksum(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->checksum;
+}
+
+static const struct side *
+node_side(const struct mpf_node *node, enum mpf_side side)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	if (!c || (unsigned)side > 1)
+		return NULL;
+	return &c->side[side];
+}
+
+bool
+mpf_node_get_mptcp_key(const struct mpf_node *node, enum mpf_side side,
+		       uint64_t *key)
+{
+	const struct side *s = node_side(node, side);
+
+	if (!s || !s->has_key)
+		return false;
+	if (key)
+		*key = s->key;
+	return true;
+}
+
+bool
+mpf_node_get_mptcp_token(const struct mpf_node *node, enum mpf_side side,
+			 uint32_t *token)
+{
+	const struct side *s = node_side(node, side);
+
+	if (!s || !s->has_token)
+		return false;
+	if (token)
+		*token = s->token;
+	return true;
+}
+
+bool
+mpf_node_get_mptcp_idsn(const struct mpf_node *node, enum mpf_side side,
+			uint64_t *idsn)
+{
+	const struct side *s = node_side(node, side);
+
+	if (!s || !s->has_idsn)
+		return false;
+	if (idsn)
+		*idsn = s->idsn;
+	return true;
+}
+
+/* Copies @n bytes of @src into @dst of the caller's @size, zero-filling
+ * what the caller's struct has beyond ours. */
+int
+mpf_node_get_mptcp_stats(const struct mpf_node *node, enum mpf_side sender,
+			 struct mpf_mptcp_stats *stats, size_t size)
+{
+	const struct side *s = node_side(node, sender), *peer;
+	struct mpf_mptcp_stats out;
+
+	if (!s)
+		return MPF_ERR_INVALID;
+	peer = node_side(node, (enum mpf_side)(1 - sender));
+	out = s->st;
+	if (peer->dack_seen) {
+		out.has_highest_dack = true;
+		out.highest_dack = peer->dack_max - (s->base_known ? s->base : 0);
+	}
+	if (out.data_fin)
+		out.data_fin_dsn = s->data_fin_raw - (s->base_known ? s->base : 0);
+	return mpf__copy_out(stats, size, &out, sizeof(out));
+}
+
+int
+mpf_node_get_mptcp_checks(const struct mpf_node *node,
+			  struct mpf_mptcp_checks *checks, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	return mpf__copy_out(checks, size, &c->checks, sizeof(c->checks));
+}
+
+const char *
+mpf_mptcp_end_to_string(enum mpf_mptcp_end end)
+{
+	static const char *const names[] = { "open", "data_fin", "fastclose",
+					     "reset", "fallback" };
+
+	return (unsigned)end < G_N_ELEMENTS(names) ? names[end] : "unknown";
+}
+
+enum mpf_mptcp_end
+mpf_node_get_mptcp_end(const struct mpf_node *node, uint32_t *frame)
+{
+	const struct conn *c = mptcp_conn(node);
+	uint32_t last_rst = 0, resets = 0;
+	guint i;
+
+	if (frame)
+		*frame = 0;
+	if (!c)
+		return MPF_MPTCP_END_OPEN;
+	if (c->fallback) {
+		if (frame)
+			*frame = c->fallback_frame;
+		return MPF_MPTCP_END_FALLBACK;
+	}
+	if (c->checks.fastclose_frame) {
+		if (frame)
+			*frame = c->checks.fastclose_frame;
+		return MPF_MPTCP_END_FASTCLOSE;
+	}
+	if (c->side[0].st.data_fin && c->side[1].st.data_fin) {
+		if (frame)
+			*frame = MAX(c->side[0].st.data_fin_frame,
+				     c->side[1].st.data_fin_frame);
+		return MPF_MPTCP_END_DATA_FIN;
+	}
+	for (i = 0; i < node->flows->len; i++) {
+		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
+
+		if (s->rst_frame) {
+			resets++;
+			last_rst = MAX(last_rst, s->rst_frame);
+		}
+	}
+	if (resets && resets == node->flows->len) {
+		if (frame)
+			*frame = last_rst;
+		return MPF_MPTCP_END_RESET;
+	}
+	return MPF_MPTCP_END_OPEN;
+}
+
+const char *
+mpf_mptcp_hmac_to_string(enum mpf_mptcp_hmac hmac)
+{
+	static const char *const names[] = { "none", "unverified", "ok", "bad",
+					     "legacy" };
+
+	return (unsigned)hmac < G_N_ELEMENTS(names) ? names[hmac] : "unknown";
+}
+
+uint32_t
+mpf_node_get_mptcp_address_count(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->announced ? c->announced->len : 0;
+}
+
+int
+mpf_node_get_mptcp_address(const struct mpf_node *node, uint32_t index,
+			   struct mpf_mptcp_address *addr, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+	const struct announced *a;
+	struct mpf_mptcp_address out;
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	if (!c->announced || index >= c->announced->len)
+		return MPF_ERR_NOT_FOUND;
+	a = &g_array_index(c->announced, struct announced, index);
+	memset(&out, 0, sizeof(out));
+	out.side = (enum mpf_side)a->side;
+	out.id = a->addr_id;
+	out.addr = a->addr;
+	out.has_port = a->has_port;
+	out.port = a->port;
+	out.frame = a->frame;
+	out.echo_frame = a->echo_frame;
+	out.removed_frame = a->removed_frame;
+	out.hmac = (enum mpf_mptcp_hmac)a->hmac;
+	out.id_conflict = a->conflict;
+	return mpf__copy_out(addr, size, &out, sizeof(out));
+}
+
+bool
+mpf_node_get_mptcp_inferred(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->inferred;
+}
+
+uint32_t
+mpf_node_get_mptcp_evidence_count(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c && c->evidence ? c->evidence->len : 0;
+}
+
+int
+mpf_node_get_mptcp_evidence(const struct mpf_node *node, uint32_t index,
+			    struct mpf_mptcp_evidence *ev, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+	const struct evidence *e;
+	const struct side *sd;
+	struct mpf_mptcp_evidence out;
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	if (!c->evidence || index >= c->evidence->len)
+		return MPF_ERR_NOT_FOUND;
+	e = &g_array_index(c->evidence, struct evidence, index);
+	sd = &c->side[e->keep_side];
+	memset(&out, 0, sizeof(out));
+	out.kind = (enum mpf_mptcp_evidence_kind)e->kind;
+	out.frame = e->frame;
+	out.absorbed = e->absorbed;
+	out.wide = e->wide;
+	out.value = e->raw - (sd->base_known ? sd->base : 0);
+	return mpf__copy_out(ev, size, &out, sizeof(out));
+}
+
+const char *
+mpf_mptcp_role_to_string(enum mpf_mptcp_role role)
+{
+	switch (role) {
+	case MPF_MPTCP_ROLE_INITIAL:
+		return "initial";
+	case MPF_MPTCP_ROLE_JOIN:
+		return "join";
+	default:
+		return "unknown";
+	}
+}
+
+enum mpf_mptcp_role
+mpf_flow_get_mptcp_role(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? (enum mpf_mptcp_role)s->role : MPF_MPTCP_ROLE_UNKNOWN;
+}
+
+bool
+mpf_flow_get_mptcp_established(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s && s->established;
+}
+
+bool
+mpf_flow_get_mptcp_src_is_client(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s && s->src_is_client;
+}
+
+bool
+mpf_flow_get_mptcp_backup(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s && s->backup;
+}
+
+int
+mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
+			      enum mpf_flow_dir end)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	if (!s || (unsigned)end > 1)
+		return -1;
+	return s->addr_id[end];
+}
+
+enum mpf_mptcp_hmac
+mpf_flow_get_mptcp_join_hmac(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? (enum mpf_mptcp_hmac)s->hmac : MPF_MPTCP_HMAC_NONE;
+}
+
+uint32_t
+mpf_flow_get_mptcp_removed_frame(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->removed_frame : 0;
+}
+
+int
+mpf_flow_get_mptcp_reset_reason(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->rst_reason : -1;
+}
+
+uint32_t
+mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s ? s->rst_frame : 0;
+}
+
+int
+mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_flow_dir dir,
+			 struct mpf_mptcp_flow_stats *stats, size_t size)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	if (!s || (unsigned)dir > 1)
+		return MPF_ERR_INVALID;
+	return mpf__copy_out(stats, size, &s->dir[dir].st, sizeof(s->dir[dir].st));
+}
+
+uint32_t
+mpf_flow_get_mptcp_prio_count(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	return s && s->prio ? s->prio->len : 0;
+}
+
+bool
+mpf_flow_get_mptcp_prio(const struct mpf_flow *flow, uint32_t index,
+			uint32_t *frame, bool *backup)
+{
+	const struct sub *s = mptcp_sub(flow);
+	const struct prio_change *p;
+
+	if (!s || !s->prio || index >= s->prio->len)
+		return false;
+	p = &g_array_index(s->prio, struct prio_change, index);
+	if (frame)
+		*frame = p->frame;
+	if (backup)
+		*backup = p->backup;
+	return true;
+}
+
+static bool
+is_mptcp_frame(const struct mpf_frame *f)
+{
+	return f && f->protocol == MPF_PROTO_MPTCP;
+}
+
+bool
+mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame, uint64_t *dsn)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
+		return false;
+	if (dsn)
+		*dsn = frame->val[0];
+	return true;
+}
+
+bool
+mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
+		return false;
+	if (dack)
+		*dack = frame->val[1];
+	return true;
+}
+
+uint32_t
+mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	return is_mptcp_frame(frame) ? frame->ref[0] : 0;
+}
+
+uint32_t
+mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	return is_mptcp_frame(frame) ? frame->ref[1] : 0;
+}
+
+uint32_t
+mpf_frame_get_mptcp_reinjected_in(const struct mpf_frame *frame)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	return is_mptcp_frame(frame) ? frame->ref[2] : 0;
+}
+
+unsigned
+mpf_frame_get_mptcp_options(const struct mpf_frame *frame)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	return is_mptcp_frame(frame) ? frame->opts : 0;
+}
+
+unsigned
+mpf_frame_get_mptcp_flags(const struct mpf_frame *frame)
+{
+	struct mpf_frame tmp;
+
+	frame = mpf__frame_view(frame, &tmp);
+	return is_mptcp_frame(frame) ? frame->bflags : 0;
+}
+
+const char *
+mpf_mptcp_frame_flag_to_string(unsigned flag)
+{
+	static const char *const names[] = {
+		"dsn_base_guessed", "no_mapping", "data_fin",
+		"infinite_mapping", "key_mismatch", "orphan_join",
+		"bad_option", "reinjection", "retransmission",
+		"out_of_order", "dup_data_ack", "join_hmac_ok",
+		"join_hmac_bad", "csum_ok", "csum_bad", "csum_unverifiable",
+		"add_addr_hmac_ok", "add_addr_hmac_bad", "add_addr_hmac_legacy",
+		"addr_id_conflict", "fallback", "subflow_removed",
+	};
+	unsigned i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (flag == 1u << i)
+			return names[i];
+	return "unknown";
+}

@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * conn.c: the backend's lifecycle and its table (mpf__backend_mptcp): the
+ * state's hash tables, freeing a connection (node) and a subflow (flow),
+ * and creating them for the first packet of an unknown 4-tuple (MP_CAPABLE
+ * opens a connection, MP_JOIN joins one by token, anything else opens one
+ * whose handshake was not captured).
+ *
+ * Files subflows in by_tuple and orphan tokens in by_token. Reads parsed
+ * options only; does not touch the data level (seq.c, dss.c) or merge
+ * nodes (infer.c).
+ */
+#include <string.h>
+
+#include "backends/mptcp/mptcp-int.h"
+
+static void
+owners_free(gpointer p)
+{
+	g_array_free(p, TRUE);
+}
+
+static void
+mptcp_init(struct mpf_ctx *ctx, void *st)
+{
+	struct state *s = st;
+
+	(void)ctx;
+	mpf__crypto_init();
+	s->by_tuple = g_hash_table_new(mpf__tuple_hash, mpf__tuple_equal);
+	s->by_token = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->dsn_wide = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+					    owners_free);
+	s->dsn_narrow = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+					      g_free, owners_free);
+}
+
+static void
+mptcp_fini(struct mpf_ctx *ctx, void *st)
+{
+	struct state *s = st;
+
+	(void)ctx;
+	g_hash_table_destroy(s->by_tuple);
+	g_hash_table_destroy(s->by_token);
+	g_hash_table_destroy(s->dsn_wide);
+	g_hash_table_destroy(s->dsn_narrow);
+}
+
+static void
+mptcp_node_fini(struct mpf_node *n)
+{
+	struct conn *c = conn_of(n);
+	int i;
+
+	if (c->announced)
+		g_array_free(c->announced, TRUE);
+	if (c->evidence)
+		g_array_free(c->evidence, TRUE);
+	if (c->pending)
+		g_array_free(c->pending, TRUE);
+	for (i = 0; i < 2; i++)
+		if (c->side[i].sent)
+			g_array_free(c->side[i].sent, TRUE);
+}
+
+static void
+mptcp_flow_fini(struct mpf_flow *f)
+{
+	struct sub *s = sub_of(f);
+	int d;
+
+	for (d = 0; d < 2; d++)
+		if (s->dir[d].maps)
+			g_array_free(s->dir[d].maps, TRUE);
+	if (s->prio)
+		g_array_free(s->prio, TRUE);
+}
+
+static bool
+mptcp_claims(const struct mpf_pkt *pkt)
+{
+	return pkt->has_tcp;
+}
+
+/* --------------------------------------------------------- creation */
+
+bool
+mpf__mptcp_pkt_from_src(const struct mpf_flow *f, const struct mpf_pkt *pkt)
+{
+	return pkt->sport == f->src.port && mpf__addr_equal(&pkt->src, &f->src.addr);
+}
+
+static void
+endpoints_of(const struct mpf_pkt *pkt, struct mpf_endpoint *src,
+	     struct mpf_endpoint *dst)
+{
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	src->addr = pkt->src;
+	src->port = pkt->sport;
+	dst->addr = pkt->dst;
+	dst->port = pkt->dport;
+}
+
+static struct mpf_node *
+conn_new(struct mpf_ctx *ctx, const struct mpf_pkt *pkt)
+{
+	struct mpf_node *n = mpf__node_new(ctx, &mpf__backend_mptcp, pkt);
+
+	conn_of(n)->version = -1;
+	return n;
+}
+
+/* Swaps which end of a subflow is the client (after an inferred merge
+ * found the guess wrong). */
+void
+mpf__mptcp_sub_flip(struct mpf_flow *f)
+{
+	struct sub *s = sub_of(f);
+
+	s->src_is_client = !s->src_is_client;
+}
+
+/*
+ * A new subflow for a packet on an unknown 4-tuple. @opened_by_src says the
+ * packet's source opened the subflow (sent the SYN); otherwise the packet
+ * is the SYN/ACK and its destination did.
+ */
+static struct mpf_flow *
+sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
+	const struct mpf_pkt *pkt, const struct mpf_tuple *key,
+	bool opened_by_src, bool src_is_client, enum mpf_mptcp_role role)
+{
+	struct mpf_endpoint a, b;
+	struct mpf_flow *f;
+	struct sub *s;
+
+	endpoints_of(pkt, &a, &b);
+	f = opened_by_src ? mpf__flow_new(ctx, node, &a, &b, pkt)
+			  : mpf__flow_new(ctx, node, &b, &a, pkt);
+	s = sub_of(f);
+	s->tuple = *key;
+	s->src_is_client = src_is_client;
+	s->role = (uint8_t)role;
+	s->addr_id[0] = s->addr_id[1] = -1;
+	s->rst_reason = -1;
+	if (role == MPF_MPTCP_ROLE_INITIAL)
+		s->addr_id[0] = s->addr_id[1] = 0;
+	g_hash_table_replace(st->by_tuple, &s->tuple, f);
+	s->in_table = true;
+	st->last = NULL;
+	return f;
+}
+
+static const struct mpf_mptcp_opt *
+find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (o[i].subtype == subtype)
+			return &o[i];
+	return NULL;
+}
+
+/*
+ * Creates the node and flow for the first packet of an unknown 4-tuple
+ * that carries MPTCP options; NULL when it carries none, or when it is a
+ * join of a flood whose flows are no longer kept (then *@orphan_node is the
+ * node the frame still belongs to).
+ */
+struct mpf_flow *
+mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
+		       const struct mpf_pkt *pkt, const struct mpf_tuple *key,
+		       const struct mpf_mptcp_opt *o, int n,
+		       struct mpf_frame *rec, struct mpf_node **orphan_node)
+{
+	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
+	const struct mpf_mptcp_opt *mpc = find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+	const struct mpf_mptcp_opt *join = find_opt(o, n, MPF_MPTCP_SUB_JOIN);
+	struct mpf_node *node;
+
+	if (n == 0)
+		return NULL;
+	if (mpc) {
+		/* a SYN/ACK opens for its destination; anything else (SYN,
+		 * third ACK, first data) is sent by the client */
+		node = conn_new(ctx, pkt);
+		return sub_new(ctx, st, node, pkt, key, !(syn && ack), true,
+			       MPF_MPTCP_ROLE_INITIAL);
+	}
+	if (join && join->u.join.kind == MPJ_SYN && syn && !ack &&
+	    mpf__mptcp_opt_has(join, 8)) {
+		uint32_t token = join->u.join.token;
+		bool src_is_client = true;
+		struct conn *c;
+
+		node = g_hash_table_lookup(st->by_token, GUINT_TO_POINTER(token));
+		if (!node) {
+			/* no connection has this token: keep the join in a
+			 * node of its own, which later joins with the same
+			 * token share (as Wireshark groups them) */
+			node = conn_new(ctx, pkt);
+			c = conn_of(node);
+			c->orphan = true;
+			c->side[MPF_SIDE_SERVER].has_token = true;
+			c->side[MPF_SIDE_SERVER].token = token;
+			g_hash_table_replace(st->by_token,
+					     GUINT_TO_POINTER(token), node);
+		} else {
+			c = conn_of(node);
+			/* a join carries the token of the side it is sent
+			 * to: the server's for a join from the client */
+			src_is_client = !(c->side[MPF_SIDE_CLIENT].has_token &&
+					  c->side[MPF_SIDE_CLIENT].token == token &&
+					  !(c->side[MPF_SIDE_SERVER].has_token &&
+					    c->side[MPF_SIDE_SERVER].token ==
+						    token));
+		}
+		if (c->orphan) {
+			rec->bflags |= MPF_MPTCP_FRAME_ORPHAN_JOIN;
+			c->checks.orphan_joins++;
+			if (node->flows->len >= MAX_ORPHAN_FLOWS) {
+				/* a flood: count the frame in the node but
+				 * keep no state for its 4-tuple */
+				c->checks.orphan_joins_untracked++;
+				*orphan_node = node;
+				return NULL;
+			}
+		}
+		return sub_new(ctx, st, node, pkt, key, true, src_is_client,
+			       MPF_MPTCP_ROLE_JOIN);
+	}
+	/* the handshake was not captured: a connection of its own, its
+	 * client guessed as the subflow's opener or the first sender, until
+	 * the data level shows where it belongs */
+	node = conn_new(ctx, pkt);
+	if (join)
+		return sub_new(ctx, st, node, pkt, key, !(syn && ack), true,
+			       MPF_MPTCP_ROLE_JOIN);
+	return sub_new(ctx, st, node, pkt, key, true, true,
+		       MPF_MPTCP_ROLE_UNKNOWN);
+}
+
+/* The backend: its hooks are here, in ingest.c and in stream.c. */
+const struct mpf_backend mpf__backend_mptcp = {
+	.name = "mptcp",
+	.protocol = MPF_PROTO_MPTCP,
+	.state_size = sizeof(struct state),
+	.node_priv_size = sizeof(struct conn),
+	.flow_priv_size = sizeof(struct sub),
+	.init = mptcp_init,
+	.fini = mptcp_fini,
+	.claims = mptcp_claims,
+	.ingest = mpf__mptcp_ingest,
+	.node_fini = mptcp_node_fini,
+	.flow_fini = mptcp_flow_fini,
+	.node_unhook = mpf__mptcp_node_unhook,
+	.node_mem = mpf__mptcp_node_mem,
+	.mem_every = 32,
+	.node_settled = mpf__mptcp_node_settled,
+	.node_ended = mpf__mptcp_node_ended,
+};

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * infer.c: association without the handshake: the DSN index (which side
+ * of which node sent DSNs in a bucket), the evidence a node without keys
+ * gathers against the others, and merging two nodes found to be one
+ * connection.
+ *
+ * The only file that merges MPTCP nodes. Does not parse options or create
+ * flows.
+ */
+#include <string.h>
+
+#include "backends/mptcp/mptcp-int.h"
+
+static GArray *
+bucket_owners(GHashTable *t, uint64_t bucket, bool create)
+{
+	GArray *a = g_hash_table_lookup(t, &bucket);
+
+	if (!a && create) {
+		uint64_t *k = g_new(uint64_t, 1);
+
+		*k = bucket;
+		a = g_array_new(FALSE, FALSE, sizeof(struct dsn_owner));
+		g_hash_table_insert(t, k, a);
+	}
+	return a;
+}
+
+static void
+owner_add(GHashTable *t, uint64_t bucket, struct mpf_node *node, int side)
+{
+	GArray *a = bucket_owners(t, bucket, true);
+	struct dsn_owner o = { node, side };
+	guint i;
+
+	for (i = 0; i < a->len; i++) {
+		struct dsn_owner *x = &g_array_index(a, struct dsn_owner, i);
+
+		if (x->node == node && x->side == side)
+			return;
+	}
+	g_array_append_val(a, o);
+}
+
+/*
+ * Files @side's DSN range in the index, bucket by bucket as it grows, so
+ * that a subflow seen without its handshake can find its connection by a
+ * hash lookup. Wide buckets only for real 64-bit values.
+ */
+void
+mpf__mptcp_index_side(struct state *st, struct mpf_node *node, int side)
+{
+	struct side *s = &conn_of(node)->side[side];
+	uint64_t wlo, whi, b;
+	uint32_t nlo, nhi, k;
+
+	if (!s->dsn_seen)
+		return;
+	if (s->dsn_wide) {
+		wlo = s->dsn_lo >> WIDE_BUCKET_SHIFT;
+		whi = s->dsn_max >> WIDE_BUCKET_SHIFT;
+		if (!s->wide_indexed) {
+			s->wide_lo = s->wide_hi = wlo;
+			owner_add(st->dsn_wide, wlo, node, side);
+			s->wide_indexed = true;
+		}
+		for (b = s->wide_lo - 1; wlo < s->wide_lo && b >= wlo &&
+					 s->wide_lo - b <= 64; b--)
+			owner_add(st->dsn_wide, b, node, side);
+		for (b = s->wide_hi + 1; whi > s->wide_hi && b <= whi &&
+					 b - s->wide_hi <= 64; b++)
+			owner_add(st->dsn_wide, b, node, side);
+		s->wide_lo = MIN(s->wide_lo, wlo);
+		s->wide_hi = MAX(s->wide_hi, whi);
+	}
+	/* narrow buckets wrap with the 32-bit space: 4096 of 1 MiB */
+	nlo = (uint32_t)s->dsn_lo >> NARROW_BUCKET_SHIFT;
+	nhi = (uint32_t)s->dsn_max >> NARROW_BUCKET_SHIFT;
+	if (!s->narrow_indexed) {
+		s->narrow_lo = s->narrow_hi = nlo;
+		owner_add(st->dsn_narrow, nlo, node, side);
+		s->narrow_indexed = true;
+	}
+	for (k = 0; nhi != s->narrow_hi && k < 64; k++) {
+		s->narrow_hi = (s->narrow_hi + 1) & 0xfff;
+		owner_add(st->dsn_narrow, s->narrow_hi, node, side);
+	}
+	for (k = 0; nlo != s->narrow_lo && k < 64; k++) {
+		s->narrow_lo = (s->narrow_lo - 1) & 0xfff;
+		owner_add(st->dsn_narrow, s->narrow_lo, node, side);
+	}
+}
+
+/* Whether a node may still be grouped with another by inference. */
+bool
+mpf__mptcp_unanchored(const struct conn *c)
+{
+	return !c->side[0].has_key && !c->side[1].has_key;
+}
+
+/* Whether @v falls in (or just beside) the DSN range @s sent. */
+static bool
+in_range(const struct side *s, uint64_t v, bool wide)
+{
+	if (!s->dsn_seen)
+		return false;
+	if (wide) {
+		return s->dsn_wide &&
+		       v - (s->dsn_lo - WIDE_WINDOW) <=
+			       (s->dsn_max - s->dsn_lo) + 2 * WIDE_WINDOW;
+	}
+	return (uint32_t)(v - (s->dsn_lo - NARROW_WINDOW)) <=
+	       (uint32_t)(s->dsn_max - s->dsn_lo) + 2 * NARROW_WINDOW;
+}
+
+static bool
+nodes_share_endpoint(const struct mpf_node *a, const struct mpf_node *b)
+{
+	guint i, j;
+
+	for (i = 0; i < a->flows->len; i++) {
+		const struct mpf_flow *x = g_ptr_array_index(a->flows, i);
+
+		for (j = 0; j < b->flows->len; j++) {
+			const struct mpf_flow *y = g_ptr_array_index(b->flows, j);
+
+			if (mpf__endpoint_equal(&x->dst, &y->dst) ||
+			    mpf__endpoint_equal(&x->src, &y->src) ||
+			    mpf__endpoint_equal(&x->src, &y->dst) ||
+			    mpf__endpoint_equal(&x->dst, &y->src))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* What merging needs to rewrite in the absorbed node's frame records. */
+struct merge_fix {
+	uint32_t keep;
+	bool flip;          /* the absorbed node's client is the server */
+	uint64_t rebase[2]; /* added to relative values, by sender side */
+	bool real_base[2];  /* the survivor knows the side's IDSN */
+};
+
+static void
+fix_record(struct mpf_frame *rec, void *user)
+{
+	const struct merge_fix *m = user;
+	int sender = rec->dir; /* the absorbed node's side */
+
+	rec->node = m->keep;
+	if (rec->flags & MPF_FRAME_HAS_VAL0)
+		rec->val[0] += m->rebase[sender];
+	if (rec->flags & MPF_FRAME_HAS_VAL1)
+		rec->val[1] += m->rebase[1 - sender];
+	if (m->flip)
+		rec->dir = (uint8_t)(1 - rec->dir);
+	/* values that now count from a real IDSN are no longer guesses */
+	if ((!(rec->flags & MPF_FRAME_HAS_VAL0) || m->real_base[sender]) &&
+	    (!(rec->flags & MPF_FRAME_HAS_VAL1) || m->real_base[1 - sender]))
+		rec->bflags &= ~(uint32_t)MPF_MPTCP_FRAME_DSN_GUESSED;
+}
+
+/*
+ * Absorbs node @gone into @keep: their sides correspond as @gone's side
+ * @gone_side is @keep's side @keep_side. Moves flows, data stats, tokens,
+ * announcements; rebases the absorbed frames' relative values.
+ */
+static void
+conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
+	   struct mpf_node *gone, int keep_side, int gone_side)
+{
+	struct conn *k = conn_of(keep), *g = conn_of(gone);
+	bool flip = keep_side != gone_side;
+	struct merge_fix fx;
+	GHashTableIter it;
+	gpointer key, val;
+	guint i;
+	int gs;
+
+	memset(&fx, 0, sizeof(fx));
+	fx.keep = keep->id;
+	fx.flip = flip;
+	for (gs = 0; gs < 2; gs++) {
+		struct side *ks = &k->side[flip ? 1 - gs : gs], *gsd = &g->side[gs];
+
+		/* relative values: old = raw - gone base; new = raw - keep base */
+		if (gsd->base_known && ks->base_known)
+			fx.rebase[gs] = gsd->base - ks->base;
+		else if (gsd->base_known && !ks->base_known) {
+			ks->base = gsd->base;
+			ks->base_known = true;
+			ks->base_guessed = gsd->base_guessed;
+		}
+		fx.real_base[gs] = ks->base_known && !ks->base_guessed;
+		ks->st.data_bytes += gsd->st.data_bytes;
+		ks->st.unique_bytes += gsd->st.unique_bytes;
+		ks->st.reinjected_bytes += gsd->st.reinjected_bytes;
+		ks->st.retransmitted_bytes += gsd->st.retransmitted_bytes;
+		ks->st.segments += gsd->st.segments;
+		ks->st.reinjections += gsd->st.reinjections;
+		ks->st.retransmissions += gsd->st.retransmissions;
+		ks->st.out_of_order += gsd->st.out_of_order;
+		ks->st.data_acks += gsd->st.data_acks;
+		ks->st.dup_data_acks += gsd->st.dup_data_acks;
+		if (gsd->dsn_seen) {
+			mpf__mptcp_side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
+			mpf__mptcp_side_saw_dsn(ks, gsd->dsn_max,
+						gsd->dsn_wide);
+		}
+		if (gsd->sent) {
+			/* their data intervals join ours, in DSN order */
+			if (!ks->sent)
+				ks->sent = g_array_new(FALSE, FALSE,
+						       sizeof(struct sent));
+			for (i = gsd->sent_head; i < gsd->sent->len; i++) {
+				struct sent *x = &g_array_index(gsd->sent,
+								struct sent, i);
+				guint lo = ks->sent_head, hi = ks->sent->len;
+
+				while (lo < hi) {
+					guint mid = lo + (hi - lo) / 2;
+
+					if ((int64_t)(g_array_index(ks->sent,
+								    struct sent,
+								    mid).start -
+						      x->start) < 0)
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				g_array_insert_val(ks->sent, lo, *x);
+			}
+			if (!ks->sent_any ||
+			    (int64_t)(gsd->sent_max - ks->sent_max) > 0)
+				ks->sent_max = gsd->sent_max;
+			ks->sent_any = ks->sent_any || gsd->sent_any;
+		}
+		if (gsd->data_fin_raw && !ks->st.data_fin) {
+			ks->st.data_fin = gsd->st.data_fin;
+			ks->st.data_fin_frame = gsd->st.data_fin_frame;
+			ks->data_fin_raw = gsd->data_fin_raw;
+		}
+	}
+	for (i = 0; i < gone->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(gone->flows, i);
+
+		if (flip)
+			mpf__mptcp_sub_flip(f);
+	}
+	/* tokens of the absorbed node now lead to the survivor */
+	g_hash_table_iter_init(&it, st->by_token);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		if (val == gone)
+			g_hash_table_iter_replace(&it, keep);
+	for (gs = 0; gs < 2; gs++) {
+		struct side *ks = &k->side[flip ? 1 - gs : gs];
+
+		if (g->side[gs].has_token && !ks->has_token) {
+			ks->has_token = true;
+			ks->token = g->side[gs].token;
+		}
+	}
+	if (g->announced) {
+		if (!k->announced)
+			k->announced = g_array_new(FALSE, TRUE,
+						   sizeof(struct announced));
+		for (i = 0; i < g->announced->len; i++) {
+			struct announced a = g_array_index(g->announced,
+							   struct announced, i);
+
+			if (flip)
+				a.side = (uint8_t)(1 - a.side);
+			g_array_append_val(k->announced, a);
+		}
+	}
+	k->checks.orphan_joins += g->checks.orphan_joins;
+	k->checks.orphan_joins_untracked += g->checks.orphan_joins_untracked;
+	if (k->version < 0)
+		k->version = g->version;
+	k->inferred = true;
+	k->settled = k->settled || g->settled;
+	k->resets += g->resets;
+	mpf__node_merge(ctx, keep, gone, fix_record, &fx);
+	mpf_log(ctx, MPF_LOG_INFO, "node %u joins node %u: one DSN space",
+		gone->id, keep->id);
+}
+
+/* Moves the pending matches between @prober and @owner into the
+ * survivor's evidence, telling which node was absorbed. */
+static void
+settle_evidence(struct conn *owner, struct conn *keep, uint32_t prober,
+		uint32_t absorbed, bool keep_is_owner)
+{
+	guint i;
+
+	if (!keep->evidence)
+		keep->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
+	for (i = 0; i < owner->pending->len;) {
+		struct evidence e = g_array_index(owner->pending, struct evidence, i);
+
+		if (e.prober != prober) {
+			i++;
+			continue;
+		}
+		e.absorbed = absorbed;
+		e.keep_side = keep_is_owner ? e.owner_side : e.prober_side;
+		g_array_append_val(keep->evidence, e);
+		g_array_remove_index(owner->pending, i);
+	}
+}
+
+/*
+ * A node whose handshake was not seen looks for the connection that owns
+ * the DSN @raw its side @side sent (or, @is_dack, the data ack of the
+ * other side's data) in frame @frame. Enough consistent matches with one
+ * node (64-bit values: WIDE_EVIDENCE; 32-bit ones: NARROW_EVIDENCE and a
+ * shared endpoint) merge the two. Returns the survivor.
+ */
+struct mpf_node *
+mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
+		 int side, uint64_t raw, bool wide, bool is_dack,
+		 uint32_t frame)
+{
+	struct conn *c = conn_of(node);
+	int space = is_dack ? 1 - side : side; /* whose data the value is in */
+	struct side *mine = &c->side[space];
+	GArray *owners;
+	guint i;
+
+	if (mine->probes >= MAX_PROBES)
+		return node;
+	mine->probes++;
+	owners = wide ? bucket_owners(st->dsn_wide, raw >> WIDE_BUCKET_SHIFT,
+				      false)
+		      : bucket_owners(st->dsn_narrow,
+				      (uint32_t)raw >> NARROW_BUCKET_SHIFT,
+				      false);
+	for (i = 0; owners && i < owners->len; i++) {
+		struct dsn_owner o = g_array_index(owners, struct dsn_owner, i);
+		struct conn *oc;
+		struct evidence ev;
+		guint k, count = 0;
+
+		if (o.node == node || o.node->merged_into != MPF_ID_NONE)
+			continue;
+		oc = conn_of(o.node);
+		/* two connections whose keys we saw are two connections */
+		if (!mpf__mptcp_unanchored(c) && !mpf__mptcp_unanchored(oc))
+			continue;
+		if (!in_range(&oc->side[o.side], raw, wide))
+			continue;
+		if (!oc->pending)
+			oc->pending = g_array_new(FALSE, FALSE,
+						  sizeof(struct evidence));
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = is_dack ? MPF_MPTCP_EVIDENCE_DACK
+				  : MPF_MPTCP_EVIDENCE_DSN;
+		ev.wide = wide;
+		ev.owner_side = (int8_t)o.side;
+		ev.prober_side = (int8_t)space;
+		ev.frame = frame;
+		ev.prober = node->id;
+		ev.absorbed = MPF_ID_NONE;
+		ev.raw = raw;
+		g_array_append_val(oc->pending, ev);
+		for (k = 0; k < oc->pending->len; k++) {
+			const struct evidence *e =
+				&g_array_index(oc->pending, struct evidence, k);
+
+			if (e->prober == node->id && e->wide == wide &&
+			    e->owner_side == ev.owner_side &&
+			    e->prober_side == ev.prober_side)
+				count++;
+		}
+		if (count < (wide ? WIDE_EVIDENCE : NARROW_EVIDENCE))
+			continue;
+		if (!wide && !nodes_share_endpoint(node, o.node))
+			continue;
+		/* the node with keys, else the older one, survives */
+		if (!mpf__mptcp_unanchored(oc) ||
+		    (mpf__mptcp_unanchored(c) && o.node->id < node->id)) {
+			settle_evidence(oc, oc, node->id, node->id, true);
+			conn_merge(ctx, st, o.node, node, o.side, space);
+			node = o.node;
+		} else {
+			settle_evidence(oc, c, node->id, o.node->id, false);
+			conn_merge(ctx, st, node, o.node, space, o.side);
+		}
+		mpf__mptcp_index_side(st, node, 0);
+		mpf__mptcp_index_side(st, node, 1);
+		return node;
+	}
+	return node;
+}

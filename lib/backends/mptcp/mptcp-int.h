@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: Multipath TCP: options, association of subflows, data sequence
+ * numbers (the backend's private header)
+ *
+ * specification: RFC 6824 (MPTCP v0), RFC 8684 (MPTCP v1)
+ *
+ * A node is one MPTCP connection, a flow one TCP subflow. Vocabulary
+ * follows the Linux kernel (net/mptcp): key, token, idsn; a DSS mapping
+ * maps subflow sequence numbers [map_ssn, map_ssn + data_len) to data
+ * sequence numbers from map_dsn.
+ *
+ * Per packet: parse the MPTCP options (all of them, bounds-checked), find
+ * the subflow by its 4-tuple (hash), or create it (MP_CAPABLE opens a
+ * connection, MP_JOIN joins one by token, any other MPTCP option on an
+ * unknown 4-tuple opens a connection whose handshake was not captured),
+ * then apply the options and give a segment with payload the DSN of its
+ * first byte through the mapping that covers it.
+ *
+ *  MP_CAPABLE  +-------+-------+-------+---------+--------------------+
+ *  (RFC 8684)  | kind  | len   |sub|ver| A..H    | keys, data-level   |
+ *              |  30   | 4..24 | 0 |   | flags   | length, checksum   |
+ *              +-------+-------+-------+---------+--------------------+
+ *
+ * One file per concern, each saying what it owns: opt.c (option parsing,
+ * exposed to the unit tests and fuzzers), conn.c (lifecycle, creation, the
+ * backend table), keys.c, seq.c, dss.c (data level, checksums), hmac.c,
+ * infer.c (association without the handshake), ingest.c (the per-packet
+ * entry and the option logic), stream.c (streaming hooks), api.c (public
+ * getters). This header holds what they share: the connection state and the
+ * functions one file calls in another (mpf__*, hidden like every internal
+ * symbol); mptcp.h, which it includes, the parser the tests also use.
+ */
+#ifndef MPF_BACKEND_MPTCP_INT_H
+#define MPF_BACKEND_MPTCP_INT_H
+
+#include "backends/mptcp/mptcp.h"
+
+/* ------------------------------------------------------------- state */
+
+/* One end of a connection, and the data it sends. */
+struct side {
+	bool has_key, has_token, has_idsn;
+	uint64_t key, idsn;
+	uint32_t token;
+	/* base of relative DSNs: the IDSN, or a guess from the first value
+	 * seen when the key was not captured */
+	bool base_known, base_guessed;
+	uint64_t base;
+	/* the DSN range this side sent, for 32-bit widening and inference */
+	bool dsn_seen;
+	bool dsn_wide;     /* values are real 64-bit ones (key or 8-byte DSN) */
+	uint64_t dsn_lo, dsn_max;
+	bool dack_seen;
+	uint64_t dack_max; /* highest data ack this side sent */
+	/* data this side sent: [start, end) DSN intervals by start, each with
+	 * the frame and flow that first carried it, from index sent_head */
+	GArray *sent;
+	guint sent_head;
+	guint acked_hint; /* the last first-unacked index found (a hint) */
+	bool sent_any;
+	uint64_t sent_max; /* highest DSN end sent */
+	struct mpf_mptcp_stats st; /* relative fields filled when read */
+	uint64_t data_fin_raw;
+	/* DSN index buckets registered (see mpf__mptcp_index_side) */
+	bool wide_indexed, narrow_indexed;
+	uint64_t wide_lo, wide_hi;
+	uint32_t narrow_lo, narrow_hi;
+	uint16_t probes; /* inference lookups made for this side */
+};
+
+struct announced {
+	uint8_t side, addr_id;
+	bool has_port, conflict;
+	uint16_t port;
+	uint8_t hmac; /* enum mpf_mptcp_hmac */
+	struct mpf_addr addr;
+	uint32_t frame, echo_frame, removed_frame;
+};
+
+/*
+ * A data-level match between a node seen without its handshake (the
+ * prober) and a side of another node (the owner of a DSN range). Pending
+ * ones sit with the owner until enough agree; then the nodes merge and the
+ * matches become the survivor's evidence.
+ */
+struct evidence {
+	uint8_t kind, wide;
+	int8_t owner_side, prober_side; /* the DSN space, in each node */
+	uint32_t frame;
+	uint32_t prober;   /* pending: the probing node's id */
+	uint32_t absorbed; /* final: the node merged in */
+	int8_t keep_side;  /* final: the survivor's side of the space */
+	uint64_t raw;
+};
+
+/* Node data: one MPTCP connection. */
+struct conn {
+	int version; /* -1 until an MP_CAPABLE says */
+	bool checksum;
+	bool mpc_syn;    /* the first SYN carried MP_CAPABLE */
+	bool mpc_synack; /* the SYN/ACK did */
+	bool third_ack_checked;
+	bool fallback;
+	uint32_t fallback_frame;
+	bool orphan; /* opened by an MP_JOIN whose token nobody had */
+	bool inferred;
+	struct mpf_mptcp_checks checks;
+	struct side side[2];
+	GArray *announced; /* struct announced, created on first use */
+	GArray *pending;   /* struct evidence: matches probing this node */
+	GArray *evidence;  /* struct evidence: what made merges */
+	/* for streaming: cheap answers to "established?" and "ended?" */
+	bool settled;      /* some subflow was established */
+	uint32_t resets;   /* subflows reset */
+};
+
+struct mapping {
+	uint64_t ssn; /* 64-bit relative subflow sequence number */
+	uint64_t dsn; /* 64-bit raw data sequence number */
+	uint32_t len;
+	uint32_t frame;
+};
+
+/* A DSS checksum being summed over the segments of its mapping. */
+struct csum_acc {
+	bool active, broken, fin;
+	uint64_t ssn, dsn;    /* the mapping */
+	uint16_t data_len, wire_csum;
+	uint32_t need, got;   /* payload bytes: expected, summed */
+	uint32_t sum;         /* ones' complement sum of the payload so far */
+};
+
+/* One way of a subflow. */
+struct sdir {
+	bool isn_known, isn_guessed;
+	uint32_t isn;
+	bool seq_seen;
+	uint64_t seq_ref; /* highest 64-bit relative sequence number seen */
+	GArray *maps;     /* struct mapping by ssn, from index head */
+	guint head;
+	struct csum_acc csum;
+	struct mpf_mptcp_flow_stats st;
+};
+
+struct prio_change {
+	uint32_t frame;
+	bool backup;
+};
+
+/* Flow data: one TCP subflow. */
+struct sub {
+	struct mpf_tuple tuple; /* key in by_tuple while in_table */
+	bool in_table;
+	bool src_is_client;
+	uint8_t role; /* enum mpf_mptcp_role */
+	bool syn_seen, synack_seen, established, backup, join_rejected;
+	uint8_t hmac; /* enum mpf_mptcp_hmac */
+	int16_t addr_id[2]; /* per flow end (src, dst), -1 unknown */
+	uint32_t nonce[2];
+	bool has_nonce[2];
+	int16_t rst_reason;
+	uint32_t rst_frame, removed_frame;
+	struct sdir dir[2]; /* per enum mpf_flow_dir */
+	GArray *prio;       /* struct prio_change */
+};
+
+/* A DSN index entry: which side of which node sent DSNs in a bucket. */
+struct dsn_owner {
+	struct mpf_node *node;
+	int side;
+};
+
+struct state {
+	GHashTable *by_tuple; /* struct mpf_tuple * -> struct mpf_flow * */
+	struct mpf_flow *last; /* the flow of the previous packet: segments
+				* come in bursts, so it saves most lookups */
+	GHashTable *by_token; /* token -> struct mpf_node * */
+	/* for association without the handshake: DSN bucket -> GArray of
+	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
+	GHashTable *dsn_wide, *dsn_narrow;
+};
+
+/* Limits that keep hostile traffic from growing the state. */
+#define MAX_ORPHAN_FLOWS 1024 /* join flows kept per orphan node */
+#define MAX_PROBES 256        /* inference lookups per side */
+#define SENT_KEEP_ACKED 4096  /* acked DSN intervals kept for reinjections */
+#define WIDE_BUCKET_SHIFT 24  /* 16 MiB buckets of 64-bit DSNs */
+#define NARROW_BUCKET_SHIFT 20
+#define WIDE_WINDOW ((uint64_t)1 << 24)   /* evidence: this close to a range */
+#define NARROW_WINDOW ((uint64_t)1 << 16)
+#define WIDE_EVIDENCE 2   /* matches needed with 64-bit values */
+#define NARROW_EVIDENCE 4 /* with 32-bit values, and a shared endpoint */
+
+static inline struct conn *
+conn_of(const struct mpf_node *n)
+{
+	return n->priv;
+}
+
+static inline struct sub *
+sub_of(const struct mpf_flow *f)
+{
+	return f->priv;
+}
+
+/* The connection side (enum mpf_side) that sends in flow direction @d. */
+static inline int
+side_of(const struct sub *s, int d)
+{
+	return (d == MPF_FLOW_FORWARD) == s->src_is_client ? MPF_SIDE_CLIENT
+							   : MPF_SIDE_SERVER;
+}
+
+/* A DSN range first carried by one frame of one flow. */
+struct sent {
+	uint64_t start, end;
+	uint64_t ssn; /* subflow sequence number of start */
+	uint32_t frame, flow;
+};
+
+/* --------------------------------------------------- across files */
+
+/* Functions one file of the backend calls in another, by the file that
+ * defines them (each documented there). */
+
+/* conn.c */
+bool mpf__mptcp_pkt_from_src(const struct mpf_flow *f,
+			     const struct mpf_pkt *pkt);
+void mpf__mptcp_sub_flip(struct mpf_flow *f);
+struct mpf_flow *mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
+					const struct mpf_pkt *pkt,
+					const struct mpf_tuple *key,
+					const struct mpf_mptcp_opt *o, int n,
+					struct mpf_frame *rec,
+					struct mpf_node **orphan_node);
+
+/* keys.c */
+void mpf__mptcp_set_key(struct mpf_ctx *ctx, struct state *st,
+			struct mpf_node *node, int side, uint64_t key,
+			struct mpf_frame *rec);
+void mpf__mptcp_set_version(struct mpf_ctx *ctx, struct state *st,
+			    struct mpf_node *node, int version);
+
+/* seq.c */
+uint64_t mpf__mptcp_side_base(struct side *s, uint64_t value);
+void mpf__mptcp_side_saw_dsn(struct side *s, uint64_t dsn, bool wide);
+bool mpf__mptcp_rel_seq(struct sdir *d, uint32_t seq, uint64_t *out);
+void mpf__mptcp_map_add(struct sdir *d, const struct mapping *m);
+const struct mapping *mpf__mptcp_map_find(const struct sdir *d, uint64_t ssn);
+void mpf__mptcp_map_prune(struct sdir *d, uint64_t acked);
+
+/* dss.c */
+void mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
+			  int side, uint64_t dsn, uint32_t len, uint64_t ssn,
+			  struct mpf_frame *rec);
+void mpf__mptcp_sent_prune(struct side *sd, uint64_t acked);
+void mpf__mptcp_csum_start(struct conn *c, struct sdir *fd, uint64_t ssn,
+			   uint64_t dsn, uint16_t data_len, uint16_t wire,
+			   bool fin);
+void mpf__mptcp_csum_feed(struct conn *c, struct sdir *fd, uint64_t r,
+			  const struct mpf_pkt *pkt, struct mpf_frame *rec);
+
+/* hmac.c */
+void mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
+			    const struct mpf_mptcp_opt *o,
+			    struct mpf_frame *rec);
+uint8_t mpf__mptcp_verify_add_addr(const struct conn *c, int side,
+				   const struct mpf_mptcp_opt *o);
+
+/* infer.c */
+void mpf__mptcp_index_side(struct state *st, struct mpf_node *node, int side);
+bool mpf__mptcp_unanchored(const struct conn *c);
+struct mpf_node *mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st,
+				  struct mpf_node *node, int side, uint64_t raw,
+				  bool wide, bool is_dack, uint32_t frame);
+
+/* ingest.c */
+int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
+		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
+
+/* stream.c */
+void mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state,
+			    struct mpf_node *node, struct mpf_node *owner);
+size_t mpf__mptcp_node_mem(const struct mpf_node *node);
+bool mpf__mptcp_node_settled(const struct mpf_node *node);
+bool mpf__mptcp_node_ended(const struct mpf_node *node);
+
+#endif /* MPF_BACKEND_MPTCP_INT_H */
