@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "backends/mptcp/mptcp.h"
-#include "backends/sctp.h"
+#include "backends/sctp/sctp.h"
 #include "mpf-private.h"
 #include "mpf-test.h"
 

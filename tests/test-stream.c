@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "backends/sctp.h"
+#include "backends/sctp/sctp.h"
 #include "mpf-private.h"
 #include "mpf-test.h"
 

@@ -14,7 +14,7 @@
  * captured length never exceeds its declared one.
  */
 #include "fuzz.h"
-#include "backends/sctp.h"
+#include "backends/sctp/sctp.h"
 
 struct bounds {
 	const uint8_t *base;

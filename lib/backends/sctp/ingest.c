@@ -29,7 +29,7 @@
  */
 #include <string.h>
 
-#include "backends/sctp.h"
+#include "backends/sctp/sctp.h"
 #include "mpf-cursor.h"
 
 /* ------------------------------------------------------------ CRC32c */
