@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SCTP chunk parsing (lib/backends/sctp/chunk.c) on the byte layouts of RFC 9260
- * and its extensions (RFC 5061 ASCONF, RFC 4895 AUTH, RFC 3758 and RFC 8260
- * FORWARD-TSN and I-DATA, RFC 6525 RE-CONFIG, RFC 4820 PAD): the CRC32c and
+ * SCTP chunk parsing (lib/backends/sctp/chunk.c) on the byte layouts of
+ * RFC 9260 and its extensions (RFC 5061 ASCONF, RFC 4895 AUTH, RFC 3758
+ * and RFC 8260 FORWARD-TSN and I-DATA, RFC 6525 RE-CONFIG, RFC 4820 PAD):
+ * the CRC32c and
  * the packet checksum, the chunk walk, the per-type field reader, the
  * parameter walk, and the chunk names and bits.
  *

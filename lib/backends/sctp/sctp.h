@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SCTP chunk parsing (internal; exposed to the unit tests).
+ * SCTP chunk parsing and checksums (internal; exposed to the unit tests
+ * and fuzzers). The backend's own state is in sctp-int.h.
  */
 #ifndef MPF_BACKEND_SCTP_H
 #define MPF_BACKEND_SCTP_H
