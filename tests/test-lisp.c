@@ -42,7 +42,7 @@
 #include <glib.h>
 
 #include "mpf-test.h"
-#include "backends/lisp.h"
+#include "backends/lisp/lisp.h"
 
 /* ------------------------------------------------------------ helpers */
 

@@ -14,7 +14,7 @@
  * bytes.
  */
 #include "fuzz.h"
-#include "backends/lisp.h"
+#include "backends/lisp/lisp.h"
 
 static void
 check_cur(const struct mpf_lisp_cur *c, const uint8_t *base)

@@ -24,7 +24,7 @@
  */
 #include <string.h>
 
-#include "backends/lisp.h"
+#include "backends/lisp/lisp.h"
 
 /* ------------------------------------------------------------ reader */
 
