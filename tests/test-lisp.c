@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * LISP message parsing (lib/backends/lisp.c) on the byte layouts of
+ * LISP message parsing (lib/backends/lisp/msg.c) on the byte layouts of
  * RFC 9300 (data header), RFC 9301 (control messages), RFC 8060 (LCAF) and
  * draft-kouvelas-lisp-map-server-reliable-transport (LISP over TCP): the
  * address reader with its LCAFs, the EID record and locator reader, the

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * LISP message parsing (internal; exposed to the unit tests).
+ * LISP message parsing (internal; exposed to the unit tests and
+ * fuzzers). The backend's own state is in lisp-int.h.
  */
 #ifndef MPF_BACKEND_LISP_H
 #define MPF_BACKEND_LISP_H
@@ -21,6 +22,16 @@ enum {
 	LISP_INFO = 7,
 	LISP_ECM = 8,
 };
+
+/* LISP over TCP (draft-kouvelas-lisp-map-server-reliable-transport):
+ * message types, and the type a frame gets when its segment holds no
+ * whole message (see ingest.c) */
+#define LISP_NO_MESSAGE 256 /* a TCP segment without a whole message */
+#define RT_REGISTRATION 17
+#define RT_REGISTRATION_ACK 18
+#define RT_REGISTRATION_NACK 19
+#define RT_MAPPING_NOTIFICATION 21
+#define RT_END_MARKER 0x9facade9u
 
 /* Address Family Identifiers (IANA), and LCAF types (RFC 8060) */
 enum {
@@ -53,6 +64,9 @@ struct mpf_lisp_cur {
 
 void mpf__lisp_cur_init(struct mpf_lisp_cur *c, const uint8_t *p, size_t cap,
 			size_t len);
+/* A byte, and a skip over @n bytes, through the cursor (msg.c). */
+uint8_t mpf__lisp_u8(struct mpf_lisp_cur *c);
+bool mpf__lisp_skip(struct mpf_lisp_cur *c, size_t n);
 
 /* Reads an AFI and its address (LCAF Instance ID and AFI list
  * understood); returns false (c->status set) when it cannot. */
