@@ -21,6 +21,7 @@
 #include "mpflow.h"
 #include "plot.h"
 #include "report.h"
+#include "split.h"
 
 #define EXIT_BAD_FILE 1
 #define EXIT_USAGE 2
@@ -45,6 +46,8 @@ usage(FILE *out)
 		"  report             one self-contained HTML file: every node, its\n"
 		"                     flows drawn as a graph, the plots and the\n"
 		"                     anomalies of each MPTCP connection (needs -o)\n"
+		"  split              cut FILE in time shards: split FILE --shards N\n"
+		"                     OUTDIR (see split --help)\n"
 		"\n"
 		"Options:\n"
 		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
@@ -354,6 +357,9 @@ main(int argc, char **argv)
 	enum command cmd = CMD_SUMMARY;
 	int c, npos = 0;
 
+	/* split has words of its own */
+	if (argc > 1 && strcmp(argv[1], "split") == 0)
+		return split_main(progname, argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.fmt = REPORT_TEXT;
 	for (;;) {

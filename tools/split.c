@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: mpflow split: a capture cut in time shards, for analysing the
+ * parts on several machines (bindings/python: mpflow.distributed)
+ *
+ * The capture's time span is cut in N equal intervals; each frame goes to
+ * the interval of its time stamp, never to one before the previous
+ * frame's (time stamps of a capture can go back a little), so every shard
+ * is a run of consecutive frames. A shard is written as a pcap with
+ * nanosecond time stamps and the capture's link type, named
+ * NAME.shardK.fFIRST.pcap (K from 0, FIRST the number its first frame has
+ * in the whole capture, from 1), and manifest.json lists them: the merge
+ * of the shards' partial results numbers frames as the whole capture does.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "report.h"
+#include "split.h"
+
+#define EXIT_BAD_FILE 1
+#define EXIT_USAGE 2
+#define MAX_SHARDS 10000
+
+struct shard {
+	char *name;          /* file name inside OUTDIR */
+	uint32_t first, count;
+	int64_t t_first, t_last;
+};
+
+static void
+split_usage(FILE *out, const char *progname)
+{
+	fprintf(out,
+		"Usage: %s split [-r] FILE --shards N [--by time|frames] OUTDIR\n"
+		"Cut a capture in N time shards of equal duration, each a run of\n"
+		"consecutive frames, written to OUTDIR as NAME.shardK.fFIRST.pcap\n"
+		"(FIRST: the number of its first frame in the whole capture), with\n"
+		"OUTDIR/manifest.json listing them. mpflow.distributed.summary()\n"
+		"analyses the shards on a Dask cluster and merges the results.\n"
+		"\n"
+		"Options:\n"
+		"  -n, --shards N     how many shards (1 to %d)\n"
+		"  -b, --by WHAT      time (default): intervals of equal duration;\n"
+		"                     frames: of equal numbers of frames (even work,\n"
+		"                     when the traffic comes in bursts)\n"
+		"  -r FILE            the capture (or give it as a word)\n"
+		"  -h, --help         show this help and exit\n",
+		progname, MAX_SHARDS);
+}
+
+static int
+fail(const char *progname, int status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static int
+fail(const char *progname, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: split: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (status == EXIT_USAGE)
+		fprintf(stderr, "Try '%s split --help'.\n", progname);
+	return status;
+}
+
+static int64_t
+ts_ns(const struct pcap_pkthdr *h)
+{
+	/* opened with nanosecond precision: tv_usec holds nanoseconds */
+	return (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+}
+
+static pcap_t *
+open_capture(const char *progname, const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+
+	if (!pc)
+		fail(progname, EXIT_BAD_FILE, "%s", errbuf[0] ? errbuf : path);
+	return pc;
+}
+
+/* The capture's name without folders and its last extension. */
+static char *
+capture_stem(const char *path)
+{
+	char *base = g_path_get_basename(path), *dot = strrchr(base, '.');
+
+	if (dot && dot != base)
+		*dot = '\0';
+	return base;
+}
+
+/* The shard of a frame at @t: its interval of [t0, t1] cut in @n. */
+static unsigned
+shard_of(int64_t t, int64_t t0, int64_t t1, unsigned n)
+{
+	double span = (double)(t1 - t0), pos;
+
+	if (t <= t0 || span <= 0)
+		return 0;
+	if (t >= t1)
+		return n - 1;
+	pos = (double)(t - t0) / span * n;
+	return pos >= n ? n - 1 : (unsigned)pos;
+}
+
+static void
+write_manifest(FILE *out, const char *capture, const struct shard *sh,
+	       unsigned n, uint32_t frames)
+{
+	unsigned k;
+
+	fputs("{\"capture\": ", out);
+	json_string(out, capture);
+	fprintf(out, ", \"frames\": %" PRIu32 ", \"shards\": [", frames);
+	for (k = 0; k < n; k++) {
+		fputs(k ? ",\n  " : "\n  ", out);
+		fputs("{\"path\": ", out);
+		json_string(out, sh[k].name);
+		fprintf(out,
+			", \"first_frame\": %" PRIu32 ", \"frames\": %" PRIu32
+			", \"first_time\": %.9f, \"last_time\": %.9f}",
+			sh[k].first, sh[k].count,
+			sh[k].count ? (double)sh[k].t_first / 1e9 : 0.0,
+			sh[k].count ? (double)sh[k].t_last / 1e9 : 0.0);
+	}
+	fputs("\n]}\n", out);
+}
+
+/* Closes the open shard file, and opens shard @k's, whose first frame
+ * will be number @first. Returns false (after saying why) when it cannot. */
+static bool
+shard_open(const char *progname, pcap_t *dead, pcap_dumper_t **dump,
+	   struct shard *sh, unsigned k, const char *stem, const char *outdir,
+	   uint32_t first)
+{
+	char *full;
+
+	if (*dump)
+		pcap_dump_close(*dump);
+	sh[k].first = first;
+	sh[k].name = g_strdup_printf("%s.shard%u.f%" PRIu32 ".pcap", stem, k,
+				     first);
+	full = g_build_filename(outdir, sh[k].name, NULL);
+	*dump = pcap_dump_open(dead, full);
+	if (!*dump)
+		fail(progname, EXIT_BAD_FILE, "%s", pcap_geterr(dead));
+	g_free(full);
+	return *dump != NULL;
+}
+
+/*
+ * Reads @path twice: its time span, then each frame into its shard. Every
+ * shard gets a file, an empty one for an interval without frames, so that
+ * OUTDIR always holds N. Returns the exit status.
+ */
+static int
+split_capture(const char *progname, const char *path, unsigned n,
+	      const char *outdir, bool by_frames)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+	pcap_t *pc, *dead;
+	pcap_dumper_t *dump = NULL;
+	struct shard *sh;
+	int64_t t0 = 0, t1 = 0;
+	uint32_t frames = 0, number = 0;
+	unsigned cur = 0, k;
+	char *stem, *mpath;
+	FILE *mf;
+	int r, status = EXIT_SUCCESS;
+
+	pc = open_capture(progname, path);
+	if (!pc)
+		return EXIT_BAD_FILE;
+	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
+		int64_t t = ts_ns(hdr);
+
+		if (frames == UINT32_MAX - 1) {
+			pcap_close(pc);
+			return fail(progname, EXIT_BAD_FILE,
+				    "%s: more frames than mpflow numbers", path);
+		}
+		if (frames == 0 || t < t0)
+			t0 = t;
+		if (frames == 0 || t > t1)
+			t1 = t;
+		frames++;
+	}
+	if (r == PCAP_ERROR) {
+		fail(progname, EXIT_BAD_FILE, "%s: frame %" PRIu32 ": %s", path,
+		     frames + 1, pcap_geterr(pc));
+		pcap_close(pc);
+		return EXIT_BAD_FILE;
+	}
+	pcap_close(pc);
+	if (g_mkdir_with_parents(outdir, 0777) != 0)
+		return fail(progname, EXIT_BAD_FILE, "%s: %s", outdir,
+			    g_strerror(errno));
+	pc = open_capture(progname, path);
+	if (!pc)
+		return EXIT_BAD_FILE;
+
+	stem = capture_stem(path);
+	sh = g_new0(struct shard, n);
+	dead = pcap_open_dead_with_tstamp_precision(pcap_datalink(pc),
+						    pcap_snapshot(pc),
+						    PCAP_TSTAMP_PRECISION_NANO);
+	if (!shard_open(progname, dead, &dump, sh, 0, stem, outdir, 1))
+		status = EXIT_BAD_FILE;
+	while (status == EXIT_SUCCESS && number < frames &&
+	       pcap_next_ex(pc, &hdr, &data) == 1) {
+		unsigned s = by_frames ? (unsigned)((uint64_t)number * n / frames)
+				       : shard_of(ts_ns(hdr), t0, t1, n);
+
+		/* never back to an earlier shard: each is a run of frames */
+		while (s > cur && status == EXIT_SUCCESS)
+			if (!shard_open(progname, dead, &dump, sh, ++cur, stem,
+					outdir, number + 1))
+				status = EXIT_BAD_FILE;
+		if (status != EXIT_SUCCESS)
+			break;
+		number++;
+		if (sh[cur].count++ == 0)
+			sh[cur].t_first = ts_ns(hdr);
+		sh[cur].t_last = ts_ns(hdr);
+		pcap_dump((u_char *)dump, hdr, data);
+	}
+	while (status == EXIT_SUCCESS && cur + 1 < n)
+		if (!shard_open(progname, dead, &dump, sh, ++cur, stem, outdir,
+				number + 1))
+			status = EXIT_BAD_FILE;
+	if (dump && pcap_dump_flush(dump) != 0 && status == EXIT_SUCCESS)
+		status = fail(progname, EXIT_BAD_FILE, "%s: %s", outdir,
+			      g_strerror(errno));
+	if (dump)
+		pcap_dump_close(dump);
+	if (status == EXIT_SUCCESS && number != frames)
+		status = fail(progname, EXIT_BAD_FILE,
+			      "%s: the file changed while it was read", path);
+
+	if (status == EXIT_SUCCESS) {
+		mpath = g_build_filename(outdir, "manifest.json", NULL);
+		mf = fopen(mpath, "w");
+		if (mf) {
+			write_manifest(mf, path, sh, n, frames);
+			if (fclose(mf) != 0)
+				mf = NULL;
+		}
+		if (!mf)
+			status = fail(progname, EXIT_BAD_FILE, "%s: %s", mpath,
+				      g_strerror(errno));
+		g_free(mpath);
+	}
+	for (k = 0; k < n; k++)
+		g_free(sh[k].name);
+	g_free(sh);
+	g_free(stem);
+	pcap_close(dead);
+	pcap_close(pc);
+	return status;
+}
+
+int
+split_main(const char *progname, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "shards", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pos[3] = { NULL, NULL, NULL };
+	const char *file = NULL;
+	unsigned long shards = 0;
+	bool by_frames = false;
+	int c, npos = 0;
+
+	optind = 1;
+	for (;;) {
+		c = getopt_long(argc, argv, "+n:b:r:h", longopts, NULL);
+		if (c == -1) {
+			if (optind >= argc)
+				break;
+			if (npos < 3)
+				pos[npos] = argv[optind];
+			npos++;
+			optind++;
+			continue;
+		}
+		switch (c) {
+		case 'n': {
+			char *end;
+
+			errno = 0;
+			shards = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' ||
+			    shards < 1 || shards > MAX_SHARDS)
+				return fail(progname, EXIT_USAGE,
+					    "--shards wants a number from 1 to %d, "
+					    "not '%s'", MAX_SHARDS, optarg);
+			break;
+		}
+		case 'b':
+			if (strcmp(optarg, "time") == 0)
+				by_frames = false;
+			else if (strcmp(optarg, "frames") == 0)
+				by_frames = true;
+			else
+				return fail(progname, EXIT_USAGE,
+					    "--by wants time or frames, not '%s'",
+					    optarg);
+			break;
+		case 'r':
+			file = optarg;
+			break;
+		case 'h':
+			split_usage(stdout, progname);
+			return EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "Try '%s split --help'.\n", progname);
+			return EXIT_USAGE;
+		}
+	}
+	if (!file && npos > 0) {
+		file = pos[0];
+		memmove(pos, pos + 1, sizeof(pos) - sizeof(pos[0]));
+		npos--;
+	}
+	if (!file)
+		return fail(progname, EXIT_USAGE, "missing capture file");
+	if (npos < 1)
+		return fail(progname, EXIT_USAGE, "missing output folder");
+	if (npos > 1)
+		return fail(progname, EXIT_USAGE, "one output folder ('%s' is extra)",
+			    pos[1]);
+	if (shards == 0)
+		return fail(progname, EXIT_USAGE, "missing --shards N");
+	if (strcmp(file, "-") == 0)
+		return fail(progname, EXIT_USAGE,
+			    "needs a file it can read twice, not standard input");
+	return split_capture(progname, file, (unsigned)shards, pos[0], by_frames);
+}
