@@ -17,24 +17,48 @@
 #define PRIV_OFFSET(type) (((sizeof(type) + 15) / 16) * 16)
 
 struct mpf_node *
-mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
-	      const struct mpf_pkt *pkt)
+mpf__node_alloc(struct mpf_ctx *ctx, const struct mpf_backend *backend,
+		uint32_t id)
 {
 	struct mpf_node *n =
 		g_malloc0(PRIV_OFFSET(struct mpf_node) + backend->node_priv_size);
 
-	n->id = ctx->nodes.next;
+	n->id = id;
 	n->merged_into = MPF_ID_NONE;
 	n->protocol = (uint8_t)backend->protocol;
 	n->backend = backend;
-	n->first_frame = n->last_frame = pkt->raw->number;
-	n->first_ts = n->last_ts = pkt->ts_ns;
 	n->flows = g_ptr_array_new();
 	n->priv = (char *)n + PRIV_OFFSET(struct mpf_node);
-	mpf__ids_add(&ctx->nodes, n);
+	mpf__ids_put(&ctx->nodes, id, n);
+	return n;
+}
+
+struct mpf_node *
+mpf__node_new(struct mpf_ctx *ctx, const struct mpf_backend *backend,
+	      const struct mpf_pkt *pkt)
+{
+	struct mpf_node *n = mpf__node_alloc(ctx, backend, ctx->nodes.next);
+
+	n->first_frame = n->last_frame = pkt->raw->number;
+	n->first_ts = n->last_ts = pkt->ts_ns;
 	if (ctx->config.streaming)
 		mpf__stream_new(ctx, n);
 	return n;
+}
+
+struct mpf_flow *
+mpf__flow_alloc(struct mpf_ctx *ctx, struct mpf_node *node, uint32_t id)
+{
+	struct mpf_flow *f = g_malloc0(PRIV_OFFSET(struct mpf_flow) +
+				       node->backend->flow_priv_size);
+
+	f->id = id;
+	f->merged_into = MPF_ID_NONE;
+	f->node = node;
+	f->priv = (char *)f + PRIV_OFFSET(struct mpf_flow);
+	mpf__ids_put(&ctx->flows, id, f);
+	g_ptr_array_add(node->flows, f);
+	return f;
 }
 
 struct mpf_flow *
@@ -42,19 +66,12 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 	      const struct mpf_endpoint *src, const struct mpf_endpoint *dst,
 	      const struct mpf_pkt *pkt)
 {
-	struct mpf_flow *f = g_malloc0(PRIV_OFFSET(struct mpf_flow) +
-				       node->backend->flow_priv_size);
+	struct mpf_flow *f = mpf__flow_alloc(ctx, node, ctx->flows.next);
 
-	f->id = ctx->flows.next;
-	f->merged_into = MPF_ID_NONE;
-	f->node = node;
 	f->src = *src;
 	f->dst = *dst;
 	f->first_frame = f->last_frame = pkt->raw->number;
 	f->first_ts = f->last_ts = pkt->ts_ns;
-	f->priv = (char *)f + PRIV_OFFSET(struct mpf_flow);
-	mpf__ids_add(&ctx->flows, f);
-	g_ptr_array_add(node->flows, f);
 	return f;
 }
 
@@ -332,16 +349,18 @@ mpf__ids_init(struct mpf_ids *t, bool streaming)
 		t->all = g_ptr_array_new();
 }
 
-uint32_t
-mpf__ids_add(struct mpf_ids *t, void *obj)
+void
+mpf__ids_put(struct mpf_ids *t, uint32_t id, void *obj)
 {
-	uint32_t id = t->next++;
-
 	if (t->live)
 		g_hash_table_insert(t->live, GUINT_TO_POINTER(id), obj);
-	else
-		g_ptr_array_add(t->all, obj);
-	return id;
+	else {
+		if (id >= t->all->len)
+			g_ptr_array_set_size(t->all, id + 1);
+		g_ptr_array_index(t->all, id) = obj;
+	}
+	if (id >= t->next)
+		t->next = id + 1;
 }
 
 void *

@@ -28,6 +28,7 @@ struct mpf_config {
 	uint64_t mem_cap;  /* 0: none */
 	mpf_release_func release_func;
 	void *release_user_data;
+	bool shard; /* keep what a merge needs (see mpf_config_set_shard) */
 };
 
 /* ------------------------------------------------------- frame record */
@@ -261,6 +262,12 @@ mpf__addr_equal(const struct mpf_addr *x, const struct mpf_addr *y)
 bool mpf__endpoint_equal(const struct mpf_endpoint *x,
 			 const struct mpf_endpoint *y);
 
+/* Allocates a node (flow) of @backend with zeroed private data and id
+ * @id, filed in @ctx's ids; nothing else is set (partial.c fills them). */
+struct mpf_node *mpf__node_alloc(struct mpf_ctx *ctx,
+				 const struct mpf_backend *backend, uint32_t id);
+struct mpf_flow *mpf__flow_alloc(struct mpf_ctx *ctx, struct mpf_node *node,
+				 uint32_t id);
 /* Creates node (and flow) objects owned by @ctx with zeroed private data of
  * the backend's size; ids are the next ones. Never fail (GLib aborts on
  * out of memory, as everywhere else in GLib). */
@@ -338,6 +345,37 @@ struct mpf_backend {
 	uint8_t mem_every; /* packets of a node between node_mem() calls */
 	bool (*node_settled)(const struct mpf_node *node); /* established */
 	bool (*node_ended)(const struct mpf_node *node);
+	/* partial results (partial.c; all optional: without them a backend's
+	 * nodes and flows carry the core's part only, and merge by nothing).
+	 * Each export returns a floating GVariant of the backend's type
+	 * string; each import reads one (of that type, checked by the caller)
+	 * and returns MPF_OK or MPF_ERR_MALFORMED for values no analysis
+	 * gives. flow_import runs for each flow before node_import for the
+	 * node, which also files the node and its flows in the state's tables
+	 * (the merge looks them up there). */
+	const char *flow_type, *node_type, *state_type;
+	GVariant *(*flow_export)(const struct mpf_flow *flow);
+	int (*flow_import)(struct mpf_flow *flow, GVariant *v);
+	GVariant *(*node_export)(const struct mpf_node *node);
+	int (*node_import)(struct mpf_ctx *ctx, void *state,
+			   struct mpf_node *node, GVariant *v);
+	GVariant *(*state_export)(const struct mpf_ctx *ctx, const void *state);
+	int (*state_import)(struct mpf_ctx *ctx, void *state, GVariant *v);
+	/* merging @later (the partial of the part after @into's) into @into:
+	 * first the traffic @later could not tie to a node (its state's), then
+	 * each node of @later in id order: partial_join() folds it into a node
+	 * of @into and returns true, or returns false and the core moves it
+	 * into @into with new ids (old flow ids in @old_flow_ids, by index in
+	 * its flow list) and calls partial_adopted(); partial_done() last */
+	void (*partial_residues)(struct mpf_ctx *into, void *state,
+				 struct mpf_ctx *later, void *later_state);
+	bool (*partial_join)(struct mpf_ctx *into, void *state,
+			     struct mpf_ctx *later, struct mpf_node *node);
+	void (*partial_adopted)(struct mpf_ctx *into, void *state,
+				struct mpf_node *node,
+				const uint32_t *old_flow_ids);
+	void (*partial_done)(struct mpf_ctx *into, void *state,
+			     struct mpf_ctx *later, void *later_state);
 };
 
 /* The registry: every backend this build has, NULL-terminated. */
@@ -361,7 +399,9 @@ struct mpf_ids {
 };
 
 void mpf__ids_init(struct mpf_ids *t, bool streaming);
-uint32_t mpf__ids_add(struct mpf_ids *t, void *obj);
+/* Files @obj under @id, any id not in use; the table grows to hold it and
+ * the next id is past it. */
+void mpf__ids_put(struct mpf_ids *t, uint32_t id, void *obj);
 void *mpf__ids_get(const struct mpf_ids *t, uint32_t id);
 void mpf__ids_remove(struct mpf_ids *t, uint32_t id);
 /* Calls @fn on every object (in id order when kept). */
@@ -384,6 +424,10 @@ struct mpf_ctx {
 	uint64_t mem, mem_peak; /* estimated state bytes */
 	int64_t now_ns;         /* latest capture time seen */
 	int64_t deadline;       /* no queue tail is due before (streaming) */
+	/* the span fed: first frame (with fed), first and last time stamps */
+	uint32_t first_number;
+	int64_t first_ts, last_ts;
+	bool imported; /* made from a partial result: takes no frames */
 };
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,

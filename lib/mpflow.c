@@ -186,6 +186,13 @@ mpf_config_set_memory_cap(struct mpf_config *config, uint64_t bytes)
 }
 
 void
+mpf_config_set_shard(struct mpf_config *config, bool shard)
+{
+	if (config)
+		config->shard = shard;
+}
+
+void
 mpf_config_set_release_handler(struct mpf_config *config,
 			       mpf_release_func func, void *user_data)
 {
@@ -358,8 +365,12 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		*result = NULL;
 	if (!ctx || !pkt || (!pkt->data && pkt->caplen > 0))
 		return MPF_ERR_INVALID;
+	if (ctx->imported)
+		return MPF_ERR_BUSY;
 	if (ctx->fed && pkt->number <= ctx->last_number)
 		return MPF_ERR_ORDER;
+	if (!ctx->fed)
+		ctx->first_number = pkt->number;
 	ctx->fed = true;
 	ctx->last_number = pkt->number;
 
@@ -370,6 +381,9 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	ctx->counters[MPF_COUNTER_FRAMES]++;
 
 	st = mpf__decode(pkt, &dec);
+	if (ctx->first_number == pkt->number)
+		ctx->first_ts = dec.ts_ns;
+	ctx->last_ts = dec.ts_ns;
 	if (dec.ts_ns > ctx->now_ns)
 		ctx->now_ns = dec.ts_ns; /* capture time never goes back */
 	if (ctx->config.streaming && ctx->now_ns > ctx->deadline)

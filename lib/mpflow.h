@@ -60,7 +60,9 @@ extern "C" {
 	XX(ERR_INVALID, -5, "invalid argument")                              \
 	XX(ERR_ORDER, -6, "frame fed out of capture order")                  \
 	XX(ERR_NOT_FOUND, -7, "no such frame, node, flow or backend")       \
-	XX(ERR_BUSY, -8, "not allowed once frames have been fed")
+	XX(ERR_BUSY, -8, "not allowed once frames have been fed")           \
+	XX(ERR_PARTIAL, -9,                                                  \
+	   "not a partial result this library reads (another format)")
 
 enum mpf_status {
 #define MPF_XX(name, value, text) MPF_##name = value,
@@ -275,7 +277,8 @@ struct mpf_frame;
  * is still a success of this call: its status is in the result, it is
  * counted, and the graph is left as the valid part of the frame allows.
  * Returns: 0; MPF_ERR_INVALID for a NULL argument; MPF_ERR_ORDER when
- * @pkt->number does not exceed the previous frame's number; MPF_ERR_NOMEM.
+ * @pkt->number does not exceed the previous frame's number; MPF_ERR_NOMEM;
+ * MPF_ERR_BUSY for a context made from a partial result.
  */
 MPF_PUBLIC int mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 			    const struct mpf_frame **result);
@@ -337,6 +340,85 @@ MPF_PUBLIC uint64_t mpf_ctx_get_state_bytes(const struct mpf_ctx *ctx,
 
 /* Returns: (transfer none) the report name of @counter ("truncated"). */
 MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
+
+/* ------------------------------------------------------------- partials */
+
+/*
+ * Past one process: a capture cut in time shards (`mpflow split`), or many
+ * captures, analysed apart, maybe on other machines, and merged.
+ *
+ * Each shard is fed to its own context with the numbers its frames have in
+ * the whole capture (a shard starting at frame 1001 feeds 1001, 1002, ...),
+ * in shard mode (mpf_config_set_shard()), and exported as a partial result:
+ * bytes, the shard's graph node by node. mpf_partial_merge() merges the
+ * partials of consecutive shards into the partial of the whole; for shards
+ * that begin inside a connection it does what one process does across the
+ * cut: MPTCP subflows continue by 4-tuple, connections meet by token and,
+ * without their handshake, by DSN range (as the inference of a single
+ * context); SCTP associations by ports and verification tags; LISP sites
+ * by instance and EID prefix, and data a shard could not map is mapped by
+ * the sites of the shards before it. mpf_ctx_new_from_partial() turns a
+ * partial into a context that reads like any other (no frame results).
+ *
+ * What one process gets and a merge gets alike: the nodes, their flows,
+ * keys and tokens, packets, bytes and frame ranges, the counters. Per-frame
+ * relations that straddle a cut are seen from one side only: a
+ * reinjection of data first sent before the cut counts as new data, an
+ * ADD_ADDR echo or REMOVE_ADDR of an address announced before it is not
+ * tied to it, an MP_JOIN after it is checked without the keys, an SCTP
+ * retransmission of a TSN sent before it counts as new, a heartbeat and
+ * its ack on both sides give no RTT sample. Node and flow ids of a merge
+ * are those of the first shard, then new ones in order of appearance.
+ *
+ * A partial is validated as hostile input when read: a wrong or damaged
+ * one is refused with a status, never a crash.
+ */
+
+/*
+ * Shard mode: the context also keeps, compactly, the traffic it could tie
+ * to no node but a node of an earlier shard may own (TCP segments without
+ * MPTCP options on a 4-tuple it has no subflow for, SCTP packets of no
+ * association, LISP data and Map-Requests of EIDs it has no site for), so
+ * that a merge counts them where one process would. Off by default.
+ */
+MPF_PUBLIC void mpf_config_set_shard(struct mpf_config *config, bool shard);
+
+/*
+ * Exports what @ctx found as a partial result.
+ * Returns: 0 and in *@data (transfer full, freed with mpf_free()) *@len
+ * bytes; MPF_ERR_INVALID for a NULL argument or a streaming context
+ * (released nodes are gone).
+ */
+MPF_PUBLIC int mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data,
+				      size_t *len);
+
+/*
+ * Merges @n partials (@parts[i] of @lens[i] bytes) of consecutive parts of
+ * one capture, in capture order, into the partial of the whole span. A
+ * merged partial merges again like any other, with the ones before or
+ * after it (merge(a, merge(b, c)) is merge(a, b, c)). Partials of
+ * different captures must not be merged: keep their results side by side.
+ * Returns: 0 and in *@data (transfer full, freed with mpf_free()) *@len
+ * bytes; MPF_ERR_INVALID (NULL, n == 0); MPF_ERR_PARTIAL (not a partial,
+ * or of another format version); MPF_ERR_TRUNCATED (cut short);
+ * MPF_ERR_MALFORMED (damaged); MPF_ERR_ORDER (a part's frames do not come
+ * after the previous part's).
+ */
+MPF_PUBLIC int mpf_partial_merge(const void *const *parts, const size_t *lens,
+				 size_t n, void **data, size_t *len);
+
+/*
+ * A context holding the graph of a partial: nodes, flows and counters read
+ * as after the frames were fed; it keeps no frame results and takes no
+ * more frames (mpf_ctx_feed() returns MPF_ERR_BUSY).
+ * Returns: 0 and the context in *@ctx (transfer full); the errors of
+ * mpf_partial_merge() but MPF_ERR_ORDER.
+ */
+MPF_PUBLIC int mpf_ctx_new_from_partial(const void *data, size_t len,
+					struct mpf_ctx **ctx);
+
+/* Frees memory the library handed over (a partial's bytes). NULL-safe. */
+MPF_PUBLIC void mpf_free(void *data);
 
 /* ---------------------------------------------------------------- frame */
 

@@ -1,0 +1,648 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: partial results: a context's graph as bytes, read back, and
+ * the partials of consecutive parts of a capture merged into the whole
+ *
+ * A partial is a 24-byte header and a GVariant (GLib's typed
+ * serialization, little-endian whatever the host):
+ *
+ *   0  "mpflowP\0"   magic
+ *   8  u32 LE        format version (PARTIAL_VERSION)
+ *  12  u32 LE        flags, 0
+ *  16  u64 LE        length of the GVariant that follows
+ *  24  TOP_T         the span fed, the counters, the nodes with their
+ *                    flows, each backend's state (see the types below)
+ *
+ * Each node and flow carries the core's part (ids, frames, times, counts)
+ * and its backend's (a variant of the backend's own type). Reading
+ * validates like packet parsing: a header that does not match is
+ * MPF_ERR_PARTIAL, a length past the bytes given MPF_ERR_TRUNCATED,
+ * anything else that no analysis writes (not GVariant's normal form, a
+ * wrong type, an out-of-range value, counts that do not add up)
+ * MPF_ERR_MALFORMED; the context being built is then freed.
+ *
+ * The merge folds each part into the accumulated context of the parts
+ * before it: counters add up, then each backend ties what the later part
+ * could not (partial_residues), joins its nodes to the ones they continue
+ * (partial_join), and the nodes that continue nothing move over with new
+ * ids, in the order they appeared.
+ */
+#include <string.h>
+
+#include "mpf-private.h"
+
+#define PARTIAL_MAGIC "mpflowP"  /* and its NUL: 8 bytes */
+#define PARTIAL_VERSION 1u
+#define PARTIAL_HEAD 24
+#define PARTIAL_MAX ((uint64_t)1 << 34) /* 16 GiB: no real one comes near */
+/* ids beyond the objects held: the gaps of nodes and flows merged into
+ * others, which are not exported (bounded, so a hostile count cannot
+ * allocate more than a few times the input) */
+#define ID_SLACK 64
+
+#define ADDR_T "(yayq)"
+#define FLOW_T "(u" ADDR_T ADDR_T "uuxx(tt)(tt)(tt)v)"
+#define NODE_T "(yuuuxxtta" FLOW_T "v)"
+/* first and last frame fed, node and flow id counts, first and last time
+ * stamp, counters, nodes, backend states by protocol */
+#define TOP_T "(uuuuxxata" NODE_T "a(yv))"
+
+void
+mpf_free(void *data)
+{
+	g_free(data);
+}
+
+/* ------------------------------------------------------------ export */
+
+static GVariant *
+addr_export(const struct mpf_endpoint *e)
+{
+	return g_variant_new("(y@ayq)", e->addr.family,
+			     g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
+						       e->addr.bytes, 16, 1),
+			     e->port);
+}
+
+static GVariant *
+unit(void)
+{
+	return g_variant_new_tuple(NULL, 0);
+}
+
+static GVariant *
+flow_export(const struct mpf_flow *f)
+{
+	const struct mpf_backend *b = f->node->backend;
+
+	return g_variant_new("(u@" ADDR_T "@" ADDR_T "uuxx(tt)(tt)(tt)v)",
+			     f->id, addr_export(&f->src), addr_export(&f->dst),
+			     f->first_frame, f->last_frame, (gint64)f->first_ts,
+			     (gint64)f->last_ts, (guint64)f->packets[0],
+			     (guint64)f->packets[1], (guint64)f->bytes[0],
+			     (guint64)f->bytes[1], (guint64)f->payload[0],
+			     (guint64)f->payload[1],
+			     b->flow_export ? b->flow_export(f) : unit());
+}
+
+static GVariant *
+node_export(const struct mpf_node *n)
+{
+	const struct mpf_backend *b = n->backend;
+	GVariantBuilder flows;
+	guint i;
+
+	g_variant_builder_init(&flows, G_VARIANT_TYPE("a" FLOW_T));
+	for (i = 0; i < n->flows->len; i++)
+		g_variant_builder_add_value(&flows,
+					    flow_export(g_ptr_array_index(n->flows, i)));
+	return g_variant_new("(yuuuxxtt@a" FLOW_T "v)", n->protocol, n->id,
+			     n->first_frame, n->last_frame, (gint64)n->first_ts,
+			     (gint64)n->last_ts, (guint64)n->packets,
+			     (guint64)n->bytes, g_variant_builder_end(&flows),
+			     b->node_export ? b->node_export(n) : unit());
+}
+
+static GVariant *
+ctx_export(const struct mpf_ctx *ctx)
+{
+	GVariantBuilder nodes, states;
+	uint32_t id;
+	int i;
+
+	g_variant_builder_init(&nodes, G_VARIANT_TYPE("a" NODE_T));
+	for (id = 0; id < ctx->nodes.next; id++) {
+		const struct mpf_node *n = mpf__ids_get(&ctx->nodes, id);
+
+		/* a node merged into another is shown through it */
+		if (n && n->merged_into == MPF_ID_NONE)
+			g_variant_builder_add_value(&nodes, node_export(n));
+	}
+	g_variant_builder_init(&states, G_VARIANT_TYPE("a(yv)"));
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (b->state_export && ctx->state[b->protocol])
+			g_variant_builder_add(&states, "(yv)", b->protocol,
+					      b->state_export(ctx,
+							      ctx->state[b->protocol]));
+	}
+	return g_variant_new("(uuuuxx@at@a" NODE_T "@a(yv))",
+			     ctx->fed ? ctx->first_number : 0,
+			     ctx->fed ? ctx->last_number : 0, ctx->nodes.next,
+			     ctx->flows.next, (gint64)ctx->first_ts,
+			     (gint64)ctx->last_ts,
+			     g_variant_new_fixed_array(G_VARIANT_TYPE_UINT64,
+						       ctx->counters,
+						       MPF_COUNTER_COUNT,
+						       sizeof(uint64_t)),
+			     g_variant_builder_end(&nodes),
+			     g_variant_builder_end(&states));
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t
+get_le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data, size_t *len)
+{
+	GVariant *top, *le;
+	uint8_t *buf;
+	gsize size;
+	int i;
+
+	if (data)
+		*data = NULL;
+	if (len)
+		*len = 0;
+	if (!ctx || !data || !len || ctx->config.streaming)
+		return MPF_ERR_INVALID;
+	top = g_variant_ref_sink(ctx_export(ctx));
+	if (G_BYTE_ORDER == G_BIG_ENDIAN) {
+		le = g_variant_byteswap(top);
+		g_variant_unref(top);
+		top = le;
+	}
+	size = g_variant_get_size(top);
+	buf = g_malloc(PARTIAL_HEAD + size);
+	memcpy(buf, PARTIAL_MAGIC, 8);
+	put_le32(buf + 8, PARTIAL_VERSION);
+	put_le32(buf + 12, 0);
+	for (i = 0; i < 8; i++)
+		buf[16 + i] = (uint8_t)((uint64_t)size >> (8 * i));
+	g_variant_store(top, buf + PARTIAL_HEAD);
+	g_variant_unref(top);
+	*data = buf;
+	*len = PARTIAL_HEAD + size;
+	return MPF_OK;
+}
+
+/* ------------------------------------------------------------ import */
+
+/* The GVariant of a partial, checked for its header and normal form. */
+static int
+partial_open(const void *data, size_t len, GVariant **out)
+{
+	const uint8_t *p = data;
+	uint64_t size;
+	GVariant *top;
+	GBytes *bytes;
+
+	*out = NULL;
+	if (!data)
+		return MPF_ERR_INVALID;
+	if (len < PARTIAL_HEAD)
+		return memcmp(p, PARTIAL_MAGIC, MIN(len, 8)) == 0
+			       ? MPF_ERR_TRUNCATED
+			       : MPF_ERR_PARTIAL;
+	if (memcmp(p, PARTIAL_MAGIC, 8) != 0 ||
+	    get_le(p + 8, 4) != PARTIAL_VERSION || get_le(p + 12, 4) != 0)
+		return MPF_ERR_PARTIAL;
+	size = get_le(p + 16, 8);
+	if (size > PARTIAL_MAX)
+		return MPF_ERR_MALFORMED;
+	if (len - PARTIAL_HEAD < size)
+		return MPF_ERR_TRUNCATED;
+	if (len - PARTIAL_HEAD > size)
+		return MPF_ERR_MALFORMED; /* bytes after the end */
+	/* a copy: GVariant wants its data aligned, and ours for life */
+	bytes = g_bytes_new(p + PARTIAL_HEAD, (gsize)size);
+	top = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE(TOP_T), bytes, FALSE));
+	g_bytes_unref(bytes);
+	if (G_BYTE_ORDER == G_BIG_ENDIAN) {
+		GVariant *host = g_variant_byteswap(top);
+
+		g_variant_unref(top);
+		top = host;
+	}
+	if (!g_variant_is_normal_form(top)) {
+		g_variant_unref(top);
+		return MPF_ERR_MALFORMED;
+	}
+	*out = top;
+	return MPF_OK;
+}
+
+static bool
+addr_import(GVariant *v, struct mpf_endpoint *e)
+{
+	GVariant *bytes;
+	const uint8_t *b;
+	gsize n;
+	guint8 family;
+	guint16 port;
+
+	g_variant_get(v, "(y@ayq)", &family, &bytes, &port);
+	b = g_variant_get_fixed_array(bytes, &n, 1);
+	memset(e, 0, sizeof(*e));
+	if (n == 16)
+		memcpy(e->addr.bytes, b, 16);
+	g_variant_unref(bytes);
+	e->addr.family = family;
+	e->port = port;
+	if (n != 16 || (family != 0 && family != 4 && family != 6))
+		return false;
+	/* an IPv4 address uses the first 4 bytes, the rest are zero */
+	if (family == 4 && memcmp(e->addr.bytes + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12))
+		return false;
+	return true;
+}
+
+/* The backend's part: a variant of its type, or the unit when it has
+ * none. */
+static GVariant *
+backend_part(GVariant *v, const char *type)
+{
+	GVariant *inner = g_variant_get_variant(v);
+
+	if (!g_variant_is_of_type(inner, G_VARIANT_TYPE(type ? type : "()"))) {
+		g_variant_unref(inner);
+		return NULL;
+	}
+	return inner;
+}
+
+struct span {
+	uint32_t first, last; /* frames fed; 0, 0 when none */
+};
+
+static bool
+in_span(const struct span *sp, uint32_t first, uint32_t last)
+{
+	return sp->first && sp->first <= first && first <= last &&
+	       last <= sp->last;
+}
+
+static int
+flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
+	    const struct span *sp, uint64_t *packets)
+{
+	const struct mpf_backend *b = n->backend;
+	GVariant *src, *dst, *bv, *part;
+	struct mpf_flow *f;
+	guint32 id, first, last;
+	gint64 t0, t1;
+	guint64 pk[2], by[2], pl[2];
+	int st = MPF_OK;
+
+	g_variant_get(v, "(u@" ADDR_T "@" ADDR_T "uuxx(tt)(tt)(tt)@v)", &id, &src,
+		      &dst, &first, &last, &t0, &t1, &pk[0], &pk[1], &by[0],
+		      &by[1], &pl[0], &pl[1], &bv);
+	if (id >= ctx->flows.next || mpf__ids_get(&ctx->flows, id) ||
+	    !in_span(sp, first, last) || first < n->first_frame ||
+	    last > n->last_frame || pk[0] > G_MAXUINT32 ||
+	    pk[1] > G_MAXUINT32 || by[0] > pk[0] << 32 || by[1] > pk[1] << 32) {
+		st = MPF_ERR_MALFORMED;
+		goto out;
+	}
+	f = mpf__flow_alloc(ctx, n, id);
+	if (!addr_import(src, &f->src) || !addr_import(dst, &f->dst)) {
+		st = MPF_ERR_MALFORMED;
+		goto out;
+	}
+	f->first_frame = first;
+	f->last_frame = last;
+	f->first_ts = t0;
+	f->last_ts = t1;
+	f->packets[0] = pk[0];
+	f->packets[1] = pk[1];
+	f->bytes[0] = by[0];
+	f->bytes[1] = by[1];
+	f->payload[0] = pl[0];
+	f->payload[1] = pl[1];
+	*packets += pk[0] + pk[1];
+	part = backend_part(bv, b->flow_type);
+	if (!part)
+		st = MPF_ERR_MALFORMED;
+	else if (b->flow_import)
+		st = b->flow_import(f, part);
+	if (part)
+		g_variant_unref(part);
+out:
+	g_variant_unref(src);
+	g_variant_unref(dst);
+	g_variant_unref(bv);
+	return st;
+}
+
+static int
+node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
+{
+	const struct mpf_backend *b;
+	GVariant *flows, *bv, *part = NULL;
+	struct mpf_node *n;
+	guint8 proto;
+	guint32 id, first, last;
+	gint64 t0, t1;
+	guint64 packets, bytes, flow_packets = 0;
+	gsize i, nflows;
+	int st = MPF_OK;
+
+	g_variant_get(v, "(yuuuxxtt@a" FLOW_T "@v)", &proto, &id, &first, &last,
+		      &t0, &t1, &packets, &bytes, &flows, &bv);
+	b = proto < MPF_PROTO_MAX ? mpf__backend_find((enum mpf_protocol)proto)
+				  : NULL;
+	if (!b) {
+		/* a protocol this build has no backend for */
+		st = proto && proto < MPF_PROTO_MAX ? MPF_ERR_UNSUPPORTED
+						    : MPF_ERR_MALFORMED;
+		goto out;
+	}
+	if (id >= ctx->nodes.next || mpf__ids_get(&ctx->nodes, id) ||
+	    !in_span(sp, first, last) ||
+	    packets > ctx->counters[MPF_COUNTER_FRAMES] ||
+	    bytes > packets << 32) {
+		st = MPF_ERR_MALFORMED;
+		goto out;
+	}
+	n = mpf__node_alloc(ctx, b, id);
+	n->first_frame = first;
+	n->last_frame = last;
+	n->first_ts = t0;
+	n->last_ts = t1;
+	n->packets = packets;
+	n->bytes = bytes;
+	nflows = g_variant_n_children(flows);
+	for (i = 0; i < nflows && st == MPF_OK; i++) {
+		GVariant *fv = g_variant_get_child_value(flows, i);
+
+		st = flow_import(ctx, n, fv, sp, &flow_packets);
+		g_variant_unref(fv);
+	}
+	/* a node counts its flows' frames and its own (flowless) ones */
+	if (st == MPF_OK && flow_packets > packets)
+		st = MPF_ERR_MALFORMED;
+	if (st == MPF_OK) {
+		part = backend_part(bv, b->node_type);
+		if (!part)
+			st = MPF_ERR_MALFORMED;
+		else if (b->node_import)
+			st = b->node_import(ctx, ctx->state[b->protocol], n, part);
+	}
+out:
+	if (part)
+		g_variant_unref(part);
+	g_variant_unref(flows);
+	g_variant_unref(bv);
+	return st;
+}
+
+static int
+state_import(struct mpf_ctx *ctx, GVariant *states)
+{
+	bool seen[MPF_PROTO_MAX] = { false };
+	gsize i, n = g_variant_n_children(states);
+	int st = MPF_OK;
+
+	for (i = 0; i < n && st == MPF_OK; i++) {
+		const struct mpf_backend *b;
+		GVariant *bv, *part;
+		guint8 proto;
+
+		g_variant_get_child(states, i, "(y@v)", &proto, &bv);
+		b = proto < MPF_PROTO_MAX
+			    ? mpf__backend_find((enum mpf_protocol)proto)
+			    : NULL;
+		if (!proto || proto >= MPF_PROTO_MAX) {
+			st = MPF_ERR_MALFORMED;
+		} else if (!b) {
+			st = MPF_ERR_UNSUPPORTED; /* not in this build */
+		} else if (seen[proto] || !b->state_import) {
+			st = MPF_ERR_MALFORMED;
+		} else {
+			seen[proto] = true;
+			part = backend_part(bv, b->state_type);
+			st = part ? b->state_import(ctx, ctx->state[proto], part)
+				  : MPF_ERR_MALFORMED;
+			if (part)
+				g_variant_unref(part);
+		}
+		g_variant_unref(bv);
+	}
+	return st;
+}
+
+/* A context of the partial @data: every backend on, no frame store. */
+static int
+partial_load(const void *data, size_t len, struct mpf_ctx **out)
+{
+	struct mpf_config cfg;
+	struct mpf_config *defaults;
+	struct mpf_ctx *ctx;
+	GVariant *top, *counters, *nodes, *states;
+	const guint64 *cv;
+	struct span sp;
+	guint32 node_count, flow_count;
+	gint64 t0, t1;
+	gsize i, n, nc, flows = 0;
+	int st;
+
+	*out = NULL;
+	st = partial_open(data, len, &top);
+	if (st != MPF_OK)
+		return st;
+	g_variant_get(top, "(uuuuxx@at@a" NODE_T "@a(yv))", &sp.first, &sp.last,
+		      &node_count, &flow_count, &t0, &t1, &counters, &nodes,
+		      &states);
+	cv = g_variant_get_fixed_array(counters, &nc, sizeof(guint64));
+	n = g_variant_n_children(nodes);
+	for (i = 0; i < n; i++) {
+		GVariant *nv = g_variant_get_child_value(nodes, i);
+		GVariant *fv = g_variant_get_child_value(nv, 8);
+
+		flows += g_variant_n_children(fv);
+		g_variant_unref(fv);
+		g_variant_unref(nv);
+	}
+	/* the span: none, or first <= last; no more ids than objects held
+	 * allow; counters of as many frames as the span has at most */
+	if (nc != MPF_COUNTER_COUNT || (sp.first == 0) != (sp.last == 0) ||
+	    sp.first > sp.last ||
+	    cv[MPF_COUNTER_FRAMES] > (uint64_t)sp.last - sp.first + (sp.last != 0) ||
+	    node_count > ID_SLACK * (uint64_t)(n + flows + 1) ||
+	    flow_count > ID_SLACK * (uint64_t)(flows + 1) ||
+	    n > node_count || flows > flow_count) {
+		st = MPF_ERR_MALFORMED;
+		goto out;
+	}
+	defaults = mpf_config_new();
+	cfg = *defaults;
+	mpf_config_free(defaults);
+	cfg.retain_frames = false;
+	ctx = mpf_ctx_new(&cfg);
+	ctx->imported = true;
+	ctx->fed = sp.first != 0;
+	ctx->first_number = sp.first;
+	ctx->last_number = sp.last;
+	ctx->first_ts = t0;
+	ctx->last_ts = t1;
+	ctx->now_ns = t1;
+	memcpy(ctx->counters, cv, sizeof(ctx->counters));
+	/* ids are kept: a merge of one part reads as the part itself */
+	if (node_count) {
+		g_ptr_array_set_size(ctx->nodes.all, node_count);
+		ctx->nodes.next = node_count;
+	}
+	if (flow_count) {
+		g_ptr_array_set_size(ctx->flows.all, flow_count);
+		ctx->flows.next = flow_count;
+	}
+	for (i = 0; i < n && st == MPF_OK; i++) {
+		GVariant *nv = g_variant_get_child_value(nodes, i);
+
+		st = node_import(ctx, nv, &sp);
+		g_variant_unref(nv);
+	}
+	for (i = 0; i < MPF_COUNTER_COUNT && st == MPF_OK; i++)
+		if (ctx->counters[i] > ctx->counters[MPF_COUNTER_FRAMES] &&
+		    i != MPF_COUNTER_RELEASED && i != MPF_COUNTER_EVICTED)
+			st = MPF_ERR_MALFORMED;
+	if (st == MPF_OK)
+		st = state_import(ctx, states);
+	if (st != MPF_OK)
+		mpf_ctx_free(ctx);
+	else
+		*out = ctx;
+out:
+	g_variant_unref(counters);
+	g_variant_unref(nodes);
+	g_variant_unref(states);
+	g_variant_unref(top);
+	return st;
+}
+
+int
+mpf_ctx_new_from_partial(const void *data, size_t len, struct mpf_ctx **ctx)
+{
+	if (ctx)
+		*ctx = NULL;
+	if (!data || !ctx)
+		return MPF_ERR_INVALID;
+	return partial_load(data, len, ctx);
+}
+
+/* ------------------------------------------------------------- merge */
+
+/* Moves node @n of @later (and its flows) into @into with new ids. */
+static void
+adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node *n)
+{
+	uint32_t *old = g_new(uint32_t, n->flows->len + 1);
+	guint i;
+
+	mpf__ids_remove(&later->nodes, n->id);
+	n->id = into->nodes.next;
+	mpf__ids_put(&into->nodes, n->id, n);
+	for (i = 0; i < n->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(n->flows, i);
+
+		old[i] = f->id;
+		mpf__ids_remove(&later->flows, f->id);
+		f->id = into->flows.next;
+		mpf__ids_put(&into->flows, f->id, f);
+	}
+	if (n->backend->partial_adopted)
+		n->backend->partial_adopted(into, into->state[n->protocol], n, old);
+	g_free(old);
+}
+
+/* Folds @later, the part after @into's, into @into. */
+static void
+fold(struct mpf_ctx *into, struct mpf_ctx *later)
+{
+	uint32_t id;
+	int i;
+
+	for (i = 0; i < MPF_COUNTER_COUNT; i++)
+		into->counters[i] += later->counters[i];
+	if (later->fed) {
+		if (!into->fed) {
+			into->first_number = later->first_number;
+			into->first_ts = later->first_ts;
+		}
+		into->fed = true;
+		into->last_number = later->last_number;
+		into->last_ts = later->last_ts;
+		if (later->now_ns > into->now_ns)
+			into->now_ns = later->now_ns;
+	}
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (b->partial_residues)
+			b->partial_residues(into, into->state[b->protocol], later,
+					    later->state[b->protocol]);
+	}
+	for (id = 0; id < later->nodes.next; id++) {
+		struct mpf_node *n = mpf__ids_get(&later->nodes, id);
+		const struct mpf_backend *b;
+
+		if (!n)
+			continue;
+		b = n->backend;
+		if (b->partial_join &&
+		    b->partial_join(into, into->state[n->protocol], later, n))
+			continue; /* folded: freed with @later */
+		adopt(into, later, n);
+	}
+	for (i = 0; mpf__backends[i]; i++) {
+		const struct mpf_backend *b = mpf__backends[i];
+
+		if (b->partial_done)
+			b->partial_done(into, into->state[b->protocol], later,
+					later->state[b->protocol]);
+	}
+}
+
+int
+mpf_partial_merge(const void *const *parts, const size_t *lens, size_t n,
+		  void **data, size_t *len)
+{
+	struct mpf_ctx *into = NULL, *later;
+	size_t i;
+	int st;
+
+	if (data)
+		*data = NULL;
+	if (len)
+		*len = 0;
+	if (!parts || !lens || n == 0 || !data || !len)
+		return MPF_ERR_INVALID;
+	for (i = 0; i < n; i++)
+		if (!parts[i])
+			return MPF_ERR_INVALID;
+	st = partial_load(parts[0], lens[0], &into);
+	for (i = 1; i < n && st == MPF_OK; i++) {
+		st = partial_load(parts[i], lens[i], &later);
+		if (st != MPF_OK)
+			break;
+		if (into->fed && later->fed &&
+		    later->first_number <= into->last_number)
+			st = MPF_ERR_ORDER;
+		else
+			fold(into, later);
+		mpf_ctx_free(later);
+	}
+	if (st == MPF_OK)
+		st = mpf_ctx_export_partial(into, data, len);
+	mpf_ctx_free(into);
+	return st;
+}
