@@ -313,6 +313,48 @@ int mpf__copy_out(void *dst, size_t size, const void *src, size_t n);
 void mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
 		       const struct mpf_pkt *pkt);
 
+/* ------------------------------------------------------------ partials */
+
+/* Traffic counted apart from any flow (a part's residue, partial.c): per
+ * way (0: from the first end the owner knows it by), and its span. */
+struct mpf_traffic {
+	uint32_t first_frame, last_frame; /* 0 when empty */
+	int64_t first_ts, last_ts;
+	uint64_t packets[2], bytes[2], payload[2];
+};
+
+#define MPF_TRAFFIC_T "(uuxx(tt)(tt)(tt))"
+
+/* Counts @pkt one way (@way 0 or 1). */
+void mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt);
+/* Adds @u to @t. */
+void mpf__traffic_merge(struct mpf_traffic *t, const struct mpf_traffic *u);
+/* Counts @t on flow @f (ways swapped when @swap) and its node. */
+void mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t,
+			  bool swap);
+/* Counts @t on node @n, in no flow. */
+void mpf__traffic_to_node(struct mpf_node *n, const struct mpf_traffic *t);
+GVariant *mpf__traffic_export(const struct mpf_traffic *t);
+/* Reads @v (of MPF_TRAFFIC_T) into @t; false when its frames fall outside
+ * what @ctx was fed or its counts cannot be. */
+bool mpf__traffic_import(GVariant *v, const struct mpf_ctx *ctx,
+			 struct mpf_traffic *t);
+/* Whether @frame is 0 or one @ctx was fed. */
+bool mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame);
+
+/* Merging: folds flow @gone (of a later part) into @keep (its ways
+ * swapped when @swap): its counts move to @keep and @keep's node, and
+ * leave @gone's node. */
+void mpf__partial_flow_fold(struct mpf_flow *keep, struct mpf_flow *gone,
+			    bool swap);
+/* Moves flow @f of @later to node @to of @into, with a new id; its counts
+ * move from its node to @to. */
+void mpf__partial_flow_move(struct mpf_ctx *into, struct mpf_ctx *later,
+			    struct mpf_node *to, struct mpf_flow *f);
+/* Folds what is left of node @gone (its flows gone elsewhere) into
+ * @keep: its counts and frame span. */
+void mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone);
+
 /* ------------------------------------------------------------ backends */
 
 /*

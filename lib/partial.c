@@ -539,7 +539,184 @@ mpf_ctx_new_from_partial(const void *data, size_t len, struct mpf_ctx **ctx)
 	return partial_load(data, len, ctx);
 }
 
+/* ----------------------------------------------------------- traffic */
+
+static void
+span_fold(uint32_t *f0, uint32_t *f1, int64_t *t0, int64_t *t1, uint32_t g0,
+	  uint32_t g1, int64_t u0, int64_t u1)
+{
+	if (!g0)
+		return; /* nothing to add */
+	if (!*f0 || g0 < *f0) {
+		*f0 = g0;
+		*t0 = u0;
+	}
+	if (g1 > *f1) {
+		*f1 = g1;
+		*t1 = u1;
+	}
+}
+
+void
+mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt)
+{
+	uint32_t number = pkt->raw->number;
+
+	span_fold(&t->first_frame, &t->last_frame, &t->first_ts, &t->last_ts,
+		  number, number, pkt->ts_ns, pkt->ts_ns);
+	t->packets[way]++;
+	t->bytes[way] += pkt->raw->wirelen;
+	t->payload[way] += pkt->payload_len;
+}
+
+void
+mpf__traffic_merge(struct mpf_traffic *t, const struct mpf_traffic *u)
+{
+	int d;
+
+	span_fold(&t->first_frame, &t->last_frame, &t->first_ts, &t->last_ts,
+		  u->first_frame, u->last_frame, u->first_ts, u->last_ts);
+	for (d = 0; d < 2; d++) {
+		t->packets[d] += u->packets[d];
+		t->bytes[d] += u->bytes[d];
+		t->payload[d] += u->payload[d];
+	}
+}
+
+void
+mpf__traffic_to_node(struct mpf_node *n, const struct mpf_traffic *t)
+{
+	span_fold(&n->first_frame, &n->last_frame, &n->first_ts, &n->last_ts,
+		  t->first_frame, t->last_frame, t->first_ts, t->last_ts);
+	n->packets += t->packets[0] + t->packets[1];
+	n->bytes += t->bytes[0] + t->bytes[1];
+}
+
+void
+mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t, bool swap)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		int k = swap ? 1 - d : d;
+
+		f->packets[k] += t->packets[d];
+		f->bytes[k] += t->bytes[d];
+		f->payload[k] += t->payload[d];
+	}
+	span_fold(&f->first_frame, &f->last_frame, &f->first_ts, &f->last_ts,
+		  t->first_frame, t->last_frame, t->first_ts, t->last_ts);
+	mpf__traffic_to_node(f->node, t);
+}
+
+GVariant *
+mpf__traffic_export(const struct mpf_traffic *t)
+{
+	return g_variant_new(MPF_TRAFFIC_T, t->first_frame, t->last_frame,
+			     (gint64)t->first_ts, (gint64)t->last_ts,
+			     (guint64)t->packets[0], (guint64)t->packets[1],
+			     (guint64)t->bytes[0], (guint64)t->bytes[1],
+			     (guint64)t->payload[0], (guint64)t->payload[1]);
+}
+
+bool
+mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame)
+{
+	return frame == 0 || (ctx->fed && ctx->first_number <= frame &&
+			      frame <= ctx->last_number);
+}
+
+bool
+mpf__traffic_import(GVariant *v, const struct mpf_ctx *ctx,
+		    struct mpf_traffic *t)
+{
+	guint64 pk[2], by[2], pl[2];
+	gint64 t0, t1;
+	int d;
+
+	g_variant_get(v, MPF_TRAFFIC_T, &t->first_frame, &t->last_frame, &t0,
+		      &t1, &pk[0], &pk[1], &by[0], &by[1], &pl[0], &pl[1]);
+	t->first_ts = t0;
+	t->last_ts = t1;
+	for (d = 0; d < 2; d++) {
+		t->packets[d] = pk[d];
+		t->bytes[d] = by[d];
+		t->payload[d] = pl[d];
+		if (pk[d] > ctx->counters[MPF_COUNTER_FRAMES] ||
+		    by[d] > pk[d] << 32 || pl[d] > by[d])
+			return false;
+	}
+	if (!t->first_frame)
+		return !t->last_frame && !pk[0] && !pk[1];
+	return mpf__partial_frame_ok(ctx, t->first_frame) &&
+	       mpf__partial_frame_ok(ctx, t->last_frame) &&
+	       t->first_frame <= t->last_frame && (pk[0] || pk[1]);
+}
+
 /* ------------------------------------------------------------- merge */
+
+static void
+flow_traffic(const struct mpf_flow *f, struct mpf_traffic *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->first_frame = f->first_frame;
+	t->last_frame = f->last_frame;
+	t->first_ts = f->first_ts;
+	t->last_ts = f->last_ts;
+	memcpy(t->packets, f->packets, sizeof(t->packets));
+	memcpy(t->bytes, f->bytes, sizeof(t->bytes));
+	memcpy(t->payload, f->payload, sizeof(t->payload));
+}
+
+/* Takes @f's counts off its node. */
+static void
+flow_leave(struct mpf_flow *f)
+{
+	struct mpf_node *n = f->node;
+
+	n->packets -= MIN(n->packets, f->packets[0] + f->packets[1]);
+	n->bytes -= MIN(n->bytes, f->bytes[0] + f->bytes[1]);
+	g_ptr_array_remove(n->flows, f);
+}
+
+void
+mpf__partial_flow_fold(struct mpf_flow *keep, struct mpf_flow *gone, bool swap)
+{
+	struct mpf_traffic t;
+
+	flow_traffic(gone, &t);
+	mpf__traffic_to_flow(keep, &t, swap);
+	/* @gone stays in its context's ids, freed with it */
+	flow_leave(gone);
+}
+
+void
+mpf__partial_flow_move(struct mpf_ctx *into, struct mpf_ctx *later,
+		       struct mpf_node *to, struct mpf_flow *f)
+{
+	flow_leave(f);
+	mpf__ids_remove(&later->flows, f->id);
+	f->id = into->flows.next;
+	mpf__ids_put(&into->flows, f->id, f);
+	f->node = to;
+	g_ptr_array_add(to->flows, f);
+	to->packets += f->packets[0] + f->packets[1];
+	to->bytes += f->bytes[0] + f->bytes[1];
+	span_fold(&to->first_frame, &to->last_frame, &to->first_ts, &to->last_ts,
+		  f->first_frame, f->last_frame, f->first_ts, f->last_ts);
+}
+
+void
+mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone)
+{
+	keep->packets += gone->packets;
+	keep->bytes += gone->bytes;
+	gone->packets = gone->bytes = 0;
+	span_fold(&keep->first_frame, &keep->last_frame, &keep->first_ts,
+		  &keep->last_ts, gone->first_frame, gone->last_frame,
+		  gone->first_ts, gone->last_ts);
+}
+
 
 /* Moves node @n of @later (and its flows) into @into with new ids. */
 static void

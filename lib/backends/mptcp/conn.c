@@ -45,6 +45,7 @@ mptcp_fini(struct mpf_ctx *ctx, void *st)
 	g_hash_table_destroy(s->by_token);
 	g_hash_table_destroy(s->dsn_wide);
 	g_hash_table_destroy(s->dsn_narrow);
+	mpf__mptcp_partial_fini(s);
 }
 
 static void
@@ -145,6 +146,7 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	s->role = (uint8_t)role;
 	s->addr_id[0] = s->addr_id[1] = -1;
 	s->rst_reason = -1;
+	s->fresh = (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN;
 	if (role == MPF_MPTCP_ROLE_INITIAL)
 		s->addr_id[0] = s->addr_id[1] = 0;
 	g_hash_table_replace(st->by_tuple, &s->tuple, f);
@@ -243,7 +245,7 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 		       MPF_MPTCP_ROLE_UNKNOWN);
 }
 
-/* The backend: its hooks are here, in ingest.c and in stream.c. */
+/* The backend: its hooks are here, in ingest.c, stream.c and partial.c. */
 const struct mpf_backend mpf__backend_mptcp = {
 	.name = "mptcp",
 	.protocol = MPF_PROTO_MPTCP,
@@ -261,4 +263,16 @@ const struct mpf_backend mpf__backend_mptcp = {
 	.mem_every = 32,
 	.node_settled = mpf__mptcp_node_settled,
 	.node_ended = mpf__mptcp_node_ended,
+	.flow_type = mpf__mptcp_flow_type,
+	.node_type = mpf__mptcp_node_type,
+	.state_type = mpf__mptcp_state_type,
+	.flow_export = mpf__mptcp_flow_export,
+	.flow_import = mpf__mptcp_flow_import,
+	.node_export = mpf__mptcp_node_export,
+	.node_import = mpf__mptcp_node_import,
+	.state_export = mpf__mptcp_state_export,
+	.state_import = mpf__mptcp_state_import,
+	.partial_residues = mpf__mptcp_partial_residues,
+	.partial_join = mpf__mptcp_partial_join,
+	.partial_adopted = mpf__mptcp_partial_adopted,
 };

@@ -12,8 +12,8 @@
 
 #include "backends/mptcp/mptcp-int.h"
 
-static GArray *
-bucket_owners(GHashTable *t, uint64_t bucket, bool create)
+GArray *
+mpf__mptcp_bucket_owners(GHashTable *t, uint64_t bucket, bool create)
 {
 	GArray *a = g_hash_table_lookup(t, &bucket);
 
@@ -30,7 +30,7 @@ bucket_owners(GHashTable *t, uint64_t bucket, bool create)
 static void
 owner_add(GHashTable *t, uint64_t bucket, struct mpf_node *node, int side)
 {
-	GArray *a = bucket_owners(t, bucket, true);
+	GArray *a = mpf__mptcp_bucket_owners(t, bucket, true);
 	struct dsn_owner o = { node, side };
 	guint i;
 
@@ -100,8 +100,8 @@ mpf__mptcp_unanchored(const struct conn *c)
 }
 
 /* Whether @v falls in (or just beside) the DSN range @s sent. */
-static bool
-in_range(const struct side *s, uint64_t v, bool wide)
+bool
+mpf__mptcp_in_range(const struct side *s, uint64_t v, bool wide)
 {
 	if (!s->dsn_seen)
 		return false;
@@ -114,8 +114,8 @@ in_range(const struct side *s, uint64_t v, bool wide)
 	       (uint32_t)(s->dsn_max - s->dsn_lo) + 2 * NARROW_WINDOW;
 }
 
-static bool
-nodes_share_endpoint(const struct mpf_node *a, const struct mpf_node *b)
+bool
+mpf__mptcp_nodes_share_endpoint(const struct mpf_node *a, const struct mpf_node *b)
 {
 	guint i, j;
 
@@ -163,6 +163,82 @@ fix_record(struct mpf_frame *rec, void *user)
 }
 
 /*
+ * Adds what side @gsd of one node sent to side @ks of another that is the
+ * same connection: the data counters, the DSN range, the data intervals
+ * (in DSN order), the DATA_FIN if @ks has none. Relative bases are the
+ * caller's.
+ */
+void
+mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
+{
+	guint i;
+
+	ks->st.data_bytes += gsd->st.data_bytes;
+	ks->st.unique_bytes += gsd->st.unique_bytes;
+	ks->st.reinjected_bytes += gsd->st.reinjected_bytes;
+	ks->st.retransmitted_bytes += gsd->st.retransmitted_bytes;
+	ks->st.segments += gsd->st.segments;
+	ks->st.reinjections += gsd->st.reinjections;
+	ks->st.retransmissions += gsd->st.retransmissions;
+	ks->st.out_of_order += gsd->st.out_of_order;
+	ks->st.data_acks += gsd->st.data_acks;
+	ks->st.dup_data_acks += gsd->st.dup_data_acks;
+	if (gsd->dsn_seen) {
+		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
+		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_max, gsd->dsn_wide);
+	}
+	if (gsd->sent) {
+		/* their data intervals join ours, in DSN order */
+		if (!ks->sent)
+			ks->sent = g_array_new(FALSE, FALSE, sizeof(struct sent));
+		for (i = gsd->sent_head; i < gsd->sent->len; i++) {
+			struct sent *x = &g_array_index(gsd->sent, struct sent, i);
+			guint lo = ks->sent_head, hi = ks->sent->len;
+
+			while (lo < hi) {
+				guint mid = lo + (hi - lo) / 2;
+
+				if ((int64_t)(g_array_index(ks->sent, struct sent,
+							    mid).start -
+					      x->start) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			g_array_insert_val(ks->sent, lo, *x);
+		}
+	}
+	if (gsd->sent_any &&
+	    (!ks->sent_any || (int64_t)(gsd->sent_max - ks->sent_max) > 0))
+		ks->sent_max = gsd->sent_max;
+	ks->sent_any = ks->sent_any || gsd->sent_any;
+	if (gsd->data_fin_raw && !ks->st.data_fin) {
+		ks->st.data_fin = gsd->st.data_fin;
+		ks->st.data_fin_frame = gsd->st.data_fin_frame;
+		ks->data_fin_raw = gsd->data_fin_raw;
+	}
+}
+
+/* Appends @g's announced addresses to @k's, the sides swapped when @flip. */
+void
+mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g, bool flip)
+{
+	guint i;
+
+	if (!g->announced)
+		return;
+	if (!k->announced)
+		k->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
+	for (i = 0; i < g->announced->len; i++) {
+		struct announced a = g_array_index(g->announced, struct announced, i);
+
+		if (flip)
+			a.side = (uint8_t)(1 - a.side);
+		g_array_append_val(k->announced, a);
+	}
+}
+
+/*
  * Absorbs node @gone into @keep: their sides correspond as @gone's side
  * @gone_side is @keep's side @keep_side. Moves flows, data stats, tokens,
  * announcements; rebases the absorbed frames' relative values.
@@ -194,54 +270,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 			ks->base_guessed = gsd->base_guessed;
 		}
 		fx.real_base[gs] = ks->base_known && !ks->base_guessed;
-		ks->st.data_bytes += gsd->st.data_bytes;
-		ks->st.unique_bytes += gsd->st.unique_bytes;
-		ks->st.reinjected_bytes += gsd->st.reinjected_bytes;
-		ks->st.retransmitted_bytes += gsd->st.retransmitted_bytes;
-		ks->st.segments += gsd->st.segments;
-		ks->st.reinjections += gsd->st.reinjections;
-		ks->st.retransmissions += gsd->st.retransmissions;
-		ks->st.out_of_order += gsd->st.out_of_order;
-		ks->st.data_acks += gsd->st.data_acks;
-		ks->st.dup_data_acks += gsd->st.dup_data_acks;
-		if (gsd->dsn_seen) {
-			mpf__mptcp_side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
-			mpf__mptcp_side_saw_dsn(ks, gsd->dsn_max,
-						gsd->dsn_wide);
-		}
-		if (gsd->sent) {
-			/* their data intervals join ours, in DSN order */
-			if (!ks->sent)
-				ks->sent = g_array_new(FALSE, FALSE,
-						       sizeof(struct sent));
-			for (i = gsd->sent_head; i < gsd->sent->len; i++) {
-				struct sent *x = &g_array_index(gsd->sent,
-								struct sent, i);
-				guint lo = ks->sent_head, hi = ks->sent->len;
-
-				while (lo < hi) {
-					guint mid = lo + (hi - lo) / 2;
-
-					if ((int64_t)(g_array_index(ks->sent,
-								    struct sent,
-								    mid).start -
-						      x->start) < 0)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				g_array_insert_val(ks->sent, lo, *x);
-			}
-			if (!ks->sent_any ||
-			    (int64_t)(gsd->sent_max - ks->sent_max) > 0)
-				ks->sent_max = gsd->sent_max;
-			ks->sent_any = ks->sent_any || gsd->sent_any;
-		}
-		if (gsd->data_fin_raw && !ks->st.data_fin) {
-			ks->st.data_fin = gsd->st.data_fin;
-			ks->st.data_fin_frame = gsd->st.data_fin_frame;
-			ks->data_fin_raw = gsd->data_fin_raw;
-		}
+		mpf__mptcp_side_absorb(ks, gsd);
 	}
 	for (i = 0; i < gone->flows->len; i++) {
 		struct mpf_flow *f = g_ptr_array_index(gone->flows, i);
@@ -262,19 +291,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 			ks->token = g->side[gs].token;
 		}
 	}
-	if (g->announced) {
-		if (!k->announced)
-			k->announced = g_array_new(FALSE, TRUE,
-						   sizeof(struct announced));
-		for (i = 0; i < g->announced->len; i++) {
-			struct announced a = g_array_index(g->announced,
-							   struct announced, i);
-
-			if (flip)
-				a.side = (uint8_t)(1 - a.side);
-			g_array_append_val(k->announced, a);
-		}
-	}
+	mpf__mptcp_announced_absorb(k, g, flip);
 	k->checks.orphan_joins += g->checks.orphan_joins;
 	k->checks.orphan_joins_untracked += g->checks.orphan_joins_untracked;
 	if (k->version < 0)
@@ -332,9 +349,9 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	if (mine->probes >= MAX_PROBES)
 		return node;
 	mine->probes++;
-	owners = wide ? bucket_owners(st->dsn_wide, raw >> WIDE_BUCKET_SHIFT,
+	owners = wide ? mpf__mptcp_bucket_owners(st->dsn_wide, raw >> WIDE_BUCKET_SHIFT,
 				      false)
-		      : bucket_owners(st->dsn_narrow,
+		      : mpf__mptcp_bucket_owners(st->dsn_narrow,
 				      (uint32_t)raw >> NARROW_BUCKET_SHIFT,
 				      false);
 	for (i = 0; owners && i < owners->len; i++) {
@@ -349,7 +366,7 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 		/* two connections whose keys we saw are two connections */
 		if (!mpf__mptcp_unanchored(c) && !mpf__mptcp_unanchored(oc))
 			continue;
-		if (!in_range(&oc->side[o.side], raw, wide))
+		if (!mpf__mptcp_in_range(&oc->side[o.side], raw, wide))
 			continue;
 		if (!oc->pending)
 			oc->pending = g_array_new(FALSE, FALSE,
@@ -376,7 +393,7 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 		}
 		if (count < (wide ? WIDE_EVIDENCE : NARROW_EVIDENCE))
 			continue;
-		if (!wide && !nodes_share_endpoint(node, o.node))
+		if (!wide && !mpf__mptcp_nodes_share_endpoint(node, o.node))
 			continue;
 		/* the node with keys, else the older one, survives */
 		if (!mpf__mptcp_unanchored(oc) ||

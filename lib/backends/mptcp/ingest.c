@@ -454,6 +454,8 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 			s->in_table = false;
 			st->last = NULL;
 			f = NULL;
+			if (ctx->config.shard)
+				mpf__mptcp_owned_note(st, &key);
 		}
 	}
 	if (!f) {
@@ -472,8 +474,13 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 			flood->last_ts = pkt->ts_ns;
 			return status;
 		}
-		if (!f)
-			return status; /* plain TCP: not ours */
+		if (!f) {
+			/* plain TCP: not ours, unless a subflow of an
+			 * earlier part of the capture owns the 4-tuple */
+			if (ctx->config.shard)
+				mpf__mptcp_residue_note(ctx, st, pkt, &key);
+			return status;
+		}
 	}
 	s = sub_of(f);
 	st->last = s->in_table ? f : NULL;
@@ -597,7 +604,7 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	 * MPTCP traffic */
 	if (!s->syn_seen && !s->synack_seen && !s->established &&
 	    f->packets[0] > 0 && f->packets[1] > 0)
-		s->established = true;
+		s->established = s->est_by_traffic = true;
 	if (s->established)
 		conn_of(f->node)->settled = true;
 	return status;

@@ -163,6 +163,11 @@ struct sub {
 	uint32_t rst_frame, removed_frame;
 	struct sdir dir[2]; /* per enum mpf_flow_dir */
 	GArray *prio;       /* struct prio_change */
+	/* for merging parts of a capture (partial.c): opened by a SYN here
+	 * (so it continues no subflow of an earlier part but one whose SYN
+	 * had the same ISN), established because both ways carried traffic
+	 * (not from its handshake) */
+	bool fresh, est_by_traffic;
 };
 
 /* A DSN index entry: which side of which node sent DSNs in a bucket. */
@@ -179,6 +184,13 @@ struct state {
 	/* for association without the handshake: DSN bucket -> GArray of
 	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
 	GHashTable *dsn_wide, *dsn_narrow;
+	/* shard mode (partial.c): TCP on 4-tuples no subflow has here, that
+	 * a subflow of an earlier part may own (struct mpf_mptcp_residue by
+	 * tuple), and a filter of the 4-tuples that cannot be (opened by a
+	 * SYN or owned by a subflow here) */
+	GHashTable *residues;
+	uint8_t *owned;
+	uint32_t residues_lost; /* not kept: the table was full */
 };
 
 /* Limits that keep hostile traffic from growing the state. */
@@ -271,6 +283,13 @@ uint8_t mpf__mptcp_verify_add_addr(const struct conn *c, int side,
 /* infer.c */
 void mpf__mptcp_index_side(struct state *st, struct mpf_node *node, int side);
 bool mpf__mptcp_unanchored(const struct conn *c);
+GArray *mpf__mptcp_bucket_owners(GHashTable *t, uint64_t bucket, bool create);
+bool mpf__mptcp_in_range(const struct side *s, uint64_t v, bool wide);
+bool mpf__mptcp_nodes_share_endpoint(const struct mpf_node *a,
+				     const struct mpf_node *b);
+void mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd);
+void mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g,
+				 bool flip);
 struct mpf_node *mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st,
 				  struct mpf_node *node, int side, uint64_t raw,
 				  bool wide, bool is_dack, uint32_t frame);
@@ -278,6 +297,29 @@ struct mpf_node *mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st,
 /* ingest.c */
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
+
+/* partial.c */
+void mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
+			     const struct mpf_pkt *pkt,
+			     const struct mpf_tuple *key);
+void mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key);
+void mpf__mptcp_partial_fini(struct state *st);
+extern const char mpf__mptcp_flow_type[], mpf__mptcp_node_type[],
+	mpf__mptcp_state_type[];
+GVariant *mpf__mptcp_flow_export(const struct mpf_flow *flow);
+int mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v);
+GVariant *mpf__mptcp_node_export(const struct mpf_node *node);
+int mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state,
+			   struct mpf_node *node, GVariant *v);
+GVariant *mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state);
+int mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
+void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
+				 struct mpf_ctx *later, void *later_state);
+bool mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
+			     struct mpf_ctx *later, struct mpf_node *node);
+void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
+				struct mpf_node *node,
+				const uint32_t *old_flow_ids);
 
 /* stream.c */
 void mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state,

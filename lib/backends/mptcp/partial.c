@@ -1,0 +1,1200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * partial.c: MPTCP in partial results (lib/partial.c): connections and
+ * subflows as GVariants, read back into the state's tables, and the parts
+ * of a capture merged where one context would have seen one connection.
+ *
+ * Across a cut, one context keeps a subflow by its 4-tuple, a join finds
+ * its connection by token, and a connection seen without its handshake
+ * meets its own by DSN range (infer.c). The merge does the same with what
+ * each part kept: a subflow of the later part continues the earlier
+ * part's subflow of its 4-tuple, unless it opened with a SYN of another
+ * ISN (a new connection on the same ports); a connection joins the one its
+ * subflows continue, else the one holding its token, else the one whose
+ * DSN range its own falls in (64-bit values, or 32-bit ones and a shared
+ * endpoint), never two whose keys differ.
+ *
+ * In shard mode a part also keeps its residues: TCP segments without MPTCP
+ * options on a 4-tuple it has no subflow for (after a fallback, or before
+ * a subflow's first option in the part), counted per 4-tuple, split at the
+ * first SYN (a retransmitted SYN continues the earlier subflow only with
+ * its ISN). The merge counts them on the earlier part's subflow of that
+ * 4-tuple, where one context would have. A filter of the 4-tuples opened
+ * by a SYN (past a minute into the part) or owned by a subflow here keeps
+ * plain TCP connections out of the table, which holds MAX_RESIDUES.
+ */
+#include <string.h>
+
+#include "backends/mptcp/mptcp-int.h"
+
+#define MAX_RESIDUES 65536
+#define OWNED_BITS (1u << 20) /* 128 KiB */
+/* a SYN this far into a part opens a new connection: no earlier subflow
+ * retransmits its SYN so late */
+#define SYN_WINDOW_NS (60 * G_GINT64_CONSTANT(1000000000))
+
+/* One stretch of TCP on a 4-tuple without a subflow here. */
+struct rseg {
+	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */
+	uint32_t syn_seq;
+	struct mpf_traffic t; /* way 0: sent by tuple.a */
+};
+
+struct residue {
+	struct mpf_tuple tuple;
+	uint8_t segs;   /* 1: seg[0]; 2: seg[0] (maybe empty), seg[1] */
+	bool ended;     /* a SYN of another ISN came after seg[1] */
+	bool frozen;    /* a subflow took the 4-tuple: nothing more here */
+	struct rseg seg[2];
+};
+
+/* --------------------------------------------------------- residues */
+
+static guint
+owned_bit(const struct mpf_tuple *key, int k)
+{
+	guint h = mpf__tuple_hash(key);
+
+	return (k ? h * 0x9e3779b1u >> 7 : h) & (OWNED_BITS - 1);
+}
+
+static bool
+owned_test(const struct state *st, const struct mpf_tuple *key)
+{
+	return st->owned && (st->owned[owned_bit(key, 0) / 8] >> (owned_bit(key, 0) % 8) & 1) &&
+	       (st->owned[owned_bit(key, 1) / 8] >> (owned_bit(key, 1) % 8) & 1);
+}
+
+static void
+owned_set(struct state *st, const struct mpf_tuple *key)
+{
+	int k;
+
+	if (!st->owned)
+		st->owned = g_malloc0(OWNED_BITS / 8);
+	for (k = 0; k < 2; k++)
+		st->owned[owned_bit(key, k) / 8] |= (uint8_t)(1 << (owned_bit(key, k) % 8));
+}
+
+static GHashTable *
+residues_of(struct state *st)
+{
+	if (!st->residues)
+		st->residues = g_hash_table_new_full(mpf__tuple_hash, mpf__tuple_equal,
+						     NULL, g_free);
+	return st->residues;
+}
+
+void
+mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key)
+{
+	struct residue *r = st->residues ? g_hash_table_lookup(st->residues, key)
+					 : NULL;
+
+	owned_set(st, key);
+	if (r)
+		r->frozen = true;
+}
+
+static bool
+from_a(const struct mpf_tuple *key, const struct mpf_pkt *pkt)
+{
+	return pkt->sport == key->a.port && mpf__addr_equal(&pkt->src, &key->a.addr);
+}
+
+void
+mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
+			const struct mpf_pkt *pkt, const struct mpf_tuple *key)
+{
+	bool syn = (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN;
+	bool a = from_a(key, pkt);
+	GHashTable *t = residues_of(st);
+	struct residue *r = g_hash_table_lookup(t, key);
+
+	if (!r) {
+		if (owned_test(st, key))
+			return;
+		if ((syn && pkt->ts_ns - ctx->first_ts > SYN_WINDOW_NS) ||
+		    g_hash_table_size(t) >= MAX_RESIDUES) {
+			if (!syn)
+				st->residues_lost++;
+			owned_set(st, key); /* and its later segments */
+			return;
+		}
+		r = g_new0(struct residue, 1);
+		r->tuple = *key;
+		g_hash_table_insert(t, &r->tuple, r);
+	}
+	if (r->ended || r->frozen)
+		return;
+	if (syn) {
+		if (r->segs < 2) {
+			r->segs = 2;
+			r->seg[1].syn_from_a = a;
+			r->seg[1].syn_seq = pkt->seq;
+		} else if (r->seg[1].syn_seq != pkt->seq || r->seg[1].syn_from_a != a) {
+			r->ended = true;
+			return;
+		}
+	} else if (r->segs == 0) {
+		r->segs = 1;
+	}
+	mpf__traffic_add(&r->seg[r->segs - 1].t, a ? 0 : 1, pkt);
+}
+
+void
+mpf__mptcp_partial_fini(struct state *st)
+{
+	if (st->residues)
+		g_hash_table_destroy(st->residues);
+	g_free(st->owned);
+	st->residues = NULL;
+	st->owned = NULL;
+}
+
+/* ------------------------------------------------------- GVariants */
+
+#define ADDR_T "(yayq)"
+#define RSEG_T "(bu" MPF_TRAFFIC_T ")"
+#define RESIDUE_T "(" ADDR_T ADDR_T "ybb" RSEG_T RSEG_T ")"
+#define STATS_T "(tttttttttt)"
+#define SIDE_T "(btbubtbbtbbttbtbtt" STATS_T "bu)"
+#define CHECKS_T "(uuuuuuuutttuuuuuu)"
+#define ANNOUNCED_T "(yybbqy(yay)uuu)"
+#define EVIDENCE_T "(yyyyuuuyt)"
+#define FSTATS_T "(tttt)"
+
+const char mpf__mptcp_flow_type[] =
+	"(bbybbbbbynnnuubbbbuu" FSTATS_T FSTATS_T "a(ub))";
+const char mpf__mptcp_node_type[] =
+	"(nbbbbbubb" CHECKS_T SIDE_T SIDE_T "a" ANNOUNCED_T "a" EVIDENCE_T "bu)";
+const char mpf__mptcp_state_type[] = "(a" RESIDUE_T "u)";
+
+static GVariant *
+bytes16(const uint8_t *b)
+{
+	return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, b, 16, 1);
+}
+
+static GVariant *
+endpoint_export(const struct mpf_endpoint *e)
+{
+	return g_variant_new("(y@ayq)", e->addr.family, bytes16(e->addr.bytes),
+			     e->port);
+}
+
+static bool
+addr_import(guint8 family, GVariant *bytes, struct mpf_addr *a)
+{
+	gsize n;
+	const uint8_t *b = g_variant_get_fixed_array(bytes, &n, 1);
+
+	memset(a, 0, sizeof(*a));
+	if (n != 16 || (family != 0 && family != 4 && family != 6))
+		return false;
+	a->family = family;
+	memcpy(a->bytes, b, 16);
+	return true;
+}
+
+static bool
+endpoint_import(GVariant *v, struct mpf_endpoint *e)
+{
+	GVariant *bytes;
+	guint8 family;
+	bool ok;
+
+	memset(e, 0, sizeof(*e));
+	g_variant_get(v, "(y@ayq)", &family, &bytes, &e->port);
+	ok = addr_import(family, bytes, &e->addr);
+	g_variant_unref(bytes);
+	return ok;
+}
+
+GVariant *
+mpf__mptcp_flow_export(const struct mpf_flow *flow)
+{
+	const struct sub *s = sub_of(flow);
+	GVariantBuilder prio;
+	guint i;
+	const struct mpf_mptcp_flow_stats *d0 = &s->dir[0].st, *d1 = &s->dir[1].st;
+
+	g_variant_builder_init(&prio, G_VARIANT_TYPE("a(ub)"));
+	for (i = 0; s->prio && i < s->prio->len; i++) {
+		const struct prio_change *p = &g_array_index(s->prio, struct prio_change, i);
+
+		g_variant_builder_add(&prio, "(ub)", p->frame, p->backup);
+	}
+	return g_variant_new("(bbybbbbbynnnuubbbbuu(tttt)(tttt)a(ub))",
+			     s->in_table, s->src_is_client, s->role, s->syn_seen,
+			     s->synack_seen, s->established, s->backup,
+			     s->join_rejected, s->hmac, s->addr_id[0],
+			     s->addr_id[1], s->rst_reason, s->rst_frame,
+			     s->removed_frame, s->fresh, s->est_by_traffic,
+			     s->dir[0].isn_known, s->dir[1].isn_known,
+			     s->dir[0].isn, s->dir[1].isn,
+			     (guint64)d0->data_bytes, (guint64)d0->unique_bytes,
+			     (guint64)d0->reinjected_bytes,
+			     (guint64)d0->retransmitted_bytes,
+			     (guint64)d1->data_bytes, (guint64)d1->unique_bytes,
+			     (guint64)d1->reinjected_bytes,
+			     (guint64)d1->retransmitted_bytes, &prio);
+}
+
+/* The tuple (hash key) of a flow's two ends, as ingest files it. */
+static void
+tuple_of(const struct mpf_flow *f, struct mpf_tuple *t)
+{
+	struct mpf_packet raw;
+	struct mpf_pkt pkt;
+
+	memset(&raw, 0, sizeof(raw));
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.raw = &raw;
+	pkt.src = f->src.addr;
+	pkt.dst = f->dst.addr;
+	pkt.sport = f->src.port;
+	pkt.dport = f->dst.port;
+	mpf__tuple_from_pkt(t, &pkt);
+}
+
+int
+mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v)
+{
+	struct sub *s = sub_of(flow);
+	struct mpf_mptcp_flow_stats *d0 = &s->dir[0].st, *d1 = &s->dir[1].st;
+	GVariant *prio;
+	gboolean b[13];
+	guint8 role, hmac;
+	gint16 id0, id1, reason;
+	guint64 st[8];
+	gsize i, n;
+
+	g_variant_get(v, "(bbybbbbbynnnuubbbbuu(tttt)(tttt)@a(ub))", &b[0], &b[1],
+		      &role, &b[2], &b[3], &b[4], &b[5], &b[6], &hmac, &id0, &id1,
+		      &reason, &s->rst_frame, &s->removed_frame, &b[7], &b[8],
+		      &b[9], &b[10], &s->dir[0].isn, &s->dir[1].isn, &st[0], &st[1],
+		      &st[2], &st[3], &st[4], &st[5], &st[6], &st[7], &prio);
+	s->in_table = b[0];
+	s->src_is_client = b[1];
+	s->role = role;
+	s->syn_seen = b[2];
+	s->synack_seen = b[3];
+	s->established = b[4];
+	s->backup = b[5];
+	s->join_rejected = b[6];
+	s->hmac = hmac;
+	s->addr_id[0] = id0;
+	s->addr_id[1] = id1;
+	s->rst_reason = reason;
+	s->fresh = b[7];
+	s->est_by_traffic = b[8];
+	s->dir[0].isn_known = b[9];
+	s->dir[1].isn_known = b[10];
+	d0->data_bytes = st[0];
+	d0->unique_bytes = st[1];
+	d0->reinjected_bytes = st[2];
+	d0->retransmitted_bytes = st[3];
+	d1->data_bytes = st[4];
+	d1->unique_bytes = st[5];
+	d1->reinjected_bytes = st[6];
+	d1->retransmitted_bytes = st[7];
+	tuple_of(flow, &s->tuple);
+	n = g_variant_n_children(prio);
+	if (n) {
+		s->prio = g_array_sized_new(FALSE, FALSE, sizeof(struct prio_change),
+					    (guint)n);
+		for (i = 0; i < n; i++) {
+			struct prio_change p;
+			gboolean backup;
+
+			g_variant_get_child(prio, i, "(ub)", &p.frame, &backup);
+			p.backup = backup;
+			g_array_append_val(s->prio, p);
+		}
+	}
+	g_variant_unref(prio);
+	if (role > MPF_MPTCP_ROLE_UNKNOWN || hmac > MPF_MPTCP_HMAC_LEGACY ||
+	    id0 < -1 || id0 > 255 || id1 < -1 || id1 > 255 || reason < -1 ||
+	    reason > 255 || flow->src.port == 0 || flow->dst.port == 0)
+		return MPF_ERR_MALFORMED;
+	return MPF_OK;
+}
+
+static GVariant *
+side_export(const struct side *s)
+{
+	const struct mpf_mptcp_stats *t = &s->st;
+
+	return g_variant_new(SIDE_T, s->has_key, (guint64)s->key, s->has_token,
+			     s->token, s->has_idsn, (guint64)s->idsn,
+			     s->base_known, s->base_guessed, (guint64)s->base,
+			     s->dsn_seen, s->dsn_wide, (guint64)s->dsn_lo,
+			     (guint64)s->dsn_max, s->dack_seen,
+			     (guint64)s->dack_max, s->sent_any,
+			     (guint64)s->sent_max, (guint64)s->data_fin_raw,
+			     (guint64)t->data_bytes, (guint64)t->unique_bytes,
+			     (guint64)t->reinjected_bytes,
+			     (guint64)t->retransmitted_bytes,
+			     (guint64)t->segments, (guint64)t->reinjections,
+			     (guint64)t->retransmissions,
+			     (guint64)t->out_of_order, (guint64)t->data_acks,
+			     (guint64)t->dup_data_acks, t->data_fin,
+			     t->data_fin_frame);
+}
+
+static void
+side_import(GVariant *v, struct side *s)
+{
+	struct mpf_mptcp_stats *t = &s->st;
+	gboolean b[10];
+	guint64 key, idsn, base, lo, max, dack, smax, fin;
+	guint64 st[10];
+
+	g_variant_get(v, SIDE_T, &b[0], &key, &b[1], &s->token, &b[2], &idsn,
+		      &b[3], &b[4], &base, &b[5], &b[6], &lo, &max, &b[7], &dack,
+		      &b[8], &smax, &fin, &st[0], &st[1], &st[2], &st[3], &st[4],
+		      &st[5], &st[6], &st[7], &st[8], &st[9], &b[9],
+		      &t->data_fin_frame);
+	s->has_key = b[0];
+	s->key = key;
+	s->has_token = b[1];
+	s->has_idsn = b[2];
+	s->idsn = idsn;
+	s->base_known = b[3];
+	s->base_guessed = b[4];
+	s->base = base;
+	s->dsn_seen = b[5];
+	s->dsn_wide = b[6];
+	s->dsn_lo = lo;
+	s->dsn_max = max;
+	s->dack_seen = b[7];
+	s->dack_max = dack;
+	s->sent_any = b[8];
+	s->sent_max = smax;
+	s->data_fin_raw = fin;
+	t->data_bytes = st[0];
+	t->unique_bytes = st[1];
+	t->reinjected_bytes = st[2];
+	t->retransmitted_bytes = st[3];
+	t->segments = st[4];
+	t->reinjections = st[5];
+	t->retransmissions = st[6];
+	t->out_of_order = st[7];
+	t->data_acks = st[8];
+	t->dup_data_acks = st[9];
+	t->data_fin = b[9];
+}
+
+GVariant *
+mpf__mptcp_node_export(const struct mpf_node *node)
+{
+	const struct conn *c = conn_of(node);
+	const struct mpf_mptcp_checks *k = &c->checks;
+	GVariantBuilder ann, ev;
+	guint i;
+
+	g_variant_builder_init(&ann, G_VARIANT_TYPE("a" ANNOUNCED_T));
+	for (i = 0; c->announced && i < c->announced->len; i++) {
+		const struct announced *a = &g_array_index(c->announced,
+							   struct announced, i);
+
+		g_variant_builder_add(&ann, "(yybbqy@(yay)uuu)", a->side,
+				      a->addr_id, a->has_port, a->conflict,
+				      a->port, a->hmac,
+				      g_variant_new("(y@ay)", a->addr.family,
+						    bytes16(a->addr.bytes)),
+				      a->frame, a->echo_frame, a->removed_frame);
+	}
+	g_variant_builder_init(&ev, G_VARIANT_TYPE("a" EVIDENCE_T));
+	for (i = 0; c->evidence && i < c->evidence->len; i++) {
+		const struct evidence *e = &g_array_index(c->evidence,
+							  struct evidence, i);
+
+		g_variant_builder_add(&ev, EVIDENCE_T, e->kind, e->wide,
+				      (guint8)e->owner_side, (guint8)e->prober_side,
+				      e->frame, e->prober, e->absorbed,
+				      (guint8)e->keep_side, (guint64)e->raw);
+	}
+	return g_variant_new("(nbbbbbubb" CHECKS_T "@" SIDE_T "@" SIDE_T
+			     "a" ANNOUNCED_T "a" EVIDENCE_T "bu)",
+			     (gint16)c->version, c->checksum, c->mpc_syn,
+			     c->mpc_synack, c->third_ack_checked, c->fallback,
+			     c->fallback_frame, c->orphan, c->inferred,
+			     k->join_hmac_ok, k->join_hmac_bad,
+			     k->join_hmac_unverified, k->add_addr_hmac_ok,
+			     k->add_addr_hmac_bad, k->add_addr_hmac_legacy,
+			     k->add_addr_hmac_unverified, k->addr_id_conflicts,
+			     (guint64)k->csum_ok, (guint64)k->csum_bad,
+			     (guint64)k->csum_unverifiable, k->key_mismatches,
+			     k->orphan_joins, k->orphan_joins_untracked,
+			     k->mp_fail_frame, k->fastclose_frame,
+			     k->infinite_map_frame, side_export(&c->side[0]),
+			     side_export(&c->side[1]), &ann, &ev, c->settled,
+			     c->resets);
+}
+
+/* Files @node's subflows, tokens and DSN ranges in the state's tables. */
+static void
+file_node(struct state *st, struct mpf_node *node)
+{
+	struct conn *c = conn_of(node);
+	guint i;
+	int sd;
+
+	for (i = 0; i < node->flows->len; i++) {
+		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
+		struct sub *s = sub_of(f);
+		struct mpf_flow *old;
+
+		owned_set(st, &s->tuple);
+		if (!s->in_table)
+			continue;
+		/* one subflow a 4-tuple: an older one of the tuple left it */
+		old = g_hash_table_lookup(st->by_tuple, &s->tuple);
+		if (old && old != f)
+			sub_of(old)->in_table = false;
+		g_hash_table_replace(st->by_tuple, &s->tuple, f);
+	}
+	for (sd = 0; sd < 2; sd++) {
+		if (c->side[sd].has_token)
+			g_hash_table_replace(st->by_token,
+					     GUINT_TO_POINTER(c->side[sd].token), node);
+		mpf__mptcp_index_side(st, node, sd);
+	}
+}
+
+static bool
+frames_ok(const struct mpf_ctx *ctx, const uint32_t *frames, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!mpf__partial_frame_ok(ctx, frames[i]))
+			return false;
+	return true;
+}
+
+int
+mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
+		       GVariant *v)
+{
+	struct conn *c = conn_of(node);
+	struct mpf_mptcp_checks *k = &c->checks;
+	GVariant *s0, *s1, *ann, *ev;
+	gboolean b[8];
+	gint16 version;
+	guint64 cs[3];
+	gsize i, n;
+	int st = MPF_OK;
+
+	g_variant_get(v, "(nbbbbbubb" CHECKS_T "@" SIDE_T "@" SIDE_T "@a" ANNOUNCED_T
+		      "@a" EVIDENCE_T "bu)",
+		      &version, &b[0], &b[1], &b[2], &b[3], &b[4],
+		      &c->fallback_frame, &b[5], &b[6], &k->join_hmac_ok,
+		      &k->join_hmac_bad, &k->join_hmac_unverified,
+		      &k->add_addr_hmac_ok, &k->add_addr_hmac_bad,
+		      &k->add_addr_hmac_legacy, &k->add_addr_hmac_unverified,
+		      &k->addr_id_conflicts, &cs[0], &cs[1], &cs[2],
+		      &k->key_mismatches, &k->orphan_joins,
+		      &k->orphan_joins_untracked, &k->mp_fail_frame,
+		      &k->fastclose_frame, &k->infinite_map_frame, &s0, &s1, &ann,
+		      &ev, &b[7], &c->resets);
+	c->version = version;
+	c->checksum = b[0];
+	c->mpc_syn = b[1];
+	c->mpc_synack = b[2];
+	c->third_ack_checked = b[3];
+	c->fallback = b[4];
+	c->orphan = b[5];
+	k->csum_ok = cs[0];
+	k->csum_bad = cs[1];
+	k->csum_unverifiable = cs[2];
+	c->inferred = b[6];
+	c->settled = b[7];
+	side_import(s0, &c->side[0]);
+	side_import(s1, &c->side[1]);
+	{
+		uint32_t frames[] = { c->fallback_frame, k->mp_fail_frame,
+				      k->fastclose_frame, k->infinite_map_frame,
+				      c->side[0].st.data_fin_frame,
+				      c->side[1].st.data_fin_frame };
+
+		if (version < -1 || version > 1 || !frames_ok(ctx, frames, 6) ||
+		    c->resets > node->flows->len)
+			st = MPF_ERR_MALFORMED;
+	}
+	n = g_variant_n_children(ann);
+	for (i = 0; i < n && st == MPF_OK; i++) {
+		struct announced a;
+		GVariant *addr, *bytes;
+		gboolean hp, cf;
+		guint8 family;
+
+		memset(&a, 0, sizeof(a));
+		g_variant_get_child(ann, i, "(yybbqy@(yay)uuu)", &a.side,
+				    &a.addr_id, &hp, &cf, &a.port, &a.hmac, &addr,
+				    &a.frame, &a.echo_frame, &a.removed_frame);
+		a.has_port = hp;
+		a.conflict = cf;
+		g_variant_get(addr, "(y@ay)", &family, &bytes);
+		if (!addr_import(family, bytes, &a.addr) || a.side > 1 ||
+		    a.hmac > MPF_MPTCP_HMAC_LEGACY ||
+		    !frames_ok(ctx, &a.frame, 1) || !frames_ok(ctx, &a.echo_frame, 1) ||
+		    !frames_ok(ctx, &a.removed_frame, 1))
+			st = MPF_ERR_MALFORMED;
+		g_variant_unref(bytes);
+		g_variant_unref(addr);
+		if (!c->announced)
+			c->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
+		g_array_append_val(c->announced, a);
+	}
+	n = g_variant_n_children(ev);
+	for (i = 0; i < n && st == MPF_OK; i++) {
+		struct evidence e;
+		guint8 os, ps, ks;
+		guint64 raw;
+
+		memset(&e, 0, sizeof(e));
+		g_variant_get_child(ev, i, EVIDENCE_T, &e.kind, &e.wide, &os, &ps,
+				    &e.frame, &e.prober, &e.absorbed, &ks, &raw);
+		e.owner_side = (int8_t)os;
+		e.prober_side = (int8_t)ps;
+		e.keep_side = (int8_t)ks;
+		e.raw = raw;
+		if (e.kind > MPF_MPTCP_EVIDENCE_DACK || e.wide > 1 || os > 1 ||
+		    ps > 1 || ks > 1 || !frames_ok(ctx, &e.frame, 1))
+			st = MPF_ERR_MALFORMED;
+		if (!c->evidence)
+			c->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
+		g_array_append_val(c->evidence, e);
+	}
+	for (i = 0; i < node->flows->len && st == MPF_OK; i++) {
+		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
+		uint32_t frames[] = { s->rst_frame, s->removed_frame };
+		guint j;
+
+		if (!frames_ok(ctx, frames, 2))
+			st = MPF_ERR_MALFORMED;
+		for (j = 0; s->prio && j < s->prio->len; j++)
+			if (!frames_ok(ctx, &g_array_index(s->prio, struct prio_change,
+							   j).frame, 1))
+				st = MPF_ERR_MALFORMED;
+	}
+	g_variant_unref(s0);
+	g_variant_unref(s1);
+	g_variant_unref(ann);
+	g_variant_unref(ev);
+	if (st == MPF_OK)
+		file_node(state, node);
+	return st;
+}
+
+GVariant *
+mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
+{
+	const struct state *st = state;
+	GVariantBuilder b;
+	GHashTableIter it;
+	gpointer v;
+
+	(void)ctx;
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a" RESIDUE_T));
+	if (st->residues) {
+		g_hash_table_iter_init(&it, st->residues);
+		while (g_hash_table_iter_next(&it, NULL, &v)) {
+			const struct residue *r = v;
+
+			if (!r->segs)
+				continue;
+			g_variant_builder_add(&b, "(@" ADDR_T "@" ADDR_T "ybb(bu@" MPF_TRAFFIC_T
+					      ")(bu@" MPF_TRAFFIC_T "))",
+					      endpoint_export(&r->tuple.a),
+					      endpoint_export(&r->tuple.b), r->segs,
+					      r->ended, r->frozen,
+					      r->seg[0].syn_from_a, r->seg[0].syn_seq,
+					      mpf__traffic_export(&r->seg[0].t),
+					      r->seg[1].syn_from_a, r->seg[1].syn_seq,
+					      mpf__traffic_export(&r->seg[1].t));
+		}
+	}
+	return g_variant_new("(@a" RESIDUE_T "u)", g_variant_builder_end(&b),
+			     st->residues_lost);
+}
+
+static bool
+tuple_canonical(const struct mpf_tuple *t)
+{
+	struct mpf_flow f;
+	struct mpf_tuple u;
+
+	memset(&f, 0, sizeof(f));
+	f.src = t->a;
+	f.dst = t->b;
+	tuple_of(&f, &u);
+	return mpf__tuple_equal(&u, t);
+}
+
+int
+mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
+{
+	struct state *st = state;
+	GVariant *res;
+	gsize i, n;
+	int status = MPF_OK;
+
+	g_variant_get(v, "(@a" RESIDUE_T "u)", &res, &st->residues_lost);
+	n = g_variant_n_children(res);
+	for (i = 0; i < n && status == MPF_OK; i++) {
+		GVariant *a, *b, *t0, *t1;
+		struct residue *r = g_new0(struct residue, 1);
+		gboolean ended, frozen, fa0, fa1;
+
+		g_variant_get_child(res, i, "(@" ADDR_T "@" ADDR_T "ybb(bu@" MPF_TRAFFIC_T
+				    ")(bu@" MPF_TRAFFIC_T "))", &a, &b, &r->segs,
+				    &ended, &frozen, &fa0, &r->seg[0].syn_seq, &t0,
+				    &fa1, &r->seg[1].syn_seq, &t1);
+		r->ended = ended;
+		r->frozen = frozen;
+		r->seg[0].syn_from_a = fa0;
+		r->seg[1].syn_from_a = fa1;
+		if (!endpoint_import(a, &r->tuple.a) ||
+		    !endpoint_import(b, &r->tuple.b) || !tuple_canonical(&r->tuple) ||
+		    r->segs < 1 || r->segs > 2 || (r->ended && r->segs != 2) ||
+		    !mpf__traffic_import(t0, ctx, &r->seg[0].t) ||
+		    !mpf__traffic_import(t1, ctx, &r->seg[1].t) ||
+		    (r->segs == 1 && r->seg[1].t.first_frame) ||
+		    g_hash_table_contains(residues_of(st), &r->tuple)) {
+			status = MPF_ERR_MALFORMED;
+			g_free(r);
+		} else {
+			g_hash_table_insert(residues_of(st), &r->tuple, r);
+		}
+		g_variant_unref(a);
+		g_variant_unref(b);
+		g_variant_unref(t0);
+		g_variant_unref(t1);
+	}
+	g_variant_unref(res);
+	return status;
+}
+
+/* ------------------------------------------------------------- merge */
+
+static uint64_t
+traffic_packets(const struct mpf_traffic *t)
+{
+	return t->packets[0] + t->packets[1];
+}
+
+/* @f no longer owns its 4-tuple (a later SYN of another ISN took it). */
+static void
+table_drop(struct state *st, struct mpf_flow *f)
+{
+	struct sub *s = sub_of(f);
+
+	if (s->in_table && g_hash_table_lookup(st->by_tuple, &s->tuple) == f)
+		g_hash_table_remove(st->by_tuple, &s->tuple);
+	s->in_table = false;
+}
+
+/* Appends the later residue @r of a 4-tuple to @R, an earlier one. */
+static void
+residue_append(struct residue *R, const struct residue *r)
+{
+	if (R->ended || R->frozen)
+		return;
+	if (r->seg[0].t.first_frame) {
+		if (R->segs == 0)
+			R->segs = 1;
+		mpf__traffic_merge(&R->seg[R->segs - 1].t, &r->seg[0].t);
+	}
+	if (r->segs == 2) {
+		if (R->segs < 2) {
+			R->segs = 2;
+			R->seg[1] = r->seg[1];
+		} else if (R->seg[1].syn_seq == r->seg[1].syn_seq &&
+			   R->seg[1].syn_from_a == r->seg[1].syn_from_a) {
+			mpf__traffic_merge(&R->seg[1].t, &r->seg[1].t);
+		} else {
+			R->ended = true;
+			return;
+		}
+	}
+	R->ended = r->ended;
+	R->frozen = r->frozen;
+}
+
+void
+mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
+			    struct mpf_ctx *later, void *later_state)
+{
+	struct state *st = state, *ls = later_state;
+	GHashTableIter it;
+	gpointer v;
+
+	(void)later;
+	st->residues_lost += ls->residues_lost;
+	if (!ls->residues)
+		return;
+	g_hash_table_iter_init(&it, ls->residues);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct residue *r = v;
+		struct mpf_flow *f = g_hash_table_lookup(st->by_tuple, &r->tuple);
+		struct residue *R;
+
+		if (f) {
+			/* the segments one context would have counted on @f */
+			struct sub *s = sub_of(f);
+			bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
+			uint64_t n = traffic_packets(&r->seg[0].t);
+
+			if (r->seg[0].t.first_frame)
+				mpf__traffic_to_flow(f, &r->seg[0].t, swap);
+			if (r->segs == 2) {
+				/* its SYN: a retransmission of @f's keeps it */
+				if (s->dir[0].isn_known &&
+				    s->dir[0].isn == r->seg[1].syn_seq &&
+				    r->seg[1].syn_from_a == !swap) {
+					mpf__traffic_to_flow(f, &r->seg[1].t, swap);
+					n += traffic_packets(&r->seg[1].t);
+					if (r->ended)
+						table_drop(st, f);
+				} else {
+					table_drop(st, f);
+				}
+			}
+			into->counters[MPF_COUNTER_ANALYSED] += n;
+			continue;
+		}
+		if (owned_test(st, &r->tuple))
+			continue; /* the tuple's story here ends elsewhere */
+		/* for a part before @into's */
+		R = g_hash_table_lookup(residues_of(st), &r->tuple);
+		if (R) {
+			residue_append(R, r);
+		} else if (g_hash_table_size(st->residues) < MAX_RESIDUES) {
+			R = g_memdup2(r, sizeof(*r));
+			g_hash_table_insert(st->residues, &R->tuple, R);
+		} else {
+			st->residues_lost++;
+		}
+	}
+}
+
+/* The subflow of @into that @f (of the part after) continues, or NULL. */
+static struct mpf_flow *
+owner_of(struct state *st, const struct mpf_flow *f)
+{
+	const struct sub *s = sub_of(f), *o;
+	struct mpf_flow *F = g_hash_table_lookup(st->by_tuple, &s->tuple);
+
+	if (!F || !s->fresh)
+		return F;
+	/* a SYN on a known 4-tuple continues it only with its ISN */
+	o = sub_of(F);
+	if (o->dir[0].isn_known && s->dir[0].isn_known &&
+	    o->dir[0].isn == s->dir[0].isn && mpf__endpoint_equal(&F->src, &f->src))
+		return F;
+	return NULL;
+}
+
+/* Folds subflow @gs (of the part after) into @ks, the same subflow; @swap
+ * when its source is @ks's destination. */
+static void
+sub_fold(struct sub *ks, const struct sub *gs, bool swap)
+{
+	bool est = gs->established &&
+		   !(gs->est_by_traffic && (ks->syn_seen || ks->synack_seen));
+	guint i;
+	int d;
+
+	ks->syn_seen = ks->syn_seen || gs->syn_seen;
+	ks->synack_seen = ks->synack_seen || gs->synack_seen;
+	ks->join_rejected = ks->join_rejected || gs->join_rejected;
+	if (ks->hmac <= MPF_MPTCP_HMAC_UNVERIFIED && gs->hmac > ks->hmac)
+		ks->hmac = gs->hmac;
+	ks->established = (ks->established || est) && ks->hmac != MPF_MPTCP_HMAC_BAD;
+	for (d = 0; d < 2; d++) {
+		struct sdir *kd = &ks->dir[swap ? 1 - d : d];
+		const struct sdir *gd = &gs->dir[d];
+
+		if (ks->addr_id[swap ? 1 - d : d] < 0)
+			ks->addr_id[swap ? 1 - d : d] = gs->addr_id[d];
+		kd->st.data_bytes += gd->st.data_bytes;
+		kd->st.unique_bytes += gd->st.unique_bytes;
+		kd->st.reinjected_bytes += gd->st.reinjected_bytes;
+		kd->st.retransmitted_bytes += gd->st.retransmitted_bytes;
+		if (!kd->isn_known && gd->isn_known) {
+			kd->isn_known = true;
+			kd->isn = gd->isn;
+		}
+	}
+	if (ks->rst_reason < 0)
+		ks->rst_reason = gs->rst_reason;
+	if (!ks->rst_frame)
+		ks->rst_frame = gs->rst_frame;
+	if (!ks->removed_frame)
+		ks->removed_frame = gs->removed_frame;
+	/* MP_PRIO as ingest lists them: the first one, then each change */
+	for (i = 0; gs->prio && i < gs->prio->len; i++) {
+		struct prio_change p = g_array_index(gs->prio, struct prio_change, i);
+
+		if (!ks->prio)
+			ks->prio = g_array_new(FALSE, FALSE, sizeof(struct prio_change));
+		else if (ks->backup == p.backup)
+			continue;
+		g_array_append_val(ks->prio, p);
+		ks->backup = p.backup;
+	}
+}
+
+/* Folds subflow @f of the later part into @F, the one it continues. */
+static void
+flow_fold(struct state *st, struct mpf_flow *F, struct mpf_flow *f)
+{
+	bool swap = !mpf__endpoint_equal(&F->src, &f->src);
+
+	sub_fold(sub_of(F), sub_of(f), swap);
+	mpf__partial_flow_fold(F, f, swap);
+	if (!sub_of(f)->in_table)
+		table_drop(st, F);
+}
+
+/* Whether keys both nodes know of a side differ (@flip: @g's side s is
+ * @k's side 1 - s): two connections, whatever else they share. */
+static bool
+keys_differ(const struct conn *k, const struct conn *g, bool flip)
+{
+	int gs;
+
+	for (gs = 0; gs < 2; gs++) {
+		const struct side *ks = &k->side[flip ? 1 - gs : gs];
+
+		if (ks->has_key && g->side[gs].has_key && ks->key != g->side[gs].key)
+			return true;
+	}
+	return false;
+}
+
+static struct mpf_node *
+token_target(struct state *st, const struct mpf_node *node, bool *flip)
+{
+	const struct conn *g = conn_of(node);
+	int gs, ks;
+
+	for (gs = 0; gs < 2; gs++) {
+		uint32_t token = g->side[gs].token;
+		struct mpf_node *m;
+		const struct conn *k;
+
+		if (!g->side[gs].has_token)
+			continue;
+		m = g_hash_table_lookup(st->by_token, GUINT_TO_POINTER(token));
+		if (!m)
+			continue;
+		k = conn_of(m);
+		for (ks = 0; ks < 2; ks++)
+			if (k->side[ks].has_token && k->side[ks].token == token)
+				break;
+		if (ks == 2 || keys_differ(k, g, ks != gs))
+			continue;
+		*flip = ks != gs;
+		return m;
+	}
+	return NULL;
+}
+
+/* The connection of @into whose DSN range a side of @node (seen without
+ * its keys, or the other without them) falls in, as infer.c decides. */
+static struct mpf_node *
+dsn_target(struct state *st, struct mpf_node *node, bool *flip)
+{
+	const struct conn *g = conn_of(node);
+	int gs, pass;
+
+	for (gs = 0; gs < 2; gs++) {
+		const struct side *s = &g->side[gs];
+
+		if (!s->dsn_seen)
+			continue;
+		for (pass = s->dsn_wide ? 0 : 1; pass < 2; pass++) {
+			bool wide = pass == 0;
+			GArray *owners = wide
+				? mpf__mptcp_bucket_owners(st->dsn_wide,
+							   s->dsn_lo >> WIDE_BUCKET_SHIFT, false)
+				: mpf__mptcp_bucket_owners(st->dsn_narrow,
+							   (uint32_t)s->dsn_lo >> NARROW_BUCKET_SHIFT,
+							   false);
+			guint i;
+
+			for (i = 0; owners && i < owners->len; i++) {
+				struct dsn_owner o = g_array_index(owners, struct dsn_owner, i);
+				const struct conn *k = conn_of(o.node);
+				const struct side *ks = &k->side[o.side];
+
+				if (!mpf__mptcp_unanchored(k) && !mpf__mptcp_unanchored(g))
+					continue;
+				if (!mpf__mptcp_in_range(ks, s->dsn_lo, wide) ||
+				    !mpf__mptcp_in_range(ks, s->dsn_max, wide))
+					continue;
+				if (!wide && !mpf__mptcp_nodes_share_endpoint(o.node, node))
+					continue;
+				*flip = o.side != gs;
+				return o.node;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* @v, a 32-bit value widened in a part that knew less, widened again
+ * next to @ref (a value of the same space as the earlier part saw it). */
+static uint64_t
+rewiden(uint64_t v, uint64_t ref)
+{
+	return mpf__seq_expand32((uint32_t)v, ref);
+}
+
+/* Brings the values of side @g (of the later part) into the 64-bit space
+ * of side @k of the earlier, when only @k's are real 64-bit ones; @gpeer
+ * and @kpeer are the other sides (whose space @g's data acks are in). */
+static void
+side_align(struct side *g, const struct side *k, const struct side *kpeer)
+{
+	bool kwide = k->dsn_wide || k->has_idsn;
+	uint64_t ref = k->dsn_seen ? k->dsn_max : k->idsn;
+
+	if (kwide && !g->dsn_wide && !g->has_idsn && g->dsn_seen) {
+		g->dsn_lo = rewiden(g->dsn_lo, ref);
+		g->dsn_max = rewiden(g->dsn_max, ref);
+		if (g->data_fin_raw)
+			g->data_fin_raw = rewiden(g->data_fin_raw, ref);
+		if (g->sent_any)
+			g->sent_max = rewiden(g->sent_max, ref);
+	}
+	if (g->dack_seen && (kpeer->dsn_wide || kpeer->has_idsn))
+		g->dack_max = rewiden(g->dack_max,
+				      kpeer->dsn_seen ? kpeer->dsn_max : kpeer->idsn);
+}
+
+static void
+checks_fold(struct mpf_mptcp_checks *k, const struct mpf_mptcp_checks *g,
+	    bool orphans)
+{
+	k->join_hmac_ok += g->join_hmac_ok;
+	k->join_hmac_bad += g->join_hmac_bad;
+	k->join_hmac_unverified += g->join_hmac_unverified;
+	k->add_addr_hmac_ok += g->add_addr_hmac_ok;
+	k->add_addr_hmac_bad += g->add_addr_hmac_bad;
+	k->add_addr_hmac_legacy += g->add_addr_hmac_legacy;
+	k->add_addr_hmac_unverified += g->add_addr_hmac_unverified;
+	k->addr_id_conflicts += g->addr_id_conflicts;
+	k->csum_ok += g->csum_ok;
+	k->csum_bad += g->csum_bad;
+	k->csum_unverifiable += g->csum_unverifiable;
+	k->key_mismatches += g->key_mismatches;
+	if (orphans) {
+		k->orphan_joins += g->orphan_joins;
+		k->orphan_joins_untracked += g->orphan_joins_untracked;
+	}
+	if (!k->mp_fail_frame)
+		k->mp_fail_frame = g->mp_fail_frame;
+	if (!k->fastclose_frame)
+		k->fastclose_frame = g->fastclose_frame;
+	if (!k->infinite_map_frame)
+		k->infinite_map_frame = g->infinite_map_frame;
+}
+
+/* Adds the later part's announcements: one repeated across the cut is
+ * the earlier one (its echo or removal may be in the later part), one
+ * that reuses a live id for another address a conflict, as ingest says. */
+static void
+announced_fold(struct conn *k, const struct conn *g, bool flip)
+{
+	guint i, j, n;
+
+	if (!g->announced)
+		return;
+	if (!k->announced)
+		k->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
+	n = k->announced->len;
+	for (i = 0; i < g->announced->len; i++) {
+		struct announced a = g_array_index(g->announced, struct announced, i);
+		bool same = false;
+
+		if (flip)
+			a.side = (uint8_t)(1 - a.side);
+		for (j = 0; j < n && !same; j++) {
+			struct announced *x = &g_array_index(k->announced,
+							     struct announced, j);
+
+			if (x->side != a.side || x->addr_id != a.addr_id ||
+			    x->removed_frame)
+				continue;
+			if (memcmp(&x->addr, &a.addr, sizeof(a.addr)) == 0 &&
+			    x->port == a.port) {
+				if (!x->echo_frame)
+					x->echo_frame = a.echo_frame;
+				x->removed_frame = a.removed_frame;
+				same = true;
+			} else if (!a.conflict) {
+				a.conflict = x->conflict = true;
+				k->checks.addr_id_conflicts++;
+			}
+		}
+		if (!same)
+			g_array_append_val(k->announced, a);
+	}
+}
+
+/* Folds connection @N (the later part's) into @T: @flip when @N's client
+ * is @T's server. */
+static void
+conn_fold(struct conn *k, struct conn *g, bool flip)
+{
+	bool anchored = !mpf__mptcp_unanchored(k);
+	guint i;
+	int gs;
+
+	if (k->version < 0)
+		k->version = g->version;
+	k->checksum = k->checksum || g->checksum;
+	k->mpc_syn = k->mpc_syn || g->mpc_syn;
+	k->mpc_synack = k->mpc_synack || g->mpc_synack;
+	k->third_ack_checked = k->third_ack_checked || g->third_ack_checked;
+	if (!k->fallback && g->fallback) {
+		k->fallback = true;
+		k->fallback_frame = g->fallback_frame;
+	}
+	/* a join whose token was of nobody in its part found @k's */
+	checks_fold(&k->checks, &g->checks, k->orphan || !g->orphan);
+	k->orphan = k->orphan && g->orphan;
+	k->inferred = k->inferred || (g->inferred && !anchored);
+	k->settled = k->settled || g->settled;
+	for (gs = 0; gs < 2; gs++)
+		side_align(&g->side[gs], &k->side[flip ? 1 - gs : gs],
+			   &k->side[flip ? gs : 1 - gs]);
+	for (gs = 0; gs < 2; gs++) {
+		struct side *ks = &k->side[flip ? 1 - gs : gs], *gsd = &g->side[gs];
+
+		if (gsd->has_key) {
+			if (!ks->has_key) {
+				ks->has_key = true;
+				ks->key = gsd->key;
+			} else if (ks->key != gsd->key) {
+				k->checks.key_mismatches++;
+			}
+		}
+		if (!ks->has_token && gsd->has_token) {
+			ks->has_token = true;
+			ks->token = gsd->token;
+		}
+		if (!ks->has_idsn && gsd->has_idsn) {
+			ks->has_idsn = true;
+			ks->idsn = gsd->idsn;
+		}
+		/* relative values count from the IDSN, else the first guess */
+		if (gsd->base_known &&
+		    (!ks->base_known || (ks->base_guessed && !gsd->base_guessed))) {
+			ks->base = gsd->base;
+			ks->base_known = true;
+			ks->base_guessed = gsd->base_guessed;
+		}
+		if (gsd->dack_seen &&
+		    (!ks->dack_seen || (int64_t)(gsd->dack_max - ks->dack_max) > 0))
+			ks->dack_max = gsd->dack_max;
+		ks->dack_seen = ks->dack_seen || gsd->dack_seen;
+		mpf__mptcp_side_absorb(ks, gsd);
+	}
+	announced_fold(k, g, flip);
+	for (i = 0; g->evidence && i < g->evidence->len; i++) {
+		struct evidence e = g_array_index(g->evidence, struct evidence, i);
+
+		if (flip)
+			e.keep_side = (int8_t)(1 - e.keep_side);
+		if (!k->evidence)
+			k->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
+		g_array_append_val(k->evidence, e);
+	}
+}
+
+static bool
+node_fresh(const struct mpf_node *n)
+{
+	const struct sub *s;
+
+	if (!n->flows->len)
+		return false;
+	s = sub_of(g_ptr_array_index(n->flows, 0));
+	return s->fresh && s->role == MPF_MPTCP_ROLE_INITIAL;
+}
+
+bool
+mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
+			struct mpf_ctx *later, struct mpf_node *node)
+{
+	struct state *st = state;
+	bool fresh = node_fresh(node), flip = false;
+	struct mpf_node *target = NULL;
+	guint i;
+	int sd;
+
+	/* subflows that continue one of @into's count there */
+	for (i = 0; i < node->flows->len;) {
+		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
+		struct mpf_flow *F = owner_of(st, f);
+
+		if (!F) {
+			/* a new connection on the 4-tuple: the old one left */
+			if (sub_of(f)->fresh &&
+			    (F = g_hash_table_lookup(st->by_tuple, &sub_of(f)->tuple)))
+				table_drop(st, F);
+			i++;
+			continue;
+		}
+		if (!target && !fresh) {
+			bool same = mpf__endpoint_equal(&F->src, &f->src);
+
+			target = F->node;
+			flip = side_of(sub_of(F), same ? MPF_FLOW_FORWARD
+						       : MPF_FLOW_REVERSE) !=
+			       side_of(sub_of(f), MPF_FLOW_FORWARD);
+		}
+		flow_fold(st, F, f); /* takes @f out of the list */
+	}
+	if (fresh)
+		return false;
+	if (!target)
+		target = token_target(st, node, &flip);
+	if (!target)
+		target = dsn_target(st, node, &flip);
+	if (!target)
+		return false;
+	conn_fold(conn_of(target), conn_of(node), flip);
+	while (node->flows->len) {
+		struct mpf_flow *f = g_ptr_array_index(node->flows, 0);
+
+		if (flip)
+			mpf__mptcp_sub_flip(f);
+		mpf__partial_flow_move(into, later, target, f);
+	}
+	mpf__partial_node_fold(target, node);
+	conn_of(target)->resets = 0;
+	for (i = 0; i < target->flows->len; i++)
+		if (sub_of(g_ptr_array_index(target->flows, i))->rst_frame)
+			conn_of(target)->resets++;
+	file_node(st, target);
+	for (sd = 0; sd < 2; sd++)
+		mpf__mptcp_index_side(st, target, sd);
+	return true;
+}
+
+void
+mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
+			   struct mpf_node *node, const uint32_t *old_flow_ids)
+{
+	(void)into;
+	(void)old_flow_ids;
+	file_node(state, node);
+}

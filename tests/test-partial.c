@@ -1,0 +1,670 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Partial results: export, read back, merge. A capture cut in shards
+ * (cuts inside connections and inside handshakes), each shard analysed
+ * alone with the frame numbers of the whole, must merge into the nodes,
+ * flows, keys, tokens, tags, prefixes, packets, bytes, frame ranges and
+ * counters of one context on the whole capture; and a partial is read as
+ * hostile input (every truncation, every flipped byte, made-up values).
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "mpf-test.h"
+
+/* ------------------------------------------------------------ frames */
+
+struct frame {
+	struct mpf_packet pkt;
+	uint8_t *data;
+};
+
+static void
+keep_frame(const struct mpf_packet *pkt, void *user)
+{
+	GArray *frames = user;
+	struct frame f;
+
+	f.pkt = *pkt;
+	f.data = g_memdup2(pkt->data, pkt->caplen ? pkt->caplen : 1);
+	f.pkt.data = f.data;
+	g_array_append_val(frames, f);
+}
+
+static GArray *
+frames_load(const char *rel)
+{
+	GArray *frames = g_array_new(FALSE, FALSE, sizeof(struct frame));
+
+	capture_foreach(rel, keep_frame, frames);
+	return frames;
+}
+
+static void
+frames_free(GArray *frames)
+{
+	guint i;
+
+	for (i = 0; i < frames->len; i++)
+		g_free(g_array_index(frames, struct frame, i).data);
+	g_array_free(frames, TRUE);
+}
+
+/* A context fed frames [from, to) (indexes), in shard mode or not. */
+static struct mpf_ctx *
+run(GArray *frames, guint from, guint to, bool shard)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+	guint i;
+
+	mpf_config_set_retain_frames(cfg, false);
+	mpf_config_set_shard(cfg, shard);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	for (i = from; i < to; i++)
+		ck_assert_int_eq(mpf_ctx_feed(ctx, &g_array_index(frames, struct frame, i).pkt,
+					      NULL),
+				 MPF_OK);
+	return ctx;
+}
+
+static GBytes *
+export(const struct mpf_ctx *ctx)
+{
+	void *data;
+	size_t len;
+
+	ck_assert_int_eq(mpf_ctx_export_partial(ctx, &data, &len), MPF_OK);
+	ck_assert_ptr_nonnull(data);
+	return g_bytes_new_with_free_func(data, len, mpf_free, data);
+}
+
+/* ---------------------------------------------------------- describe */
+
+static void
+endpoint(GString *s, const struct mpf_endpoint *e)
+{
+	char a[MPF_ADDR_STRLEN];
+
+	g_string_append_printf(s, "%s:%u", mpf_addr_to_string(&e->addr, a, sizeof(a)),
+			       e->port);
+}
+
+static gint
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * What one process and a merge must agree on, ids aside: each shown node
+ * (protocol, frames, packets, bytes; MPTCP version, keys and tokens; SCTP
+ * ports and tags; LISP instance and prefix) with its flows (ends, frames,
+ * packets and bytes each way), in order of first frame; the counters.
+ */
+static char *
+describe(const struct mpf_ctx *ctx)
+{
+	GPtrArray *nodes = g_ptr_array_new_with_free_func(g_free);
+	GString *out = g_string_new(NULL);
+	uint32_t i, j;
+	int c;
+
+	for (c = 0; c < MPF_COUNTER_COUNT; c++)
+		g_string_append_printf(out, "%s=%" G_GUINT64_FORMAT " ",
+				       mpf_counter_name((enum mpf_counter)c),
+				       mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
+	g_string_append_c(out, '\n');
+	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
+		const struct mpf_node *n = mpf_ctx_get_node(ctx, i);
+		GPtrArray *flows;
+		GString *s;
+		int side;
+
+		if (!n || mpf_node_get_merged_into(n) != MPF_ID_NONE)
+			continue;
+		s = g_string_new(NULL);
+		g_string_append_printf(s, "%010u %s frames %u-%u packets %" G_GUINT64_FORMAT
+				       " bytes %" G_GUINT64_FORMAT,
+				       mpf_node_get_first_frame(n),
+				       mpf_protocol_to_string(mpf_node_get_protocol(n)),
+				       mpf_node_get_first_frame(n),
+				       mpf_node_get_last_frame(n),
+				       mpf_node_get_packets(n), mpf_node_get_bytes(n));
+		for (side = 0; side < 2; side++) {
+			uint64_t key;
+			uint32_t token;
+
+			if (mpf_node_get_mptcp_key(n, (enum mpf_side)side, &key))
+				g_string_append_printf(s, " key%d %016" G_GINT64_MODIFIER "x",
+						       side, key);
+			if (mpf_node_get_mptcp_token(n, (enum mpf_side)side, &token))
+				g_string_append_printf(s, " token%d %08x", side, token);
+			if (mpf_node_get_sctp_vtag(n, (enum mpf_side)side, &token))
+				g_string_append_printf(s, " vtag%d %08x", side, token);
+			if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
+				g_string_append_printf(s, " port%d %u", side,
+						       mpf_node_get_sctp_port(n, (enum mpf_side)side));
+		}
+		if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
+			g_string_append_printf(s, " v%d", mpf_node_get_mptcp_version(n));
+		if (mpf_node_get_protocol(n) == MPF_PROTO_LISP) {
+			struct mpf_addr p;
+			uint32_t iid = 0;
+			uint8_t len = 0;
+			char a[MPF_ADDR_STRLEN];
+
+			mpf_node_get_lisp_iid(n, &iid);
+			mpf_node_get_lisp_eid_prefix(n, &p, &len);
+			g_string_append_printf(s, " iid %u %s/%u", iid,
+					       mpf_addr_to_string(&p, a, sizeof(a)), len);
+		}
+		flows = g_ptr_array_new_with_free_func(g_free);
+		for (j = 0; j < mpf_node_get_flow_count(n); j++) {
+			const struct mpf_flow *f = mpf_node_get_flow(n, j);
+			struct mpf_endpoint src, dst;
+			GString *fs = g_string_new(NULL);
+
+			mpf_flow_get_endpoints(f, &src, &dst);
+			g_string_append_printf(fs, "\n  %010u ", mpf_flow_get_first_frame(f));
+			endpoint(fs, &src);
+			g_string_append(fs, " > ");
+			endpoint(fs, &dst);
+			g_string_append_printf(fs, " frames %u-%u packets %" G_GUINT64_FORMAT
+					       "/%" G_GUINT64_FORMAT " bytes %" G_GUINT64_FORMAT
+					       "/%" G_GUINT64_FORMAT,
+					       mpf_flow_get_first_frame(f),
+					       mpf_flow_get_last_frame(f),
+					       mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
+					       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
+					       mpf_flow_get_bytes(f, MPF_FLOW_FORWARD),
+					       mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
+			g_ptr_array_add(flows, g_string_free(fs, FALSE));
+		}
+		g_ptr_array_sort(flows, cmp_str);
+		for (j = 0; j < flows->len; j++)
+			g_string_append(s, g_ptr_array_index(flows, j));
+		g_ptr_array_free(flows, TRUE);
+		g_ptr_array_add(nodes, g_string_free(s, FALSE));
+	}
+	g_ptr_array_sort(nodes, cmp_str);
+	for (i = 0; i < nodes->len; i++) {
+		g_string_append(out, g_ptr_array_index(nodes, i));
+		g_string_append_c(out, '\n');
+	}
+	g_ptr_array_free(nodes, TRUE);
+	return g_string_free(out, FALSE);
+}
+
+/* The first line where @a and @b differ, for a failure message. */
+static char *
+first_difference(const char *a, const char *b)
+{
+	char **x = g_strsplit(a, "\n", -1), **y = g_strsplit(b, "\n", -1);
+	char *out = NULL;
+	int i;
+
+	for (i = 0; x[i] && y[i] && !out; i++)
+		if (strcmp(x[i], y[i]) != 0)
+			out = g_strdup_printf("line %d:\n whole: %s\n merge: %s", i,
+					      x[i], y[i]);
+	if (!out)
+		out = g_strdup_printf("line %d: one ends first", i);
+	g_strfreev(x);
+	g_strfreev(y);
+	return out;
+}
+
+static struct mpf_ctx *
+from_partial(GBytes *b)
+{
+	struct mpf_ctx *ctx = NULL;
+	gsize len;
+	const void *data = g_bytes_get_data(b, &len);
+
+	ck_assert_int_eq(mpf_ctx_new_from_partial(data, len, &ctx), MPF_OK);
+	return ctx;
+}
+
+static GBytes *
+merge(GBytes *const *parts, guint n)
+{
+	const void **data = g_new(const void *, n);
+	size_t *lens = g_new(size_t, n), len;
+	void *out;
+	guint i;
+	int st;
+
+	for (i = 0; i < n; i++) {
+		gsize l;
+
+		data[i] = g_bytes_get_data(parts[i], &l);
+		lens[i] = l;
+	}
+	st = mpf_partial_merge(data, lens, n, &out, &len);
+	ck_assert_msg(st == MPF_OK, "merge: %s", mpf_status_name(st));
+	g_free(data);
+	g_free(lens);
+	return g_bytes_new_with_free_func(out, len, mpf_free, out);
+}
+
+/* Cuts @frames at @cuts (indexes, increasing, inside (0, len)), merges
+ * the shards and checks the result against @whole. Also merges the tail
+ * first (merge(p0, merge(p1, ...))), which must give the same. */
+static void
+check_cuts(const char *name, GArray *frames, const char *whole,
+	   const guint *cuts, guint ncuts)
+{
+	GBytes **parts = g_new0(GBytes *, ncuts + 2);
+	GBytes *merged, *tail, *pair[2];
+	struct mpf_ctx *ctx;
+	char *got;
+	guint k;
+
+	for (k = 0; k <= ncuts; k++) {
+		guint from = k ? cuts[k - 1] : 0;
+		guint to = k < ncuts ? cuts[k] : frames->len;
+
+		ctx = run(frames, from, to, true);
+		parts[k] = export(ctx);
+		mpf_ctx_free(ctx);
+	}
+	merged = merge(parts, ncuts + 1);
+	ctx = from_partial(merged);
+	got = describe(ctx);
+	if (strcmp(got, whole) != 0) {
+		GString *cs = g_string_new(NULL);
+		char *d = first_difference(whole, got);
+
+		for (k = 0; k < ncuts; k++)
+			g_string_append_printf(cs, " %u", cuts[k]);
+		ck_abort_msg("%s cut at frames%s: %s", name, cs->str, d);
+	}
+	g_free(got);
+	mpf_ctx_free(ctx);
+	if (ncuts >= 2) {
+		tail = merge(parts + 1, ncuts);
+		pair[0] = parts[0];
+		pair[1] = tail;
+		g_bytes_unref(merged);
+		merged = merge(pair, 2);
+		ctx = from_partial(merged);
+		got = describe(ctx);
+		ck_assert_msg(strcmp(got, whole) == 0, "%s: merge(p0, merge(p1..)): %s",
+			      name, first_difference(whole, got));
+		g_free(got);
+		mpf_ctx_free(ctx);
+		g_bytes_unref(tail);
+	}
+	g_bytes_unref(merged);
+	for (k = 0; k <= ncuts; k++)
+		g_bytes_unref(parts[k]);
+	g_free(parts);
+}
+
+static bool
+is_handshake(const struct frame *f)
+{
+	struct mpf_ctx *ctx = mpf_ctx_new(NULL);
+	const struct mpf_frame *r;
+	bool hs = false;
+
+	/* a frame with MP_CAPABLE or MP_JOIN, or an SCTP INIT / INIT ACK /
+	 * COOKIE: a cut after it falls inside a handshake */
+	if (mpf_ctx_feed(ctx, &f->pkt, &r) == MPF_OK) {
+		unsigned opts = mpf_frame_get_mptcp_options(r);
+		uint32_t chunks = mpf_frame_get_sctp_chunks(r);
+
+		hs = (opts & 0x3) != 0 ||
+		     (chunks & (mpf_sctp_chunk_bit(1) | mpf_sctp_chunk_bit(2) |
+				mpf_sctp_chunk_bit(10) | mpf_sctp_chunk_bit(11))) != 0;
+	}
+	mpf_ctx_free(ctx);
+	return hs;
+}
+
+static const char *const captures[] = {
+	"kernel/v1-2paths/capture.pcap",
+	"kernel/v1-3paths-signal-loss/capture.pcap",
+	"kernel/v1-4paths-4conns-loss/capture.pcap",
+	"kernel/fallback/capture.pcap",
+	"kernel/fastclose/capture.pcap",
+	"kernel/v1-ipv6-signal/capture.pcap",
+	"kernel/v1-checksum/capture.pcap",
+	"kernel/v1-2paths-snaplen96/capture.pcap",
+	"public/tcpdump-mptcp-v0.pcap",
+	"public/tcpdump-mptcp-v1.pcap",
+	"public/tcpdump-mptcp-aa-v1.pcap",
+};
+
+/* Each capture, whole and in shards: 3 to 8 equal ones, cuts after every
+ * handshake frame (one at a time, and all of them at once). */
+START_TEST(shards_merge_to_the_whole)
+{
+	const char *name = captures[_i];
+	GArray *frames = frames_load(name);
+	struct mpf_ctx *ctx = run(frames, 0, frames->len, false);
+	char *whole = describe(ctx);
+	GArray *hs = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint cuts[8], n, k, i;
+
+	mpf_ctx_free(ctx);
+	for (n = 3; n <= 8 && n <= frames->len; n++) {
+		for (k = 1; k < n; k++)
+			cuts[k - 1] = (guint)((guint64)frames->len * k / n);
+		check_cuts(name, frames, whole, cuts, n - 1);
+	}
+	for (i = 0; i + 1 < frames->len; i++)
+		if (is_handshake(&g_array_index(frames, struct frame, i))) {
+			guint c = i + 1;
+
+			g_array_append_val(hs, c);
+			check_cuts(name, frames, whole, &c, 1);
+		}
+	if (hs->len)
+		check_cuts(name, frames, whole, (guint *)(void *)hs->data,
+			   MIN(hs->len, 64));
+	g_array_free(hs, TRUE);
+	g_free(whole);
+	frames_free(frames);
+}
+END_TEST
+
+/* One part reads back as it was, ids included; merging it alone too. */
+START_TEST(round_trip)
+{
+	const char *name = captures[_i];
+	GArray *frames = frames_load(name);
+	struct mpf_ctx *ctx = run(frames, 0, frames->len, false), *back;
+	GBytes *p = export(ctx), *m;
+	char *want = describe(ctx), *got;
+	uint32_t i;
+
+	back = from_partial(p);
+	got = describe(back);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(mpf_ctx_get_node_count(back), mpf_ctx_get_node_count(ctx));
+	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
+		const struct mpf_node *a = mpf_ctx_get_node(ctx, i);
+		const struct mpf_node *b = mpf_ctx_get_node(back, i);
+
+		if (a && mpf_node_get_merged_into(a) == MPF_ID_NONE)
+			ck_assert_msg(b && mpf_node_get_flow_count(a) ==
+						   mpf_node_get_flow_count(b),
+				      "%s: node %u", name, i);
+	}
+	/* it takes no frames */
+	ck_assert_int_eq(mpf_ctx_feed(back, &g_array_index(frames, struct frame, 0).pkt,
+				      NULL),
+			 MPF_ERR_BUSY);
+	ck_assert_ptr_null(mpf_ctx_get_frame(back, 1));
+	m = merge(&p, 1);
+	ck_assert(g_bytes_equal(m, p)); /* the export of an import is the same */
+	g_free(got);
+	g_free(want);
+	g_bytes_unref(m);
+	g_bytes_unref(p);
+	mpf_ctx_free(back);
+	mpf_ctx_free(ctx);
+	frames_free(frames);
+}
+END_TEST
+
+/* ----------------------------------------------------------- hostile */
+
+static GBytes *
+small_partial(void)
+{
+	GArray *frames = frames_load("public/tcpdump-mptcp-v1.pcap");
+	struct mpf_ctx *a = run(frames, 0, 10, true);
+	GBytes *p = export(a);
+
+	mpf_ctx_free(a);
+	frames_free(frames);
+	return p;
+}
+
+static int
+load(const void *data, size_t len)
+{
+	struct mpf_ctx *ctx = (struct mpf_ctx *)1;
+	int st = mpf_ctx_new_from_partial(data, len, &ctx);
+
+	if (st == MPF_OK) {
+		char *d;
+
+		ck_assert_ptr_nonnull(ctx);
+		d = describe(ctx); /* every getter on what was read */
+		g_free(d);
+		mpf_ctx_free(ctx);
+	} else {
+		ck_assert_ptr_null(ctx);
+	}
+	return st;
+}
+
+/* Every prefix of a partial is refused, and said to be cut short. */
+START_TEST(hostile_truncated)
+{
+	GBytes *p = small_partial();
+	gsize len, i;
+	const uint8_t *data = g_bytes_get_data(p, &len);
+
+	for (i = 0; i < len; i++) {
+		struct buf b;
+		uint8_t *copy = buf_new(&b, data, i, false);
+		int st = load(i ? copy : data, i);
+
+		ck_assert_msg(st == MPF_ERR_TRUNCATED, "prefix of %zu bytes: %s", i,
+			      mpf_status_name(st));
+		buf_free(&b);
+	}
+	ck_assert_int_eq(load(data, len), MPF_OK);
+	g_bytes_unref(p);
+}
+END_TEST
+
+/* Every byte flipped, in an exact-size buffer: refused, or read whole and
+ * consistent; never a crash (ASan) or an over-read. */
+START_TEST(hostile_flipped)
+{
+	GBytes *p = small_partial();
+	gsize len, i;
+	const uint8_t *data = g_bytes_get_data(p, &len);
+	uint8_t *copy = g_memdup2(data, len);
+	unsigned refused = 0;
+
+	for (i = 0; i < len; i++) {
+		static const uint8_t masks[] = { 0x01, 0x80, 0xff };
+		unsigned m;
+
+		for (m = 0; m < G_N_ELEMENTS(masks); m++) {
+			struct buf b;
+			uint8_t *x;
+			int st;
+
+			copy[i] ^= masks[m];
+			x = buf_new(&b, copy, len, false);
+			st = load(x, len);
+			refused += st != MPF_OK;
+			ck_assert(st == MPF_OK || st == MPF_ERR_MALFORMED ||
+				  st == MPF_ERR_TRUNCATED || st == MPF_ERR_PARTIAL ||
+				  st == MPF_ERR_UNSUPPORTED);
+			buf_free(&b);
+			copy[i] ^= masks[m];
+		}
+	}
+	ck_assert_uint_gt(refused, len); /* most damage is seen */
+	g_free(copy);
+	g_bytes_unref(p);
+}
+END_TEST
+
+static void
+put_le(uint8_t *p, uint64_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+START_TEST(hostile_headers)
+{
+	GBytes *p = small_partial();
+	gsize len;
+	const uint8_t *data = g_bytes_get_data(p, &len);
+	uint8_t *x = g_malloc(len + 8);
+	const void *two[2];
+	size_t lens[2];
+	void *out;
+	size_t out_len;
+
+	/* not a partial at all, another version, flags, lengths */
+	ck_assert_int_eq(load("GIF89a, not a partial result at all", 36), MPF_ERR_PARTIAL);
+	memcpy(x, data, len);
+	put_le(x + 8, 2, 4);
+	ck_assert_int_eq(load(x, len), MPF_ERR_PARTIAL);
+	memcpy(x, data, len);
+	put_le(x + 12, 1, 4);
+	ck_assert_int_eq(load(x, len), MPF_ERR_PARTIAL);
+	memcpy(x, data, len);
+	put_le(x + 16, UINT64_MAX, 8);
+	ck_assert_int_eq(load(x, len), MPF_ERR_MALFORMED);
+	memcpy(x, data, len);
+	put_le(x + 16, len - 24 + 1, 8);
+	ck_assert_int_eq(load(x, len), MPF_ERR_TRUNCATED);
+	memcpy(x, data, len);
+	memset(x + len, 0, 8);
+	ck_assert_int_eq(load(x, len + 8), MPF_ERR_MALFORMED); /* bytes after */
+	ck_assert_int_eq(mpf_ctx_new_from_partial(NULL, 0, (struct mpf_ctx **)&out),
+			 MPF_ERR_INVALID);
+	/* the merge refuses what loading refuses, and parts out of order */
+	two[0] = data;
+	lens[0] = len;
+	two[1] = x;
+	lens[1] = len + 8;
+	ck_assert_int_eq(mpf_partial_merge(two, lens, 2, &out, &out_len),
+			 MPF_ERR_MALFORMED);
+	ck_assert_ptr_null(out);
+	two[1] = data;
+	lens[1] = len;
+	ck_assert_int_eq(mpf_partial_merge(two, lens, 2, &out, &out_len),
+			 MPF_ERR_ORDER);
+	ck_assert_int_eq(mpf_partial_merge(two, lens, 0, &out, &out_len),
+			 MPF_ERR_INVALID);
+	g_free(x);
+	g_bytes_unref(p);
+}
+END_TEST
+
+/* The format as lib/partial.c writes it. */
+#define NODES_T "a(yuuuxxtta(u(yayq)(yayq)uuxx(tt)(tt)(tt)v)v)"
+#define TOP_T "(uuuuxxat" NODES_T "a(yv))"
+
+/* A partial whose top-level numbers are replaced. */
+static int
+load_with(const uint8_t *head, GVariant *orig, guint32 f0, guint32 f1,
+	  guint32 nc, guint32 fc)
+{
+	GVariant *nodes, *states, *counters, *bad;
+	guint32 a, b, c, d;
+	gint64 t0, t1;
+	gsize blen;
+	uint8_t *buf;
+	int st;
+
+	g_variant_get(orig, "(uuuuxx@at@" NODES_T "@a(yv))", &a, &b, &c, &d, &t0,
+		      &t1, &counters, &nodes, &states);
+	bad = g_variant_ref_sink(g_variant_new("(uuuuxx@at@" NODES_T "@a(yv))", f0,
+					       f1, nc, fc, t0, t1, counters, nodes,
+					       states));
+	blen = g_variant_get_size(bad);
+	buf = g_malloc(24 + blen);
+	memcpy(buf, head, 24);
+	put_le(buf + 16, blen, 8);
+	g_variant_store(bad, buf + 24);
+	st = load(buf, 24 + blen);
+	g_free(buf);
+	g_variant_unref(bad);
+	g_variant_unref(counters);
+	g_variant_unref(nodes);
+	g_variant_unref(states);
+	return st;
+}
+
+/* Values no analysis writes, in a well-formed GVariant: refused. */
+START_TEST(hostile_values)
+{
+	GBytes *p = small_partial();
+	gsize len;
+	const uint8_t *data = g_bytes_get_data(p, &len);
+	GBytes *body = g_bytes_new(data + 24, len - 24);
+	GVariant *orig = g_variant_ref_sink(
+		g_variant_new_from_bytes(G_VARIANT_TYPE(TOP_T), body, FALSE));
+	guint32 f0, f1, nc, fc;
+
+	g_variant_get_child(orig, 0, "u", &f0);
+	g_variant_get_child(orig, 1, "u", &f1);
+	g_variant_get_child(orig, 2, "u", &nc);
+	g_variant_get_child(orig, 3, "u", &fc);
+	ck_assert_int_eq(load_with(data, orig, f0, f1, nc, fc), MPF_OK);
+	/* an id table far beyond the objects held: an attempt at a huge
+	 * allocation */
+	ck_assert_int_eq(load_with(data, orig, f0, f1, 0xfffffff0u, fc),
+			 MPF_ERR_MALFORMED);
+	ck_assert_int_eq(load_with(data, orig, f0, f1, nc, 0xfffffff0u),
+			 MPF_ERR_MALFORMED);
+	/* fewer ids than nodes held */
+	ck_assert_int_eq(load_with(data, orig, f0, f1, 0, fc), MPF_ERR_MALFORMED);
+	/* a span backwards, or one the nodes' frames fall outside */
+	ck_assert_int_eq(load_with(data, orig, f1, f0, nc, fc), MPF_ERR_MALFORMED);
+	ck_assert_int_eq(load_with(data, orig, f0 + 5, f1, nc, fc), MPF_ERR_MALFORMED);
+	ck_assert_int_eq(load_with(data, orig, 0, 0, nc, fc), MPF_ERR_MALFORMED);
+	g_variant_unref(orig);
+	g_bytes_unref(body);
+	g_bytes_unref(p);
+}
+END_TEST
+
+/* Streaming contexts have released their nodes: no partial of them. */
+START_TEST(streaming_refused)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+	void *data = (void *)1;
+	size_t len = 1;
+
+	mpf_config_set_streaming(cfg, true);
+	ctx = mpf_ctx_new(cfg);
+	ck_assert_int_eq(mpf_ctx_export_partial(ctx, &data, &len), MPF_ERR_INVALID);
+	ck_assert_ptr_null(data);
+	ck_assert_uint_eq(len, 0);
+	mpf_ctx_free(ctx);
+	mpf_config_free(cfg);
+}
+END_TEST
+
+static Suite *
+partial_suite(void)
+{
+	Suite *s = suite_create("partial");
+	TCase *tc = tcase_create("merge");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, shards_merge_to_the_whole, 0, G_N_ELEMENTS(captures));
+	tcase_add_loop_test(tc, round_trip, 0, G_N_ELEMENTS(captures));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, hostile_truncated);
+	tcase_add_test(tc, hostile_flipped);
+	tcase_add_test(tc, hostile_headers);
+	tcase_add_test(tc, hostile_values);
+	tcase_add_test(tc, streaming_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+MPF_TEST_MAIN(partial_suite)
