@@ -324,6 +324,15 @@ struct mpf_traffic {
 };
 
 #define MPF_TRAFFIC_T "(uuxx(tt)(tt)(tt))"
+#define MPF_ADDR_T "(yay)"       /* family, 16 bytes */
+#define MPF_ENDPOINT_T "(yayq)"  /* and the port */
+
+GVariant *mpf__addr_export(const struct mpf_addr *a);
+GVariant *mpf__endpoint_export(const struct mpf_endpoint *e);
+/* Read an address (endpoint); false when it is not one: another family,
+ * not 16 bytes, an IPv4 address with bytes past its 4. */
+bool mpf__addr_import(GVariant *v, struct mpf_addr *a);
+bool mpf__endpoint_import(GVariant *v, struct mpf_endpoint *e);
 
 /* Counts @pkt one way (@way 0 or 1). */
 void mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt);
@@ -351,6 +360,10 @@ void mpf__partial_flow_fold(struct mpf_flow *keep, struct mpf_flow *gone,
  * move from its node to @to. */
 void mpf__partial_flow_move(struct mpf_ctx *into, struct mpf_ctx *later,
 			    struct mpf_node *to, struct mpf_flow *f);
+/* Moves node @gone of @later into @into with new ids, as the merge does
+ * with the nodes that join none (partial_adopted included). */
+void mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later,
+			struct mpf_node *n);
 /* Folds what is left of node @gone (its flows gone elsewhere) into
  * @keep: its counts and frame span. */
 void mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone);

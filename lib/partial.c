@@ -40,7 +40,7 @@
  * allocate more than a few times the input) */
 #define ID_SLACK 64
 
-#define ADDR_T "(yayq)"
+#define ADDR_T MPF_ENDPOINT_T
 #define FLOW_T "(u" ADDR_T ADDR_T "uuxx(tt)(tt)(tt)v)"
 #define NODE_T "(yuuuxxtta" FLOW_T "v)"
 /* first and last frame fed, node and flow id counts, first and last time
@@ -56,12 +56,66 @@ mpf_free(void *data)
 /* ------------------------------------------------------------ export */
 
 static GVariant *
-addr_export(const struct mpf_endpoint *e)
+bytes16(const uint8_t *b)
 {
-	return g_variant_new("(y@ayq)", e->addr.family,
-			     g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE,
-						       e->addr.bytes, 16, 1),
+	return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, b, 16, 1);
+}
+
+GVariant *
+mpf__addr_export(const struct mpf_addr *a)
+{
+	return g_variant_new("(y@ay)", a->family, bytes16(a->bytes));
+}
+
+GVariant *
+mpf__endpoint_export(const struct mpf_endpoint *e)
+{
+	return g_variant_new("(y@ayq)", e->addr.family, bytes16(e->addr.bytes),
 			     e->port);
+}
+
+static bool
+addr_read(guint8 family, GVariant *bytes, struct mpf_addr *a)
+{
+	gsize n;
+	const uint8_t *b = g_variant_get_fixed_array(bytes, &n, 1);
+
+	memset(a, 0, sizeof(*a));
+	if (n != 16 || (family != 0 && family != 4 && family != 6))
+		return false;
+	a->family = family;
+	memcpy(a->bytes, b, 16);
+	/* IPv4 uses the first 4 bytes, the rest are zero; no family none */
+	if (family == 4 && memcmp(a->bytes + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12))
+		return false;
+	return family != 0 || !memcmp(a->bytes, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+}
+
+bool
+mpf__addr_import(GVariant *v, struct mpf_addr *a)
+{
+	GVariant *bytes;
+	guint8 family;
+	bool ok;
+
+	g_variant_get(v, "(y@ay)", &family, &bytes);
+	ok = addr_read(family, bytes, a);
+	g_variant_unref(bytes);
+	return ok;
+}
+
+bool
+mpf__endpoint_import(GVariant *v, struct mpf_endpoint *e)
+{
+	GVariant *bytes;
+	guint8 family;
+	bool ok;
+
+	memset(e, 0, sizeof(*e));
+	g_variant_get(v, "(y@ayq)", &family, &bytes, &e->port);
+	ok = addr_read(family, bytes, &e->addr);
+	g_variant_unref(bytes);
+	return ok;
 }
 
 static GVariant *
@@ -76,7 +130,8 @@ flow_export(const struct mpf_flow *f)
 	const struct mpf_backend *b = f->node->backend;
 
 	return g_variant_new("(u@" ADDR_T "@" ADDR_T "uuxx(tt)(tt)(tt)v)",
-			     f->id, addr_export(&f->src), addr_export(&f->dst),
+			     f->id, mpf__endpoint_export(&f->src),
+			     mpf__endpoint_export(&f->dst),
 			     f->first_frame, f->last_frame, (gint64)f->first_ts,
 			     (gint64)f->last_ts, (guint64)f->packets[0],
 			     (guint64)f->packets[1], (guint64)f->bytes[0],
@@ -241,31 +296,6 @@ partial_open(const void *data, size_t len, GVariant **out)
 	return MPF_OK;
 }
 
-static bool
-addr_import(GVariant *v, struct mpf_endpoint *e)
-{
-	GVariant *bytes;
-	const uint8_t *b;
-	gsize n;
-	guint8 family;
-	guint16 port;
-
-	g_variant_get(v, "(y@ayq)", &family, &bytes, &port);
-	b = g_variant_get_fixed_array(bytes, &n, 1);
-	memset(e, 0, sizeof(*e));
-	if (n == 16)
-		memcpy(e->addr.bytes, b, 16);
-	g_variant_unref(bytes);
-	e->addr.family = family;
-	e->port = port;
-	if (n != 16 || (family != 0 && family != 4 && family != 6))
-		return false;
-	/* an IPv4 address uses the first 4 bytes, the rest are zero */
-	if (family == 4 && memcmp(e->addr.bytes + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12))
-		return false;
-	return true;
-}
-
 /* The backend's part: a variant of its type, or the unit when it has
  * none. */
 static GVariant *
@@ -314,7 +344,8 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 		goto out;
 	}
 	f = mpf__flow_alloc(ctx, n, id);
-	if (!addr_import(src, &f->src) || !addr_import(dst, &f->dst)) {
+	if (!mpf__endpoint_import(src, &f->src) ||
+	    !mpf__endpoint_import(dst, &f->dst)) {
 		st = MPF_ERR_MALFORMED;
 		goto out;
 	}
@@ -718,9 +749,8 @@ mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone)
 }
 
 
-/* Moves node @n of @later (and its flows) into @into with new ids. */
-static void
-adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node *n)
+void
+mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node *n)
 {
 	uint32_t *old = g_new(uint32_t, n->flows->len + 1);
 	guint i;
@@ -778,7 +808,7 @@ fold(struct mpf_ctx *into, struct mpf_ctx *later)
 		if (b->partial_join &&
 		    b->partial_join(into, into->state[n->protocol], later, n))
 			continue; /* folded: freed with @later */
-		adopt(into, later, n);
+		mpf__partial_adopt(into, later, n);
 	}
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];

@@ -336,6 +336,14 @@ static const char *const captures[] = {
 	"public/tcpdump-mptcp-v0.pcap",
 	"public/tcpdump-mptcp-v1.pcap",
 	"public/tcpdump-mptcp-aa-v1.pcap",
+	"usrsctp/cmt-3paths-loss/capture.pcap",
+	"usrsctp/encaps-4paths-2assocs/capture.pcap",
+	"usrsctp/ipv6-4assocs-abort/capture.pcap",
+	"usrsctp/raw-2paths-3assocs-sequential/capture.pcap",
+	"usrsctp/encaps-2paths-asconf/capture.pcap",
+	"public/pkts-sctp_init_collision.cap",
+	"public/tcpdump-pr995-sctp-asconf.pcap",
+	"public/pkts-sctp-www.cap",
 };
 
 /* Each capture, whole and in shards: 3 to 8 equal ones, cuts after every

@@ -154,13 +154,13 @@ mpf__mptcp_partial_fini(struct state *st)
 
 /* ------------------------------------------------------- GVariants */
 
-#define ADDR_T "(yayq)"
+#define ADDR_T MPF_ENDPOINT_T
 #define RSEG_T "(bu" MPF_TRAFFIC_T ")"
 #define RESIDUE_T "(" ADDR_T ADDR_T "ybb" RSEG_T RSEG_T ")"
 #define STATS_T "(tttttttttt)"
 #define SIDE_T "(btbubtbbtbbttbtbtt" STATS_T "bu)"
 #define CHECKS_T "(uuuuuuuutttuuuuuu)"
-#define ANNOUNCED_T "(yybbqy(yay)uuu)"
+#define ANNOUNCED_T "(yybbqy" MPF_ADDR_T "uuu)"
 #define EVIDENCE_T "(yyyyuuuyt)"
 #define FSTATS_T "(tttt)"
 
@@ -169,47 +169,6 @@ const char mpf__mptcp_flow_type[] =
 const char mpf__mptcp_node_type[] =
 	"(nbbbbbubb" CHECKS_T SIDE_T SIDE_T "a" ANNOUNCED_T "a" EVIDENCE_T "bu)";
 const char mpf__mptcp_state_type[] = "(a" RESIDUE_T "u)";
-
-static GVariant *
-bytes16(const uint8_t *b)
-{
-	return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, b, 16, 1);
-}
-
-static GVariant *
-endpoint_export(const struct mpf_endpoint *e)
-{
-	return g_variant_new("(y@ayq)", e->addr.family, bytes16(e->addr.bytes),
-			     e->port);
-}
-
-static bool
-addr_import(guint8 family, GVariant *bytes, struct mpf_addr *a)
-{
-	gsize n;
-	const uint8_t *b = g_variant_get_fixed_array(bytes, &n, 1);
-
-	memset(a, 0, sizeof(*a));
-	if (n != 16 || (family != 0 && family != 4 && family != 6))
-		return false;
-	a->family = family;
-	memcpy(a->bytes, b, 16);
-	return true;
-}
-
-static bool
-endpoint_import(GVariant *v, struct mpf_endpoint *e)
-{
-	GVariant *bytes;
-	guint8 family;
-	bool ok;
-
-	memset(e, 0, sizeof(*e));
-	g_variant_get(v, "(y@ayq)", &family, &bytes, &e->port);
-	ok = addr_import(family, bytes, &e->addr);
-	g_variant_unref(bytes);
-	return ok;
-}
 
 GVariant *
 mpf__mptcp_flow_export(const struct mpf_flow *flow)
@@ -402,8 +361,7 @@ mpf__mptcp_node_export(const struct mpf_node *node)
 		g_variant_builder_add(&ann, "(yybbqy@(yay)uuu)", a->side,
 				      a->addr_id, a->has_port, a->conflict,
 				      a->port, a->hmac,
-				      g_variant_new("(y@ay)", a->addr.family,
-						    bytes16(a->addr.bytes)),
+				      mpf__addr_export(&a->addr),
 				      a->frame, a->echo_frame, a->removed_frame);
 	}
 	g_variant_builder_init(&ev, G_VARIANT_TYPE("a" EVIDENCE_T));
@@ -527,9 +485,8 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	n = g_variant_n_children(ann);
 	for (i = 0; i < n && st == MPF_OK; i++) {
 		struct announced a;
-		GVariant *addr, *bytes;
+		GVariant *addr;
 		gboolean hp, cf;
-		guint8 family;
 
 		memset(&a, 0, sizeof(a));
 		g_variant_get_child(ann, i, "(yybbqy@(yay)uuu)", &a.side,
@@ -537,13 +494,11 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 				    &a.frame, &a.echo_frame, &a.removed_frame);
 		a.has_port = hp;
 		a.conflict = cf;
-		g_variant_get(addr, "(y@ay)", &family, &bytes);
-		if (!addr_import(family, bytes, &a.addr) || a.side > 1 ||
+		if (!mpf__addr_import(addr, &a.addr) || a.side > 1 ||
 		    a.hmac > MPF_MPTCP_HMAC_LEGACY ||
 		    !frames_ok(ctx, &a.frame, 1) || !frames_ok(ctx, &a.echo_frame, 1) ||
 		    !frames_ok(ctx, &a.removed_frame, 1))
 			st = MPF_ERR_MALFORMED;
-		g_variant_unref(bytes);
 		g_variant_unref(addr);
 		if (!c->announced)
 			c->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
@@ -609,8 +564,8 @@ mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
 				continue;
 			g_variant_builder_add(&b, "(@" ADDR_T "@" ADDR_T "ybb(bu@" MPF_TRAFFIC_T
 					      ")(bu@" MPF_TRAFFIC_T "))",
-					      endpoint_export(&r->tuple.a),
-					      endpoint_export(&r->tuple.b), r->segs,
+					      mpf__endpoint_export(&r->tuple.a),
+					      mpf__endpoint_export(&r->tuple.b), r->segs,
 					      r->ended, r->frozen,
 					      r->seg[0].syn_from_a, r->seg[0].syn_seq,
 					      mpf__traffic_export(&r->seg[0].t),
@@ -658,8 +613,8 @@ mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		r->frozen = frozen;
 		r->seg[0].syn_from_a = fa0;
 		r->seg[1].syn_from_a = fa1;
-		if (!endpoint_import(a, &r->tuple.a) ||
-		    !endpoint_import(b, &r->tuple.b) || !tuple_canonical(&r->tuple) ||
+		if (!mpf__endpoint_import(a, &r->tuple.a) ||
+		    !mpf__endpoint_import(b, &r->tuple.b) || !tuple_canonical(&r->tuple) ||
 		    r->segs < 1 || r->segs > 2 || (r->ended && r->segs != 2) ||
 		    !mpf__traffic_import(t0, ctx, &r->seg[0].t) ||
 		    !mpf__traffic_import(t1, ctx, &r->seg[1].t) ||

@@ -55,6 +55,7 @@ sctp_fini(struct mpf_ctx *ctx, void *st)
 	(void)ctx;
 	g_hash_table_destroy(s->by_key);
 	g_hash_table_destroy(s->half);
+	mpf__sctp_partial_fini(s);
 }
 
 static void
@@ -352,7 +353,7 @@ sctp_node_ended(const struct mpf_node *node)
 	return a->end != MPF_SCTP_END_OPEN || a->shutdown_frame != 0;
 }
 
-/* The backend: its hooks are here and in ingest.c. */
+/* The backend: its hooks are here, in ingest.c and in partial.c. */
 const struct mpf_backend mpf__backend_sctp = {
 	.name = "sctp",
 	.protocol = MPF_PROTO_SCTP,
@@ -370,4 +371,16 @@ const struct mpf_backend mpf__backend_sctp = {
 	.mem_every = 1,
 	.node_settled = sctp_node_settled,
 	.node_ended = sctp_node_ended,
+	.flow_type = mpf__sctp_flow_type,
+	.node_type = mpf__sctp_node_type,
+	.state_type = mpf__sctp_state_type,
+	.flow_export = mpf__sctp_flow_export,
+	.flow_import = mpf__sctp_flow_import,
+	.node_export = mpf__sctp_node_export,
+	.node_import = mpf__sctp_node_import,
+	.state_export = mpf__sctp_state_export,
+	.state_import = mpf__sctp_state_import,
+	.partial_residues = mpf__sctp_partial_residues,
+	.partial_join = mpf__sctp_partial_join,
+	.partial_adopted = mpf__sctp_partial_adopted,
 };

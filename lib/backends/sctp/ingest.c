@@ -358,8 +358,8 @@ fix_record(struct mpf_frame *rec, void *user)
  * INIT whose sender is @keep's side @side) is the same association: it
  * joins @keep, its flows folding into @keep's for the same address pair.
  */
-static void
-collision_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
+void
+mpf__sctp_collision_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 		struct mpf_node *gone, int side)
 {
 	struct assoc *k = assoc_of(keep), *g = assoc_of(gone);
@@ -539,6 +539,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		if (!n && !frozen) {
 			n = mpf__sctp_assoc_new(ctx, pkt, sport, dport);
 			a = assoc_of(n);
+			a->fresh = true;
 			a->has_tag[MPF_SIDE_CLIENT] = true;
 			a->tag[MPF_SIDE_CLIENT] = sc.init_tag;
 			mpf__sctp_file_key(st, n, MPF_SIDE_CLIENT);
@@ -570,7 +571,8 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 							   sc.init_ack_tag);
 				if (other && other != n &&
 				    !assoc_of(other)->established)
-					collision_merge(ctx, st, n, other, s_side);
+					mpf__sctp_collision_merge(ctx, st, n, other,
+								  s_side);
 				a->has_tag[s_side] = true;
 				a->tag[s_side] = sc.init_ack_tag;
 				mpf__sctp_file_key(st, n, s_side);
@@ -615,6 +617,11 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	}
 	if (!n) {
 		rec->bflags |= MPF_SCTP_FRAME_NO_ASSOC;
+		/* a wrong CRC: an association of an earlier part of the
+		 * capture may own it */
+		if (frozen && ctx->config.shard && !sc.init && !sc.init_ack)
+			mpf__sctp_residue_note(st, pkt, sport, dport, vtag,
+					       sc.t_bit);
 		return sc.status;
 	}
 

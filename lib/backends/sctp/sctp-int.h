@@ -81,6 +81,9 @@ struct assoc {
 	uint32_t data_flow[2], cand_flow[2], cand_run[2];
 	bool data_flow_set[2];
 	GHashTable *flows; /* struct mpf_tuple * -> struct mpf_flow * */
+	bool fresh; /* opened by an INIT here (partial.c: a new association,
+		     * unless an open one of the INIT's tag was never
+		     * established) */
 };
 
 /* Flow data: one address pair. */
@@ -102,6 +105,10 @@ struct side_key {
 struct state {
 	GHashTable *by_key; /* struct side_key * (owned) -> struct mpf_node * */
 	GHashTable *half;   /* port pair -> GPtrArray of half nodes */
+	/* shard mode (partial.c): packets with a wrong CRC that matched no
+	 * association here, which one of an earlier part may own */
+	GHashTable *residues;
+	uint32_t residues_lost;
 };
 
 static inline struct assoc *
@@ -151,7 +158,32 @@ struct mpf_flow *mpf__sctp_path_get(struct mpf_ctx *ctx, struct mpf_node *n,
 				    uint16_t dport, bool may_create, int *dir);
 bool mpf__sctp_tsn_seen(struct tsnwin *w, uint32_t tsn);
 
+/* partial.c */
+void mpf__sctp_residue_note(struct state *st, const struct mpf_pkt *pkt,
+			    uint16_t sport, uint16_t dport, uint32_t vtag,
+			    bool t_bit);
+void mpf__sctp_partial_fini(struct state *st);
+extern const char mpf__sctp_flow_type[], mpf__sctp_node_type[],
+	mpf__sctp_state_type[];
+GVariant *mpf__sctp_flow_export(const struct mpf_flow *flow);
+int mpf__sctp_flow_import(struct mpf_flow *flow, GVariant *v);
+GVariant *mpf__sctp_node_export(const struct mpf_node *node);
+int mpf__sctp_node_import(struct mpf_ctx *ctx, void *state,
+			  struct mpf_node *node, GVariant *v);
+GVariant *mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state);
+int mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
+void mpf__sctp_partial_residues(struct mpf_ctx *into, void *state,
+				struct mpf_ctx *later, void *later_state);
+bool mpf__sctp_partial_join(struct mpf_ctx *into, void *state,
+			    struct mpf_ctx *later, struct mpf_node *node);
+void mpf__sctp_partial_adopted(struct mpf_ctx *into, void *state,
+			       struct mpf_node *node,
+			       const uint32_t *old_flow_ids);
+
 /* ingest.c */
+void mpf__sctp_collision_merge(struct mpf_ctx *ctx, struct state *st,
+			       struct mpf_node *keep, struct mpf_node *gone,
+			       int side);
 int mpf__sctp_ingest(struct mpf_ctx *ctx, void *state,
 		     const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
