@@ -740,12 +740,16 @@ mpf__partial_flow_move(struct mpf_ctx *into, struct mpf_ctx *later,
 void
 mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone)
 {
+	/* a node's span is its creation and the frames counted on it: what
+	 * is left of @gone counts only if frames were counted on it alone
+	 * (its flows' frames went with them) */
+	if (gone->packets)
+		span_fold(&keep->first_frame, &keep->last_frame, &keep->first_ts,
+			  &keep->last_ts, gone->first_frame, gone->last_frame,
+			  gone->first_ts, gone->last_ts);
 	keep->packets += gone->packets;
 	keep->bytes += gone->bytes;
 	gone->packets = gone->bytes = 0;
-	span_fold(&keep->first_frame, &keep->last_frame, &keep->first_ts,
-		  &keep->last_ts, gone->first_frame, gone->last_frame,
-		  gone->first_ts, gone->last_ts);
 }
 
 

@@ -344,6 +344,11 @@ static const char *const captures[] = {
 	"public/pkts-sctp_init_collision.cap",
 	"public/tcpdump-pr995-sctp-asconf.pcap",
 	"public/pkts-sctp-www.cap",
+	"oor/dual-iid-proxy/capture.pcap",
+	"oor/v4-balance-failover/capture.pcap",
+	"oor/v4-primary-backup/capture.pcap",
+	"public/tcpdump-lisp_eid_notify.pcap",
+	"public/tcpdump-lisp_ipv6.pcap",
 };
 
 /* Each capture, whole and in shards: 3 to 8 equal ones, cuts after every

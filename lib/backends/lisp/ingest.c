@@ -132,6 +132,18 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 				site_of(site)->st.requests++;
 				if (rec->node == MPF_ID_NONE)
 					rec->node = site->id;
+			} else if (st->shard && eid.is_ip) {
+				uint32_t iid = eid.has_iid ? eid.iid : 0;
+
+				mpf__lisp_residue_note(st, MPF_LISP_RES_REQUEST,
+						       iid, &eid.ip, NULL);
+				if (!st->req_set) {
+					/* the frame's, if none of its EIDs
+					 * has a site here */
+					st->req_set = true;
+					st->req_iid = iid;
+					st->req_eid = eid.ip;
+				}
 			}
 		}
 		break;
@@ -181,30 +193,37 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	return c->status;
 }
 
-static struct mpf_flow *
-pair_get(struct mpf_ctx *ctx, struct mpf_node *site, const struct mpf_pkt *pkt)
+/* The flow of the pair (@src the site's RLOC, @dst the remote one) of
+ * @site, made when new (its frames and counts are the caller's). */
+struct mpf_flow *
+mpf__lisp_pair_get(struct mpf_ctx *ctx, struct mpf_node *site,
+		   const struct mpf_addr *src, const struct mpf_addr *dst)
 {
 	struct site *s = site_of(site);
 	struct mpf_tuple key;
 	struct mpf_flow *f;
 
 	memset(&key, 0, sizeof(key));
-	key.a.addr = pkt->src;
-	key.b.addr = pkt->dst;
+	key.a.addr = *src;
+	key.b.addr = *dst;
 	if (!s->flows)
 		s->flows = g_hash_table_new(mpf__tuple_hash, mpf__tuple_equal);
 	f = g_hash_table_lookup(s->flows, &key);
 	if (!f) {
-		f = mpf__flow_new(ctx, site, &key.a, &key.b, pkt);
+		f = mpf__flow_alloc(ctx, site, ctx->flows.next);
+		f->src = key.a;
+		f->dst = key.b;
 		((struct pair *)f->priv)->key = key;
 		g_hash_table_insert(s->flows, &((struct pair *)f->priv)->key, f);
 	}
 	return f;
 }
 
-static void
-unmapped_note(struct state *st, uint32_t iid, const struct mpf_addr *eid,
-	      uint32_t frame)
+/* Counts @packets of data from @eid, which no site's prefix covered. */
+void
+mpf__lisp_unmapped_add(struct state *st, uint32_t iid,
+		       const struct mpf_addr *eid, uint64_t packets,
+		       uint32_t frame)
 {
 	char buf[MPF_ADDR_STRLEN + 16], a[MPF_ADDR_STRLEN];
 	gpointer idx;
@@ -214,14 +233,14 @@ unmapped_note(struct state *st, uint32_t iid, const struct mpf_addr *eid,
 	if (g_hash_table_lookup_extended(st->unmapped_idx, buf, NULL, &idx)) {
 		g_array_index(st->unmapped, struct mpf_lisp_unmapped,
 			      GPOINTER_TO_UINT(idx))
-			.packets++;
+			.packets += packets;
 	} else if (st->unmapped->len < MAX_UNMAPPED) {
 		struct mpf_lisp_unmapped u;
 
 		memset(&u, 0, sizeof(u));
 		u.iid = iid;
 		u.eid = *eid;
-		u.packets = 1;
+		u.packets = packets;
 		u.first_frame = frame;
 		g_hash_table_insert(st->unmapped_idx, g_strdup(buf),
 				    GUINT_TO_POINTER(st->unmapped->len));
@@ -240,8 +259,12 @@ check_backup(struct state *st, uint32_t iid, const struct mpf_pkt *inner,
 	unsigned best = 256;
 	guint i;
 
-	if (!dsite)
+	if (!dsite) {
+		if (st->shard)
+			mpf__lisp_residue_note(st, MPF_LISP_RES_TO_SITE, iid,
+					       &inner->dst, pkt);
 		return;
+	}
 	s = site_of(dsite);
 	s->st.to_site_packets++;
 	to = mpf__lisp_loc_find(s, &pkt->dst);
@@ -298,10 +321,17 @@ data(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	check_backup(st, iid, &inner, pkt, rec);
 	if (!site) {
 		rec->bflags |= MPF_LISP_FRAME_NO_MAPPING;
-		unmapped_note(st, iid, &inner.src, rec->number);
+		mpf__lisp_unmapped_add(st, iid, &inner.src, 1, rec->number);
+		if (st->shard)
+			mpf__lisp_residue_note(st, MPF_LISP_RES_DATA, iid,
+					       &inner.src, pkt);
 		return MPF_OK;
 	}
-	f = pair_get(ctx, site, pkt);
+	f = mpf__lisp_pair_get(ctx, site, &pkt->src, &pkt->dst);
+	if (!f->packets[0] && !f->packets[1]) {
+		f->first_frame = pkt->raw->number;
+		f->first_ts = pkt->ts_ns;
+	}
 	mpf__flow_account(f, MPF_FLOW_FORWARD, pkt);
 	site_of(site)->st.data_packets++;
 	site_of(site)->st.data_bytes += pkt->payload_len - 8;
@@ -456,6 +486,7 @@ mpf__lisp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		return pkt->payload_len < 8 ? MPF_ERR_MALFORMED : MPF_ERR_TRUNCATED;
 	rec->protocol = MPF_PROTO_LISP;
 	rec->ref[1] = LISP_NO_MESSAGE; /* until a message is read */
+	st->req_set = false;
 	if (pkt->ip_proto != 17) {
 		rec->bflags |= MPF_LISP_FRAME_TCP;
 		r = pkt->payload_len ? reliable(ctx, st, pkt, rec) : MPF_OK;
@@ -474,6 +505,10 @@ mpf__lisp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		n->bytes += pkt->raw->wirelen;
 		n->last_frame = pkt->raw->number;
 		n->last_ts = pkt->ts_ns;
+	} else if (st->req_set) {
+		/* a Map-Request of EIDs with no site here */
+		mpf__lisp_residue_note(st, MPF_LISP_RES_REQUEST, st->req_iid,
+				       &st->req_eid, pkt);
 	}
 	return r;
 }

@@ -89,6 +89,18 @@ struct state {
 	int64_t nonces_since;
 	GHashTable *unmapped_idx; /* "iid/addr" -> index in unmapped */
 	GArray *unmapped;    /* struct mpf_lisp_unmapped */
+	/* shard mode (partial.c): what could be mapped to no site here, that
+	 * a site of an earlier part may own: data by inner source (and outer
+	 * addresses), data by inner destination, Map-Requests by EID; the
+	 * first EID of the Map-Request being read; the (iid, EID)s a merge
+	 * mapped, and entries not kept (the table was full) */
+	bool shard;
+	GHashTable *residues;
+	bool req_set;
+	uint32_t req_iid;
+	struct mpf_addr req_eid;
+	GHashTable *mapped;
+	uint32_t residues_lost;
 };
 
 #define MAX_LOCATORS 64  /* per site: a hostile record lists no more */
@@ -127,7 +139,45 @@ void mpf__lisp_record_done(struct mpf_node *site,
 			   const struct mpf_lisp_record *r,
 			   struct mpf_frame *rec);
 
+bool mpf__lisp_site_file(struct state *st, struct mpf_node *site);
+struct mpf_node *mpf__lisp_site_find(struct state *st,
+				     const struct mpf_node *like);
+
+/* partial.c */
+enum {
+	MPF_LISP_RES_DATA = 0,    /* data whose inner source had no site */
+	MPF_LISP_RES_TO_SITE = 1, /* data whose inner destination had none */
+	MPF_LISP_RES_REQUEST = 2, /* Map-Request records of no site's EID */
+};
+void mpf__lisp_residue_note(struct state *st, int kind, uint32_t iid,
+			    const struct mpf_addr *eid,
+			    const struct mpf_pkt *pkt);
+void mpf__lisp_partial_fini(struct state *st);
+extern const char mpf__lisp_flow_type[], mpf__lisp_node_type[],
+	mpf__lisp_state_type[];
+int mpf__lisp_flow_import(struct mpf_flow *flow, GVariant *v);
+GVariant *mpf__lisp_node_export(const struct mpf_node *node);
+int mpf__lisp_node_import(struct mpf_ctx *ctx, void *state,
+			  struct mpf_node *node, GVariant *v);
+GVariant *mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state);
+int mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
+void mpf__lisp_partial_residues(struct mpf_ctx *into, void *state,
+				struct mpf_ctx *later, void *later_state);
+bool mpf__lisp_partial_join(struct mpf_ctx *into, void *state,
+			    struct mpf_ctx *later, struct mpf_node *node);
+void mpf__lisp_partial_adopted(struct mpf_ctx *into, void *state,
+			       struct mpf_node *node,
+			       const uint32_t *old_flow_ids);
+void mpf__lisp_partial_done(struct mpf_ctx *into, void *state,
+			    struct mpf_ctx *later, void *later_state);
+
 /* ingest.c */
+void mpf__lisp_unmapped_add(struct state *st, uint32_t iid,
+			    const struct mpf_addr *eid, uint64_t packets,
+			    uint32_t frame);
+struct mpf_flow *mpf__lisp_pair_get(struct mpf_ctx *ctx, struct mpf_node *site,
+				    const struct mpf_addr *src,
+				    const struct mpf_addr *dst);
 int mpf__lisp_ingest(struct mpf_ctx *ctx, void *state,
 		     const struct mpf_pkt *pkt, struct mpf_frame *rec);
 

@@ -47,7 +47,7 @@ lisp_init(struct mpf_ctx *ctx, void *st)
 {
 	struct state *s = st;
 
-	(void)ctx;
+	s->shard = ctx->config.shard;
 	s->sites = g_hash_table_new_full(site_key_hash, site_key_equal, g_free,
 					 NULL);
 	s->tries = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
@@ -73,6 +73,7 @@ lisp_fini(struct mpf_ctx *ctx, void *st)
 	g_hash_table_destroy(s->nonces_old);
 	g_hash_table_destroy(s->unmapped_idx);
 	g_array_free(s->unmapped, TRUE);
+	mpf__lisp_partial_fini(s);
 }
 
 static void
@@ -220,9 +221,39 @@ mpf__lisp_site_get(struct mpf_ctx *ctx, struct state *st,
 	s->iid = iid;
 	s->prefix = key.prefix;
 	s->len = key.len;
-	g_hash_table_insert(st->sites, g_memdup2(&key, sizeof(key)), n);
-	trie_insert(st, iid, &key.prefix, key.len, n);
+	mpf__lisp_site_file(st, n);
 	return n;
+}
+
+/* Files @site under its key and its prefix (longest-prefix match). */
+bool
+mpf__lisp_site_file(struct state *st, struct mpf_node *site)
+{
+	const struct site *s = site_of(site);
+	struct site_key key;
+
+	memset(&key, 0, sizeof(key));
+	key.iid = s->iid;
+	key.len = s->len;
+	key.prefix = s->prefix;
+	if (g_hash_table_contains(st->sites, &key))
+		return false;
+	g_hash_table_insert(st->sites, g_memdup2(&key, sizeof(key)), site);
+	trie_insert(st, s->iid, &s->prefix, s->len, site);
+	return true;
+}
+
+struct mpf_node *
+mpf__lisp_site_find(struct state *st, const struct mpf_node *like)
+{
+	const struct site *s = site_of(like);
+	struct site_key key;
+
+	memset(&key, 0, sizeof(key));
+	key.iid = s->iid;
+	key.len = s->len;
+	key.prefix = s->prefix;
+	return g_hash_table_lookup(st->sites, &key);
 }
 
 struct loc *
@@ -408,4 +439,16 @@ const struct mpf_backend mpf__backend_lisp = {
 	.node_mem = lisp_node_mem,
 	.mem_every = 1,
 	.node_settled = lisp_node_settled,
+	.flow_type = mpf__lisp_flow_type,
+	.node_type = mpf__lisp_node_type,
+	.state_type = mpf__lisp_state_type,
+	.flow_import = mpf__lisp_flow_import,
+	.node_export = mpf__lisp_node_export,
+	.node_import = mpf__lisp_node_import,
+	.state_export = mpf__lisp_state_export,
+	.state_import = mpf__lisp_state_import,
+	.partial_residues = mpf__lisp_partial_residues,
+	.partial_join = mpf__lisp_partial_join,
+	.partial_adopted = mpf__lisp_partial_adopted,
+	.partial_done = mpf__lisp_partial_done,
 };
