@@ -420,6 +420,46 @@ MPF_PUBLIC int mpf_ctx_new_from_partial(const void *data, size_t len,
 /* Frees memory the library handed over (a partial's bytes). NULL-safe. */
 MPF_PUBLIC void mpf_free(void *data);
 
+/* -------------------------------------------------------------- summary */
+
+/*
+ * The summary of what @ctx found as JSON, as `mpflow summary --format
+ * json` prints it (mpflow(1) lists the keys; they may be added to, never
+ * renamed or removed): "capture" (@capture, any bytes: those that are not
+ * UTF-8 become U+FFFD), "frames", "counters", "nodes" (each shown node
+ * with its flows and its protocol's keys), "lisp_unmapped". Numbers are
+ * written in the C locale whatever the program's.
+ * Returns: (transfer full) the text, NUL-terminated, ending in a newline,
+ * freed with mpf_free(); NULL when @ctx or @capture is NULL.
+ */
+MPF_PUBLIC char *mpf_ctx_summary_json(const struct mpf_ctx *ctx,
+				      const char *capture);
+
+/* Receives text as a writer makes it; @text (@len bytes, not
+ * NUL-terminated) is borrowed for the call. */
+typedef void (*mpf_write_func)(const char *text, size_t len, void *user_data);
+
+/*
+ * The summary while streaming (`mpflow summary --stream --format json`):
+ * _new() writes the head, _node() each node as it is released (from the
+ * release handler, @reason an enum mpf_release_reason), _end() the nodes
+ * still live, the "released" list, "state_peak", the counters, and frees
+ * the writer. Each call hands @write what it made, at once.
+ * Returns: (transfer full) the writer, or NULL when an argument is NULL.
+ */
+struct mpf_summary_stream;
+MPF_PUBLIC struct mpf_summary_stream *
+mpf_summary_stream_new(const char *capture, mpf_write_func write,
+		       void *user_data);
+MPF_PUBLIC void mpf_summary_stream_node(struct mpf_summary_stream *s,
+					const struct mpf_node *node, int reason);
+MPF_PUBLIC void mpf_summary_stream_end(struct mpf_summary_stream *s,
+				       const struct mpf_ctx *ctx);
+
+/* Returns: (transfer full) @s as a JSON string, quotes included, as the
+ * library writes strings (freed with mpf_free()); NULL for NULL. */
+MPF_PUBLIC char *mpf_json_string(const char *s);
+
 /* ---------------------------------------------------------------- frame */
 
 /*

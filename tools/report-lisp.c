@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * \summary: what mpflow prints of a LISP site
- *
- * JSON contract: NODE "lisp": {"iid", "eid_prefix": "addr/len",
- * "locators": [{"rloc", "priority", "weight", "first_frame", ...}],
- * "changes": [...], counters}, locators being every locator any record
- * gave the prefix, priority and weight from its latest record, one that
- * was later dropped saying so (the man page lists every key).
+ * \summary: what mpflow prints of a LISP site (its JSON keys:
+ * lib/summary-lisp.c)
  */
 #include <inttypes.h>
 #include <string.h>
@@ -37,92 +32,6 @@ refusal_name(unsigned reason)
 	case 4: return "reason not specified";
 	default: return "unknown reason";
 	}
-}
-
-void
-report_lisp_json_node(FILE *out, const struct mpf_node *n)
-{
-	uint32_t iid = 0, i, count = mpf_node_get_lisp_locator_count(n);
-	struct mpf_lisp_stats st;
-	char buf[MPF_ADDR_STRLEN + 8], a[MPF_ADDR_STRLEN];
-
-	mpf_node_get_lisp_iid(n, &iid);
-	mpf_node_get_lisp_stats(n, &st, sizeof(st));
-	fprintf(out, ",\n     \"lisp\": {\"iid\": %" PRIu32 ", \"eid_prefix\": ", iid);
-	json_string(out, prefix_str(n, buf, sizeof(buf)));
-	fputs(",\n       \"locators\": [", out);
-	for (i = 0; i < count; i++) {
-		struct mpf_lisp_locator l;
-
-		mpf_node_get_lisp_locator(n, i, &l, sizeof(l));
-		fputs(i ? ",\n         {\"rloc\": " : "\n         {\"rloc\": ", out);
-		json_string(out, mpf_addr_to_string(&l.rloc, a, sizeof(a)));
-		fprintf(out,
-			", \"priority\": %u, \"weight\": %u, \"mpriority\": %u"
-			", \"mweight\": %u, \"first_frame\": %" PRIu32
-			", \"last_frame\": %" PRIu32 ", \"dropped\": %s"
-			", \"dropped_frame\": ",
-			l.priority, l.weight, l.mpriority, l.mweight, l.first_frame,
-			l.last_frame, l.dropped_frame ? "true" : "false");
-		report_json_frame(out, l.dropped_frame);
-		fprintf(out,
-			", \"local\": %s, \"reachable\": %s, \"carried_data\": %s"
-			", \"backup_hits\": %" PRIu64 "}",
-			l.local ? "true" : "false", l.reachable ? "true" : "false",
-			l.carried_data ? "true" : "false", l.backup_hits);
-	}
-	fputs("],\n       \"changes\": [", out);
-	count = mpf_node_get_lisp_change_count(n);
-	for (i = 0; i < count; i++) {
-		struct mpf_lisp_change c;
-
-		mpf_node_get_lisp_change(n, i, &c, sizeof(c));
-		fprintf(out, "%s{\"kind\": \"%s\", \"frame\": %" PRIu32 ", \"rloc\": ",
-			i ? ", " : "", change_names[c.kind % 3], c.frame);
-		json_string(out, mpf_addr_to_string(&c.rloc, a, sizeof(a)));
-		fprintf(out,
-			", \"old_priority\": %u, \"old_weight\": %u, \"priority\": %u"
-			", \"weight\": %u}",
-			c.old_priority, c.old_weight, c.priority, c.weight);
-	}
-	fprintf(out,
-		"],\n       \"registers\": %" PRIu64 ", \"notifies\": %" PRIu64
-		", \"replies\": %" PRIu64 ", \"requests\": %" PRIu64
-		", \"negative\": %" PRIu64 ", \"data_packets\": %" PRIu64
-		", \"data_bytes\": %" PRIu64 ", \"to_site_packets\": %" PRIu64
-		", \"backup_used\": %" PRIu64 ", \"ttl\": %" PRIu32
-		", \"action\": %u, \"acks\": %" PRIu64 ", \"refusals\": %" PRIu64
-		", \"refusal_reason\": ",
-		st.registers, st.notifies, st.replies, st.requests, st.negative,
-		st.data_packets, st.data_bytes, st.to_site_packets, st.backup_used,
-		st.ttl, st.action, st.acks, st.refusals);
-	if (st.refusals)
-		fprintf(out, "%u", st.refusal_reason);
-	else
-		fputs("null", out);
-	fputs(", \"refusal_frame\": ", out);
-	report_json_frame(out, st.refusal_frame);
-	fputc('}', out);
-}
-
-void
-report_lisp_json_ctx(FILE *out, const struct mpf_ctx *ctx)
-{
-	uint32_t i, count = mpf_ctx_get_lisp_unmapped_count(ctx);
-	char a[MPF_ADDR_STRLEN];
-
-	fputs(",\n \"lisp_unmapped\": [", out);
-	for (i = 0; i < count; i++) {
-		struct mpf_lisp_unmapped u;
-
-		mpf_ctx_get_lisp_unmapped(ctx, i, &u, sizeof(u));
-		fprintf(out, "%s{\"iid\": %" PRIu32 ", \"eid\": ", i ? ", " : "",
-			u.iid);
-		json_string(out, mpf_addr_to_string(&u.eid, a, sizeof(a)));
-		fprintf(out, ", \"packets\": %" PRIu64 ", \"first_frame\": %" PRIu32 "}",
-			u.packets, u.first_frame);
-	}
-	fputc(']', out);
 }
 
 void

@@ -16,34 +16,10 @@
 void
 json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	char *q = mpf_json_string(s);
 
-		switch (ch) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (ch < 0x20)
-				fprintf(out, "\\u%04x", ch);
-			else
-				fputc(ch, out);
-		}
-	}
-	fputc('"', out);
+	fputs(q, out);
+	mpf_free(q);
 }
 
 /* ------------------------------------------------------------- helpers */
@@ -96,15 +72,6 @@ report_list_item(FILE *out, const char *name, const char *sep, bool *first)
 }
 
 void
-report_json_frame(FILE *out, uint32_t frame)
-{
-	if (frame)
-		fprintf(out, "%" PRIu32, frame);
-	else
-		fputs("null", out);
-}
-
-void
 report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd)
 {
 	char buf[64];
@@ -123,90 +90,6 @@ report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd)
 }
 
 /* ------------------------------------------------------------- summary */
-
-static void
-json_flow(FILE *out, const struct mpf_node *node, const struct mpf_flow *f)
-{
-	struct mpf_endpoint s, d;
-	char a[MPF_ADDR_STRLEN];
-
-	mpf_flow_get_endpoints(f, &s, &d);
-	fprintf(out, "{\"id\": %" PRIu32 ", \"src\": ", mpf_flow_get_id(f));
-	json_string(out, mpf_addr_to_string(&s.addr, a, sizeof(a)));
-	fprintf(out, ", \"sport\": %u, \"dst\": ", s.port);
-	json_string(out, mpf_addr_to_string(&d.addr, a, sizeof(a)));
-	fprintf(out, ", \"dport\": %u", d.port);
-	fprintf(out,
-		", \"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
-		", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64,
-		mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f),
-		mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-			mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-		mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-			mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
-	fprintf(out,
-		", \"packets_fwd\": %" PRIu64 ", \"packets_rev\": %" PRIu64
-		", \"payload_fwd\": %" PRIu64 ", \"payload_rev\": %" PRIu64,
-		mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
-		mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-		mpf_flow_get_payload_bytes(f, MPF_FLOW_FORWARD),
-		mpf_flow_get_payload_bytes(f, MPF_FLOW_REVERSE));
-	fprintf(out, ", \"first_time\": %.9f, \"last_time\": %.9f",
-		report_seconds(mpf_flow_get_first_time(f)),
-		report_seconds(mpf_flow_get_last_time(f)));
-	switch (mpf_node_get_protocol(node)) {
-	case MPF_PROTO_MPTCP:
-		report_mptcp_json_flow(out, node, f);
-		break;
-	case MPF_PROTO_SCTP:
-		report_sctp_json_flow(out, node, f);
-		break;
-	default:
-		break;
-	}
-	fputc('}', out);
-}
-
-static void
-json_node(FILE *out, const struct mpf_node *n)
-{
-	uint32_t i;
-
-	fprintf(out,
-		"    {\"id\": %" PRIu32 ", \"protocol\": \"%s\", "
-		"\"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
-		", \"first_time\": %.9f, \"last_time\": %.9f"
-		", \"duration\": %.9f, \"packets\": %" PRIu64
-		", \"bytes\": %" PRIu64 ",\n",
-		mpf_node_get_id(n),
-		mpf_protocol_to_string(mpf_node_get_protocol(n)),
-		mpf_node_get_first_frame(n), mpf_node_get_last_frame(n),
-		report_seconds(mpf_node_get_first_time(n)),
-		report_seconds(mpf_node_get_last_time(n)),
-		report_seconds(mpf_node_get_last_time(n) -
-			       mpf_node_get_first_time(n)),
-		mpf_node_get_packets(n), mpf_node_get_bytes(n));
-	fputs("     \"flows\": [", out);
-	for (i = 0; i < mpf_node_get_flow_count(n); i++) {
-		fputs(i ? ",\n       " : "\n       ", out);
-		json_flow(out, n, mpf_node_get_flow(n, i));
-	}
-	fputs("]", out);
-	switch (mpf_node_get_protocol(n)) {
-	case MPF_PROTO_MPTCP:
-		report_mptcp_json_node(out, n);
-		break;
-	case MPF_PROTO_SCTP:
-		report_sctp_json_node(out, n);
-		break;
-	case MPF_PROTO_LISP:
-		report_lisp_json_node(out, n);
-		break;
-	default:
-		break;
-	}
-	fputs("}", out);
-}
 
 static void
 text_node(FILE *out, const struct mpf_node *n)
@@ -247,20 +130,6 @@ shown_node(const struct mpf_ctx *ctx, uint32_t i)
 }
 
 static void
-json_counters(FILE *out, const struct mpf_ctx *ctx)
-{
-	int c;
-
-	fprintf(out, "\"frames\": %" PRIu64 ",\n \"counters\": {",
-		mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES));
-	for (c = 0; c < MPF_COUNTER_COUNT; c++)
-		fprintf(out, "%s\"%s\": %" PRIu64, c ? ", " : "",
-			mpf_counter_name((enum mpf_counter)c),
-			mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
-	fputc('}', out);
-}
-
-static void
 text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
 	      uint32_t shown)
 {
@@ -286,23 +155,11 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 	uint32_t i, n = mpf_ctx_get_node_count(ctx), shown = 0;
 
 	if (fmt == REPORT_JSON) {
-		fputs("{\"capture\": ", out);
-		json_string(out, path);
-		fputs(", ", out);
-		json_counters(out, ctx);
-		fputs(",\n \"nodes\": [", out);
-		for (i = 0; i < n; i++) {
-			const struct mpf_node *node = shown_node(ctx, i);
+		/* the library's writer: the one of mpflow.summary() too */
+		char *json = mpf_ctx_summary_json(ctx, path);
 
-			if (!node)
-				continue; /* merged: its flows are in the survivor */
-			fputs(shown++ ? ",\n" : "\n", out);
-			json_node(out, node);
-		}
-		fputs("]", out);
-		if (mpf_protocol_is_available(MPF_PROTO_LISP))
-			report_lisp_json_ctx(out, ctx);
-		fputs("}\n", out);
+		fputs(json, out);
+		mpf_free(json);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -318,15 +175,21 @@ report_summary(FILE *out, enum report_format fmt, const char *path,
 	}
 }
 
+static void
+write_out(const char *text, size_t len, void *user_data)
+{
+	FILE *out = user_data;
+
+	fwrite(text, 1, len, out);
+	fflush(out); /* as it happens, for a pipe */
+}
+
 void
 report_stream_begin(struct summary_stream *s)
 {
 	s->shown = 0;
-	if (s->fmt == REPORT_JSON) {
-		fputs("{\"capture\": ", s->out);
-		json_string(s->out, s->path);
-		fputs(",\n \"nodes\": [", s->out);
-	}
+	if (s->fmt == REPORT_JSON)
+		s->json = mpf_summary_stream_new(s->path, write_out, s->out);
 }
 
 void
@@ -336,28 +199,15 @@ report_stream_node(struct summary_stream *s, const struct mpf_node *n,
 	if (mpf_node_get_merged_into(n) != MPF_ID_NONE)
 		return;
 	if (s->fmt == REPORT_JSON) {
-		fputs(s->shown ? ",\n" : "\n", s->out);
-		json_node(s->out, n);
-		if (reason >= 0) {
-			/* kept aside: the node's keys are the contract */
-			if (!s->released)
-				s->released = g_string_new(NULL);
-			g_string_append_printf(s->released, "%s{\"id\": %" PRIu32
-					       ", \"reason\": \"%s\"}",
-					       s->released->len ? ", " : "",
-					       mpf_node_get_id(n),
-					       mpf_release_reason_to_string(
-						       (enum mpf_release_reason)reason));
-		}
-	} else {
-		if (s->shown)
-			fputc('\n', s->out);
-		text_node(s->out, n);
-		if (reason >= 0)
-			fprintf(s->out, "  released: %s\n",
-				mpf_release_reason_to_string(
-					(enum mpf_release_reason)reason));
+		mpf_summary_stream_node(s->json, n, reason);
+		return;
 	}
+	if (s->shown)
+		fputc('\n', s->out);
+	text_node(s->out, n);
+	if (reason >= 0)
+		fprintf(s->out, "  released: %s\n",
+			mpf_release_reason_to_string((enum mpf_release_reason)reason));
 	s->shown++;
 	fflush(s->out); /* as it happens, for a pipe */
 }
@@ -369,6 +219,11 @@ report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
 	uint64_t peak;
 	char hb[32];
 
+	if (s->fmt == REPORT_JSON) {
+		mpf_summary_stream_end(s->json, ctx);
+		s->json = NULL;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const struct mpf_node *node = shown_node(ctx, i);
 
@@ -376,24 +231,11 @@ report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx)
 			report_stream_node(s, node, -1);
 	}
 	mpf_ctx_get_state_bytes(ctx, &peak);
-	if (s->fmt == REPORT_JSON) {
-		fprintf(s->out, "],\n \"released\": [%s], \"state_peak\": %" PRIu64
-				",\n ",
-			s->released ? s->released->str : "", peak);
-		json_counters(s->out, ctx);
-		if (mpf_protocol_is_available(MPF_PROTO_LISP))
-			report_lisp_json_ctx(s->out, ctx);
-		fputs("}\n", s->out);
-	} else {
-		if (s->shown)
-			fputc('\n', s->out);
-		text_counters(s->out, s->path, ctx, s->shown);
-		fprintf(s->out, "state: at most %s held (an estimate)\n",
-			report_bytes(peak, hb, sizeof(hb)));
-	}
-	if (s->released)
-		g_string_free(s->released, TRUE);
-	s->released = NULL;
+	if (s->shown)
+		fputc('\n', s->out);
+	text_counters(s->out, s->path, ctx, s->shown);
+	fprintf(s->out, "state: at most %s held (an estimate)\n",
+		report_bytes(peak, hb, sizeof(hb)));
 }
 
 /* -------------------------------------------------------------- frames */

@@ -17,7 +17,8 @@ enum report_format {
 	REPORT_JSON,
 };
 
-/* Writes the node/flow summary of @ctx. @path names the capture. */
+/* Writes the node/flow summary of @ctx (JSON: the library's writer).
+ * @path names the capture. */
 void report_summary(FILE *out, enum report_format fmt, const char *path,
 		    const struct mpf_ctx *ctx);
 
@@ -28,7 +29,7 @@ struct summary_stream {
 	enum report_format fmt;
 	const char *path;
 	uint32_t shown;
-	struct _GString *released; /* JSON: {"id", "reason"} of each */
+	struct mpf_summary_stream *json; /* JSON: the library's writer */
 };
 
 void report_stream_begin(struct summary_stream *s);
@@ -55,8 +56,6 @@ void json_string(FILE *out, const char *s);
 
 /* ------------------------------------------------ shared by the parts */
 
-/* A frame number, or null for 0 (JSON). */
-void report_json_frame(FILE *out, uint32_t frame);
 /* "addr:port", "[v6]:port" into @buf. */
 const char *report_endpoint(const struct mpf_endpoint *e, char *buf,
 			    size_t len);
@@ -74,27 +73,19 @@ void report_mptcp_node_ends(const struct mpf_node *n,
 /* The widest source and destination endpoint strings of a node's flows. */
 void report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd);
 
-/* Each protocol's part: keys after a flow's and a node's common ones
- * (JSON, each starting with a comma), the text after the node's title,
- * and the names of a frame's elements and flags. */
-void report_mptcp_json_flow(FILE *out, const struct mpf_node *n,
-			    const struct mpf_flow *f);
-void report_mptcp_json_node(FILE *out, const struct mpf_node *n);
+/* Each protocol's part (its JSON keys are the library's, lib/summary*.c):
+ * the text after the node's title, and the names of a frame's elements
+ * and flags. */
 void report_mptcp_text_title(FILE *out, const struct mpf_node *n);
 void report_mptcp_text_node(FILE *out, const struct mpf_node *n);
 void report_mptcp_frame_names(FILE *out, const struct mpf_frame *f,
 			      bool flags, const char *sep);
 
-void report_sctp_json_flow(FILE *out, const struct mpf_node *n,
-			   const struct mpf_flow *f);
-void report_sctp_json_node(FILE *out, const struct mpf_node *n);
 void report_sctp_text_title(FILE *out, const struct mpf_node *n);
 void report_sctp_text_node(FILE *out, const struct mpf_node *n);
 void report_sctp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
 			     const char *sep);
 
-void report_lisp_json_node(FILE *out, const struct mpf_node *n);
-void report_lisp_json_ctx(FILE *out, const struct mpf_ctx *ctx);
 void report_lisp_text_title(FILE *out, const struct mpf_node *n);
 void report_lisp_text_node(FILE *out, const struct mpf_node *n);
 void report_lisp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,

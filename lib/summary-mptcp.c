@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: the summary's MPTCP keys: a connection's sides (key, token,
+ * IDSN), its data each way, its checks, addresses and evidence; a
+ * subflow's role, HMAC, end and share of the data
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "summary.h"
+
+static void
+json_dir_stats(GString *out, const struct mpf_node *n, enum mpf_side side)
+{
+	struct mpf_mptcp_stats st;
+
+	mpf_node_get_mptcp_stats(n, side, &st, sizeof(st));
+	g_string_append_printf(out,
+		"{\"data_bytes\": %" PRIu64 ", \"unique_bytes\": %" PRIu64
+		", \"reinjected_bytes\": %" PRIu64
+		", \"retransmitted_bytes\": %" PRIu64 ", \"segments\": %" PRIu64
+		", \"reinjections\": %" PRIu64 ", \"retransmissions\": %" PRIu64
+		", \"out_of_order\": %" PRIu64 ", \"data_acks\": %" PRIu64
+		", \"dup_data_acks\": %" PRIu64 ", \"highest_dack\": ",
+		st.data_bytes, st.unique_bytes, st.reinjected_bytes,
+		st.retransmitted_bytes, st.segments, st.reinjections,
+		st.retransmissions, st.out_of_order, st.data_acks,
+		st.dup_data_acks);
+	if (st.has_highest_dack)
+		g_string_append_printf(out, "%" PRIu64, st.highest_dack);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ", \"data_fin_frame\": ");
+	mpf__json_frame(out, st.data_fin ? st.data_fin_frame : 0);
+	g_string_append(out, ", \"data_fin_dsn\": ");
+	if (st.data_fin)
+		g_string_append_printf(out, "%" PRIu64, st.data_fin_dsn);
+	else
+		g_string_append(out, "null");
+	g_string_append_c(out, '}');
+}
+
+static void
+json_checks(GString *out, const struct mpf_node *n)
+{
+	struct mpf_mptcp_checks ck;
+
+	mpf_node_get_mptcp_checks(n, &ck, sizeof(ck));
+	g_string_append_printf(out,
+		"{\"join_hmac\": {\"ok\": %" PRIu32 ", \"bad\": %" PRIu32
+		", \"unverified\": %" PRIu32 "}, \"add_addr_hmac\": {\"ok\": %" PRIu32
+		", \"bad\": %" PRIu32 ", \"legacy\": %" PRIu32
+		", \"unverified\": %" PRIu32 "}, \"addr_id_conflicts\": %" PRIu32
+		", \"dss_checksum\": {\"ok\": %" PRIu64 ", \"bad\": %" PRIu64
+		", \"unverifiable\": %" PRIu64 "}, \"key_mismatches\": %" PRIu32
+		", \"orphan_joins\": %" PRIu32 ", \"orphan_joins_untracked\": %" PRIu32
+		", \"mp_fail_frame\": ",
+		ck.join_hmac_ok, ck.join_hmac_bad, ck.join_hmac_unverified,
+		ck.add_addr_hmac_ok, ck.add_addr_hmac_bad, ck.add_addr_hmac_legacy,
+		ck.add_addr_hmac_unverified, ck.addr_id_conflicts, ck.csum_ok,
+		ck.csum_bad, ck.csum_unverifiable, ck.key_mismatches,
+		ck.orphan_joins, ck.orphan_joins_untracked);
+	mpf__json_frame(out, ck.mp_fail_frame);
+	g_string_append(out, ", \"fastclose_frame\": ");
+	mpf__json_frame(out, ck.fastclose_frame);
+	g_string_append(out, ", \"infinite_mapping_frame\": ");
+	mpf__json_frame(out, ck.infinite_map_frame);
+	g_string_append_c(out, '}');
+}
+
+static void
+json_addresses(GString *out, const struct mpf_node *n)
+{
+	uint32_t i, count = mpf_node_get_mptcp_address_count(n);
+	char a[MPF_ADDR_STRLEN];
+
+	g_string_append_c(out, '[');
+	for (i = 0; i < count; i++) {
+		struct mpf_mptcp_address ad;
+
+		if (mpf_node_get_mptcp_address(n, i, &ad, sizeof(ad)) != MPF_OK)
+			continue;
+		g_string_append_printf(out, "%s{\"side\": \"%s\", \"id\": %u, \"addr\": ",
+			i ? ", " : "",
+			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id);
+		mpf__json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
+		g_string_append(out, ", \"port\": ");
+		if (ad.has_port)
+			g_string_append_printf(out, "%u", ad.port);
+		else
+			g_string_append(out, "null");
+		g_string_append(out, ", \"frame\": ");
+		mpf__json_frame(out, ad.frame);
+		g_string_append(out, ", \"echo_frame\": ");
+		mpf__json_frame(out, ad.echo_frame);
+		g_string_append(out, ", \"removed_frame\": ");
+		mpf__json_frame(out, ad.removed_frame);
+		g_string_append_printf(out, ", \"hmac\": \"%s\", \"id_conflict\": %s}",
+			mpf_mptcp_hmac_to_string(ad.hmac),
+			ad.id_conflict ? "true" : "false");
+	}
+	g_string_append_c(out, ']');
+}
+
+static void
+json_evidence(GString *out, const struct mpf_node *n)
+{
+	uint32_t i, count = mpf_node_get_mptcp_evidence_count(n);
+
+	g_string_append_c(out, '[');
+	for (i = 0; i < count; i++) {
+		struct mpf_mptcp_evidence ev;
+
+		if (mpf_node_get_mptcp_evidence(n, i, &ev, sizeof(ev)) != MPF_OK)
+			continue;
+		g_string_append_printf(out,
+			"%s{\"kind\": \"%s\", \"frame\": %" PRIu32
+			", \"absorbed\": %" PRIu32 ", \"bits\": %d"
+			", \"value\": %" PRIu64 "}",
+			i ? ", " : "",
+			ev.kind == MPF_MPTCP_EVIDENCE_DSN ? "dsn" : "data_ack",
+			ev.frame, ev.absorbed, ev.wide ? 64 : 32, ev.value);
+	}
+	g_string_append_c(out, ']');
+}
+
+static void
+json_side(GString *out, const struct mpf_node *n, enum mpf_side side)
+{
+	uint64_t key, idsn;
+	uint32_t token;
+
+	g_string_append(out, "{\"key\": ");
+	if (mpf_node_get_mptcp_key(n, side, &key))
+		g_string_append_printf(out, "\"%016" PRIx64 "\"", key);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ", \"token\": ");
+	if (mpf_node_get_mptcp_token(n, side, &token))
+		g_string_append_printf(out, "\"%08" PRIx32 "\"", token);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ", \"idsn\": ");
+	if (mpf_node_get_mptcp_idsn(n, side, &idsn))
+		g_string_append_printf(out, "\"%016" PRIx64 "\"", idsn);
+	else
+		g_string_append(out, "null");
+	g_string_append_c(out, '}');
+}
+
+/* The subflow's MPTCP details: HMAC, end, data per direction and its
+ * share of the connection's data. */
+static void
+json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f)
+{
+	struct mpf_mptcp_flow_stats fs[2];
+	struct mpf_mptcp_stats cs[2];
+	uint32_t i, frame;
+	int d, reason;
+	bool backup;
+
+	g_string_append_printf(out, ", \"join_hmac\": \"%s\", \"removed_frame\": ",
+		mpf_mptcp_hmac_to_string(mpf_flow_get_mptcp_join_hmac(f)));
+	mpf__json_frame(out, mpf_flow_get_mptcp_removed_frame(f));
+	g_string_append(out, ", \"reset_frame\": ");
+	mpf__json_frame(out, mpf_flow_get_mptcp_reset_frame(f));
+	reason = mpf_flow_get_mptcp_reset_reason(f);
+	g_string_append(out, ", \"reset_reason\": ");
+	if (reason >= 0)
+		g_string_append_printf(out, "%d", reason);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ", \"prio_changes\": [");
+	for (i = 0; mpf_flow_get_mptcp_prio(f, i, &frame, &backup); i++)
+		g_string_append_printf(out, "%s{\"frame\": %" PRIu32 ", \"backup\": %s}",
+			i ? ", " : "", frame, backup ? "true" : "false");
+	g_string_append_c(out, ']');
+	mpf_node_get_mptcp_stats(n, MPF_SIDE_CLIENT, &cs[0], sizeof(cs[0]));
+	mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &cs[1], sizeof(cs[1]));
+	for (d = 0; d < 2; d++) {
+		/* which side sends this way of the flow */
+		int side = (d == 0) == mpf_flow_get_mptcp_src_is_client(f)
+				   ? MPF_SIDE_CLIENT
+				   : MPF_SIDE_SERVER;
+		uint64_t total = cs[side].data_bytes;
+
+		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs[d],
+					 sizeof(fs[d]));
+		g_string_append_printf(out,
+			", \"%s\": {\"data_bytes\": %" PRIu64
+			", \"unique_bytes\": %" PRIu64
+			", \"reinjected_bytes\": %" PRIu64
+			", \"retransmitted_bytes\": %" PRIu64 ", \"share\": ",
+			d == 0 ? "fwd" : "rev", fs[d].data_bytes,
+			fs[d].unique_bytes, fs[d].reinjected_bytes,
+			fs[d].retransmitted_bytes);
+		mpf__json_double(out,
+				 total ? (double)fs[d].data_bytes / (double)total : 0.0,
+				 4);
+		g_string_append_c(out, '}');
+	}
+}
+
+void
+mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
+		       const struct mpf_flow *f)
+{
+	int id0 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_FORWARD);
+	int id1 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_REVERSE);
+
+	g_string_append_printf(out, ", \"role\": \"%s\", \"established\": %s",
+		mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),
+		mpf_flow_get_mptcp_established(f) ? "true" : "false");
+	g_string_append_printf(out, ", \"src_is_client\": %s, \"backup\": %s",
+		mpf_flow_get_mptcp_src_is_client(f) ? "true" : "false",
+		mpf_flow_get_mptcp_backup(f) ? "true" : "false");
+	g_string_append(out, ", \"src_addr_id\": ");
+	if (id0 >= 0)
+		g_string_append_printf(out, "%d", id0);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ", \"dst_addr_id\": ");
+	if (id1 >= 0)
+		g_string_append_printf(out, "%d", id1);
+	else
+		g_string_append(out, "null");
+	json_flow_mptcp(out, n, f);
+}
+
+void
+mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
+{
+	struct mpf_mptcp_stats st[2];
+	enum mpf_mptcp_end end;
+	uint32_t fb;
+	double dur;
+	int v = mpf_node_get_mptcp_version(n);
+
+	g_string_append(out, ",\n     \"mptcp\": {\"version\": ");
+	if (v >= 0)
+		g_string_append_printf(out, "%d", v);
+	else
+		g_string_append(out, "null");
+	g_string_append_printf(out, ", \"fallback\": %s, \"fallback_frame\": ",
+		mpf_node_get_mptcp_fallback(n, &fb) ? "true" : "false");
+	if (mpf_node_get_mptcp_fallback(n, &fb))
+		g_string_append_printf(out, "%" PRIu32, fb);
+	else
+		g_string_append(out, "null");
+	g_string_append(out, ",\n       \"client\": ");
+	json_side(out, n, MPF_SIDE_CLIENT);
+	g_string_append(out, ",\n       \"server\": ");
+	json_side(out, n, MPF_SIDE_SERVER);
+	end = mpf_node_get_mptcp_end(n, &fb);
+	g_string_append_printf(out,
+		",\n       \"checksum\": %s, \"inferred\": %s"
+		", \"end\": \"%s\", \"end_frame\": ",
+		mpf_node_get_mptcp_checksum(n) ? "true" : "false",
+		mpf_node_get_mptcp_inferred(n) ? "true" : "false",
+		mpf_mptcp_end_to_string(end));
+	mpf__json_frame(out, fb);
+	dur = (double)(mpf_node_get_last_time(n) - mpf_node_get_first_time(n)) / 1e9;
+	mpf_node_get_mptcp_stats(n, MPF_SIDE_CLIENT, &st[0], sizeof(st[0]));
+	mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &st[1], sizeof(st[1]));
+	g_string_append(out, ", \"duration\": ");
+	mpf__json_double(out, dur, 9);
+	g_string_append_printf(out, ", \"subflows\": %" PRIu32 ", \"goodput_c2s\": ",
+			       mpf_node_get_flow_count(n));
+	mpf__json_double(out, dur > 0 ? (double)st[0].unique_bytes / dur : 0.0, 1);
+	g_string_append(out, ", \"goodput_s2c\": ");
+	mpf__json_double(out, dur > 0 ? (double)st[1].unique_bytes / dur : 0.0, 1);
+	g_string_append(out, ",\n       \"c2s\": ");
+	json_dir_stats(out, n, MPF_SIDE_CLIENT);
+	g_string_append(out, ",\n       \"s2c\": ");
+	json_dir_stats(out, n, MPF_SIDE_SERVER);
+	g_string_append(out, ",\n       \"checks\": ");
+	json_checks(out, n);
+	g_string_append(out, ",\n       \"addresses\": ");
+	json_addresses(out, n);
+	g_string_append(out, ",\n       \"evidence\": ");
+	json_evidence(out, n);
+	g_string_append(out, "}");
+}
