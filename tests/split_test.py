@@ -105,6 +105,19 @@ def main():
              os.path.join(tmp, "o")], 1)
         p = run([mpflow, "split", "--help"], 0)
         assert "--shards" in p.stdout
+        # --at: cuts where asked, shards that begin at those frames
+        out = os.path.join(tmp, "at")
+        run([mpflow, "split", caps[0], "--at", "3,10,500", out], 0)
+        with open(os.path.join(out, "manifest.json")) as f:
+            man = json.load(f)
+        assert [s["first_frame"] for s in man["shards"]] == [1, 3, 10, 500], man
+        got = []
+        for s in man["shards"]:
+            got.extend(records(os.path.join(out, s["path"])))
+        assert got == records(caps[0])
+        run([mpflow, "split", caps[0], "--at", "10,3", out], 2)
+        run([mpflow, "split", caps[0], "--at", "1", out], 2)
+        run([mpflow, "split", caps[0], "--at", "5", "--shards", "2", out], 2)
         # -r FILE as tcpdump users type it
         run([mpflow, "split", "-r", caps[0], "-n", "2", os.path.join(tmp, "r")], 0)
     print("split: ok")

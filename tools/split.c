@@ -42,7 +42,8 @@ static void
 split_usage(FILE *out, const char *progname)
 {
 	fprintf(out,
-		"Usage: %s split [-r] FILE --shards N [--by time|frames] OUTDIR\n"
+		"Usage: %s split [-r] FILE (--shards N [--by time|frames] | --at N,N...)\n"
+		"       OUTDIR\n"
 		"Cut a capture in N time shards of equal duration, each a run of\n"
 		"consecutive frames, written to OUTDIR as NAME.shardK.fFIRST.pcap\n"
 		"(FIRST: the number of its first frame in the whole capture), with\n"
@@ -54,6 +55,8 @@ split_usage(FILE *out, const char *progname)
 		"  -b, --by WHAT      time (default): intervals of equal duration;\n"
 		"                     frames: of equal numbers of frames (even work,\n"
 		"                     when the traffic comes in bursts)\n"
+		"      --at N,N...    instead of --shards: a new shard begins at each\n"
+		"                     of these frame numbers (increasing, from 2)\n"
 		"  -r FILE            the capture (or give it as a word)\n"
 		"  -h, --help         show this help and exit\n",
 		progname, MAX_SHARDS);
@@ -173,7 +176,7 @@ shard_open(const char *progname, pcap_t *dead, pcap_dumper_t **dump,
  */
 static int
 split_capture(const char *progname, const char *path, unsigned n,
-	      const char *outdir, bool by_frames)
+	      const char *outdir, bool by_frames, const GArray *at)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
@@ -230,6 +233,11 @@ split_capture(const char *progname, const char *path, unsigned n,
 		unsigned s = by_frames ? (unsigned)((uint64_t)number * n / frames)
 				       : shard_of(ts_ns(hdr), t0, t1, n);
 
+		if (at) /* the cuts at or before this frame */
+			for (s = cur; s < at->len &&
+				      g_array_index(at, uint32_t, s) <= number + 1;)
+				s++;
+
 		/* never back to an earlier shard: each is a run of frames */
 		while (s > cur && status == EXIT_SUCCESS)
 			if (!shard_open(progname, dead, &dump, sh, ++cur, stem,
@@ -284,14 +292,16 @@ split_main(const char *progname, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "shards", required_argument, NULL, 'n' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "at", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *pos[3] = { NULL, NULL, NULL };
 	const char *file = NULL;
 	unsigned long shards = 0;
-	bool by_frames = false;
-	int c, npos = 0;
+	bool by_frames = false, by_set = false;
+	GArray *at = NULL;
+	int c, npos = 0, status;
 
 	optind = 1;
 	for (;;) {
@@ -318,7 +328,36 @@ split_main(const char *progname, int argc, char **argv)
 					    "not '%s'", MAX_SHARDS, optarg);
 			break;
 		}
+		case 'A': {
+			char **words = g_strsplit(optarg, ",", -1);
+			unsigned i;
+
+			if (!at)
+				at = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			for (i = 0; words[i]; i++) {
+				char *end;
+				unsigned long v;
+
+				errno = 0;
+				v = strtoul(words[i], &end, 10);
+				if (errno || end == words[i] || *end ||
+				    words[i][0] == '-' || v < 2 || v >= UINT32_MAX ||
+				    (at->len && v <= g_array_index(at, uint32_t,
+								    at->len - 1)) ||
+				    at->len + 1 >= MAX_SHARDS) {
+					g_strfreev(words);
+					g_array_free(at, TRUE);
+					return fail(progname, EXIT_USAGE,
+						    "--at wants increasing frame numbers "
+						    "from 2, not '%s'", optarg);
+				}
+				g_array_append_val(at, (uint32_t){ (uint32_t)v });
+			}
+			g_strfreev(words);
+			break;
+		}
 		case 'b':
+			by_set = true;
 			if (strcmp(optarg, "time") == 0)
 				by_frames = false;
 			else if (strcmp(optarg, "frames") == 0)
@@ -351,10 +390,18 @@ split_main(const char *progname, int argc, char **argv)
 	if (npos > 1)
 		return fail(progname, EXIT_USAGE, "one output folder ('%s' is extra)",
 			    pos[1]);
-	if (shards == 0)
-		return fail(progname, EXIT_USAGE, "missing --shards N");
-	if (strcmp(file, "-") == 0)
-		return fail(progname, EXIT_USAGE,
-			    "needs a file it can read twice, not standard input");
-	return split_capture(progname, file, (unsigned)shards, pos[0], by_frames);
+	if (at && (shards || by_set))
+		status = fail(progname, EXIT_USAGE, "--at or --shards, not both");
+	else if (!at && shards == 0)
+		status = fail(progname, EXIT_USAGE, "missing --shards N (or --at)");
+	else if (strcmp(file, "-") == 0)
+		status = fail(progname, EXIT_USAGE,
+			      "needs a file it can read twice, not standard input");
+	else
+		status = split_capture(progname, file,
+				       at ? at->len + 1 : (unsigned)shards, pos[0],
+				       by_frames, at);
+	if (at)
+		g_array_free(at, TRUE);
+	return status;
 }
