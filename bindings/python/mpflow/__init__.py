@@ -24,6 +24,7 @@ The C library is the one the dynamic loader finds, or MPFLOW_LIBRARY.
 """
 
 import json
+import os
 
 from ._capture import COUNTERS, Capture, CaptureError, Error, check, config
 from ._frames import COLUMNS, DTYPES, Frame, RowReader, dataframe
@@ -69,63 +70,144 @@ def _run(path, cfg_args, capture_args, on_frame=None, times=None, before_free=No
     """Reads @path into a fresh context and returns before_free(ctx, cap);
     a capture that breaks off raises CaptureError with that result."""
     m = lib()
-    cfg = config(**cfg_args)
-    handle = None
+    cap = Capture(path, **capture_args)  # before anything else: its errors
     try:
-        if release is not None:
-            handle = ffi.callback("void(const struct mpf_ctx *, const struct mpf_node *,"
-                                  " int, void *)", release)
-            m.mpf_config_set_release_handler(cfg, handle, ffi.NULL)
-        ctx_holder = _Ctx(cfg)
-    finally:
-        m.mpf_config_free(cfg)
-    with Capture(path, **capture_args) as cap, ctx_holder as ctx:
+        cfg = config(**cfg_args)
+        handle = None
         try:
-            cap.feed(ctx, on_frame=on_frame, times=times)
-        except CaptureError as e:
-            e.result = before_free(ctx, cap)
-            raise
-        return before_free(ctx, cap)
+            if release is not None:
+                handle = ffi.callback("void(const struct mpf_ctx *,"
+                                      " const struct mpf_node *, int, void *)",
+                                      release)
+                m.mpf_config_set_release_handler(cfg, handle, ffi.NULL)
+            ctx_holder = _Ctx(cfg)
+        finally:
+            m.mpf_config_free(cfg)
+        with ctx_holder as ctx:
+            try:
+                cap.feed(ctx, on_frame=on_frame, times=times)
+            except CaptureError as e:
+                e.result = before_free(ctx, cap)
+                raise
+            return before_free(ctx, cap)
+    finally:
+        cap.close()
 
 
 def _capture_args(filter, first_frame, count):
     return {"filter": filter, "first_frame": first_frame, "count": count}
 
 
+def _shown(path, capture):
+    if capture is not None:
+        return capture
+    path = os.fsdecode(os.fspath(path))
+    return "(standard input)" if path == "-" else path
+
+
 def summary(path, *, stream=False, idle_timeout=None, memory_cap=None,
             disable=(), filter=None, count=None, first_frame=1, capture=None):
     """The summary of a capture: the dict `mpflow summary --format json`
     prints (with stream=True, `mpflow summary --stream --format json`:
-    nodes as they are released, memory_cap and idle_timeout as there).
-    capture: the name written in "capture" (default: path as given)."""
+    nodes as they are released, memory_cap (MiB) and idle_timeout (s) as
+    there). capture: the name written in "capture" (default: path as
+    given). The library's own writer makes the JSON, so it is the CLI's."""
     m = lib()
     cfg_args = {"disable": disable, "stream": stream, "idle_timeout": idle_timeout,
                 "memory_cap": memory_cap}
-    name = capture
-    if stream:
-        state = {}
-
-        def released(ctx, node, reason, user):
-            m.mpf_summary_stream_node(state["s"], node, reason)
-
+    name = _shown(path, capture).encode("utf-8", "surrogateescape")
+    cap_args = _capture_args(filter, first_frame, count)
+    if not stream:
         def finish(ctx, cap):
-            return json.loads(_owned_string(
-                m.mpf_summary_stream_end(state["s"], ctx), "mpf_summary_stream_end"))
+            return json.loads(_owned_string(m.mpf_ctx_summary_json(ctx, name),
+                                            "mpf_ctx_summary_json"))
 
-        shown = name if name is not None else ("(standard input)" if str(path) == "-"
-                                               else str(path))
-        state["s"] = m.mpf_summary_stream_new(shown.encode("utf-8", "surrogateescape"))
-        return _run(path, cfg_args, _capture_args(filter, first_frame, count),
-                    before_free=finish, release=released)
+        return _run(path, cfg_args, cap_args, before_free=finish)
 
-    def finish(ctx, cap):
-        shown = name if name is not None else cap.shown
-        return json.loads(_owned_string(
-            m.mpf_ctx_summary_json(ctx, shown.encode("utf-8", "surrogateescape")),
-            "mpf_ctx_summary_json"))
+    chunks = []
 
-    return _run(path, cfg_args, _capture_args(filter, first_frame, count),
-                before_free=finish)
+    @ffi.callback("void(const char *, size_t, void *)")
+    def write(text, length, user):
+        chunks.append(ffi.unpack(text, length))
+
+    writer = [m.mpf_summary_stream_new(name, write, ffi.NULL)]
+    if writer[0] == ffi.NULL:
+        raise Error("mpf_summary_stream_new failed")
+
+    def released(ctx, node, reason, user):
+        m.mpf_summary_stream_node(writer[0], node, reason)
+
+    def finish_stream(ctx, cap):
+        w, writer[0] = writer[0], ffi.NULL
+        m.mpf_summary_stream_end(w, ctx)  # frees the writer
+        return json.loads(b"".join(chunks).decode("utf-8"))
+
+    try:
+        return _run(path, cfg_args, cap_args, before_free=finish_stream,
+                    release=released)
+    finally:
+        if writer[0] != ffi.NULL:  # never ended (an error before the end)
+            m.mpf_summary_stream_end(writer[0], ffi.NULL)
+
+
+def partial(path, *, first_frame=1, disable=(), filter=None, count=None):
+    """The partial result of a capture or of a shard of one (bytes, the
+    library's format): analysed in shard mode, its frames numbered from
+    first_frame, the number its first frame has in the whole capture (see
+    mpflow split). Merge the partials of a capture's shards with merge();
+    read one with summary_of_partial()."""
+    m = lib()
+
+    def export(ctx, cap):
+        data = ffi.new("void **")
+        length = ffi.new("size_t *")
+        check(m.mpf_ctx_export_partial(ctx, data, length), "export")
+        try:
+            return ffi.unpack(ffi.cast("char *", data[0]), length[0])
+        finally:
+            m.mpf_free(data[0])
+
+    return _run(path, {"disable": disable, "shard": True},
+                _capture_args(filter, first_frame, count), before_free=export)
+
+
+def merge(parts):
+    """The partial of a whole capture from the partials (bytes) of its
+    consecutive shards, in capture order (C: mpf_partial_merge). Raises
+    Error, status ERR_ORDER when a part's frames do not follow the
+    previous part's, ERR_PARTIAL / ERR_TRUNCATED / ERR_MALFORMED for
+    bytes that are not a partial, or a damaged one."""
+    m = lib()
+    parts = [bytes(p) for p in parts]
+    if not parts:
+        raise ValueError("merge() wants at least one partial")
+    keep = [ffi.from_buffer(p) for p in parts]
+    ptrs = ffi.new("const void *[]", keep)
+    lens = ffi.new("size_t[]", [len(p) for p in parts])
+    data = ffi.new("void **")
+    length = ffi.new("size_t *")
+    check(m.mpf_partial_merge(ptrs, lens, len(parts), data, length), "merge")
+    try:
+        return ffi.unpack(ffi.cast("char *", data[0]), length[0])
+    finally:
+        m.mpf_free(data[0])
+
+
+def summary_of_partial(data, capture):
+    """The summary dict of a partial result (a merge of a capture's
+    shards, say), as summary() gives it for the whole capture: written by
+    the same library writer under the name @capture."""
+    m = lib()
+    data = bytes(data)
+    ctx = ffi.new("struct mpf_ctx **")
+    buf = ffi.from_buffer(data)
+    check(m.mpf_ctx_new_from_partial(buf, len(data), ctx), "partial")
+    try:
+        text = m.mpf_ctx_summary_json(ctx[0], str(capture).encode("utf-8",
+                                                                 "surrogateescape"))
+        return json.loads(_owned_string(text, "mpf_ctx_summary_json"))
+    finally:
+        m.mpf_ctx_free(ctx[0])
 
 
 def frames(path, *, all=False, stream=False, disable=(), filter=None, count=None,

@@ -107,12 +107,15 @@ uint32_t mpf_node_get_id(const struct mpf_node *node);
 uint32_t mpf_node_get_merged_into(const struct mpf_node *node);
 
 char *mpf_ctx_summary_json(const struct mpf_ctx *ctx, const char *capture);
-struct mpf_summary;
-struct mpf_summary *mpf_summary_stream_new(const char *capture);
-void mpf_summary_stream_node(struct mpf_summary *s,
+typedef void (*mpf_write_func)(const char *text, size_t len, void *user_data);
+struct mpf_summary_stream;
+struct mpf_summary_stream *mpf_summary_stream_new(const char *capture,
+                                                  mpf_write_func write,
+                                                  void *user_data);
+void mpf_summary_stream_node(struct mpf_summary_stream *s,
                              const struct mpf_node *node, int reason);
-char *mpf_summary_stream_end(struct mpf_summary *s,
-                             const struct mpf_ctx *ctx);
+void mpf_summary_stream_end(struct mpf_summary_stream *s,
+                            const struct mpf_ctx *ctx);
 
 /* libpcap */
 typedef struct pcap pcap_t;

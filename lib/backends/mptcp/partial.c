@@ -1063,7 +1063,10 @@ conn_fold(struct conn *k, struct conn *g, bool flip)
 		mpf__mptcp_side_absorb(ks, gsd);
 	}
 	announced_fold(k, g, flip);
-	for (i = 0; g->evidence && i < g->evidence->len; i++) {
+	/* a part that grouped subflows without their keys, when the earlier
+	 * one had them: one context tied those subflows by their 4-tuples,
+	 * from no evidence */
+	for (i = 0; !anchored && g->evidence && i < g->evidence->len; i++) {
 		struct evidence e = g_array_index(g->evidence, struct evidence, i);
 
 		if (flip)
