@@ -323,16 +323,80 @@ struct mpf_traffic {
 	uint64_t packets[2], bytes[2], payload[2];
 };
 
-#define MPF_TRAFFIC_T "(uuxx(tt)(tt)(tt))"
-#define MPF_ADDR_T "(yay)"       /* family, 16 bytes */
-#define MPF_ENDPOINT_T "(yayq)"  /* and the port */
+/*
+ * Packing: the fixed-size parts of a partial result (flat tuples of
+ * integers, booleans and doubles, and arrays of them) are written as
+ * GVariant lays them out (each member aligned to its size, the tuple
+ * padded to its largest alignment) into one buffer, and wrapped as one
+ * trusted GVariant: one allocation for a tuple or an array, not one a
+ * member. Reading walks the same way through the bytes of a GVariant that
+ * GLib found in normal form, with bounds checked all the same. The type
+ * strings stay the contract (the reader's GVariant types are checked).
+ */
+struct mpf_pack {
+	GByteArray *b;
+	guint align; /* the largest member alignment so far */
+};
 
-GVariant *mpf__addr_export(const struct mpf_addr *a);
-GVariant *mpf__endpoint_export(const struct mpf_endpoint *e);
+void mpf__pack_begin(struct mpf_pack *p);
+void mpf__pack_y(struct mpf_pack *p, uint8_t v);
+void mpf__pack_b(struct mpf_pack *p, bool v);
+void mpf__pack_n(struct mpf_pack *p, int16_t v);
+void mpf__pack_q(struct mpf_pack *p, uint16_t v);
+void mpf__pack_i(struct mpf_pack *p, int32_t v);
+void mpf__pack_u(struct mpf_pack *p, uint32_t v);
+void mpf__pack_x(struct mpf_pack *p, int64_t v);
+void mpf__pack_t(struct mpf_pack *p, uint64_t v);
+void mpf__pack_d(struct mpf_pack *p, double v);
+/* Ends one element of an array being packed. */
+void mpf__pack_next(struct mpf_pack *p);
+/* Ends the packing: a tuple of @type, or an array of elements of @type
+ * (a flat tuple type). Returns: (transfer floating) the GVariant. */
+GVariant *mpf__pack_tuple(struct mpf_pack *p, const char *type);
+GVariant *mpf__pack_array(struct mpf_pack *p, const char *type);
+/* A tuple of the @n (up to 8) values given, taking floating ones; no
+ * format string to parse, as g_variant_new() would for each. */
+GVariant *mpf__tuple(gsize n, ...);
+
+struct mpf_unpack {
+	const uint8_t *p;
+	gsize size, off;
+	guint align;
+	bool bad; /* read past the end: values read as 0 */
+};
+
+/* Reads tuple @v (of a flat fixed-size type), or the elements of array
+ * @v (of one) one after the other (mpf__unpack_next() between): returns
+ * how many. The data stays @v's: keep it while reading. */
+void mpf__unpack_tuple(struct mpf_unpack *u, GVariant *v);
+gsize mpf__unpack_array(struct mpf_unpack *u, GVariant *v);
+void mpf__unpack_next(struct mpf_unpack *u);
+uint8_t mpf__unpack_y(struct mpf_unpack *u);
+bool mpf__unpack_b(struct mpf_unpack *u);
+int16_t mpf__unpack_n(struct mpf_unpack *u);
+uint16_t mpf__unpack_q(struct mpf_unpack *u);
+int32_t mpf__unpack_i(struct mpf_unpack *u);
+uint32_t mpf__unpack_u(struct mpf_unpack *u);
+int64_t mpf__unpack_x(struct mpf_unpack *u);
+uint64_t mpf__unpack_t(struct mpf_unpack *u);
+double mpf__unpack_d(struct mpf_unpack *u);
+
+/* An address as "ytt" (family, the 16 bytes as two big-endian numbers),
+ * an endpoint as "yttq", traffic as "uuxxtttttt". */
+#define MPF_ADDR_T "ytt"
+#define MPF_ENDPOINT_T "yttq"
+#define MPF_TRAFFIC_T "uuxxtttttt"
+void mpf__pack_addr(struct mpf_pack *p, const struct mpf_addr *a);
+void mpf__pack_endpoint(struct mpf_pack *p, const struct mpf_endpoint *e);
+void mpf__pack_traffic(struct mpf_pack *p, const struct mpf_traffic *t);
 /* Read an address (endpoint); false when it is not one: another family,
- * not 16 bytes, an IPv4 address with bytes past its 4. */
-bool mpf__addr_import(GVariant *v, struct mpf_addr *a);
-bool mpf__endpoint_import(GVariant *v, struct mpf_endpoint *e);
+ * an IPv4 address with bytes past its 4, none with bytes. */
+bool mpf__unpack_addr(struct mpf_unpack *u, struct mpf_addr *a);
+bool mpf__unpack_endpoint(struct mpf_unpack *u, struct mpf_endpoint *e);
+/* Reads traffic into @t; false when its frames fall outside what @ctx was
+ * fed or its counts cannot be. */
+bool mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
+			 struct mpf_traffic *t);
 
 /* Counts @pkt one way (@way 0 or 1). */
 void mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt);
@@ -343,11 +407,6 @@ void mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t,
 			  bool swap);
 /* Counts @t on node @n, in no flow. */
 void mpf__traffic_to_node(struct mpf_node *n, const struct mpf_traffic *t);
-GVariant *mpf__traffic_export(const struct mpf_traffic *t);
-/* Reads @v (of MPF_TRAFFIC_T) into @t; false when its frames fall outside
- * what @ctx was fed or its counts cannot be. */
-bool mpf__traffic_import(GVariant *v, const struct mpf_ctx *ctx,
-			 struct mpf_traffic *t);
 /* Whether @frame is 0 or one @ctx was fed. */
 bool mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame);
 

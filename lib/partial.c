@@ -27,9 +27,15 @@
  * (partial_join), and the nodes that continue nothing move over with new
  * ids, in the order they appeared.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "mpf-private.h"
+
+/* Our type strings are constants that the tests load back: used as
+ * GVariantTypes directly (which is what they are), not checked again at
+ * each use as G_VARIANT_TYPE() would. */
+#define TYPE(s) ((const GVariantType *)(s))
 
 #define PARTIAL_MAGIC "mpflowP"  /* and its NUL: 8 bytes */
 #define PARTIAL_VERSION 1u
@@ -40,12 +46,17 @@
  * allocate more than a few times the input) */
 #define ID_SLACK 64
 
-#define ADDR_T MPF_ENDPOINT_T
-#define FLOW_T "(u" ADDR_T ADDR_T "uuxx(tt)(tt)(tt)v)"
-#define NODE_T "(yuuuxxtta" FLOW_T "v)"
+/* A flow: its id, ends, frames, times, packets, bytes and payload each
+ * way; then its backend's part. A node: protocol, id, frames, times,
+ * packets, bytes; its flows; its backend's part. */
+#define FLOW_CORE_T "(u" MPF_ENDPOINT_T MPF_ENDPOINT_T "uuxxtttttt)"
+#define FLOW_T "(" FLOW_CORE_T "v)"
+#define NODE_CORE_T "(yuuuxxtt)"
+#define NODE_T "(" NODE_CORE_T "a" FLOW_T "v)"
 /* first and last frame fed, node and flow id counts, first and last time
- * stamp, counters, nodes, backend states by protocol */
-#define TOP_T "(uuuuxxata" NODE_T "a(yv))"
+ * stamp; the counters; the nodes; each backend's state by protocol */
+#define SPAN_T "(uuuuxx)"
+#define TOP_T "(" SPAN_T "ata" NODE_T "a(yv))"
 
 void
 mpf_free(void *data)
@@ -53,70 +64,412 @@ mpf_free(void *data)
 	g_free(data);
 }
 
-/* ------------------------------------------------------------ export */
+/* ------------------------------------------------------------ packing */
+
+/* GVariant's alignment (and size) of a basic fixed-size type. */
+static guint
+type_align(char c)
+{
+	switch (c) {
+	case 'y':
+	case 'b':
+		return 1;
+	case 'n':
+	case 'q':
+		return 2;
+	case 'i':
+	case 'u':
+		return 4;
+	default: /* x t d */
+		return 8;
+	}
+}
+
+/* The size of a flat tuple of basic fixed-size types (or of one such
+ * type), as GVariant lays it out; 0 for a type that is not one. */
+static gsize
+fixed_size(const char *type)
+{
+	gsize size = 0;
+	guint max = 1;
+	const char *c;
+
+	if (type[0] && !type[1] && strchr("ybnqiuxtd", type[0]))
+		return type_align(type[0]); /* a basic type alone */
+	if (type[0] != '(')
+		return 0;
+	for (c = type + 1; *c && *c != ')'; c++) {
+		guint a;
+
+		if (!strchr("ybnqiuxtd", *c))
+			return 0;
+		a = type_align(*c);
+		size = (size + a - 1) / a * a + a;
+		max = MAX(max, a);
+	}
+	if (*c != ')' || c[1])
+		return 0;
+	return (size + max - 1) / max * max;
+}
+
+void
+mpf__pack_begin(struct mpf_pack *p)
+{
+	p->b = g_byte_array_new();
+	p->align = 1;
+}
+
+static void
+pack(struct mpf_pack *p, const void *v, guint size)
+{
+	static const uint8_t zero[8];
+	guint pad = (size - p->b->len % size) % size;
+
+	if (pad)
+		g_byte_array_append(p->b, zero, pad);
+	g_byte_array_append(p->b, v, size);
+	p->align = MAX(p->align, size);
+}
+
+void
+mpf__pack_y(struct mpf_pack *p, uint8_t v)
+{
+	pack(p, &v, 1);
+}
+
+void
+mpf__pack_b(struct mpf_pack *p, bool v)
+{
+	mpf__pack_y(p, v ? 1 : 0);
+}
+
+void
+mpf__pack_n(struct mpf_pack *p, int16_t v)
+{
+	pack(p, &v, 2);
+}
+
+void
+mpf__pack_q(struct mpf_pack *p, uint16_t v)
+{
+	pack(p, &v, 2);
+}
+
+void
+mpf__pack_i(struct mpf_pack *p, int32_t v)
+{
+	pack(p, &v, 4);
+}
+
+void
+mpf__pack_u(struct mpf_pack *p, uint32_t v)
+{
+	pack(p, &v, 4);
+}
+
+void
+mpf__pack_x(struct mpf_pack *p, int64_t v)
+{
+	pack(p, &v, 8);
+}
+
+void
+mpf__pack_t(struct mpf_pack *p, uint64_t v)
+{
+	pack(p, &v, 8);
+}
+
+void
+mpf__pack_d(struct mpf_pack *p, double v)
+{
+	pack(p, &v, 8);
+}
+
+void
+mpf__pack_next(struct mpf_pack *p)
+{
+	static const uint8_t zero[8];
+	guint pad = (p->align - p->b->len % p->align) % p->align;
+
+	if (pad)
+		g_byte_array_append(p->b, zero, pad);
+}
 
 static GVariant *
-bytes16(const uint8_t *b)
+pack_end(struct mpf_pack *p, const char *type, bool array)
 {
-	return g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, b, 16, 1);
+	gsize fixed = fixed_size(type), size;
+	char atype[256];
+	void *data;
+
+	mpf__pack_next(p);
+	size = p->b->len;
+	/* a programming error, not bad input: the code and its type agree */
+	g_assert(fixed && (array ? size % fixed == 0 : size == fixed));
+	g_assert(strlen(type) + 2 <= sizeof(atype));
+	data = g_byte_array_free(p->b, FALSE);
+	p->b = NULL;
+	g_snprintf(atype, sizeof(atype), "%s%s", array ? "a" : "", type);
+	return g_variant_new_from_data(TYPE(atype), data, size, TRUE, g_free, data);
 }
 
 GVariant *
-mpf__addr_export(const struct mpf_addr *a)
+mpf__tuple(gsize n, ...)
 {
-	return g_variant_new("(y@ay)", a->family, bytes16(a->bytes));
+	GVariant *v[8];
+	va_list ap;
+	gsize i;
+
+	g_assert(n <= G_N_ELEMENTS(v));
+	va_start(ap, n);
+	for (i = 0; i < n; i++)
+		v[i] = va_arg(ap, GVariant *);
+	va_end(ap);
+	return g_variant_new_tuple(v, n);
 }
 
 GVariant *
-mpf__endpoint_export(const struct mpf_endpoint *e)
+mpf__pack_tuple(struct mpf_pack *p, const char *type)
 {
-	return g_variant_new("(y@ayq)", e->addr.family, bytes16(e->addr.bytes),
-			     e->port);
+	return pack_end(p, type, false);
+}
+
+GVariant *
+mpf__pack_array(struct mpf_pack *p, const char *type)
+{
+	return pack_end(p, type, true);
+}
+
+void
+mpf__unpack_tuple(struct mpf_unpack *u, GVariant *v)
+{
+	memset(u, 0, sizeof(*u));
+	u->p = g_variant_get_data(v);
+	u->size = u->p ? g_variant_get_size(v) : 0;
+	u->align = 1;
+}
+
+gsize
+mpf__unpack_array(struct mpf_unpack *u, GVariant *v)
+{
+	mpf__unpack_tuple(u, v);
+	return g_variant_n_children(v);
 }
 
 static bool
-addr_read(guint8 family, GVariant *bytes, struct mpf_addr *a)
+unpack(struct mpf_unpack *u, void *v, guint size)
 {
-	gsize n;
-	const uint8_t *b = g_variant_get_fixed_array(bytes, &n, 1);
+	u->off = (u->off + size - 1) / size * size;
+	u->align = MAX(u->align, size);
+	if (u->bad || u->off > u->size || u->size - u->off < size) {
+		u->bad = true;
+		memset(v, 0, size);
+		return false;
+	}
+	memcpy(v, u->p + u->off, size);
+	u->off += size;
+	return true;
+}
+
+void
+mpf__unpack_next(struct mpf_unpack *u)
+{
+	u->off = (u->off + u->align - 1) / u->align * u->align;
+}
+
+uint8_t
+mpf__unpack_y(struct mpf_unpack *u)
+{
+	uint8_t v;
+
+	unpack(u, &v, 1);
+	return v;
+}
+
+bool
+mpf__unpack_b(struct mpf_unpack *u)
+{
+	return mpf__unpack_y(u) != 0;
+}
+
+int16_t
+mpf__unpack_n(struct mpf_unpack *u)
+{
+	int16_t v;
+
+	unpack(u, &v, 2);
+	return v;
+}
+
+uint16_t
+mpf__unpack_q(struct mpf_unpack *u)
+{
+	uint16_t v;
+
+	unpack(u, &v, 2);
+	return v;
+}
+
+int32_t
+mpf__unpack_i(struct mpf_unpack *u)
+{
+	int32_t v;
+
+	unpack(u, &v, 4);
+	return v;
+}
+
+uint32_t
+mpf__unpack_u(struct mpf_unpack *u)
+{
+	uint32_t v;
+
+	unpack(u, &v, 4);
+	return v;
+}
+
+int64_t
+mpf__unpack_x(struct mpf_unpack *u)
+{
+	int64_t v;
+
+	unpack(u, &v, 8);
+	return v;
+}
+
+uint64_t
+mpf__unpack_t(struct mpf_unpack *u)
+{
+	uint64_t v;
+
+	unpack(u, &v, 8);
+	return v;
+}
+
+double
+mpf__unpack_d(struct mpf_unpack *u)
+{
+	double v;
+
+	unpack(u, &v, 8);
+	return v;
+}
+
+static uint64_t
+load_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+store_be64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+void
+mpf__pack_addr(struct mpf_pack *p, const struct mpf_addr *a)
+{
+	mpf__pack_y(p, a->family);
+	mpf__pack_t(p, load_be64(a->bytes));
+	mpf__pack_t(p, load_be64(a->bytes + 8));
+}
+
+void
+mpf__pack_endpoint(struct mpf_pack *p, const struct mpf_endpoint *e)
+{
+	mpf__pack_addr(p, &e->addr);
+	mpf__pack_q(p, e->port);
+}
+
+bool
+mpf__unpack_addr(struct mpf_unpack *u, struct mpf_addr *a)
+{
+	static const uint8_t zero[16];
 
 	memset(a, 0, sizeof(*a));
-	if (n != 16 || (family != 0 && family != 4 && family != 6))
+	a->family = mpf__unpack_y(u);
+	store_be64(a->bytes, mpf__unpack_t(u));
+	store_be64(a->bytes + 8, mpf__unpack_t(u));
+	if (a->family != 0 && a->family != 4 && a->family != 6)
 		return false;
-	a->family = family;
-	memcpy(a->bytes, b, 16);
-	/* IPv4 uses the first 4 bytes, the rest are zero; no family none */
-	if (family == 4 && memcmp(a->bytes + 4, "\0\0\0\0\0\0\0\0\0\0\0\0", 12))
+	/* IPv4 uses the first 4 bytes, the rest are zero; none has none */
+	if (a->family == 4 && memcmp(a->bytes + 4, zero, 12))
 		return false;
-	return family != 0 || !memcmp(a->bytes, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	return a->family != 0 || !memcmp(a->bytes, zero, 16);
 }
 
 bool
-mpf__addr_import(GVariant *v, struct mpf_addr *a)
+mpf__unpack_endpoint(struct mpf_unpack *u, struct mpf_endpoint *e)
 {
-	GVariant *bytes;
-	guint8 family;
-	bool ok;
-
-	g_variant_get(v, "(y@ay)", &family, &bytes);
-	ok = addr_read(family, bytes, a);
-	g_variant_unref(bytes);
-	return ok;
-}
-
-bool
-mpf__endpoint_import(GVariant *v, struct mpf_endpoint *e)
-{
-	GVariant *bytes;
-	guint8 family;
 	bool ok;
 
 	memset(e, 0, sizeof(*e));
-	g_variant_get(v, "(y@ayq)", &family, &bytes, &e->port);
-	ok = addr_read(family, bytes, &e->addr);
-	g_variant_unref(bytes);
+	ok = mpf__unpack_addr(u, &e->addr);
+	e->port = mpf__unpack_q(u);
 	return ok;
 }
+
+void
+mpf__pack_traffic(struct mpf_pack *p, const struct mpf_traffic *t)
+{
+	int d;
+
+	mpf__pack_u(p, t->first_frame);
+	mpf__pack_u(p, t->last_frame);
+	mpf__pack_x(p, t->first_ts);
+	mpf__pack_x(p, t->last_ts);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(p, t->packets[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(p, t->bytes[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(p, t->payload[d]);
+}
+
+bool
+mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
+		    struct mpf_traffic *t)
+{
+	int d;
+
+	t->first_frame = mpf__unpack_u(u);
+	t->last_frame = mpf__unpack_u(u);
+	t->first_ts = mpf__unpack_x(u);
+	t->last_ts = mpf__unpack_x(u);
+	for (d = 0; d < 2; d++)
+		t->packets[d] = mpf__unpack_t(u);
+	for (d = 0; d < 2; d++)
+		t->bytes[d] = mpf__unpack_t(u);
+	for (d = 0; d < 2; d++)
+		t->payload[d] = mpf__unpack_t(u);
+	for (d = 0; d < 2; d++)
+		if (t->packets[d] > ctx->counters[MPF_COUNTER_FRAMES] ||
+		    t->bytes[d] > t->packets[d] << 32 || t->payload[d] > t->bytes[d])
+			return false;
+	if (!t->first_frame)
+		return !t->last_frame && !t->packets[0] && !t->packets[1];
+	return mpf__partial_frame_ok(ctx, t->first_frame) &&
+	       mpf__partial_frame_ok(ctx, t->last_frame) &&
+	       t->first_frame <= t->last_frame && (t->packets[0] || t->packets[1]);
+}
+
+bool
+mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame)
+{
+	return frame == 0 || (ctx->fed && ctx->first_number <= frame &&
+			      frame <= ctx->last_number);
+}
+
+/* ------------------------------------------------------------ export */
 
 static GVariant *
 unit(void)
@@ -128,50 +481,72 @@ static GVariant *
 flow_export(const struct mpf_flow *f)
 {
 	const struct mpf_backend *b = f->node->backend;
+	struct mpf_pack p;
+	int d;
 
-	return g_variant_new("(u@" ADDR_T "@" ADDR_T "uuxx(tt)(tt)(tt)v)",
-			     f->id, mpf__endpoint_export(&f->src),
-			     mpf__endpoint_export(&f->dst),
-			     f->first_frame, f->last_frame, (gint64)f->first_ts,
-			     (gint64)f->last_ts, (guint64)f->packets[0],
-			     (guint64)f->packets[1], (guint64)f->bytes[0],
-			     (guint64)f->bytes[1], (guint64)f->payload[0],
-			     (guint64)f->payload[1],
-			     b->flow_export ? b->flow_export(f) : unit());
+	mpf__pack_begin(&p);
+	mpf__pack_u(&p, f->id);
+	mpf__pack_endpoint(&p, &f->src);
+	mpf__pack_endpoint(&p, &f->dst);
+	mpf__pack_u(&p, f->first_frame);
+	mpf__pack_u(&p, f->last_frame);
+	mpf__pack_x(&p, f->first_ts);
+	mpf__pack_x(&p, f->last_ts);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, f->packets[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, f->bytes[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, f->payload[d]);
+	return mpf__tuple(2, mpf__pack_tuple(&p, FLOW_CORE_T),
+			  g_variant_new_variant(b->flow_export ? b->flow_export(f)
+							       : unit()));
 }
 
 static GVariant *
 node_export(const struct mpf_node *n)
 {
 	const struct mpf_backend *b = n->backend;
-	GVariantBuilder flows;
+	GVariant **flows = g_new(GVariant *, n->flows->len + 1);
+	struct mpf_pack p;
+	GVariant *v;
 	guint i;
 
-	g_variant_builder_init(&flows, G_VARIANT_TYPE("a" FLOW_T));
 	for (i = 0; i < n->flows->len; i++)
-		g_variant_builder_add_value(&flows,
-					    flow_export(g_ptr_array_index(n->flows, i)));
-	return g_variant_new("(yuuuxxtt@a" FLOW_T "v)", n->protocol, n->id,
-			     n->first_frame, n->last_frame, (gint64)n->first_ts,
-			     (gint64)n->last_ts, (guint64)n->packets,
-			     (guint64)n->bytes, g_variant_builder_end(&flows),
-			     b->node_export ? b->node_export(n) : unit());
+		flows[i] = flow_export(g_ptr_array_index(n->flows, i));
+	mpf__pack_begin(&p);
+	mpf__pack_y(&p, n->protocol);
+	mpf__pack_u(&p, n->id);
+	mpf__pack_u(&p, n->first_frame);
+	mpf__pack_u(&p, n->last_frame);
+	mpf__pack_x(&p, n->first_ts);
+	mpf__pack_x(&p, n->last_ts);
+	mpf__pack_t(&p, n->packets);
+	mpf__pack_t(&p, n->bytes);
+	v = mpf__tuple(3, mpf__pack_tuple(&p, NODE_CORE_T),
+		       g_variant_new_array(TYPE(FLOW_T), flows, n->flows->len),
+		       g_variant_new_variant(b->node_export ? b->node_export(n)
+							    : unit()));
+	g_free(flows);
+	return v;
 }
 
 static GVariant *
 ctx_export(const struct mpf_ctx *ctx)
 {
-	GVariantBuilder nodes, states;
+	GPtrArray *nodes = g_ptr_array_new();
+	GVariantBuilder states;
+	struct mpf_pack span, counters;
+	GVariant *v;
 	uint32_t id;
 	int i;
 
-	g_variant_builder_init(&nodes, G_VARIANT_TYPE("a" NODE_T));
 	for (id = 0; id < ctx->nodes.next; id++) {
 		const struct mpf_node *n = mpf__ids_get(&ctx->nodes, id);
 
 		/* a node merged into another is shown through it */
 		if (n && n->merged_into == MPF_ID_NONE)
-			g_variant_builder_add_value(&nodes, node_export(n));
+			g_ptr_array_add(nodes, node_export(n));
 	}
 	g_variant_builder_init(&states, G_VARIANT_TYPE("a(yv)"));
 	for (i = 0; mpf__backends[i]; i++) {
@@ -182,17 +557,25 @@ ctx_export(const struct mpf_ctx *ctx)
 					      b->state_export(ctx,
 							      ctx->state[b->protocol]));
 	}
-	return g_variant_new("(uuuuxx@at@a" NODE_T "@a(yv))",
-			     ctx->fed ? ctx->first_number : 0,
-			     ctx->fed ? ctx->last_number : 0, ctx->nodes.next,
-			     ctx->flows.next, (gint64)ctx->first_ts,
-			     (gint64)ctx->last_ts,
-			     g_variant_new_fixed_array(G_VARIANT_TYPE_UINT64,
-						       ctx->counters,
-						       MPF_COUNTER_COUNT,
-						       sizeof(uint64_t)),
-			     g_variant_builder_end(&nodes),
-			     g_variant_builder_end(&states));
+	mpf__pack_begin(&span);
+	mpf__pack_u(&span, ctx->fed ? ctx->first_number : 0);
+	mpf__pack_u(&span, ctx->fed ? ctx->last_number : 0);
+	mpf__pack_u(&span, ctx->nodes.next);
+	mpf__pack_u(&span, ctx->flows.next);
+	mpf__pack_x(&span, ctx->first_ts);
+	mpf__pack_x(&span, ctx->last_ts);
+	mpf__pack_begin(&counters);
+	for (i = 0; i < MPF_COUNTER_COUNT; i++) {
+		mpf__pack_t(&counters, ctx->counters[i]);
+		mpf__pack_next(&counters);
+	}
+	v = mpf__tuple(4, mpf__pack_tuple(&span, SPAN_T),
+		       mpf__pack_array(&counters, "t"),
+		       g_variant_new_array(TYPE(NODE_T), (GVariant **)nodes->pdata,
+					   nodes->len),
+		       g_variant_builder_end(&states));
+	g_ptr_array_free(nodes, TRUE);
+	return v;
 }
 
 static void
@@ -280,7 +663,7 @@ partial_open(const void *data, size_t len, GVariant **out)
 	/* a copy: GVariant wants its data aligned, and ours for life */
 	bytes = g_bytes_new(p + PARTIAL_HEAD, (gsize)size);
 	top = g_variant_ref_sink(
-		g_variant_new_from_bytes(G_VARIANT_TYPE(TOP_T), bytes, FALSE));
+		g_variant_new_from_bytes(TYPE(TOP_T), bytes, FALSE));
 	g_bytes_unref(bytes);
 	if (G_BYTE_ORDER == G_BIG_ENDIAN) {
 		GVariant *host = g_variant_byteswap(top);
@@ -303,7 +686,7 @@ backend_part(GVariant *v, const char *type)
 {
 	GVariant *inner = g_variant_get_variant(v);
 
-	if (!g_variant_is_of_type(inner, G_VARIANT_TYPE(type ? type : "()"))) {
+	if (!g_variant_is_of_type(inner, TYPE(type ? type : "()"))) {
 		g_variant_unref(inner);
 		return NULL;
 	}
@@ -326,17 +709,33 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 	    const struct span *sp, uint64_t *packets)
 {
 	const struct mpf_backend *b = n->backend;
-	GVariant *src, *dst, *bv, *part;
+	GVariant *core = g_variant_get_child_value(v, 0);
+	GVariant *bv = g_variant_get_child_value(v, 1), *part;
+	struct mpf_endpoint src, dst;
+	struct mpf_unpack u;
 	struct mpf_flow *f;
-	guint32 id, first, last;
-	gint64 t0, t1;
-	guint64 pk[2], by[2], pl[2];
-	int st = MPF_OK;
+	uint32_t id, first, last;
+	int64_t t0, t1;
+	uint64_t pk[2], by[2], pl[2];
+	bool ends;
+	int st = MPF_OK, d;
 
-	g_variant_get(v, "(u@" ADDR_T "@" ADDR_T "uuxx(tt)(tt)(tt)@v)", &id, &src,
-		      &dst, &first, &last, &t0, &t1, &pk[0], &pk[1], &by[0],
-		      &by[1], &pl[0], &pl[1], &bv);
-	if (id >= ctx->flows.next || mpf__ids_get(&ctx->flows, id) ||
+	mpf__unpack_tuple(&u, core);
+	id = mpf__unpack_u(&u);
+	/* one after the other: the order of operands is not C's to keep */
+	ends = mpf__unpack_endpoint(&u, &src);
+	ends = mpf__unpack_endpoint(&u, &dst) && ends;
+	first = mpf__unpack_u(&u);
+	last = mpf__unpack_u(&u);
+	t0 = mpf__unpack_x(&u);
+	t1 = mpf__unpack_x(&u);
+	for (d = 0; d < 2; d++)
+		pk[d] = mpf__unpack_t(&u);
+	for (d = 0; d < 2; d++)
+		by[d] = mpf__unpack_t(&u);
+	for (d = 0; d < 2; d++)
+		pl[d] = mpf__unpack_t(&u);
+	if (u.bad || !ends || id >= ctx->flows.next || mpf__ids_get(&ctx->flows, id) ||
 	    !in_span(sp, first, last) || first < n->first_frame ||
 	    last > n->last_frame || pk[0] > G_MAXUINT32 ||
 	    pk[1] > G_MAXUINT32 || by[0] > pk[0] << 32 || by[1] > pk[1] << 32) {
@@ -344,21 +743,17 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 		goto out;
 	}
 	f = mpf__flow_alloc(ctx, n, id);
-	if (!mpf__endpoint_import(src, &f->src) ||
-	    !mpf__endpoint_import(dst, &f->dst)) {
-		st = MPF_ERR_MALFORMED;
-		goto out;
-	}
+	f->src = src;
+	f->dst = dst;
 	f->first_frame = first;
 	f->last_frame = last;
 	f->first_ts = t0;
 	f->last_ts = t1;
-	f->packets[0] = pk[0];
-	f->packets[1] = pk[1];
-	f->bytes[0] = by[0];
-	f->bytes[1] = by[1];
-	f->payload[0] = pl[0];
-	f->payload[1] = pl[1];
+	for (d = 0; d < 2; d++) {
+		f->packets[d] = pk[d];
+		f->bytes[d] = by[d];
+		f->payload[d] = pl[d];
+	}
 	*packets += pk[0] + pk[1];
 	part = backend_part(bv, b->flow_type);
 	if (!part)
@@ -368,8 +763,7 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 	if (part)
 		g_variant_unref(part);
 out:
-	g_variant_unref(src);
-	g_variant_unref(dst);
+	g_variant_unref(core);
 	g_variant_unref(bv);
 	return st;
 }
@@ -378,17 +772,27 @@ static int
 node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
 {
 	const struct mpf_backend *b;
-	GVariant *flows, *bv, *part = NULL;
+	GVariant *core = g_variant_get_child_value(v, 0);
+	GVariant *flows = g_variant_get_child_value(v, 1);
+	GVariant *bv = g_variant_get_child_value(v, 2), *part = NULL;
+	struct mpf_unpack u;
 	struct mpf_node *n;
-	guint8 proto;
-	guint32 id, first, last;
-	gint64 t0, t1;
-	guint64 packets, bytes, flow_packets = 0;
+	uint8_t proto;
+	uint32_t id, first, last;
+	int64_t t0, t1;
+	uint64_t packets, bytes, flow_packets = 0;
 	gsize i, nflows;
 	int st = MPF_OK;
 
-	g_variant_get(v, "(yuuuxxtt@a" FLOW_T "@v)", &proto, &id, &first, &last,
-		      &t0, &t1, &packets, &bytes, &flows, &bv);
+	mpf__unpack_tuple(&u, core);
+	proto = mpf__unpack_y(&u);
+	id = mpf__unpack_u(&u);
+	first = mpf__unpack_u(&u);
+	last = mpf__unpack_u(&u);
+	t0 = mpf__unpack_x(&u);
+	t1 = mpf__unpack_x(&u);
+	packets = mpf__unpack_t(&u);
+	bytes = mpf__unpack_t(&u);
 	b = proto < MPF_PROTO_MAX ? mpf__backend_find((enum mpf_protocol)proto)
 				  : NULL;
 	if (!b) {
@@ -397,7 +801,7 @@ node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
 						    : MPF_ERR_MALFORMED;
 		goto out;
 	}
-	if (id >= ctx->nodes.next || mpf__ids_get(&ctx->nodes, id) ||
+	if (u.bad || id >= ctx->nodes.next || mpf__ids_get(&ctx->nodes, id) ||
 	    !in_span(sp, first, last) ||
 	    packets > ctx->counters[MPF_COUNTER_FRAMES] ||
 	    bytes > packets << 32) {
@@ -431,6 +835,7 @@ node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
 out:
 	if (part)
 		g_variant_unref(part);
+	g_variant_unref(core);
 	g_variant_unref(flows);
 	g_variant_unref(bv);
 	return st;
@@ -478,11 +883,12 @@ partial_load(const void *data, size_t len, struct mpf_ctx **out)
 	struct mpf_config cfg;
 	struct mpf_config *defaults;
 	struct mpf_ctx *ctx;
-	GVariant *top, *counters, *nodes, *states;
-	const guint64 *cv;
+	GVariant *top, *spanv, *counters, *nodes, *states;
+	struct mpf_unpack u;
 	struct span sp;
-	guint32 node_count, flow_count;
-	gint64 t0, t1;
+	uint64_t cv[MPF_COUNTER_COUNT];
+	uint32_t node_count, flow_count;
+	int64_t t0, t1;
 	gsize i, n, nc, flows = 0;
 	int st;
 
@@ -490,14 +896,24 @@ partial_load(const void *data, size_t len, struct mpf_ctx **out)
 	st = partial_open(data, len, &top);
 	if (st != MPF_OK)
 		return st;
-	g_variant_get(top, "(uuuuxx@at@a" NODE_T "@a(yv))", &sp.first, &sp.last,
-		      &node_count, &flow_count, &t0, &t1, &counters, &nodes,
-		      &states);
-	cv = g_variant_get_fixed_array(counters, &nc, sizeof(guint64));
+	spanv = g_variant_get_child_value(top, 0);
+	counters = g_variant_get_child_value(top, 1);
+	nodes = g_variant_get_child_value(top, 2);
+	states = g_variant_get_child_value(top, 3);
+	mpf__unpack_tuple(&u, spanv);
+	sp.first = mpf__unpack_u(&u);
+	sp.last = mpf__unpack_u(&u);
+	node_count = mpf__unpack_u(&u);
+	flow_count = mpf__unpack_u(&u);
+	t0 = mpf__unpack_x(&u);
+	t1 = mpf__unpack_x(&u);
+	nc = g_variant_n_children(counters);
+	if (nc == MPF_COUNTER_COUNT)
+		memcpy(cv, g_variant_get_data(counters), sizeof(cv));
 	n = g_variant_n_children(nodes);
 	for (i = 0; i < n; i++) {
 		GVariant *nv = g_variant_get_child_value(nodes, i);
-		GVariant *fv = g_variant_get_child_value(nv, 8);
+		GVariant *fv = g_variant_get_child_value(nv, 1);
 
 		flows += g_variant_n_children(fv);
 		g_variant_unref(fv);
@@ -505,7 +921,7 @@ partial_load(const void *data, size_t len, struct mpf_ctx **out)
 	}
 	/* the span: none, or first <= last; no more ids than objects held
 	 * allow; counters of as many frames as the span has at most */
-	if (nc != MPF_COUNTER_COUNT || (sp.first == 0) != (sp.last == 0) ||
+	if (u.bad || nc != MPF_COUNTER_COUNT || (sp.first == 0) != (sp.last == 0) ||
 	    sp.first > sp.last ||
 	    cv[MPF_COUNTER_FRAMES] > (uint64_t)sp.last - sp.first + (sp.last != 0) ||
 	    node_count > ID_SLACK * (uint64_t)(n + flows + 1) ||
@@ -553,6 +969,7 @@ partial_load(const void *data, size_t len, struct mpf_ctx **out)
 	else
 		*out = ctx;
 out:
+	g_variant_unref(spanv);
 	g_variant_unref(counters);
 	g_variant_unref(nodes);
 	g_variant_unref(states);
@@ -638,50 +1055,6 @@ mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t, bool swap)
 	span_fold(&f->first_frame, &f->last_frame, &f->first_ts, &f->last_ts,
 		  t->first_frame, t->last_frame, t->first_ts, t->last_ts);
 	mpf__traffic_to_node(f->node, t);
-}
-
-GVariant *
-mpf__traffic_export(const struct mpf_traffic *t)
-{
-	return g_variant_new(MPF_TRAFFIC_T, t->first_frame, t->last_frame,
-			     (gint64)t->first_ts, (gint64)t->last_ts,
-			     (guint64)t->packets[0], (guint64)t->packets[1],
-			     (guint64)t->bytes[0], (guint64)t->bytes[1],
-			     (guint64)t->payload[0], (guint64)t->payload[1]);
-}
-
-bool
-mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame)
-{
-	return frame == 0 || (ctx->fed && ctx->first_number <= frame &&
-			      frame <= ctx->last_number);
-}
-
-bool
-mpf__traffic_import(GVariant *v, const struct mpf_ctx *ctx,
-		    struct mpf_traffic *t)
-{
-	guint64 pk[2], by[2], pl[2];
-	gint64 t0, t1;
-	int d;
-
-	g_variant_get(v, MPF_TRAFFIC_T, &t->first_frame, &t->last_frame, &t0,
-		      &t1, &pk[0], &pk[1], &by[0], &by[1], &pl[0], &pl[1]);
-	t->first_ts = t0;
-	t->last_ts = t1;
-	for (d = 0; d < 2; d++) {
-		t->packets[d] = pk[d];
-		t->bytes[d] = by[d];
-		t->payload[d] = pl[d];
-		if (pk[d] > ctx->counters[MPF_COUNTER_FRAMES] ||
-		    by[d] > pk[d] << 32 || pl[d] > by[d])
-			return false;
-	}
-	if (!t->first_frame)
-		return !t->last_frame && !pk[0] && !pk[1];
-	return mpf__partial_frame_ok(ctx, t->first_frame) &&
-	       mpf__partial_frame_ok(ctx, t->last_frame) &&
-	       t->first_frame <= t->last_frame && (pk[0] || pk[1]);
 }
 
 /* ------------------------------------------------------------- merge */

@@ -110,17 +110,19 @@ mpf__lisp_partial_fini(struct state *st)
 	st->residues = st->mapped = NULL;
 }
 
-/* ------------------------------------------------------- GVariants */
+/* ----------------------------------------------------------- format */
 
+/* a site: instance, prefix, its length, stats (registers, notifies,
+ * replies, requests, negative, data packets and bytes, to the site,
+ * backup used, TTL, action, ACKs, refusals, reason, frame), had a record */
+#define SITE_T "(u" MPF_ADDR_T "yttttttttt" "uyttyub)"
 #define LOC_T "(" MPF_ADDR_T "yyyybbbuuubtb)"
 #define CHANGE_T "(yu" MPF_ADDR_T "yyyy)"
-#define LSTATS_T "(tttttttttuyttyu)"
 #define UNMAPPED_T "(u" MPF_ADDR_T "tu)"
 #define LRES_T "(uy" MPF_ADDR_T MPF_ADDR_T MPF_ADDR_T "t" MPF_TRAFFIC_T ")"
 
 const char mpf__lisp_flow_type[] = "()";
-const char mpf__lisp_node_type[] =
-	"(u" MPF_ADDR_T "ya" LOC_T "a" CHANGE_T LSTATS_T "b)";
+const char mpf__lisp_node_type[] = "(" SITE_T "a" LOC_T "a" CHANGE_T ")";
 const char mpf__lisp_state_type[] = "(a" UNMAPPED_T "a" LRES_T "u)";
 
 int
@@ -144,43 +146,66 @@ mpf__lisp_node_export(const struct mpf_node *node)
 {
 	const struct site *s = site_of(node);
 	const struct mpf_lisp_stats *t = &s->st;
-	GVariantBuilder locs, changes;
+	struct mpf_pack p, lp, cp;
 	guint i;
 
-	g_variant_builder_init(&locs, G_VARIANT_TYPE("a" LOC_T));
+	mpf__pack_begin(&p);
+	mpf__pack_u(&p, s->iid);
+	mpf__pack_addr(&p, &s->prefix);
+	mpf__pack_y(&p, s->len);
+	mpf__pack_t(&p, t->registers);
+	mpf__pack_t(&p, t->notifies);
+	mpf__pack_t(&p, t->replies);
+	mpf__pack_t(&p, t->requests);
+	mpf__pack_t(&p, t->negative);
+	mpf__pack_t(&p, t->data_packets);
+	mpf__pack_t(&p, t->data_bytes);
+	mpf__pack_t(&p, t->to_site_packets);
+	mpf__pack_t(&p, t->backup_used);
+	mpf__pack_u(&p, t->ttl);
+	mpf__pack_y(&p, t->action);
+	mpf__pack_t(&p, t->acks);
+	mpf__pack_t(&p, t->refusals);
+	mpf__pack_y(&p, t->refusal_reason);
+	mpf__pack_u(&p, t->refusal_frame);
+	mpf__pack_b(&p, s->had_record);
+	mpf__pack_begin(&lp);
 	for (i = 0; s->locs && i < s->locs->len; i++) {
 		const struct loc *l = &g_array_index(s->locs, struct loc, i);
-		const struct mpf_lisp_locator *p = &l->pub;
+		const struct mpf_lisp_locator *x = &l->pub;
 
-		g_variant_builder_add(&locs, "(@" MPF_ADDR_T "yyyybbbuuubtb)",
-				      mpf__addr_export(&p->rloc), p->priority,
-				      p->weight, p->mpriority, p->mweight, p->local,
-				      p->probed, p->reachable, p->first_frame,
-				      p->last_frame, p->dropped_frame,
-				      p->carried_data, (guint64)p->backup_hits,
-				      l->in_latest);
+		mpf__pack_addr(&lp, &x->rloc);
+		mpf__pack_y(&lp, x->priority);
+		mpf__pack_y(&lp, x->weight);
+		mpf__pack_y(&lp, x->mpriority);
+		mpf__pack_y(&lp, x->mweight);
+		mpf__pack_b(&lp, x->local);
+		mpf__pack_b(&lp, x->probed);
+		mpf__pack_b(&lp, x->reachable);
+		mpf__pack_u(&lp, x->first_frame);
+		mpf__pack_u(&lp, x->last_frame);
+		mpf__pack_u(&lp, x->dropped_frame);
+		mpf__pack_b(&lp, x->carried_data);
+		mpf__pack_t(&lp, x->backup_hits);
+		mpf__pack_b(&lp, l->in_latest);
+		mpf__pack_next(&lp);
 	}
-	g_variant_builder_init(&changes, G_VARIANT_TYPE("a" CHANGE_T));
+	mpf__pack_begin(&cp);
 	for (i = 0; s->changes && i < s->changes->len; i++) {
 		const struct mpf_lisp_change *c =
 			&g_array_index(s->changes, struct mpf_lisp_change, i);
 
-		g_variant_builder_add(&changes, "(yu@" MPF_ADDR_T "yyyy)",
-				      (guint8)c->kind, c->frame,
-				      mpf__addr_export(&c->rloc), c->old_priority,
-				      c->old_weight, c->priority, c->weight);
+		mpf__pack_y(&cp, (uint8_t)c->kind);
+		mpf__pack_u(&cp, c->frame);
+		mpf__pack_addr(&cp, &c->rloc);
+		mpf__pack_y(&cp, c->old_priority);
+		mpf__pack_y(&cp, c->old_weight);
+		mpf__pack_y(&cp, c->priority);
+		mpf__pack_y(&cp, c->weight);
+		mpf__pack_next(&cp);
 	}
-	return g_variant_new("(u@" MPF_ADDR_T "y@a" LOC_T "@a" CHANGE_T LSTATS_T "b)",
-			     s->iid, mpf__addr_export(&s->prefix), s->len,
-			     g_variant_builder_end(&locs),
-			     g_variant_builder_end(&changes),
-			     (guint64)t->registers, (guint64)t->notifies,
-			     (guint64)t->replies, (guint64)t->requests,
-			     (guint64)t->negative, (guint64)t->data_packets,
-			     (guint64)t->data_bytes, (guint64)t->to_site_packets,
-			     (guint64)t->backup_used, t->ttl, t->action,
-			     (guint64)t->acks, (guint64)t->refusals,
-			     t->refusal_reason, t->refusal_frame, s->had_record);
+	return mpf__tuple(3, mpf__pack_tuple(&p, SITE_T), mpf__pack_array(&lp, LOC_T),
+			  mpf__pack_array(&cp, CHANGE_T));
 }
 
 static bool
@@ -192,35 +217,35 @@ frame_ok(const struct mpf_ctx *ctx, uint32_t f)
 static int
 locs_import(const struct mpf_ctx *ctx, GVariant *v, struct site *s)
 {
-	gsize i, n = g_variant_n_children(v);
+	struct mpf_unpack u;
+	gsize i, n = mpf__unpack_array(&u, v);
 
 	if (n > MAX_LOCATORS)
 		return MPF_ERR_MALFORMED;
 	for (i = 0; i < n; i++) {
 		struct loc l;
-		struct mpf_lisp_locator *p = &l.pub;
-		GVariant *addr;
-		gboolean b[5];
-		guint64 hits;
+		struct mpf_lisp_locator *x = &l.pub;
 		bool ok;
 
 		memset(&l, 0, sizeof(l));
-		g_variant_get_child(v, i, "(@" MPF_ADDR_T "yyyybbbuuubtb)", &addr,
-				    &p->priority, &p->weight, &p->mpriority,
-				    &p->mweight, &b[0], &b[1], &b[2], &p->first_frame,
-				    &p->last_frame, &p->dropped_frame, &b[3], &hits,
-				    &b[4]);
-		p->local = b[0];
-		p->probed = b[1];
-		p->reachable = b[2];
-		p->carried_data = b[3];
-		p->backup_hits = hits;
-		l.in_latest = b[4];
-		ok = mpf__addr_import(addr, &p->rloc) && p->rloc.family &&
-		     !mpf__lisp_loc_find(s, &p->rloc) && frame_ok(ctx, p->first_frame) &&
-		     frame_ok(ctx, p->last_frame) && frame_ok(ctx, p->dropped_frame);
-		g_variant_unref(addr);
-		if (!ok)
+		ok = mpf__unpack_addr(&u, &x->rloc);
+		x->priority = mpf__unpack_y(&u);
+		x->weight = mpf__unpack_y(&u);
+		x->mpriority = mpf__unpack_y(&u);
+		x->mweight = mpf__unpack_y(&u);
+		x->local = mpf__unpack_b(&u);
+		x->probed = mpf__unpack_b(&u);
+		x->reachable = mpf__unpack_b(&u);
+		x->first_frame = mpf__unpack_u(&u);
+		x->last_frame = mpf__unpack_u(&u);
+		x->dropped_frame = mpf__unpack_u(&u);
+		x->carried_data = mpf__unpack_b(&u);
+		x->backup_hits = mpf__unpack_t(&u);
+		l.in_latest = mpf__unpack_b(&u);
+		mpf__unpack_next(&u);
+		if (!ok || u.bad || !x->rloc.family || mpf__lisp_loc_find(s, &x->rloc) ||
+		    !frame_ok(ctx, x->first_frame) || !frame_ok(ctx, x->last_frame) ||
+		    !frame_ok(ctx, x->dropped_frame))
 			return MPF_ERR_MALFORMED;
 		if (!s->locs)
 			s->locs = g_array_new(FALSE, TRUE, sizeof(struct loc));
@@ -232,25 +257,28 @@ locs_import(const struct mpf_ctx *ctx, GVariant *v, struct site *s)
 static int
 changes_import(const struct mpf_ctx *ctx, GVariant *v, struct site *s)
 {
-	gsize i, n = g_variant_n_children(v);
+	struct mpf_unpack u;
+	gsize i, n = mpf__unpack_array(&u, v);
 
 	if (n > MAX_CHANGES)
 		return MPF_ERR_MALFORMED;
 	for (i = 0; i < n; i++) {
 		struct mpf_lisp_change c;
-		GVariant *addr;
-		guint8 kind;
+		uint8_t kind;
 		bool ok;
 
 		memset(&c, 0, sizeof(c));
-		g_variant_get_child(v, i, "(yu@" MPF_ADDR_T "yyyy)", &kind, &c.frame,
-				    &addr, &c.old_priority, &c.old_weight,
-				    &c.priority, &c.weight);
+		kind = mpf__unpack_y(&u);
+		c.frame = mpf__unpack_u(&u);
+		ok = mpf__unpack_addr(&u, &c.rloc);
+		c.old_priority = mpf__unpack_y(&u);
+		c.old_weight = mpf__unpack_y(&u);
+		c.priority = mpf__unpack_y(&u);
+		c.weight = mpf__unpack_y(&u);
+		mpf__unpack_next(&u);
 		c.kind = kind;
-		ok = kind <= MPF_LISP_LOCATOR_PRIORITY &&
-		     mpf__addr_import(addr, &c.rloc) && frame_ok(ctx, c.frame);
-		g_variant_unref(addr);
-		if (!ok)
+		if (!ok || u.bad || kind > MPF_LISP_LOCATOR_PRIORITY ||
+		    !frame_ok(ctx, c.frame))
 			return MPF_ERR_MALFORMED;
 		if (!s->changes)
 			s->changes = g_array_new(FALSE, TRUE, sizeof(c));
@@ -281,30 +309,35 @@ mpf__lisp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	struct state *st = state;
 	struct site *s = site_of(node);
 	struct mpf_lisp_stats *t = &s->st;
-	GVariant *prefix, *locs, *changes;
-	guint64 c[11];
-	gboolean had;
+	GVariant *fixed = g_variant_get_child_value(v, 0);
+	GVariant *locs = g_variant_get_child_value(v, 1);
+	GVariant *changes = g_variant_get_child_value(v, 2);
+	struct mpf_unpack u;
 	guint i;
 	int status;
+	bool ok;
 
-	g_variant_get(v, "(u@" MPF_ADDR_T "y@a" LOC_T "@a" CHANGE_T LSTATS_T "b)",
-		      &s->iid, &prefix, &s->len, &locs, &changes, &c[0], &c[1],
-		      &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &t->ttl,
-		      &t->action, &c[9], &c[10], &t->refusal_reason,
-		      &t->refusal_frame, &had);
-	t->registers = c[0];
-	t->notifies = c[1];
-	t->replies = c[2];
-	t->requests = c[3];
-	t->negative = c[4];
-	t->data_packets = c[5];
-	t->data_bytes = c[6];
-	t->to_site_packets = c[7];
-	t->backup_used = c[8];
-	t->acks = c[9];
-	t->refusals = c[10];
-	s->had_record = had;
-	status = mpf__addr_import(prefix, &s->prefix) && prefix_ok(&s->prefix, s->len) &&
+	mpf__unpack_tuple(&u, fixed);
+	s->iid = mpf__unpack_u(&u);
+	ok = mpf__unpack_addr(&u, &s->prefix);
+	s->len = mpf__unpack_y(&u);
+	t->registers = mpf__unpack_t(&u);
+	t->notifies = mpf__unpack_t(&u);
+	t->replies = mpf__unpack_t(&u);
+	t->requests = mpf__unpack_t(&u);
+	t->negative = mpf__unpack_t(&u);
+	t->data_packets = mpf__unpack_t(&u);
+	t->data_bytes = mpf__unpack_t(&u);
+	t->to_site_packets = mpf__unpack_t(&u);
+	t->backup_used = mpf__unpack_t(&u);
+	t->ttl = mpf__unpack_u(&u);
+	t->action = mpf__unpack_y(&u);
+	t->acks = mpf__unpack_t(&u);
+	t->refusals = mpf__unpack_t(&u);
+	t->refusal_reason = mpf__unpack_y(&u);
+	t->refusal_frame = mpf__unpack_u(&u);
+	s->had_record = mpf__unpack_b(&u);
+	status = ok && !u.bad && prefix_ok(&s->prefix, s->len) &&
 			 frame_ok(ctx, t->refusal_frame)
 		 ? MPF_OK
 		 : MPF_ERR_MALFORMED;
@@ -312,7 +345,7 @@ mpf__lisp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		status = locs_import(ctx, locs, s);
 	if (status == MPF_OK)
 		status = changes_import(ctx, changes, s);
-	g_variant_unref(prefix);
+	g_variant_unref(fixed);
 	g_variant_unref(locs);
 	g_variant_unref(changes);
 	if (status != MPF_OK)
@@ -335,101 +368,101 @@ GVariant *
 mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	GVariantBuilder un, res;
+	struct mpf_pack up, rp;
 	GHashTableIter it;
 	gpointer v;
 	guint i;
 
 	(void)ctx;
-	g_variant_builder_init(&un, G_VARIANT_TYPE("a" UNMAPPED_T));
+	mpf__pack_begin(&up);
 	for (i = 0; i < st->unmapped->len; i++) {
-		const struct mpf_lisp_unmapped *u =
+		const struct mpf_lisp_unmapped *x =
 			&g_array_index(st->unmapped, struct mpf_lisp_unmapped, i);
 
-		g_variant_builder_add(&un, "(u@" MPF_ADDR_T "tu)", u->iid,
-				      mpf__addr_export(&u->eid), (guint64)u->packets,
-				      u->first_frame);
+		mpf__pack_u(&up, x->iid);
+		mpf__pack_addr(&up, &x->eid);
+		mpf__pack_t(&up, x->packets);
+		mpf__pack_u(&up, x->first_frame);
+		mpf__pack_next(&up);
 	}
-	g_variant_builder_init(&res, G_VARIANT_TYPE("a" LRES_T));
+	mpf__pack_begin(&rp);
 	if (st->residues) {
 		g_hash_table_iter_init(&it, st->residues);
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
 			const struct lres *r = v;
 
-			g_variant_builder_add(&res, "(uy@" MPF_ADDR_T "@" MPF_ADDR_T
-					      "@" MPF_ADDR_T "t@" MPF_TRAFFIC_T ")",
-					      r->key.iid, r->key.kind,
-					      mpf__addr_export(&r->key.eid),
-					      mpf__addr_export(&r->key.src),
-					      mpf__addr_export(&r->key.dst),
-					      (guint64)r->count,
-					      mpf__traffic_export(&r->t));
+			mpf__pack_u(&rp, r->key.iid);
+			mpf__pack_y(&rp, r->key.kind);
+			mpf__pack_addr(&rp, &r->key.eid);
+			mpf__pack_addr(&rp, &r->key.src);
+			mpf__pack_addr(&rp, &r->key.dst);
+			mpf__pack_t(&rp, r->count);
+			mpf__pack_traffic(&rp, &r->t);
+			mpf__pack_next(&rp);
 		}
 	}
-	return g_variant_new("(@a" UNMAPPED_T "@a" LRES_T "u)",
-			     g_variant_builder_end(&un), g_variant_builder_end(&res),
-			     st->residues_lost);
+	return mpf__tuple(3, mpf__pack_array(&up, UNMAPPED_T),
+			  mpf__pack_array(&rp, LRES_T),
+			  g_variant_new_uint32(st->residues_lost));
 }
 
 int
 mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 {
 	struct state *st = state;
-	GVariant *un, *res;
+	GVariant *un = g_variant_get_child_value(v, 0);
+	GVariant *res = g_variant_get_child_value(v, 1);
+	struct mpf_unpack u;
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get(v, "(@a" UNMAPPED_T "@a" LRES_T "u)", &un, &res,
-		      &st->residues_lost);
-	n = g_variant_n_children(un);
+	g_variant_get_child(v, 2, "u", &st->residues_lost);
+	n = mpf__unpack_array(&u, un);
 	if (n > MAX_UNMAPPED)
 		status = MPF_ERR_MALFORMED;
 	for (i = 0; i < n && status == MPF_OK; i++) {
-		GVariant *addr;
 		struct mpf_addr eid;
-		guint32 iid, first;
-		guint64 packets;
+		uint32_t iid, first;
+		uint64_t packets;
+		bool ok;
 
-		g_variant_get_child(un, i, "(u@" MPF_ADDR_T "tu)", &iid, &addr,
-				    &packets, &first);
-		if (!mpf__addr_import(addr, &eid) || !eid.family || !packets ||
+		iid = mpf__unpack_u(&u);
+		ok = mpf__unpack_addr(&u, &eid);
+		packets = mpf__unpack_t(&u);
+		first = mpf__unpack_u(&u);
+		mpf__unpack_next(&u);
+		if (!ok || u.bad || !eid.family || !packets ||
 		    packets > ctx->counters[MPF_COUNTER_FRAMES] || !first ||
 		    !frame_ok(ctx, first))
 			status = MPF_ERR_MALFORMED;
 		else
 			mpf__lisp_unmapped_add(st, iid, &eid, packets, first);
-		g_variant_unref(addr);
 	}
 	if (status == MPF_OK && st->unmapped->len != n)
 		status = MPF_ERR_MALFORMED; /* an EID listed twice */
-	n = g_variant_n_children(res);
+	n = status == MPF_OK ? mpf__unpack_array(&u, res) : 0;
 	for (i = 0; i < n && status == MPF_OK; i++) {
-		GVariant *eid, *src, *dst, *t;
 		struct lres r;
 		struct lres *x;
-		guint64 count;
+		bool ok;
 
 		memset(&r, 0, sizeof(r));
-		g_variant_get_child(res, i, "(uy@" MPF_ADDR_T "@" MPF_ADDR_T "@"
-				    MPF_ADDR_T "t@" MPF_TRAFFIC_T ")", &r.key.iid,
-				    &r.key.kind, &eid, &src, &dst, &count, &t);
-		r.count = count;
-		if (r.key.kind > MPF_LISP_RES_REQUEST ||
-		    !mpf__addr_import(eid, &r.key.eid) || !r.key.eid.family ||
-		    !mpf__addr_import(src, &r.key.src) ||
-		    !mpf__addr_import(dst, &r.key.dst) ||
+		r.key.iid = mpf__unpack_u(&u);
+		r.key.kind = mpf__unpack_y(&u);
+		ok = mpf__unpack_addr(&u, &r.key.eid);
+		ok = mpf__unpack_addr(&u, &r.key.src) && ok;
+		ok = mpf__unpack_addr(&u, &r.key.dst) && ok;
+		r.count = mpf__unpack_t(&u);
+		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
+		mpf__unpack_next(&u);
+		if (!ok || u.bad || r.key.kind > MPF_LISP_RES_REQUEST || !r.key.eid.family ||
 		    (r.key.kind != MPF_LISP_RES_DATA &&
 		     (r.key.src.family || r.key.dst.family)) ||
-		    !mpf__traffic_import(t, ctx, &r.t) || r.t.packets[1] ||
-		    count > ctx->counters[MPF_COUNTER_FRAMES] * 256 ||
+		    r.t.packets[1] || r.count > ctx->counters[MPF_COUNTER_FRAMES] * 256 ||
 		    (st->residues && g_hash_table_contains(st->residues, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = lres_get(st, &r.key)) != NULL)
 			*x = r;
-		g_variant_unref(eid);
-		g_variant_unref(src);
-		g_variant_unref(dst);
-		g_variant_unref(t);
 	}
 	g_variant_unref(un);
 	g_variant_unref(res);

@@ -152,52 +152,74 @@ mpf__mptcp_partial_fini(struct state *st)
 	st->owned = NULL;
 }
 
-/* ------------------------------------------------------- GVariants */
+/* ----------------------------------------------------------- format */
 
-#define ADDR_T MPF_ENDPOINT_T
-#define RSEG_T "(bu" MPF_TRAFFIC_T ")"
-#define RESIDUE_T "(" ADDR_T ADDR_T "ybb" RSEG_T RSEG_T ")"
-#define STATS_T "(tttttttttt)"
-#define SIDE_T "(btbubtbbtbbttbtbtt" STATS_T "bu)"
-#define CHECKS_T "(uuuuuuuutttuuuuuu)"
+/* flow: its table state, role, handshake, HMAC, address ids, reset and
+ * removal, ISNs, data stats each way; its MP_PRIO changes */
+#define SUB_T "(bbybbbbbynnnuubbbbuutttttttt)"
+#define PRIO_T "(ub)"
+/* a side: key, token, IDSN, relative base, DSN and data-ack ranges, data
+ * stats, DATA_FIN */
+#define SIDE_M "btbubtbbtbbttbtbtt" "tttttttttt" "bu"
+/* connection: version, flags, fallback, orphan, inferred, checks, two
+ * sides, settled, resets */
+#define CONN_T "(nbbbbbubbuuuuuuuutttuuuuuu" SIDE_M SIDE_M "bu)"
 #define ANNOUNCED_T "(yybbqy" MPF_ADDR_T "uuu)"
 #define EVIDENCE_T "(yyyyuuuyt)"
-#define FSTATS_T "(tttt)"
+#define RESIDUE_T "(" MPF_ENDPOINT_T MPF_ENDPOINT_T "ybbbu" MPF_TRAFFIC_T \
+	"bu" MPF_TRAFFIC_T ")"
 
-const char mpf__mptcp_flow_type[] =
-	"(bbybbbbbynnnuubbbbuu" FSTATS_T FSTATS_T "a(ub))";
+const char mpf__mptcp_flow_type[] = "(" SUB_T "a" PRIO_T ")";
 const char mpf__mptcp_node_type[] =
-	"(nbbbbbubb" CHECKS_T SIDE_T SIDE_T "a" ANNOUNCED_T "a" EVIDENCE_T "bu)";
+	"(" CONN_T "a" ANNOUNCED_T "a" EVIDENCE_T ")";
 const char mpf__mptcp_state_type[] = "(a" RESIDUE_T "u)";
 
 GVariant *
 mpf__mptcp_flow_export(const struct mpf_flow *flow)
 {
 	const struct sub *s = sub_of(flow);
-	GVariantBuilder prio;
+	struct mpf_pack p, pr;
 	guint i;
-	const struct mpf_mptcp_flow_stats *d0 = &s->dir[0].st, *d1 = &s->dir[1].st;
+	int d;
 
-	g_variant_builder_init(&prio, G_VARIANT_TYPE("a(ub)"));
-	for (i = 0; s->prio && i < s->prio->len; i++) {
-		const struct prio_change *p = &g_array_index(s->prio, struct prio_change, i);
+	mpf__pack_begin(&p);
+	mpf__pack_b(&p, s->in_table);
+	mpf__pack_b(&p, s->src_is_client);
+	mpf__pack_y(&p, s->role);
+	mpf__pack_b(&p, s->syn_seen);
+	mpf__pack_b(&p, s->synack_seen);
+	mpf__pack_b(&p, s->established);
+	mpf__pack_b(&p, s->backup);
+	mpf__pack_b(&p, s->join_rejected);
+	mpf__pack_y(&p, s->hmac);
+	mpf__pack_n(&p, s->addr_id[0]);
+	mpf__pack_n(&p, s->addr_id[1]);
+	mpf__pack_n(&p, s->rst_reason);
+	mpf__pack_u(&p, s->rst_frame);
+	mpf__pack_u(&p, s->removed_frame);
+	mpf__pack_b(&p, s->fresh);
+	mpf__pack_b(&p, s->est_by_traffic);
+	mpf__pack_b(&p, s->dir[0].isn_known);
+	mpf__pack_b(&p, s->dir[1].isn_known);
+	mpf__pack_u(&p, s->dir[0].isn);
+	mpf__pack_u(&p, s->dir[1].isn);
+	for (d = 0; d < 2; d++) {
+		const struct mpf_mptcp_flow_stats *st = &s->dir[d].st;
 
-		g_variant_builder_add(&prio, "(ub)", p->frame, p->backup);
+		mpf__pack_t(&p, st->data_bytes);
+		mpf__pack_t(&p, st->unique_bytes);
+		mpf__pack_t(&p, st->reinjected_bytes);
+		mpf__pack_t(&p, st->retransmitted_bytes);
 	}
-	return g_variant_new("(bbybbbbbynnnuubbbbuu(tttt)(tttt)a(ub))",
-			     s->in_table, s->src_is_client, s->role, s->syn_seen,
-			     s->synack_seen, s->established, s->backup,
-			     s->join_rejected, s->hmac, s->addr_id[0],
-			     s->addr_id[1], s->rst_reason, s->rst_frame,
-			     s->removed_frame, s->fresh, s->est_by_traffic,
-			     s->dir[0].isn_known, s->dir[1].isn_known,
-			     s->dir[0].isn, s->dir[1].isn,
-			     (guint64)d0->data_bytes, (guint64)d0->unique_bytes,
-			     (guint64)d0->reinjected_bytes,
-			     (guint64)d0->retransmitted_bytes,
-			     (guint64)d1->data_bytes, (guint64)d1->unique_bytes,
-			     (guint64)d1->reinjected_bytes,
-			     (guint64)d1->retransmitted_bytes, &prio);
+	mpf__pack_begin(&pr);
+	for (i = 0; s->prio && i < s->prio->len; i++) {
+		const struct prio_change *c = &g_array_index(s->prio, struct prio_change, i);
+
+		mpf__pack_u(&pr, c->frame);
+		mpf__pack_b(&pr, c->backup);
+		mpf__pack_next(&pr);
+	}
+	return mpf__tuple(2, mpf__pack_tuple(&p, SUB_T), mpf__pack_array(&pr, PRIO_T));
 }
 
 /* The tuple (hash key) of a flow's two ends, as ingest files it. */
@@ -221,128 +243,139 @@ int
 mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v)
 {
 	struct sub *s = sub_of(flow);
-	struct mpf_mptcp_flow_stats *d0 = &s->dir[0].st, *d1 = &s->dir[1].st;
-	GVariant *prio;
-	gboolean b[13];
-	guint8 role, hmac;
-	gint16 id0, id1, reason;
-	guint64 st[8];
+	GVariant *fixed = g_variant_get_child_value(v, 0);
+	GVariant *prio = g_variant_get_child_value(v, 1);
+	struct mpf_unpack u;
 	gsize i, n;
+	int d;
 
-	g_variant_get(v, "(bbybbbbbynnnuubbbbuu(tttt)(tttt)@a(ub))", &b[0], &b[1],
-		      &role, &b[2], &b[3], &b[4], &b[5], &b[6], &hmac, &id0, &id1,
-		      &reason, &s->rst_frame, &s->removed_frame, &b[7], &b[8],
-		      &b[9], &b[10], &s->dir[0].isn, &s->dir[1].isn, &st[0], &st[1],
-		      &st[2], &st[3], &st[4], &st[5], &st[6], &st[7], &prio);
-	s->in_table = b[0];
-	s->src_is_client = b[1];
-	s->role = role;
-	s->syn_seen = b[2];
-	s->synack_seen = b[3];
-	s->established = b[4];
-	s->backup = b[5];
-	s->join_rejected = b[6];
-	s->hmac = hmac;
-	s->addr_id[0] = id0;
-	s->addr_id[1] = id1;
-	s->rst_reason = reason;
-	s->fresh = b[7];
-	s->est_by_traffic = b[8];
-	s->dir[0].isn_known = b[9];
-	s->dir[1].isn_known = b[10];
-	d0->data_bytes = st[0];
-	d0->unique_bytes = st[1];
-	d0->reinjected_bytes = st[2];
-	d0->retransmitted_bytes = st[3];
-	d1->data_bytes = st[4];
-	d1->unique_bytes = st[5];
-	d1->reinjected_bytes = st[6];
-	d1->retransmitted_bytes = st[7];
+	mpf__unpack_tuple(&u, fixed);
+	s->in_table = mpf__unpack_b(&u);
+	s->src_is_client = mpf__unpack_b(&u);
+	s->role = mpf__unpack_y(&u);
+	s->syn_seen = mpf__unpack_b(&u);
+	s->synack_seen = mpf__unpack_b(&u);
+	s->established = mpf__unpack_b(&u);
+	s->backup = mpf__unpack_b(&u);
+	s->join_rejected = mpf__unpack_b(&u);
+	s->hmac = mpf__unpack_y(&u);
+	s->addr_id[0] = mpf__unpack_n(&u);
+	s->addr_id[1] = mpf__unpack_n(&u);
+	s->rst_reason = mpf__unpack_n(&u);
+	s->rst_frame = mpf__unpack_u(&u);
+	s->removed_frame = mpf__unpack_u(&u);
+	s->fresh = mpf__unpack_b(&u);
+	s->est_by_traffic = mpf__unpack_b(&u);
+	s->dir[0].isn_known = mpf__unpack_b(&u);
+	s->dir[1].isn_known = mpf__unpack_b(&u);
+	s->dir[0].isn = mpf__unpack_u(&u);
+	s->dir[1].isn = mpf__unpack_u(&u);
+	for (d = 0; d < 2; d++) {
+		struct mpf_mptcp_flow_stats *st = &s->dir[d].st;
+
+		st->data_bytes = mpf__unpack_t(&u);
+		st->unique_bytes = mpf__unpack_t(&u);
+		st->reinjected_bytes = mpf__unpack_t(&u);
+		st->retransmitted_bytes = mpf__unpack_t(&u);
+	}
 	tuple_of(flow, &s->tuple);
-	n = g_variant_n_children(prio);
-	if (n) {
+	g_variant_unref(fixed);
+	if (u.bad || s->role > MPF_MPTCP_ROLE_UNKNOWN ||
+	    s->hmac > MPF_MPTCP_HMAC_LEGACY || s->addr_id[0] < -1 ||
+	    s->addr_id[0] > 255 || s->addr_id[1] < -1 || s->addr_id[1] > 255 ||
+	    s->rst_reason < -1 || s->rst_reason > 255 || flow->src.port == 0 ||
+	    flow->dst.port == 0) {
+		g_variant_unref(prio);
+		return MPF_ERR_MALFORMED;
+	}
+	n = mpf__unpack_array(&u, prio);
+	if (n)
 		s->prio = g_array_sized_new(FALSE, FALSE, sizeof(struct prio_change),
 					    (guint)n);
-		for (i = 0; i < n; i++) {
-			struct prio_change p;
-			gboolean backup;
+	for (i = 0; i < n; i++) {
+		struct prio_change c;
 
-			g_variant_get_child(prio, i, "(ub)", &p.frame, &backup);
-			p.backup = backup;
-			g_array_append_val(s->prio, p);
-		}
+		c.frame = mpf__unpack_u(&u);
+		c.backup = mpf__unpack_b(&u);
+		mpf__unpack_next(&u);
+		g_array_append_val(s->prio, c);
 	}
 	g_variant_unref(prio);
-	if (role > MPF_MPTCP_ROLE_UNKNOWN || hmac > MPF_MPTCP_HMAC_LEGACY ||
-	    id0 < -1 || id0 > 255 || id1 < -1 || id1 > 255 || reason < -1 ||
-	    reason > 255 || flow->src.port == 0 || flow->dst.port == 0)
-		return MPF_ERR_MALFORMED;
-	return MPF_OK;
-}
-
-static GVariant *
-side_export(const struct side *s)
-{
-	const struct mpf_mptcp_stats *t = &s->st;
-
-	return g_variant_new(SIDE_T, s->has_key, (guint64)s->key, s->has_token,
-			     s->token, s->has_idsn, (guint64)s->idsn,
-			     s->base_known, s->base_guessed, (guint64)s->base,
-			     s->dsn_seen, s->dsn_wide, (guint64)s->dsn_lo,
-			     (guint64)s->dsn_max, s->dack_seen,
-			     (guint64)s->dack_max, s->sent_any,
-			     (guint64)s->sent_max, (guint64)s->data_fin_raw,
-			     (guint64)t->data_bytes, (guint64)t->unique_bytes,
-			     (guint64)t->reinjected_bytes,
-			     (guint64)t->retransmitted_bytes,
-			     (guint64)t->segments, (guint64)t->reinjections,
-			     (guint64)t->retransmissions,
-			     (guint64)t->out_of_order, (guint64)t->data_acks,
-			     (guint64)t->dup_data_acks, t->data_fin,
-			     t->data_fin_frame);
+	return u.bad ? MPF_ERR_MALFORMED : MPF_OK;
 }
 
 static void
-side_import(GVariant *v, struct side *s)
+side_pack(struct mpf_pack *p, const struct side *s)
+{
+	const struct mpf_mptcp_stats *t = &s->st;
+
+	mpf__pack_b(p, s->has_key);
+	mpf__pack_t(p, s->key);
+	mpf__pack_b(p, s->has_token);
+	mpf__pack_u(p, s->token);
+	mpf__pack_b(p, s->has_idsn);
+	mpf__pack_t(p, s->idsn);
+	mpf__pack_b(p, s->base_known);
+	mpf__pack_b(p, s->base_guessed);
+	mpf__pack_t(p, s->base);
+	mpf__pack_b(p, s->dsn_seen);
+	mpf__pack_b(p, s->dsn_wide);
+	mpf__pack_t(p, s->dsn_lo);
+	mpf__pack_t(p, s->dsn_max);
+	mpf__pack_b(p, s->dack_seen);
+	mpf__pack_t(p, s->dack_max);
+	mpf__pack_b(p, s->sent_any);
+	mpf__pack_t(p, s->sent_max);
+	mpf__pack_t(p, s->data_fin_raw);
+	mpf__pack_t(p, t->data_bytes);
+	mpf__pack_t(p, t->unique_bytes);
+	mpf__pack_t(p, t->reinjected_bytes);
+	mpf__pack_t(p, t->retransmitted_bytes);
+	mpf__pack_t(p, t->segments);
+	mpf__pack_t(p, t->reinjections);
+	mpf__pack_t(p, t->retransmissions);
+	mpf__pack_t(p, t->out_of_order);
+	mpf__pack_t(p, t->data_acks);
+	mpf__pack_t(p, t->dup_data_acks);
+	mpf__pack_b(p, t->data_fin);
+	mpf__pack_u(p, t->data_fin_frame);
+}
+
+static void
+side_unpack(struct mpf_unpack *u, struct side *s)
 {
 	struct mpf_mptcp_stats *t = &s->st;
-	gboolean b[10];
-	guint64 key, idsn, base, lo, max, dack, smax, fin;
-	guint64 st[10];
 
-	g_variant_get(v, SIDE_T, &b[0], &key, &b[1], &s->token, &b[2], &idsn,
-		      &b[3], &b[4], &base, &b[5], &b[6], &lo, &max, &b[7], &dack,
-		      &b[8], &smax, &fin, &st[0], &st[1], &st[2], &st[3], &st[4],
-		      &st[5], &st[6], &st[7], &st[8], &st[9], &b[9],
-		      &t->data_fin_frame);
-	s->has_key = b[0];
-	s->key = key;
-	s->has_token = b[1];
-	s->has_idsn = b[2];
-	s->idsn = idsn;
-	s->base_known = b[3];
-	s->base_guessed = b[4];
-	s->base = base;
-	s->dsn_seen = b[5];
-	s->dsn_wide = b[6];
-	s->dsn_lo = lo;
-	s->dsn_max = max;
-	s->dack_seen = b[7];
-	s->dack_max = dack;
-	s->sent_any = b[8];
-	s->sent_max = smax;
-	s->data_fin_raw = fin;
-	t->data_bytes = st[0];
-	t->unique_bytes = st[1];
-	t->reinjected_bytes = st[2];
-	t->retransmitted_bytes = st[3];
-	t->segments = st[4];
-	t->reinjections = st[5];
-	t->retransmissions = st[6];
-	t->out_of_order = st[7];
-	t->data_acks = st[8];
-	t->dup_data_acks = st[9];
-	t->data_fin = b[9];
+	s->has_key = mpf__unpack_b(u);
+	s->key = mpf__unpack_t(u);
+	s->has_token = mpf__unpack_b(u);
+	s->token = mpf__unpack_u(u);
+	s->has_idsn = mpf__unpack_b(u);
+	s->idsn = mpf__unpack_t(u);
+	s->base_known = mpf__unpack_b(u);
+	s->base_guessed = mpf__unpack_b(u);
+	s->base = mpf__unpack_t(u);
+	s->dsn_seen = mpf__unpack_b(u);
+	s->dsn_wide = mpf__unpack_b(u);
+	s->dsn_lo = mpf__unpack_t(u);
+	s->dsn_max = mpf__unpack_t(u);
+	s->dack_seen = mpf__unpack_b(u);
+	s->dack_max = mpf__unpack_t(u);
+	s->sent_any = mpf__unpack_b(u);
+	s->sent_max = mpf__unpack_t(u);
+	s->data_fin_raw = mpf__unpack_t(u);
+	t->data_bytes = mpf__unpack_t(u);
+	t->unique_bytes = mpf__unpack_t(u);
+	t->reinjected_bytes = mpf__unpack_t(u);
+	t->retransmitted_bytes = mpf__unpack_t(u);
+	t->segments = mpf__unpack_t(u);
+	t->reinjections = mpf__unpack_t(u);
+	t->retransmissions = mpf__unpack_t(u);
+	t->out_of_order = mpf__unpack_t(u);
+	t->data_acks = mpf__unpack_t(u);
+	t->dup_data_acks = mpf__unpack_t(u);
+	t->data_fin = mpf__unpack_b(u);
+	t->data_fin_frame = mpf__unpack_u(u);
 }
 
 GVariant *
@@ -350,46 +383,76 @@ mpf__mptcp_node_export(const struct mpf_node *node)
 {
 	const struct conn *c = conn_of(node);
 	const struct mpf_mptcp_checks *k = &c->checks;
-	GVariantBuilder ann, ev;
+	struct mpf_pack p, an, ev;
 	guint i;
 
-	g_variant_builder_init(&ann, G_VARIANT_TYPE("a" ANNOUNCED_T));
+	mpf__pack_begin(&p);
+	mpf__pack_n(&p, (int16_t)c->version);
+	mpf__pack_b(&p, c->checksum);
+	mpf__pack_b(&p, c->mpc_syn);
+	mpf__pack_b(&p, c->mpc_synack);
+	mpf__pack_b(&p, c->third_ack_checked);
+	mpf__pack_b(&p, c->fallback);
+	mpf__pack_u(&p, c->fallback_frame);
+	mpf__pack_b(&p, c->orphan);
+	mpf__pack_b(&p, c->inferred);
+	mpf__pack_u(&p, k->join_hmac_ok);
+	mpf__pack_u(&p, k->join_hmac_bad);
+	mpf__pack_u(&p, k->join_hmac_unverified);
+	mpf__pack_u(&p, k->add_addr_hmac_ok);
+	mpf__pack_u(&p, k->add_addr_hmac_bad);
+	mpf__pack_u(&p, k->add_addr_hmac_legacy);
+	mpf__pack_u(&p, k->add_addr_hmac_unverified);
+	mpf__pack_u(&p, k->addr_id_conflicts);
+	mpf__pack_t(&p, k->csum_ok);
+	mpf__pack_t(&p, k->csum_bad);
+	mpf__pack_t(&p, k->csum_unverifiable);
+	mpf__pack_u(&p, k->key_mismatches);
+	mpf__pack_u(&p, k->orphan_joins);
+	mpf__pack_u(&p, k->orphan_joins_untracked);
+	mpf__pack_u(&p, k->mp_fail_frame);
+	mpf__pack_u(&p, k->fastclose_frame);
+	mpf__pack_u(&p, k->infinite_map_frame);
+	side_pack(&p, &c->side[0]);
+	side_pack(&p, &c->side[1]);
+	mpf__pack_b(&p, c->settled);
+	mpf__pack_u(&p, c->resets);
+	mpf__pack_begin(&an);
 	for (i = 0; c->announced && i < c->announced->len; i++) {
 		const struct announced *a = &g_array_index(c->announced,
 							   struct announced, i);
 
-		g_variant_builder_add(&ann, "(yybbqy@(yay)uuu)", a->side,
-				      a->addr_id, a->has_port, a->conflict,
-				      a->port, a->hmac,
-				      mpf__addr_export(&a->addr),
-				      a->frame, a->echo_frame, a->removed_frame);
+		mpf__pack_y(&an, a->side);
+		mpf__pack_y(&an, a->addr_id);
+		mpf__pack_b(&an, a->has_port);
+		mpf__pack_b(&an, a->conflict);
+		mpf__pack_q(&an, a->port);
+		mpf__pack_y(&an, a->hmac);
+		mpf__pack_addr(&an, &a->addr);
+		mpf__pack_u(&an, a->frame);
+		mpf__pack_u(&an, a->echo_frame);
+		mpf__pack_u(&an, a->removed_frame);
+		mpf__pack_next(&an);
 	}
-	g_variant_builder_init(&ev, G_VARIANT_TYPE("a" EVIDENCE_T));
+	mpf__pack_begin(&ev);
 	for (i = 0; c->evidence && i < c->evidence->len; i++) {
 		const struct evidence *e = &g_array_index(c->evidence,
 							  struct evidence, i);
 
-		g_variant_builder_add(&ev, EVIDENCE_T, e->kind, e->wide,
-				      (guint8)e->owner_side, (guint8)e->prober_side,
-				      e->frame, e->prober, e->absorbed,
-				      (guint8)e->keep_side, (guint64)e->raw);
+		mpf__pack_y(&ev, e->kind);
+		mpf__pack_y(&ev, e->wide);
+		mpf__pack_y(&ev, (uint8_t)e->owner_side);
+		mpf__pack_y(&ev, (uint8_t)e->prober_side);
+		mpf__pack_u(&ev, e->frame);
+		mpf__pack_u(&ev, e->prober);
+		mpf__pack_u(&ev, e->absorbed);
+		mpf__pack_y(&ev, (uint8_t)e->keep_side);
+		mpf__pack_t(&ev, e->raw);
+		mpf__pack_next(&ev);
 	}
-	return g_variant_new("(nbbbbbubb" CHECKS_T "@" SIDE_T "@" SIDE_T
-			     "a" ANNOUNCED_T "a" EVIDENCE_T "bu)",
-			     (gint16)c->version, c->checksum, c->mpc_syn,
-			     c->mpc_synack, c->third_ack_checked, c->fallback,
-			     c->fallback_frame, c->orphan, c->inferred,
-			     k->join_hmac_ok, k->join_hmac_bad,
-			     k->join_hmac_unverified, k->add_addr_hmac_ok,
-			     k->add_addr_hmac_bad, k->add_addr_hmac_legacy,
-			     k->add_addr_hmac_unverified, k->addr_id_conflicts,
-			     (guint64)k->csum_ok, (guint64)k->csum_bad,
-			     (guint64)k->csum_unverifiable, k->key_mismatches,
-			     k->orphan_joins, k->orphan_joins_untracked,
-			     k->mp_fail_frame, k->fastclose_frame,
-			     k->infinite_map_frame, side_export(&c->side[0]),
-			     side_export(&c->side[1]), &ann, &ev, c->settled,
-			     c->resets);
+	return mpf__tuple(3, mpf__pack_tuple(&p, CONN_T),
+			  mpf__pack_array(&an, ANNOUNCED_T),
+			  mpf__pack_array(&ev, EVIDENCE_T));
 }
 
 /* Files @node's subflows, tokens and DSN ranges in the state's tables. */
@@ -439,86 +502,97 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 {
 	struct conn *c = conn_of(node);
 	struct mpf_mptcp_checks *k = &c->checks;
-	GVariant *s0, *s1, *ann, *ev;
-	gboolean b[8];
-	gint16 version;
-	guint64 cs[3];
+	GVariant *fixed = g_variant_get_child_value(v, 0);
+	GVariant *ann = g_variant_get_child_value(v, 1);
+	GVariant *ev = g_variant_get_child_value(v, 2);
+	struct mpf_unpack u;
 	gsize i, n;
 	int st = MPF_OK;
 
-	g_variant_get(v, "(nbbbbbubb" CHECKS_T "@" SIDE_T "@" SIDE_T "@a" ANNOUNCED_T
-		      "@a" EVIDENCE_T "bu)",
-		      &version, &b[0], &b[1], &b[2], &b[3], &b[4],
-		      &c->fallback_frame, &b[5], &b[6], &k->join_hmac_ok,
-		      &k->join_hmac_bad, &k->join_hmac_unverified,
-		      &k->add_addr_hmac_ok, &k->add_addr_hmac_bad,
-		      &k->add_addr_hmac_legacy, &k->add_addr_hmac_unverified,
-		      &k->addr_id_conflicts, &cs[0], &cs[1], &cs[2],
-		      &k->key_mismatches, &k->orphan_joins,
-		      &k->orphan_joins_untracked, &k->mp_fail_frame,
-		      &k->fastclose_frame, &k->infinite_map_frame, &s0, &s1, &ann,
-		      &ev, &b[7], &c->resets);
-	c->version = version;
-	c->checksum = b[0];
-	c->mpc_syn = b[1];
-	c->mpc_synack = b[2];
-	c->third_ack_checked = b[3];
-	c->fallback = b[4];
-	c->orphan = b[5];
-	k->csum_ok = cs[0];
-	k->csum_bad = cs[1];
-	k->csum_unverifiable = cs[2];
-	c->inferred = b[6];
-	c->settled = b[7];
-	side_import(s0, &c->side[0]);
-	side_import(s1, &c->side[1]);
+	mpf__unpack_tuple(&u, fixed);
+	c->version = mpf__unpack_n(&u);
+	c->checksum = mpf__unpack_b(&u);
+	c->mpc_syn = mpf__unpack_b(&u);
+	c->mpc_synack = mpf__unpack_b(&u);
+	c->third_ack_checked = mpf__unpack_b(&u);
+	c->fallback = mpf__unpack_b(&u);
+	c->fallback_frame = mpf__unpack_u(&u);
+	c->orphan = mpf__unpack_b(&u);
+	c->inferred = mpf__unpack_b(&u);
+	k->join_hmac_ok = mpf__unpack_u(&u);
+	k->join_hmac_bad = mpf__unpack_u(&u);
+	k->join_hmac_unverified = mpf__unpack_u(&u);
+	k->add_addr_hmac_ok = mpf__unpack_u(&u);
+	k->add_addr_hmac_bad = mpf__unpack_u(&u);
+	k->add_addr_hmac_legacy = mpf__unpack_u(&u);
+	k->add_addr_hmac_unverified = mpf__unpack_u(&u);
+	k->addr_id_conflicts = mpf__unpack_u(&u);
+	k->csum_ok = mpf__unpack_t(&u);
+	k->csum_bad = mpf__unpack_t(&u);
+	k->csum_unverifiable = mpf__unpack_t(&u);
+	k->key_mismatches = mpf__unpack_u(&u);
+	k->orphan_joins = mpf__unpack_u(&u);
+	k->orphan_joins_untracked = mpf__unpack_u(&u);
+	k->mp_fail_frame = mpf__unpack_u(&u);
+	k->fastclose_frame = mpf__unpack_u(&u);
+	k->infinite_map_frame = mpf__unpack_u(&u);
+	side_unpack(&u, &c->side[0]);
+	side_unpack(&u, &c->side[1]);
+	c->settled = mpf__unpack_b(&u);
+	c->resets = mpf__unpack_u(&u);
 	{
 		uint32_t frames[] = { c->fallback_frame, k->mp_fail_frame,
 				      k->fastclose_frame, k->infinite_map_frame,
 				      c->side[0].st.data_fin_frame,
 				      c->side[1].st.data_fin_frame };
 
-		if (version < -1 || version > 1 || !frames_ok(ctx, frames, 6) ||
-		    c->resets > node->flows->len)
+		if (u.bad || c->version < -1 || c->version > 1 ||
+		    !frames_ok(ctx, frames, 6) || c->resets > node->flows->len)
 			st = MPF_ERR_MALFORMED;
 	}
-	n = g_variant_n_children(ann);
+	n = st == MPF_OK ? mpf__unpack_array(&u, ann) : 0;
 	for (i = 0; i < n && st == MPF_OK; i++) {
 		struct announced a;
-		GVariant *addr;
-		gboolean hp, cf;
 
 		memset(&a, 0, sizeof(a));
-		g_variant_get_child(ann, i, "(yybbqy@(yay)uuu)", &a.side,
-				    &a.addr_id, &hp, &cf, &a.port, &a.hmac, &addr,
-				    &a.frame, &a.echo_frame, &a.removed_frame);
-		a.has_port = hp;
-		a.conflict = cf;
-		if (!mpf__addr_import(addr, &a.addr) || a.side > 1 ||
-		    a.hmac > MPF_MPTCP_HMAC_LEGACY ||
+		a.side = mpf__unpack_y(&u);
+		a.addr_id = mpf__unpack_y(&u);
+		a.has_port = mpf__unpack_b(&u);
+		a.conflict = mpf__unpack_b(&u);
+		a.port = mpf__unpack_q(&u);
+		a.hmac = mpf__unpack_y(&u);
+		if (!mpf__unpack_addr(&u, &a.addr))
+			st = MPF_ERR_MALFORMED;
+		a.frame = mpf__unpack_u(&u);
+		a.echo_frame = mpf__unpack_u(&u);
+		a.removed_frame = mpf__unpack_u(&u);
+		mpf__unpack_next(&u);
+		if (u.bad || a.side > 1 || a.hmac > MPF_MPTCP_HMAC_LEGACY ||
 		    !frames_ok(ctx, &a.frame, 1) || !frames_ok(ctx, &a.echo_frame, 1) ||
 		    !frames_ok(ctx, &a.removed_frame, 1))
 			st = MPF_ERR_MALFORMED;
-		g_variant_unref(addr);
 		if (!c->announced)
 			c->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
 		g_array_append_val(c->announced, a);
 	}
-	n = g_variant_n_children(ev);
+	n = st == MPF_OK ? mpf__unpack_array(&u, ev) : 0;
 	for (i = 0; i < n && st == MPF_OK; i++) {
 		struct evidence e;
-		guint8 os, ps, ks;
-		guint64 raw;
 
 		memset(&e, 0, sizeof(e));
-		g_variant_get_child(ev, i, EVIDENCE_T, &e.kind, &e.wide, &os, &ps,
-				    &e.frame, &e.prober, &e.absorbed, &ks, &raw);
-		e.owner_side = (int8_t)os;
-		e.prober_side = (int8_t)ps;
-		e.keep_side = (int8_t)ks;
-		e.raw = raw;
-		if (e.kind > MPF_MPTCP_EVIDENCE_DACK || e.wide > 1 || os > 1 ||
-		    ps > 1 || ks > 1 || !frames_ok(ctx, &e.frame, 1))
+		e.kind = mpf__unpack_y(&u);
+		e.wide = mpf__unpack_y(&u);
+		e.owner_side = (int8_t)mpf__unpack_y(&u);
+		e.prober_side = (int8_t)mpf__unpack_y(&u);
+		e.frame = mpf__unpack_u(&u);
+		e.prober = mpf__unpack_u(&u);
+		e.absorbed = mpf__unpack_u(&u);
+		e.keep_side = (int8_t)mpf__unpack_y(&u);
+		e.raw = mpf__unpack_t(&u);
+		mpf__unpack_next(&u);
+		if (u.bad || e.kind > MPF_MPTCP_EVIDENCE_DACK || e.wide > 1 ||
+		    (uint8_t)e.owner_side > 1 || (uint8_t)e.prober_side > 1 ||
+		    (uint8_t)e.keep_side > 1 || !frames_ok(ctx, &e.frame, 1))
 			st = MPF_ERR_MALFORMED;
 		if (!c->evidence)
 			c->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
@@ -536,8 +610,7 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 							   j).frame, 1))
 				st = MPF_ERR_MALFORMED;
 	}
-	g_variant_unref(s0);
-	g_variant_unref(s1);
+	g_variant_unref(fixed);
 	g_variant_unref(ann);
 	g_variant_unref(ev);
 	if (st == MPF_OK)
@@ -549,12 +622,13 @@ GVariant *
 mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	GVariantBuilder b;
+	struct mpf_pack p;
 	GHashTableIter it;
 	gpointer v;
+	int k;
 
 	(void)ctx;
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a" RESIDUE_T));
+	mpf__pack_begin(&p);
 	if (st->residues) {
 		g_hash_table_iter_init(&it, st->residues);
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
@@ -562,19 +636,21 @@ mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
 
 			if (!r->segs)
 				continue;
-			g_variant_builder_add(&b, "(@" ADDR_T "@" ADDR_T "ybb(bu@" MPF_TRAFFIC_T
-					      ")(bu@" MPF_TRAFFIC_T "))",
-					      mpf__endpoint_export(&r->tuple.a),
-					      mpf__endpoint_export(&r->tuple.b), r->segs,
-					      r->ended, r->frozen,
-					      r->seg[0].syn_from_a, r->seg[0].syn_seq,
-					      mpf__traffic_export(&r->seg[0].t),
-					      r->seg[1].syn_from_a, r->seg[1].syn_seq,
-					      mpf__traffic_export(&r->seg[1].t));
+			mpf__pack_endpoint(&p, &r->tuple.a);
+			mpf__pack_endpoint(&p, &r->tuple.b);
+			mpf__pack_y(&p, r->segs);
+			mpf__pack_b(&p, r->ended);
+			mpf__pack_b(&p, r->frozen);
+			for (k = 0; k < 2; k++) {
+				mpf__pack_b(&p, r->seg[k].syn_from_a);
+				mpf__pack_u(&p, r->seg[k].syn_seq);
+				mpf__pack_traffic(&p, &r->seg[k].t);
+			}
+			mpf__pack_next(&p);
 		}
 	}
-	return g_variant_new("(@a" RESIDUE_T "u)", g_variant_builder_end(&b),
-			     st->residues_lost);
+	return mpf__tuple(2, mpf__pack_array(&p, RESIDUE_T),
+			  g_variant_new_uint32(st->residues_lost));
 }
 
 static bool
@@ -594,30 +670,29 @@ int
 mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 {
 	struct state *st = state;
-	GVariant *res;
+	GVariant *res = g_variant_get_child_value(v, 0);
+	struct mpf_unpack u;
 	gsize i, n;
-	int status = MPF_OK;
+	int status = MPF_OK, k;
 
-	g_variant_get(v, "(@a" RESIDUE_T "u)", &res, &st->residues_lost);
-	n = g_variant_n_children(res);
+	g_variant_get_child(v, 1, "u", &st->residues_lost);
+	n = mpf__unpack_array(&u, res);
 	for (i = 0; i < n && status == MPF_OK; i++) {
-		GVariant *a, *b, *t0, *t1;
 		struct residue *r = g_new0(struct residue, 1);
-		gboolean ended, frozen, fa0, fa1;
+		bool ok = mpf__unpack_endpoint(&u, &r->tuple.a);
 
-		g_variant_get_child(res, i, "(@" ADDR_T "@" ADDR_T "ybb(bu@" MPF_TRAFFIC_T
-				    ")(bu@" MPF_TRAFFIC_T "))", &a, &b, &r->segs,
-				    &ended, &frozen, &fa0, &r->seg[0].syn_seq, &t0,
-				    &fa1, &r->seg[1].syn_seq, &t1);
-		r->ended = ended;
-		r->frozen = frozen;
-		r->seg[0].syn_from_a = fa0;
-		r->seg[1].syn_from_a = fa1;
-		if (!mpf__endpoint_import(a, &r->tuple.a) ||
-		    !mpf__endpoint_import(b, &r->tuple.b) || !tuple_canonical(&r->tuple) ||
-		    r->segs < 1 || r->segs > 2 || (r->ended && r->segs != 2) ||
-		    !mpf__traffic_import(t0, ctx, &r->seg[0].t) ||
-		    !mpf__traffic_import(t1, ctx, &r->seg[1].t) ||
+		ok = mpf__unpack_endpoint(&u, &r->tuple.b) && ok;
+		r->segs = mpf__unpack_y(&u);
+		r->ended = mpf__unpack_b(&u);
+		r->frozen = mpf__unpack_b(&u);
+		for (k = 0; k < 2; k++) {
+			r->seg[k].syn_from_a = mpf__unpack_b(&u);
+			r->seg[k].syn_seq = mpf__unpack_u(&u);
+			ok = mpf__unpack_traffic(&u, ctx, &r->seg[k].t) && ok;
+		}
+		mpf__unpack_next(&u);
+		if (u.bad || !ok || !tuple_canonical(&r->tuple) || r->segs < 1 ||
+		    r->segs > 2 || (r->ended && r->segs != 2) ||
 		    (r->segs == 1 && r->seg[1].t.first_frame) ||
 		    g_hash_table_contains(residues_of(st), &r->tuple)) {
 			status = MPF_ERR_MALFORMED;
@@ -625,10 +700,6 @@ mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		} else {
 			g_hash_table_insert(residues_of(st), &r->tuple, r);
 		}
-		g_variant_unref(a);
-		g_variant_unref(b);
-		g_variant_unref(t0);
-		g_variant_unref(t1);
 	}
 	g_variant_unref(res);
 	return status;

@@ -110,34 +110,49 @@ mpf__sctp_partial_fini(struct state *st)
 	st->residues = NULL;
 }
 
-/* ------------------------------------------------------- GVariants */
+/* ----------------------------------------------------------- format */
 
+/* a path: DATA chunks, retransmissions, heartbeats and their acks each
+ * way, RTT samples, min, avg, max, unannounced, the sum of RTTs */
+#define PATH_T "(ttttttttudddbd)"
+/* one side's stats: TSN range, DATA, retransmissions, SACKs, bad CRCs */
+#define SSTATS_M "buuttttu"
+/* an association: ports, tags, handshake, established, fresh, end, its
+ * frame, shutdown frame, cause, half, each side's stats */
+#define ASSOC_T "(qqbbuubbbbyuuib" SSTATS_M SSTATS_M ")"
 #define SADDR_T "(" MPF_ADDR_T "quuuu)"
-#define SSTATS_T "(buuttttu)"
 #define PRIMARY_T "(yuy" MPF_ADDR_T "u)"
 #define SRES_T "(qquy" MPF_ADDR_T MPF_ADDR_T MPF_TRAFFIC_T ")"
 
-const char mpf__sctp_flow_type[] = "((tt)(tt)(tt)(tt)udddbd)";
+const char mpf__sctp_flow_type[] = PATH_T;
 const char mpf__sctp_node_type[] =
-	"((qq)(bb)(uu)(bb)bbyuuibb(a" SADDR_T "a" SADDR_T ")(" SSTATS_T SSTATS_T
-	")a" PRIMARY_T ")";
+	"(" ASSOC_T "a" SADDR_T "a" SADDR_T "a" PRIMARY_T ")";
 const char mpf__sctp_state_type[] = "(a" SRES_T "u)";
 
 GVariant *
 mpf__sctp_flow_export(const struct mpf_flow *flow)
 {
-	const struct path *p = path_of(flow);
-	const struct mpf_sctp_flow_stats *s = &p->st;
+	const struct path *q = path_of(flow);
+	const struct mpf_sctp_flow_stats *s = &q->st;
+	struct mpf_pack p;
+	int d;
 
-	return g_variant_new(mpf__sctp_flow_type, (guint64)s->data_chunks[0],
-			     (guint64)s->data_chunks[1],
-			     (guint64)s->retransmissions[0],
-			     (guint64)s->retransmissions[1],
-			     (guint64)s->heartbeats[0], (guint64)s->heartbeats[1],
-			     (guint64)s->heartbeat_acks[0],
-			     (guint64)s->heartbeat_acks[1], s->rtt_samples,
-			     s->rtt_min, s->rtt_avg, s->rtt_max, s->unannounced,
-			     p->rtt_sum);
+	mpf__pack_begin(&p);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, s->data_chunks[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, s->retransmissions[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, s->heartbeats[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_t(&p, s->heartbeat_acks[d]);
+	mpf__pack_u(&p, s->rtt_samples);
+	mpf__pack_d(&p, s->rtt_min);
+	mpf__pack_d(&p, s->rtt_avg);
+	mpf__pack_d(&p, s->rtt_max);
+	mpf__pack_b(&p, s->unannounced);
+	mpf__pack_d(&p, q->rtt_sum);
+	return mpf__pack_tuple(&p, PATH_T);
 }
 
 /* The key of a path: its two addresses in order, ports 0 (as
@@ -164,26 +179,29 @@ rtt_ok(double v)
 int
 mpf__sctp_flow_import(struct mpf_flow *flow, GVariant *v)
 {
-	struct path *p = path_of(flow);
-	struct mpf_sctp_flow_stats *s = &p->st;
-	guint64 c[8];
-	gboolean un;
+	struct path *q = path_of(flow);
+	struct mpf_sctp_flow_stats *s = &q->st;
+	struct mpf_unpack u;
+	int d;
 
-	g_variant_get(v, mpf__sctp_flow_type, &c[0], &c[1], &c[2], &c[3], &c[4],
-		      &c[5], &c[6], &c[7], &s->rtt_samples, &s->rtt_min,
-		      &s->rtt_avg, &s->rtt_max, &un, &p->rtt_sum);
-	s->data_chunks[0] = c[0];
-	s->data_chunks[1] = c[1];
-	s->retransmissions[0] = c[2];
-	s->retransmissions[1] = c[3];
-	s->heartbeats[0] = c[4];
-	s->heartbeats[1] = c[5];
-	s->heartbeat_acks[0] = c[6];
-	s->heartbeat_acks[1] = c[7];
-	s->unannounced = un;
-	path_key(&flow->src.addr, &flow->dst.addr, &p->tuple);
-	if (!rtt_ok(s->rtt_min) || !rtt_ok(s->rtt_avg) || !rtt_ok(s->rtt_max) ||
-	    !rtt_ok(p->rtt_sum) || flow->src.addr.family == 0)
+	mpf__unpack_tuple(&u, v);
+	for (d = 0; d < 2; d++)
+		s->data_chunks[d] = mpf__unpack_t(&u);
+	for (d = 0; d < 2; d++)
+		s->retransmissions[d] = mpf__unpack_t(&u);
+	for (d = 0; d < 2; d++)
+		s->heartbeats[d] = mpf__unpack_t(&u);
+	for (d = 0; d < 2; d++)
+		s->heartbeat_acks[d] = mpf__unpack_t(&u);
+	s->rtt_samples = mpf__unpack_u(&u);
+	s->rtt_min = mpf__unpack_d(&u);
+	s->rtt_avg = mpf__unpack_d(&u);
+	s->rtt_max = mpf__unpack_d(&u);
+	s->unannounced = mpf__unpack_b(&u);
+	q->rtt_sum = mpf__unpack_d(&u);
+	path_key(&flow->src.addr, &flow->dst.addr, &q->tuple);
+	if (u.bad || !rtt_ok(s->rtt_min) || !rtt_ok(s->rtt_avg) ||
+	    !rtt_ok(s->rtt_max) || !rtt_ok(q->rtt_sum) || flow->src.addr.family == 0)
 		return MPF_ERR_MALFORMED;
 	return MPF_OK;
 }
@@ -191,102 +209,123 @@ mpf__sctp_flow_import(struct mpf_flow *flow, GVariant *v)
 static GVariant *
 addrs_export(const GArray *a)
 {
-	GVariantBuilder b;
+	struct mpf_pack p;
 	guint i;
 
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a" SADDR_T));
+	mpf__pack_begin(&p);
 	for (i = 0; a && i < a->len; i++) {
 		const struct saddr *x = &g_array_index(a, struct saddr, i);
 
-		g_variant_builder_add(&b, "(@" MPF_ADDR_T "quuuu)",
-				      mpf__addr_export(&x->addr), x->origin,
-				      x->first_frame, x->added_frame,
-				      x->deleted_frame, x->primary_frame);
+		mpf__pack_addr(&p, &x->addr);
+		mpf__pack_q(&p, x->origin);
+		mpf__pack_u(&p, x->first_frame);
+		mpf__pack_u(&p, x->added_frame);
+		mpf__pack_u(&p, x->deleted_frame);
+		mpf__pack_u(&p, x->primary_frame);
+		mpf__pack_next(&p);
 	}
-	return g_variant_builder_end(&b);
+	return mpf__pack_array(&p, SADDR_T);
 }
 
-static GVariant *
-stats_export(const struct mpf_sctp_stats *s)
+static void
+stats_pack(struct mpf_pack *p, const struct mpf_sctp_stats *s)
 {
-	return g_variant_new(SSTATS_T, s->has_tsn, s->first_tsn, s->last_tsn,
-			     (guint64)s->data_chunks, (guint64)s->data_bytes,
-			     (guint64)s->retransmissions, (guint64)s->sacks,
-			     s->crc_bad);
+	mpf__pack_b(p, s->has_tsn);
+	mpf__pack_u(p, s->first_tsn);
+	mpf__pack_u(p, s->last_tsn);
+	mpf__pack_t(p, s->data_chunks);
+	mpf__pack_t(p, s->data_bytes);
+	mpf__pack_t(p, s->retransmissions);
+	mpf__pack_t(p, s->sacks);
+	mpf__pack_u(p, s->crc_bad);
+}
+
+static void
+stats_unpack(struct mpf_unpack *u, struct mpf_sctp_stats *s)
+{
+	s->has_tsn = mpf__unpack_b(u);
+	s->first_tsn = mpf__unpack_u(u);
+	s->last_tsn = mpf__unpack_u(u);
+	s->data_chunks = mpf__unpack_t(u);
+	s->data_bytes = mpf__unpack_t(u);
+	s->retransmissions = mpf__unpack_t(u);
+	s->sacks = mpf__unpack_t(u);
+	s->crc_bad = mpf__unpack_u(u);
 }
 
 GVariant *
 mpf__sctp_node_export(const struct mpf_node *node)
 {
 	const struct assoc *a = assoc_of(node);
-	GVariantBuilder pr;
+	struct mpf_pack p, pr;
 	guint i;
 
-	g_variant_builder_init(&pr, G_VARIANT_TYPE("a" PRIMARY_T));
+	mpf__pack_begin(&p);
+	mpf__pack_q(&p, a->port[0]);
+	mpf__pack_q(&p, a->port[1]);
+	mpf__pack_b(&p, a->has_tag[0]);
+	mpf__pack_b(&p, a->has_tag[1]);
+	mpf__pack_u(&p, a->tag[0]);
+	mpf__pack_u(&p, a->tag[1]);
+	mpf__pack_b(&p, a->init_seen[0]);
+	mpf__pack_b(&p, a->init_seen[1]);
+	mpf__pack_b(&p, a->established);
+	mpf__pack_b(&p, a->fresh);
+	mpf__pack_y(&p, a->end);
+	mpf__pack_u(&p, a->end_frame);
+	mpf__pack_u(&p, a->shutdown_frame);
+	mpf__pack_i(&p, a->cause);
+	mpf__pack_b(&p, a->half_listed);
+	stats_pack(&p, &a->st[0]);
+	stats_pack(&p, &a->st[1]);
+	mpf__pack_begin(&pr);
 	for (i = 0; a->primary && i < a->primary->len; i++) {
-		const struct mpf_sctp_primary *p =
+		const struct mpf_sctp_primary *x =
 			&g_array_index(a->primary, struct mpf_sctp_primary, i);
 
-		g_variant_builder_add(&pr, "(yuy@" MPF_ADDR_T "u)", (guint8)p->kind,
-				      p->frame, (guint8)p->side,
-				      mpf__addr_export(&p->addr), p->flow);
+		mpf__pack_y(&pr, (uint8_t)x->kind);
+		mpf__pack_u(&pr, x->frame);
+		mpf__pack_y(&pr, (uint8_t)x->side);
+		mpf__pack_addr(&pr, &x->addr);
+		mpf__pack_u(&pr, x->flow);
+		mpf__pack_next(&pr);
 	}
-	return g_variant_new("((qq)(bb)(uu)(bb)bbyuuibb(@a" SADDR_T "@a" SADDR_T
-			     ")(@" SSTATS_T "@" SSTATS_T ")@a" PRIMARY_T ")",
-			     a->port[0], a->port[1], a->has_tag[0], a->has_tag[1],
-			     a->tag[0], a->tag[1], a->init_seen[0], a->init_seen[1],
-			     a->established, a->fresh, a->end, a->end_frame,
-			     a->shutdown_frame, a->cause, a->half_listed,
-			     (gboolean)FALSE, addrs_export(a->addrs[0]),
-			     addrs_export(a->addrs[1]), stats_export(&a->st[0]),
-			     stats_export(&a->st[1]), g_variant_builder_end(&pr));
+	return mpf__tuple(4, mpf__pack_tuple(&p, ASSOC_T), addrs_export(a->addrs[0]),
+			  addrs_export(a->addrs[1]), mpf__pack_array(&pr, PRIMARY_T));
 }
 
 static int
 addrs_import(const struct mpf_ctx *ctx, GVariant *v, struct assoc *a, int side)
 {
-	gsize i, n = g_variant_n_children(v);
+	struct mpf_unpack u;
+	gsize i, n = mpf__unpack_array(&u, v);
 
 	if (n > MAX_ADDRS)
 		return MPF_ERR_MALFORMED;
 	for (i = 0; i < n; i++) {
 		struct saddr x;
-		GVariant *addr;
 		bool ok;
 
 		memset(&x, 0, sizeof(x));
-		g_variant_get_child(v, i, "(@" MPF_ADDR_T "quuuu)", &addr, &x.origin,
-				    &x.first_frame, &x.added_frame, &x.deleted_frame,
-				    &x.primary_frame);
-		ok = mpf__addr_import(addr, &x.addr) && x.addr.family &&
-		     x.origin <= 0x1f && !mpf__sctp_addr_find(a, side, &x.addr) &&
-		     mpf__partial_frame_ok(ctx, x.first_frame) &&
-		     mpf__partial_frame_ok(ctx, x.added_frame) &&
-		     mpf__partial_frame_ok(ctx, x.deleted_frame) &&
-		     mpf__partial_frame_ok(ctx, x.primary_frame);
-		g_variant_unref(addr);
-		if (!ok)
+		ok = mpf__unpack_addr(&u, &x.addr);
+		x.origin = mpf__unpack_q(&u);
+		x.first_frame = mpf__unpack_u(&u);
+		x.added_frame = mpf__unpack_u(&u);
+		x.deleted_frame = mpf__unpack_u(&u);
+		x.primary_frame = mpf__unpack_u(&u);
+		mpf__unpack_next(&u);
+		if (!ok || u.bad || !x.addr.family || x.origin > 0x1f ||
+		    mpf__sctp_addr_find(a, side, &x.addr) ||
+		    !mpf__partial_frame_ok(ctx, x.first_frame) ||
+		    !mpf__partial_frame_ok(ctx, x.added_frame) ||
+		    !mpf__partial_frame_ok(ctx, x.deleted_frame) ||
+		    !mpf__partial_frame_ok(ctx, x.primary_frame))
 			return MPF_ERR_MALFORMED;
 		if (!a->addrs[side])
 			a->addrs[side] = g_array_new(FALSE, TRUE, sizeof(struct saddr));
 		g_array_append_val(a->addrs[side], x);
 	}
 	return MPF_OK;
-}
-
-static void
-stats_import(GVariant *v, struct mpf_sctp_stats *s)
-{
-	guint64 c[4];
-	gboolean has;
-
-	g_variant_get(v, SSTATS_T, &has, &s->first_tsn, &s->last_tsn, &c[0], &c[1],
-		      &c[2], &c[3], &s->crc_bad);
-	s->has_tsn = has;
-	s->data_chunks = c[0];
-	s->data_bytes = c[1];
-	s->retransmissions = c[2];
-	s->sacks = c[3];
 }
 
 /* Files @node's keys, its half listing and its paths by address pair. */
@@ -322,31 +361,34 @@ mpf__sctp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		      GVariant *v)
 {
 	struct assoc *a = assoc_of(node);
-	GVariant *a0, *a1, *s0, *s1, *pr;
-	gboolean b[8];
-	guint8 end;
-	gint32 cause;
+	GVariant *fixed = g_variant_get_child_value(v, 0);
+	GVariant *a0 = g_variant_get_child_value(v, 1);
+	GVariant *a1 = g_variant_get_child_value(v, 2);
+	GVariant *pr = g_variant_get_child_value(v, 3);
+	struct mpf_unpack u;
 	gsize i, n;
 	int st;
 
-	g_variant_get(v, "((qq)(bb)(uu)(bb)bbyuuibb(@a" SADDR_T "@a" SADDR_T
-		      ")(@" SSTATS_T "@" SSTATS_T ")@a" PRIMARY_T ")",
-		      &a->port[0], &a->port[1], &b[0], &b[1], &a->tag[0],
-		      &a->tag[1], &b[2], &b[3], &b[4], &b[5], &end, &a->end_frame,
-		      &a->shutdown_frame, &cause, &b[6], &b[7], &a0, &a1, &s0, &s1,
-		      &pr);
-	a->has_tag[0] = b[0];
-	a->has_tag[1] = b[1];
-	a->init_seen[0] = b[2];
-	a->init_seen[1] = b[3];
-	a->established = b[4];
-	a->fresh = b[5];
-	a->end = end;
-	a->cause = cause;
-	a->half_listed = b[6];
-	stats_import(s0, &a->st[0]);
-	stats_import(s1, &a->st[1]);
-	st = end > MPF_SCTP_END_ABORT || cause < -1 || cause > 65535 || b[7] ||
+	mpf__unpack_tuple(&u, fixed);
+	a->port[0] = mpf__unpack_q(&u);
+	a->port[1] = mpf__unpack_q(&u);
+	a->has_tag[0] = mpf__unpack_b(&u);
+	a->has_tag[1] = mpf__unpack_b(&u);
+	a->tag[0] = mpf__unpack_u(&u);
+	a->tag[1] = mpf__unpack_u(&u);
+	a->init_seen[0] = mpf__unpack_b(&u);
+	a->init_seen[1] = mpf__unpack_b(&u);
+	a->established = mpf__unpack_b(&u);
+	a->fresh = mpf__unpack_b(&u);
+	a->end = mpf__unpack_y(&u);
+	a->end_frame = mpf__unpack_u(&u);
+	a->shutdown_frame = mpf__unpack_u(&u);
+	a->cause = mpf__unpack_i(&u);
+	a->half_listed = mpf__unpack_b(&u);
+	stats_unpack(&u, &a->st[0]);
+	stats_unpack(&u, &a->st[1]);
+	st = u.bad || a->end > MPF_SCTP_END_ABORT || a->cause < -1 ||
+		     a->cause > 65535 ||
 		     (a->half_listed && a->has_tag[0] && a->has_tag[1]) ||
 		     !mpf__partial_frame_ok(ctx, a->end_frame) ||
 		     !mpf__partial_frame_ok(ctx, a->shutdown_frame)
@@ -356,32 +398,33 @@ mpf__sctp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		st = addrs_import(ctx, a0, a, 0);
 	if (st == MPF_OK)
 		st = addrs_import(ctx, a1, a, 1);
-	n = g_variant_n_children(pr);
+	n = st == MPF_OK ? mpf__unpack_array(&u, pr) : 0;
 	if (n > MAX_PRIMARY)
 		st = MPF_ERR_MALFORMED;
 	for (i = 0; i < n && st == MPF_OK; i++) {
-		struct mpf_sctp_primary p;
-		GVariant *addr;
-		guint8 kind, side;
+		struct mpf_sctp_primary x;
+		uint8_t kind, side;
 
-		memset(&p, 0, sizeof(p));
-		g_variant_get_child(pr, i, "(yuy@" MPF_ADDR_T "u)", &kind, &p.frame,
-				    &side, &addr, &p.flow);
-		p.kind = kind;
-		p.side = side;
-		if (!mpf__addr_import(addr, &p.addr) || kind > 1 || side > 1 ||
-		    !mpf__partial_frame_ok(ctx, p.frame) ||
-		    (p.flow != MPF_ID_NONE && p.flow >= ctx->flows.next))
+		memset(&x, 0, sizeof(x));
+		kind = mpf__unpack_y(&u);
+		x.frame = mpf__unpack_u(&u);
+		side = mpf__unpack_y(&u);
+		if (!mpf__unpack_addr(&u, &x.addr))
 			st = MPF_ERR_MALFORMED;
-		g_variant_unref(addr);
+		x.flow = mpf__unpack_u(&u);
+		mpf__unpack_next(&u);
+		x.kind = kind;
+		x.side = side;
+		if (u.bad || kind > 1 || side > 1 || !mpf__partial_frame_ok(ctx, x.frame) ||
+		    (x.flow != MPF_ID_NONE && x.flow >= ctx->flows.next))
+			st = MPF_ERR_MALFORMED;
 		if (!a->primary)
-			a->primary = g_array_new(FALSE, TRUE, sizeof(p));
-		g_array_append_val(a->primary, p);
+			a->primary = g_array_new(FALSE, TRUE, sizeof(x));
+		g_array_append_val(a->primary, x);
 	}
+	g_variant_unref(fixed);
 	g_variant_unref(a0);
 	g_variant_unref(a1);
-	g_variant_unref(s0);
-	g_variant_unref(s1);
 	g_variant_unref(pr);
 	return st == MPF_OK ? file_node(state, node) : st;
 }
@@ -390,61 +433,61 @@ GVariant *
 mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	GVariantBuilder b;
+	struct mpf_pack p;
 	GHashTableIter it;
 	gpointer v;
 
 	(void)ctx;
-	g_variant_builder_init(&b, G_VARIANT_TYPE("a" SRES_T));
+	mpf__pack_begin(&p);
 	if (st->residues) {
 		g_hash_table_iter_init(&it, st->residues);
 		while (g_hash_table_iter_next(&it, NULL, &v)) {
 			const struct sres *r = v;
 
-			g_variant_builder_add(&b, "(qquy@" MPF_ADDR_T "@" MPF_ADDR_T "@"
-					      MPF_TRAFFIC_T ")",
-					      r->key.sport, r->key.dport, r->key.vtag,
-					      r->key.t_bit, mpf__addr_export(&r->key.src),
-					      mpf__addr_export(&r->key.dst),
-					      mpf__traffic_export(&r->t));
+			mpf__pack_q(&p, r->key.sport);
+			mpf__pack_q(&p, r->key.dport);
+			mpf__pack_u(&p, r->key.vtag);
+			mpf__pack_y(&p, r->key.t_bit);
+			mpf__pack_addr(&p, &r->key.src);
+			mpf__pack_addr(&p, &r->key.dst);
+			mpf__pack_traffic(&p, &r->t);
+			mpf__pack_next(&p);
 		}
 	}
-	return g_variant_new("(@a" SRES_T "u)", g_variant_builder_end(&b),
-			     st->residues_lost);
+	return mpf__tuple(2, mpf__pack_array(&p, SRES_T),
+			  g_variant_new_uint32(st->residues_lost));
 }
 
 int
 mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 {
 	struct state *st = state;
-	GVariant *res;
+	GVariant *res = g_variant_get_child_value(v, 0);
+	struct mpf_unpack u;
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get(v, "(@a" SRES_T "u)", &res, &st->residues_lost);
-	n = g_variant_n_children(res);
+	g_variant_get_child(v, 1, "u", &st->residues_lost);
+	n = mpf__unpack_array(&u, res);
 	for (i = 0; i < n && status == MPF_OK; i++) {
-		GVariant *src, *dst, *t;
 		struct sres r;
 		struct sres *x;
-		guint8 t_bit;
+		bool ok;
 
 		memset(&r, 0, sizeof(r));
-		g_variant_get_child(res, i, "(qquy@" MPF_ADDR_T "@" MPF_ADDR_T "@"
-				    MPF_TRAFFIC_T ")", &r.key.sport, &r.key.dport,
-				    &r.key.vtag, &t_bit, &src, &dst, &t);
-		r.key.t_bit = t_bit;
-		if (t_bit > 1 || !mpf__addr_import(src, &r.key.src) ||
-		    !mpf__addr_import(dst, &r.key.dst) ||
-		    !mpf__traffic_import(t, ctx, &r.t) || !r.t.first_frame ||
-		    r.t.packets[1] || g_hash_table_contains(residues_of(st), &r.key)) {
+		r.key.sport = mpf__unpack_q(&u);
+		r.key.dport = mpf__unpack_q(&u);
+		r.key.vtag = mpf__unpack_u(&u);
+		r.key.t_bit = mpf__unpack_y(&u);
+		ok = mpf__unpack_addr(&u, &r.key.src);
+		ok = mpf__unpack_addr(&u, &r.key.dst) && ok;
+		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
+		mpf__unpack_next(&u);
+		if (!ok || u.bad || r.key.t_bit > 1 || !r.t.first_frame ||
+		    r.t.packets[1] || g_hash_table_contains(residues_of(st), &r.key))
 			status = MPF_ERR_MALFORMED;
-		} else if ((x = sres_get(st, &r.key)) != NULL) {
+		else if ((x = sres_get(st, &r.key)) != NULL)
 			x->t = r.t;
-		}
-		g_variant_unref(src);
-		g_variant_unref(dst);
-		g_variant_unref(t);
 	}
 	g_variant_unref(res);
 	return status;
