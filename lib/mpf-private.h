@@ -354,6 +354,11 @@ void mpf__pack_next(struct mpf_pack *p);
  * (a flat tuple type). Returns: (transfer floating) the GVariant. */
 GVariant *mpf__pack_tuple(struct mpf_pack *p, const char *type);
 GVariant *mpf__pack_array(struct mpf_pack *p, const char *type);
+/* Every value of table @t (may be NULL) packed by @one (which returns
+ * false to leave one out), as an array of @type. */
+GVariant *mpf__pack_values(GHashTable *t,
+			   bool (*one)(struct mpf_pack *p, gconstpointer value),
+			   const char *type);
 /* A tuple of the @n (up to 8) values given, taking floating ones; no
  * format string to parse, as g_variant_new() would for each. */
 GVariant *mpf__tuple(gsize n, ...);
@@ -397,6 +402,20 @@ bool mpf__unpack_endpoint(struct mpf_unpack *u, struct mpf_endpoint *e);
  * fed or its counts cannot be. */
 bool mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
 			 struct mpf_traffic *t);
+
+/* FNV-1a over @n bytes: for hash keys that are plain structs (their
+ * padding zeroed). */
+static inline guint
+mpf__bytes_hash(const void *key, size_t n)
+{
+	const uint8_t *p = key;
+	guint h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
 
 /* Counts @pkt one way (@way 0 or 1). */
 void mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt);

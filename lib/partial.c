@@ -214,6 +214,24 @@ pack_end(struct mpf_pack *p, const char *type, bool array)
 }
 
 GVariant *
+mpf__pack_values(GHashTable *t, bool (*one)(struct mpf_pack *p, gconstpointer value),
+		 const char *type)
+{
+	struct mpf_pack p;
+	GHashTableIter it;
+	gpointer v;
+
+	mpf__pack_begin(&p);
+	if (t) {
+		g_hash_table_iter_init(&it, t);
+		while (g_hash_table_iter_next(&it, NULL, &v))
+			if (one(&p, v))
+				mpf__pack_next(&p);
+	}
+	return mpf__pack_array(&p, type);
+}
+
+GVariant *
 mpf__tuple(gsize n, ...)
 {
 	GVariant *v[8];

@@ -40,13 +40,7 @@ struct lres {
 static guint
 lres_hash(gconstpointer k)
 {
-	const uint8_t *p = k;
-	guint h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(struct lres_key); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return mpf__bytes_hash(k, sizeof(struct lres_key));
 }
 
 static gboolean
@@ -364,13 +358,26 @@ mpf__lisp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	return MPF_OK;
 }
 
+static bool
+lres_pack(struct mpf_pack *p, gconstpointer value)
+{
+	const struct lres *r = value;
+
+	mpf__pack_u(p, r->key.iid);
+	mpf__pack_y(p, r->key.kind);
+	mpf__pack_addr(p, &r->key.eid);
+	mpf__pack_addr(p, &r->key.src);
+	mpf__pack_addr(p, &r->key.dst);
+	mpf__pack_t(p, r->count);
+	mpf__pack_traffic(p, &r->t);
+	return true;
+}
+
 GVariant *
 mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	struct mpf_pack up, rp;
-	GHashTableIter it;
-	gpointer v;
+	struct mpf_pack up;
 	guint i;
 
 	(void)ctx;
@@ -385,24 +392,8 @@ mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state)
 		mpf__pack_u(&up, x->first_frame);
 		mpf__pack_next(&up);
 	}
-	mpf__pack_begin(&rp);
-	if (st->residues) {
-		g_hash_table_iter_init(&it, st->residues);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			const struct lres *r = v;
-
-			mpf__pack_u(&rp, r->key.iid);
-			mpf__pack_y(&rp, r->key.kind);
-			mpf__pack_addr(&rp, &r->key.eid);
-			mpf__pack_addr(&rp, &r->key.src);
-			mpf__pack_addr(&rp, &r->key.dst);
-			mpf__pack_t(&rp, r->count);
-			mpf__pack_traffic(&rp, &r->t);
-			mpf__pack_next(&rp);
-		}
-	}
 	return mpf__tuple(3, mpf__pack_array(&up, UNMAPPED_T),
-			  mpf__pack_array(&rp, LRES_T),
+			  mpf__pack_values(st->residues, lres_pack, LRES_T),
 			  g_variant_new_uint32(st->residues_lost));
 }
 

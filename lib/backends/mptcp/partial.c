@@ -618,38 +618,34 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	return st;
 }
 
+static bool
+residue_pack(struct mpf_pack *p, gconstpointer value)
+{
+	const struct residue *r = value;
+	int k;
+
+	if (!r->segs)
+		return false;
+	mpf__pack_endpoint(p, &r->tuple.a);
+	mpf__pack_endpoint(p, &r->tuple.b);
+	mpf__pack_y(p, r->segs);
+	mpf__pack_b(p, r->ended);
+	mpf__pack_b(p, r->frozen);
+	for (k = 0; k < 2; k++) {
+		mpf__pack_b(p, r->seg[k].syn_from_a);
+		mpf__pack_u(p, r->seg[k].syn_seq);
+		mpf__pack_traffic(p, &r->seg[k].t);
+	}
+	return true;
+}
+
 GVariant *
 mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	struct mpf_pack p;
-	GHashTableIter it;
-	gpointer v;
-	int k;
 
 	(void)ctx;
-	mpf__pack_begin(&p);
-	if (st->residues) {
-		g_hash_table_iter_init(&it, st->residues);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			const struct residue *r = v;
-
-			if (!r->segs)
-				continue;
-			mpf__pack_endpoint(&p, &r->tuple.a);
-			mpf__pack_endpoint(&p, &r->tuple.b);
-			mpf__pack_y(&p, r->segs);
-			mpf__pack_b(&p, r->ended);
-			mpf__pack_b(&p, r->frozen);
-			for (k = 0; k < 2; k++) {
-				mpf__pack_b(&p, r->seg[k].syn_from_a);
-				mpf__pack_u(&p, r->seg[k].syn_seq);
-				mpf__pack_traffic(&p, &r->seg[k].t);
-			}
-			mpf__pack_next(&p);
-		}
-	}
-	return mpf__tuple(2, mpf__pack_array(&p, RESIDUE_T),
+	return mpf__tuple(2, mpf__pack_values(st->residues, residue_pack, RESIDUE_T),
 			  g_variant_new_uint32(st->residues_lost));
 }
 

@@ -41,13 +41,7 @@ struct sres {
 static guint
 sres_hash(gconstpointer k)
 {
-	const uint8_t *p = k;
-	guint h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < sizeof(struct sres_key); i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return mpf__bytes_hash(k, sizeof(struct sres_key));
 }
 
 static gboolean
@@ -429,32 +423,28 @@ mpf__sctp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	return st == MPF_OK ? file_node(state, node) : st;
 }
 
+static bool
+sres_pack(struct mpf_pack *p, gconstpointer value)
+{
+	const struct sres *r = value;
+
+	mpf__pack_q(p, r->key.sport);
+	mpf__pack_q(p, r->key.dport);
+	mpf__pack_u(p, r->key.vtag);
+	mpf__pack_y(p, r->key.t_bit);
+	mpf__pack_addr(p, &r->key.src);
+	mpf__pack_addr(p, &r->key.dst);
+	mpf__pack_traffic(p, &r->t);
+	return true;
+}
+
 GVariant *
 mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state)
 {
 	const struct state *st = state;
-	struct mpf_pack p;
-	GHashTableIter it;
-	gpointer v;
 
 	(void)ctx;
-	mpf__pack_begin(&p);
-	if (st->residues) {
-		g_hash_table_iter_init(&it, st->residues);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			const struct sres *r = v;
-
-			mpf__pack_q(&p, r->key.sport);
-			mpf__pack_q(&p, r->key.dport);
-			mpf__pack_u(&p, r->key.vtag);
-			mpf__pack_y(&p, r->key.t_bit);
-			mpf__pack_addr(&p, &r->key.src);
-			mpf__pack_addr(&p, &r->key.dst);
-			mpf__pack_traffic(&p, &r->t);
-			mpf__pack_next(&p);
-		}
-	}
-	return mpf__tuple(2, mpf__pack_array(&p, SRES_T),
+	return mpf__tuple(2, mpf__pack_values(st->residues, sres_pack, SRES_T),
 			  g_variant_new_uint32(st->residues_lost));
 }
 
