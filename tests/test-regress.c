@@ -5,9 +5,9 @@
  * libFuzzer
  *
  * A file named TARGET-NAME.bin is an input of tests/fuzz/fuzz-TARGET.c
- * (packet, decode, mptcp-opt, sctp, lisp) in that target's format; a
- * TARGET-NAME.pcap is a capture run through a context, for findings that
- * are easier to keep as one. tests/fuzz/seeds/TARGET/ holds seeds of each
+ * (packet, decode, mptcp-opt, sctp, lisp, partial) in that target's
+ * format; a TARGET-NAME.pcap is a capture run through a context, for
+ * findings that are easier to keep as one. tests/fuzz/seeds/TARGET/ holds seeds of each
  * target: replayed too, they keep the targets' invariant checks running in
  * every build (and under the sanitizer build and valgrind). Check runs each
  * file in its own process, so a crash, an abort of a broken invariant or a
@@ -32,6 +32,7 @@ static const struct {
 	{ "decode-", mpf_fuzz_decode },
 	{ "sctp-", mpf_fuzz_sctp },
 	{ "lisp-", mpf_fuzz_lisp },
+	{ "partial-", mpf_fuzz_partial },
 };
 
 /* paths: REGRESS_DIR's files by name, then the seeds as
@@ -74,7 +75,7 @@ static void
 list_files(void)
 {
 	static const char *const seed_dirs[] = {
-		"packet", "decode", "mptcp-opt", "sctp", "lisp",
+		"packet", "decode", "mptcp-opt", "sctp", "lisp", "partial",
 	};
 	unsigned i;
 
