@@ -396,8 +396,10 @@ MPF_PUBLIC int mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data,
  * Merges @n partials (@parts[i] of @lens[i] bytes) of consecutive parts of
  * one capture, in capture order, into the partial of the whole span. A
  * merged partial merges again like any other, with the ones before or
- * after it (merge(a, merge(b, c)) is merge(a, b, c)). Partials of
- * different captures must not be merged: keep their results side by side.
+ * after it: merge(a, merge(b, c)) is merge(a, b, c) but where a 4-tuple
+ * an MPTCP subflow of a had is reused by plain TCP inside b or c (merge
+ * from the first part on to be exact there). Partials of different
+ * captures must not be merged: keep their results side by side.
  * Returns: 0 and in *@data (transfer full, freed with mpf_free()) *@len
  * bytes; MPF_ERR_INVALID (NULL, n == 0); MPF_ERR_PARTIAL (not a partial,
  * or of another format version); MPF_ERR_TRUNCATED (cut short);
