@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "backends/mptcp/mptcp.h"
 #include "mpf-test.h"
 
 /* ------------------------------------------------------------ frames */
@@ -427,6 +428,131 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* --------------------------------------------------------- crafted */
+
+/* Appends a crafted TCP segment (raw IPv4) as the next frame, a tenth of
+ * a second after the previous one. */
+static void
+add_tcp(GArray *frames, const char *src, uint16_t sport, const char *dst,
+	uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+	const uint8_t *opts, size_t opts_len, size_t payload)
+{
+	struct craft_tcp t = { src, dst, sport, dport, seq, ack, flags, opts,
+			       opts_len, payload };
+	uint8_t buf[2048];
+	struct frame f;
+	size_t n = craft_tcp_frame(buf, sizeof(buf), CRAFT_RAW, &t);
+
+	memset(&f, 0, sizeof(f));
+	f.data = g_memdup2(buf, n);
+	f.pkt.number = frames->len + 1;
+	f.pkt.linktype = CRAFT_RAW;
+	f.pkt.data = f.data;
+	f.pkt.caplen = f.pkt.wirelen = (uint32_t)n;
+	f.pkt.ts_sec = 1700000000 + f.pkt.number / 10;
+	f.pkt.ts_nsec = (f.pkt.number % 10) * 100000000u;
+	g_array_append_val(frames, f);
+}
+
+#define C "10.0.0.1"
+#define C2 "10.0.1.1"
+#define S "10.0.0.2"
+#define SA (MPF_TCP_SYN | MPF_TCP_ACK)
+#define A MPF_TCP_ACK
+
+/* An MPTCP v1 connection whose first SYN is sent twice (the second just
+ * after a cut continues it), a join, data both ways on both subflows and
+ * DATA_FINs; then, on the ports of its first subflow, a plain TCP
+ * connection (a new ISN: not the MPTCP one's); then a connection that
+ * falls back (the SYN/ACK without MP_CAPABLE) and goes on as plain TCP. */
+static GArray *
+scenario(void)
+{
+	GArray *fr = g_array_new(FALSE, FALSE, sizeof(struct frame));
+	uint64_t kc = 0x1122334455667788ULL, ks = 0x99aabbccddeeff00ULL;
+	uint64_t ic, is, kf = 0x0102030405060708ULL;
+	uint32_t tc, ts;
+	uint8_t o[40], h[20] = { 0 };
+	size_t n;
+	int i;
+
+	mpf__mptcp_key_derive(1, kc, &tc, &ic);
+	mpf__mptcp_key_derive(1, ks, &ts, &is);
+	n = craft_opt_mpc(o, 1, 0, 0, 0, -1);
+	add_tcp(fr, C, 40000, S, 80, 1000, 0, MPF_TCP_SYN, o, n, 0);
+	add_tcp(fr, C, 40000, S, 80, 1000, 0, MPF_TCP_SYN, o, n, 0);
+	n = craft_opt_mpc(o, 1, 1, ks, 0, -1);
+	add_tcp(fr, S, 80, C, 40000, 5000, 1001, SA, o, n, 0);
+	n = craft_opt_mpc(o, 1, 2, kc, ks, -1);
+	add_tcp(fr, C, 40000, S, 80, 1001, 5001, A, o, n, 0);
+	for (i = 0; i < 4; i++) {
+		n = craft_opt_dss(o, 8, is + 1, 8, ic + 1 + 100 * i, 1 + 100 * i, 100,
+				  false);
+		add_tcp(fr, C, 40000, S, 80, 1001 + 100 * i, 5001, A, o, n, 100);
+		n = craft_opt_dss(o, 8, ic + 101 + 100 * i, 0, 0, 0, 0, false);
+		add_tcp(fr, S, 80, C, 40000, 5001, 1101 + 100 * i, A, o, n, 0);
+	}
+	/* a join from another address, its handshake, data on it */
+	n = craft_opt_join_syn(o, false, 1, ts, 0xabcdef01);
+	add_tcp(fr, C2, 40001, S, 80, 9000, 0, MPF_TCP_SYN, o, n, 0);
+	n = craft_opt_join_synack(o, 0, 0x1234, 0x12345678);
+	add_tcp(fr, S, 80, C2, 40001, 7000, 9001, SA, o, n, 0);
+	n = craft_opt_join_ack(o, h);
+	add_tcp(fr, C2, 40001, S, 80, 9001, 7001, A, o, n, 0);
+	for (i = 0; i < 3; i++) {
+		n = craft_opt_dss(o, 8, is + 1, 8, ic + 401 + 100 * i, 1 + 100 * i, 100,
+				  false);
+		add_tcp(fr, C2, 40001, S, 80, 9001 + 100 * i, 7001, A, o, n, 100);
+		n = craft_opt_dss(o, 8, ic + 501 + 100 * i, 0, 0, 0, 0, false);
+		add_tcp(fr, S, 80, C2, 40001, 7001, 9101 + 100 * i, A, o, n, 0);
+	}
+	n = craft_opt_dss(o, 8, is + 1, 8, ic + 701, 401, 1, true);
+	add_tcp(fr, C, 40000, S, 80, 1401, 5001, A | MPF_TCP_FIN, o, n, 0);
+	n = craft_opt_dss(o, 8, ic + 702, 8, is + 1, 1, 1, true);
+	add_tcp(fr, S, 80, C, 40000, 5001, 1402, A | MPF_TCP_FIN, o, n, 0);
+	/* plain TCP on the first subflow's ports, a new ISN */
+	add_tcp(fr, C, 40000, S, 80, 77000, 0, MPF_TCP_SYN, NULL, 0, 0);
+	add_tcp(fr, S, 80, C, 40000, 88000, 77001, SA, NULL, 0, 0);
+	for (i = 0; i < 3; i++)
+		add_tcp(fr, C, 40000, S, 80, 77001 + 50 * i, 88001, A, NULL, 0, 50);
+	/* a fallback: MP_CAPABLE answered without it, then plain TCP */
+	n = craft_opt_mpc(o, 0, 1, kf, 0, -1);
+	add_tcp(fr, C, 41000, S, 80, 3000, 0, MPF_TCP_SYN, o, n, 0);
+	add_tcp(fr, S, 80, C, 41000, 6000, 3001, SA, NULL, 0, 0);
+	for (i = 0; i < 4; i++) {
+		add_tcp(fr, C, 41000, S, 80, 3001 + 60 * i, 6001, A, NULL, 0, 60);
+		add_tcp(fr, S, 80, C, 41000, 6001, 3061 + 60 * i, A, NULL, 0, 0);
+	}
+	return fr;
+}
+
+/* Crafted connections cut at every frame, and at every pair of frames:
+ * cuts in every handshake, after a SYN that is sent again, between a
+ * connection and the plain one that reuses its ports, inside a fallback. */
+START_TEST(crafted_cut_everywhere)
+{
+	GArray *frames = scenario();
+	struct mpf_ctx *ctx = run(frames, 0, frames->len, false);
+	char *whole = describe(ctx);
+	guint cuts[2], i, j;
+
+	/* what one context makes of it: three connections (the first with
+	 * two subflows), the plain one not its */
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 2);
+	mpf_ctx_free(ctx);
+	for (i = 1; i < frames->len; i++) {
+		cuts[0] = i;
+		check_cuts("crafted", frames, whole, cuts, 1);
+		for (j = i + 1; j < frames->len; j++) {
+			cuts[1] = j;
+			check_cuts("crafted", frames, whole, cuts, 2);
+		}
+	}
+	g_free(whole);
+	frames_free(frames);
+}
+END_TEST
+
 /* ----------------------------------------------------------- hostile */
 
 static GBytes *
@@ -671,6 +797,7 @@ partial_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, shards_merge_to_the_whole, 0, G_N_ELEMENTS(captures));
 	tcase_add_loop_test(tc, round_trip, 0, G_N_ELEMENTS(captures));
+	tcase_add_test(tc, crafted_cut_everywhere);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 300);

@@ -1165,6 +1165,9 @@ mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
 	guint i;
 	int sd;
 
+	/* opened by a SYN that only repeats one of @into's: no new one */
+	if (fresh && owner_of(st, g_ptr_array_index(node->flows, 0)))
+		fresh = false;
 	/* subflows that continue one of @into's count there */
 	for (i = 0; i < node->flows->len;) {
 		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
