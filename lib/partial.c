@@ -14,7 +14,11 @@
  *                    flows, each backend's state (see the types below)
  *
  * Each node and flow carries the core's part (ids, frames, times, counts)
- * and its backend's (a variant of the backend's own type). Reading
+ * and its backend's (a variant of the backend's own type). Their
+ * fixed-size parts are packed (mpf__pack_*: one allocation a tuple or an
+ * array, laid out as GVariant lays them) and read back with a
+ * bounds-checked cursor (mpf__unpack_*) once GLib has checked the whole
+ * GVariant for normal form; the type strings are the format. Reading
  * validates like packet parsing: a header that does not match is
  * MPF_ERR_PARTIAL, a length past the bytes given MPF_ERR_TRUNCATED,
  * anything else that no analysis writes (not GVariant's normal form, a
