@@ -28,6 +28,7 @@ struct mpf_config {
 	uint64_t mem_cap;  /* 0: none */
 	mpf_release_func release_func;
 	void *release_user_data;
+	bool segment_log;
 };
 
 /* ------------------------------------------------------- frame record */
@@ -384,6 +385,7 @@ struct mpf_ctx {
 	uint64_t mem, mem_peak; /* estimated state bytes */
 	int64_t now_ns;         /* latest capture time seen */
 	int64_t deadline;       /* no queue tail is due before (streaming) */
+	struct mpf_seglog *seglog; /* for mpf_match_new(), when kept */
 };
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,
@@ -401,6 +403,14 @@ void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);
 /* Frees a node and its flows (not the ones absorbed into it). */
 void mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n);
+
+/* The segment log (match.c): created with the context when the config
+ * asks for it; mpf__seglog_add() sees every frame after its analysis. */
+struct mpf_seglog;
+struct mpf_seglog *mpf__seglog_new(void);
+void mpf__seglog_free(struct mpf_seglog *log);
+void mpf__seglog_add(struct mpf_ctx *ctx, const struct mpf_pkt *pkt,
+		     const struct mpf_frame *rec);
 
 /* ---------------------------------------------------------------- log */
 
