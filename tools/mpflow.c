@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "mpflow.h"
+#include "match.h"
 #include "plot.h"
 #include "report.h"
 
@@ -32,6 +33,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s COMMAND [OPTIONS] FILE\n"
+		"       %s match [OPTIONS] CLIENT SERVER\n"
 		"Find the multipath structure in a pcap or pcapng capture: MPTCP\n"
 		"connections and their subflows, SCTP associations and their paths,\n"
 		"LISP sites and their locators. FILE may be - for standard input.\n"
@@ -45,6 +47,13 @@ usage(FILE *out)
 		"  report             one self-contained HTML file: every node, its\n"
 		"                     flows drawn as a graph, the plots and the\n"
 		"                     anomalies of each MPTCP connection (needs -o)\n"
+		"  match CLIENT SERVER  two captures of one run, taken at the MPTCP\n"
+		"                     client and at the server: connections, subflows\n"
+		"                     and data segments paired across them; per\n"
+		"                     packet (csv, json) its frame on each side,\n"
+		"                     one-way delay, loss, and whether a reinjection\n"
+		"                     was useful or redundant; per subflow and way\n"
+		"                     the delays and losses (exit 3: nothing pairs)\n"
 		"\n"
 		"Options:\n"
 		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
@@ -71,6 +80,10 @@ usage(FILE *out)
 		"  -w, --window S     plot, report: the sliding window of throughput\n"
 		"                     and share, in seconds (default: a fiftieth of\n"
 		"                     the time shown)\n"
+		"      --clock-offset US|auto  match: subtract US microseconds (the\n"
+		"                     server's clock minus the client's; auto: the\n"
+		"                     estimate from the smallest delays) from the\n"
+		"                     client-to-server delays, add it to the others\n"
 		"  -d, --disable P    switch off the backend of protocol P (mptcp,\n"
 		"                     sctp, lisp)\n"
 		"  -v, --verbose      log warnings to standard error (twice: debug)\n"
@@ -79,8 +92,8 @@ usage(FILE *out)
 		"\n"
 		"Exit status: 0 success; 1 the capture could not be read (or not\n"
 		"completely: what was read before the error is still printed);\n"
-		"2 wrong usage.\n",
-		progname);
+		"2 wrong usage; 3 (match) the captures share no connection.\n",
+		progname, progname);
 }
 
 static void
@@ -113,6 +126,7 @@ enum command {
 	CMD_FRAMES,
 	CMD_PLOT,
 	CMD_REPORT,
+	CMD_MATCH,
 };
 
 static int
@@ -344,17 +358,20 @@ main(int argc, char **argv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
+		{ "clock-offset", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pos[3] = { NULL, NULL, NULL };
+	const char *pos[4] = { NULL, NULL, NULL, NULL };
+	struct match_options mo;
 	struct options o;
 	enum command cmd = CMD_SUMMARY;
 	int c, npos = 0;
 
 	memset(&o, 0, sizeof(o));
+	memset(&mo, 0, sizeof(mo));
 	o.fmt = REPORT_TEXT;
 	for (;;) {
 		c = getopt_long(argc, argv, "+f:asd:o:n:k:w:vhV", longopts, NULL);
@@ -366,7 +383,7 @@ main(int argc, char **argv)
 			/* a positional word (command or file); options may
 			 * come before or after it, until a "--" */
 			do {
-				if (npos < 3)
+				if (npos < 4)
 					pos[npos] = argv[optind];
 				npos++;
 				optind++;
@@ -405,6 +422,24 @@ main(int argc, char **argv)
 				o.cap_mib = v;
 				o.cap_set = true;
 			}
+			break;
+		}
+		case 'C': {
+			char *end;
+			double v;
+
+			if (strcmp(optarg, "auto") == 0) {
+				mo.offset_auto = true;
+				mo.has_offset = true;
+				break;
+			}
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(v > -1e12 && v < 1e12))
+				fail_usage("--clock-offset wants microseconds or "
+					   "auto, not '%s'", optarg);
+			mo.offset_ns = (int64_t)(v * 1000.0);
+			mo.has_offset = true;
 			break;
 		}
 		case 'd': {
@@ -475,8 +510,32 @@ main(int argc, char **argv)
 		cmd = CMD_PLOT;
 	else if (strcmp(o.command, "report") == 0)
 		cmd = CMD_REPORT;
+	else if (strcmp(o.command, "match") == 0)
+		cmd = CMD_MATCH;
 	else
 		fail_usage("unknown command '%s'", o.command);
+	if (mo.has_offset && cmd != CMD_MATCH)
+		fail_usage("--clock-offset applies to match only");
+	if (cmd == CMD_MATCH) {
+		if (npos < 3)
+			fail_usage("match needs two captures: CLIENT SERVER");
+		if (npos > 3)
+			fail_usage("match takes two captures ('%s' is extra)",
+				   pos[3]);
+		if (o.all || o.stream || o.idle_set || o.cap_set ||
+		    o.pic.output || o.pic.window > 0 || o.pic.has_node ||
+		    o.has_kind)
+			fail_usage("match takes --format, --clock-offset, "
+				   "--disable and -v only");
+		if (strcmp(pos[1], "-") == 0 && strcmp(pos[2], "-") == 0)
+			fail_usage("match reads at most one capture from "
+				   "standard input");
+		mo.fmt = o.fmt;
+		mo.verbose = o.verbose;
+		mo.log = log_to_stderr;
+		memcpy(mo.disabled, o.disabled, sizeof(mo.disabled));
+		return match_command(&mo, pos[1], pos[2]);
+	}
 	if (npos < 2)
 		fail_usage("missing capture file");
 	if (npos > 2)
