@@ -546,6 +546,21 @@ looks_swapped(const struct mpf_match *m)
 	return !any[0] && !any[1];
 }
 
+static uint32_t
+mptcp_nodes(const struct mpf_ctx *ctx)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
+		const struct mpf_node *node = mpf_ctx_get_node(ctx, i);
+
+		if (node && mpf_node_get_protocol(node) == MPF_PROTO_MPTCP &&
+		    mpf_node_get_merged_into(node) == MPF_ID_NONE)
+			n++;
+	}
+	return n;
+}
+
 int
 match_command(const struct match_options *o, const char *client,
 	      const char *server)
@@ -571,10 +586,27 @@ match_command(const struct match_options *o, const char *client,
 		print_text(stdout, &run, off);
 	fflush(stdout);
 	if (mpf_match_get_connection_count(run.match) == 0) {
-		fprintf(stderr,
-			"mpflow: %s and %s share no MPTCP connection: are they "
-			"two ends of one run?\n",
-			run.shown[0], run.shown[1]);
+		int k, empty = 0;
+
+		for (k = 0; k < 2; k++)
+			if (mptcp_nodes(run.ctx[k]) == 0) {
+				uint64_t cut = mpf_ctx_get_counter(run.ctx[k],
+								   MPF_COUNTER_TRUNCATED);
+
+				empty++;
+				fprintf(stderr, "mpflow: %s holds no MPTCP connection",
+					run.shown[k]);
+				if (cut)
+					fprintf(stderr, " (%" PRIu64 " frames cut short "
+							"by the snapshot length)",
+						cut);
+				fputc('\n', stderr);
+			}
+		if (!empty)
+			fprintf(stderr,
+				"mpflow: %s and %s share no MPTCP connection: are "
+				"they two ends of one run?\n",
+				run.shown[0], run.shown[1]);
 		if (status == 0)
 			status = EXIT_NO_MATCH;
 	} else if (looks_swapped(run.match)) {
