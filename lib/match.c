@@ -71,11 +71,27 @@ seg_bits(const struct seg *s)
 	return s->lb >> 24;
 }
 
+/* A plain TCP connection (no MPTCP flow: never negotiated, or the
+ * options cut by the snapshot length), which the log keeps its own way. */
+struct conv {
+	struct mpf_endpoint src, dst; /* src sent the SYN, else the first seen */
+	uint32_t isn;
+	bool syn;
+	/* the MPTCP flow it turned out to be (the options of its handshake
+	 * were cut, later ones were not), or NONE */
+	uint32_t flow;
+};
+
+#define CONV_BIT 0x80000000u   /* seg.flow: a conversation, not a flow */
+#define CONV_LIMIT 0x40000u    /* conversations kept: past them, none */
+
 struct mpf_seglog {
 	GArray *segs; /* struct seg, in frame order */
+	GArray *convs; /* struct conv, by index */
+	GHashTable *by_tuple; /* struct mpf_tuple * -> conversation + 1 */
 	int64_t first_ts, last_ts; /* of every frame fed */
 	bool any;
-	uint64_t dropped; /* past SEG_LIMIT */
+	uint64_t dropped; /* past SEG_LIMIT or CONV_LIMIT */
 };
 
 struct mpf_seglog *
@@ -84,6 +100,9 @@ mpf__seglog_new(void)
 	struct mpf_seglog *log = g_new0(struct mpf_seglog, 1);
 
 	log->segs = g_array_new(FALSE, FALSE, sizeof(struct seg));
+	log->convs = g_array_new(FALSE, FALSE, sizeof(struct conv));
+	log->by_tuple = g_hash_table_new_full(mpf__tuple_hash, mpf__tuple_equal,
+					      g_free, NULL);
 	return log;
 }
 
@@ -93,7 +112,70 @@ mpf__seglog_free(struct mpf_seglog *log)
 	if (!log)
 		return;
 	g_array_free(log->segs, TRUE);
+	g_array_free(log->convs, TRUE);
+	g_hash_table_destroy(log->by_tuple);
 	g_free(log);
+}
+
+/* The conversation of a plain TCP segment, a new one for a SYN with
+ * another sequence number (the port pair reused); NONE when past the
+ * limit. *@rev: sent by its destination. */
+static uint32_t
+conv_of(struct mpf_seglog *log, const struct mpf_pkt *pkt, bool *rev)
+{
+	bool syn = (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN;
+	struct mpf_tuple t;
+	struct conv *c = NULL;
+	gpointer v;
+
+	mpf__tuple_from_pkt(&t, pkt);
+	v = g_hash_table_lookup(log->by_tuple, &t);
+	if (v)
+		c = &g_array_index(log->convs, struct conv, GPOINTER_TO_UINT(v) - 1);
+	if (!c || (syn && !(c->syn && c->isn == pkt->seq))) {
+		struct conv n;
+
+		if (log->convs->len >= CONV_LIMIT)
+			return NONE;
+		memset(&n, 0, sizeof(n));
+		n.src.addr = pkt->src;
+		n.src.port = pkt->sport;
+		n.dst.addr = pkt->dst;
+		n.dst.port = pkt->dport;
+		n.syn = syn;
+		n.isn = pkt->seq;
+		n.flow = NONE;
+		g_array_append_val(log->convs, n);
+		g_hash_table_replace(log->by_tuple, g_memdup2(&t, sizeof(t)),
+				     GUINT_TO_POINTER(log->convs->len));
+		c = &g_array_index(log->convs, struct conv, log->convs->len - 1);
+	}
+	*rev = pkt->sport != c->src.port || !mpf__addr_equal(&pkt->src, &c->src.addr);
+	return (uint32_t)(c - (struct conv *)(void *)log->convs->data);
+}
+
+/* A flow the MPTCP analysis starts at this frame, not at a SYN, on the
+ * 4-tuple of a conversation: the conversation was its start (the options
+ * of its handshake were cut short). */
+static void
+conv_to_flow(struct mpf_seglog *log, const struct mpf_pkt *pkt,
+	     const struct mpf_flow *f)
+{
+	struct mpf_tuple t;
+	gpointer v;
+
+	if (f->first_frame != pkt->raw->number ||
+	    (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN)
+		return;
+	mpf__tuple_from_pkt(&t, pkt);
+	v = g_hash_table_lookup(log->by_tuple, &t);
+	if (v) {
+		struct conv *c = &g_array_index(log->convs, struct conv,
+						GPOINTER_TO_UINT(v) - 1);
+
+		if (c->flow == NONE)
+			c->flow = f->id;
+	}
 }
 
 void
@@ -101,8 +183,9 @@ mpf__seglog_add(struct mpf_ctx *ctx, const struct mpf_pkt *pkt,
 		const struct mpf_frame *rec)
 {
 	struct mpf_seglog *log = ctx->seglog;
-	const struct mpf_flow *f;
 	unsigned bits = 0;
+	uint32_t flow;
+	bool rev;
 	struct seg s;
 
 	if (!log->any || pkt->ts_ns < log->first_ts)
@@ -110,19 +193,40 @@ mpf__seglog_add(struct mpf_ctx *ctx, const struct mpf_pkt *pkt,
 	if (!log->any || pkt->ts_ns > log->last_ts)
 		log->last_ts = pkt->ts_ns;
 	log->any = true;
-	if (!pkt->has_tcp || rec->protocol != MPF_PROTO_MPTCP ||
-	    rec->flow == MPF_ID_NONE)
+	if (!pkt->has_tcp || pkt->fragment)
 		return;
+	if (rec->protocol == MPF_PROTO_MPTCP && rec->flow != MPF_ID_NONE &&
+	    g_hash_table_size(log->by_tuple) > 0) {
+		const struct mpf_flow *f = mpf__ids_get(&ctx->flows, rec->flow);
+
+		if (f)
+			conv_to_flow(log, pkt, f);
+	}
 	if (pkt->payload_len == 0 && !(pkt->tcp_flags & MPF_TCP_SYN))
-		return;
-	f = mpf__ids_get(&ctx->flows, rec->flow);
-	if (!f)
 		return;
 	if (log->segs->len >= SEG_LIMIT) {
 		log->dropped++;
 		return;
 	}
-	if (pkt->sport != f->src.port || !mpf__addr_equal(&pkt->src, &f->src.addr))
+	if (rec->protocol == MPF_PROTO_MPTCP && rec->flow != MPF_ID_NONE) {
+		const struct mpf_flow *f = mpf__ids_get(&ctx->flows, rec->flow);
+
+		if (!f)
+			return;
+		flow = rec->flow;
+		rev = pkt->sport != f->src.port ||
+		      !mpf__addr_equal(&pkt->src, &f->src.addr);
+	} else if (rec->protocol == MPF_PROTO_NONE) {
+		flow = conv_of(log, pkt, &rev);
+		if (flow == NONE) {
+			log->dropped++;
+			return;
+		}
+		flow |= CONV_BIT;
+	} else {
+		return; /* another protocol's (LISP over TCP) */
+	}
+	if (rev)
 		bits |= SEG_REV;
 	if (pkt->has_ts)
 		bits |= SEG_TS;
@@ -139,7 +243,7 @@ mpf__seglog_add(struct mpf_ctx *ctx, const struct mpf_pkt *pkt,
 	s.ts = pkt->ts_ns;
 	s.dsn = (bits & SEG_DSN) ? rec->val[0] : 0;
 	s.frame = rec->number;
-	s.flow = rec->flow;
+	s.flow = flow;
 	s.seq = pkt->seq;
 	s.tsval = pkt->has_ts ? pkt->ts_val : 0;
 	s.reinj_of = (bits & SEG_REINJ) ? rec->ref[1] : 0;
@@ -177,7 +281,10 @@ struct side {
 	uint32_t n;
 	int64_t first_ts, last_ts;
 	bool any;
-	uint32_t nflows, nnodes;
+	/* flows: the context's, then one per plain TCP conversation
+	 * (nflows + its index); nodes likewise, one per conversation */
+	uint32_t nflows, nnodes, nconvs;
+	const struct conv *convs;
 	struct fl *fl;
 	struct nd *nd;
 	uint32_t *partner; /* per segment: the other side's, or NONE */
@@ -193,9 +300,8 @@ struct spair {
 };
 
 struct cpair {
-	uint32_t node[2];
+	uint32_t node[2];  /* NONE: plain TCP conversations */
 	uint8_t how;
-	bool flip;         /* the nodes disagree on which side is the client */
 	bool ref_server;   /* direction names come from the server's node */
 	uint32_t first_sub, nsubs;
 	uint64_t useful, redundant, useful_bytes, redundant_bytes;
@@ -255,6 +361,31 @@ item_add(GArray *a, uint64_t k1, uint64_t k2, uint64_t k3)
 
 /* ------------------------------------------------------------- sides */
 
+/* The flow (or conversation) a segment counts for as fed; NULL if none. */
+static inline const struct fl *
+seg_fl(const struct side *sd, const struct seg *s)
+{
+	if (s->flow & CONV_BIT)
+		return (s->flow & ~CONV_BIT) < sd->nconvs
+			       ? &sd->fl[sd->nflows + (s->flow & ~CONV_BIT)]
+			       : NULL;
+	return s->flow < sd->nflows ? &sd->fl[s->flow] : NULL;
+}
+
+/* Whether flow index @id is a conversation, node index @id a
+ * conversation's. */
+static inline bool
+is_conv_flow(const struct side *sd, uint32_t id)
+{
+	return id >= sd->nflows;
+}
+
+static inline bool
+is_conv_node(const struct side *sd, uint32_t id)
+{
+	return id >= sd->nnodes;
+}
+
 static uint32_t
 flow_survivor(const struct mpf_ctx *ctx, uint32_t id, bool *flip)
 {
@@ -292,8 +423,10 @@ side_init(struct side *sd, const struct mpf_ctx *ctx)
 	sd->any = ctx->seglog->any;
 	sd->nflows = mpf_ctx_get_flow_count(ctx);
 	sd->nnodes = mpf_ctx_get_node_count(ctx);
-	sd->fl = g_new0(struct fl, sd->nflows ? sd->nflows : 1);
-	sd->nd = g_new0(struct nd, sd->nnodes ? sd->nnodes : 1);
+	sd->nconvs = ctx->seglog->convs->len;
+	sd->convs = (const struct conv *)(const void *)ctx->seglog->convs->data;
+	sd->fl = g_new0(struct fl, sd->nflows + sd->nconvs + 1);
+	sd->nd = g_new0(struct nd, sd->nnodes + sd->nconvs + 1);
 	sd->partner = g_new(uint32_t, sd->n ? sd->n : 1);
 	memset(sd->partner, 0xff, sizeof(uint32_t) * (sd->n ? sd->n : 1));
 	sd->unmatched_nodes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -328,17 +461,41 @@ side_init(struct side *sd, const struct mpf_ctx *ctx)
 		    mpf_flow_get_mptcp_role(sf) != MPF_MPTCP_ROLE_UNKNOWN)
 			sd->nd[nid].roles_known = true;
 	}
+	/* a conversation is its own flow of its own node; its source is
+	 * the client when its SYN was seen */
+	for (i = 0; i < sd->nconvs; i++) {
+		const struct conv *cv = &sd->convs[i];
+		struct fl *f = &sd->fl[sd->nflows + i];
+
+		if (cv->flow < sd->nflows && sd->fl[cv->flow].node != NONE) {
+			/* the start of an MPTCP flow: its segments are the
+			 * flow's */
+			const struct fl *x = &sd->fl[cv->flow];
+			struct mpf_endpoint src, dst;
+
+			mpf_flow_get_endpoints(mpf_ctx_get_flow(ctx, cv->flow), &src,
+					       &dst);
+			f->survivor = x->survivor;
+			f->node = x->node;
+			f->pair = NONE;
+			f->flip = x->flip != !mpf__endpoint_equal(&src, &cv->src);
+			continue;
+		}
+		f->survivor = sd->nflows + i;
+		f->node = sd->nnodes + i;
+		f->pair = NONE;
+		f->fwd_c2s = true;
+		sd->nd[f->node].key_peer = NONE;
+		sd->nd[f->node].roles_known = sd->convs[i].syn;
+	}
 	/* the survivors' data counts and initial sequence numbers */
 	for (i = 0; i < sd->n; i++) {
 		const struct seg *s = &sd->segs[i];
-		const struct fl *o;
+		const struct fl *o = seg_fl(sd, s);
 		struct fl *f;
 		int way;
 
-		if (s->flow >= sd->nflows)
-			continue;
-		o = &sd->fl[s->flow];
-		if (o->survivor == NONE || o->node == NONE)
+		if (!o || o->survivor == NONE || o->node == NONE)
 			continue;
 		f = &sd->fl[o->survivor];
 		way = !!(seg_bits(s) & SEG_REV) ^ o->flip;
@@ -483,7 +640,7 @@ pair_flows_by_isn(struct mpf_match *m, GArray *fp, bool scoped)
 		const struct side *sd = &m->s[k];
 		uint32_t id;
 
-		for (id = 0; id < sd->nflows; id++) {
+		for (id = 0; id < sd->nflows + sd->nconvs; id++) {
 			const struct fl *f = &sd->fl[id];
 			uint32_t scope;
 
@@ -541,12 +698,10 @@ pair_flows_by_data(struct mpf_match *m, GArray *fp)
 
 		for (x = 0; x < sd->n; x++) {
 			const struct seg *s = &sd->segs[x];
-			const struct fl *o;
+			const struct fl *o = seg_fl(sd, s);
 
-			if (seg_len(s) == 0 || (seg_bits(s) & SEG_SYN) ||
-			    s->flow >= sd->nflows)
+			if (seg_len(s) == 0 || (seg_bits(s) & SEG_SYN) || !o)
 				continue;
-			o = &sd->fl[s->flow];
 			if (o->node == NONE || sd->fl[o->survivor].pair != NONE)
 				continue;
 			item_add(a, (uint64_t)s->seq << 32 | seg_len(s),
@@ -567,7 +722,7 @@ pair_flows_by_data(struct mpf_match *m, GArray *fp)
 			int side = (int)(ITEM(a, t)->k2 >> 32);
 			const struct side *sd = &m->s[side];
 			const struct seg *s = &sd->segs[(uint32_t)ITEM(a, t)->k2];
-			const struct fl *o = &sd->fl[s->flow];
+			const struct fl *o = seg_fl(sd, s);
 			uint8_t way = (uint8_t)(!!(seg_bits(s) & SEG_REV) ^ o->flip);
 
 			if (side == 0 && nc < VOTE_COPIES) {
@@ -722,6 +877,26 @@ pair_flows_in_conn(struct mpf_match *m, GArray *fp, uint32_t cn, uint32_t sn)
 
 /* ------------------------------------------------- connections, ways */
 
+/* The node a subflow pair files its connection under on one side: its
+ * node, or NONE for a conversation paired with an MPTCP flow (the
+ * conversations of one MPTCP connection make one connection). */
+static uint32_t
+conn_node(const struct side *sd, const struct side *other, uint32_t flow,
+	  uint32_t other_flow)
+{
+	uint32_t n = sd->fl[flow].node;
+
+	if (is_conv_node(sd, n) && !is_conv_node(other, other->fl[other_flow].node))
+		return NONE;
+	return n;
+}
+
+static const struct nd *
+node_at(const struct side *sd, uint32_t id)
+{
+	return id == NONE ? NULL : &sd->nd[id];
+}
+
 /*
  * The connections: every pair of nodes the tokens paired or a subflow
  * pair joins, in order of (client node, server node); their subflow pairs
@@ -744,23 +919,27 @@ build_conns(struct mpf_match *m, GArray *fp)
 		const struct fpair *p = &g_array_index(fp, struct fpair, i);
 
 		item_add(a,
-			 (uint64_t)c->fl[p->flow[0]].node << 32 |
-				 s->fl[p->flow[1]].node,
+			 (uint64_t)conn_node(c, s, p->flow[0], p->flow[1]) << 32 |
+				 conn_node(s, c, p->flow[1], p->flow[0]),
 			 1, (uint64_t)p->flow[0] << 32 | i);
 	}
 	items_sort(a);
 	for (i = 0; i < a->len; i = j) {
 		struct cpair cp;
 		const struct nd *cn, *sn;
+		bool keyed;
 
 		memset(&cp, 0, sizeof(cp));
 		cp.node[0] = (uint32_t)(ITEM(a, i)->k1 >> 32);
 		cp.node[1] = (uint32_t)ITEM(a, i)->k1;
-		cn = &c->nd[cp.node[0]];
-		sn = &s->nd[cp.node[1]];
+		cn = node_at(c, cp.node[0]);
+		sn = node_at(s, cp.node[1]);
+		keyed = cn && cn->key_peer == cp.node[1];
 		cp.first_sub = m->subs->len;
-		cp.how = cn->key_peer == cp.node[1] ? cn->key_how : MPF_MATCH_DATA;
-		cp.ref_server = !cn->roles_known && sn->roles_known;
+		cp.how = keyed ? cn->key_how : MPF_MATCH_DATA;
+		/* direction names from a side that saw a SYN, the client's
+		 * first */
+		cp.ref_server = !(cn && cn->roles_known) && sn && sn->roles_known;
 		for (j = i; j < a->len && ITEM(a, j)->k1 == ITEM(a, i)->k1; j++) {
 			const struct fpair *p;
 			struct spair sp;
@@ -775,18 +954,16 @@ build_conns(struct mpf_match *m, GArray *fp)
 			sp.how = p->how;
 			sp.reversed = p->reversed;
 			sp.conn = m->conns->len;
-			if (cp.nsubs == 0 && cn->key_peer != cp.node[1]) {
-				/* the first pair tells whether the nodes agree
-				 * on the client; paired tokens always do */
+			if (cp.nsubs == 0 && !keyed)
 				cp.how = p->how;
-				cp.flip = (c->fl[p->flow[0]].fwd_c2s !=
-					   s->fl[p->flow[1]].fwd_c2s) != p->reversed;
-			}
 			c->fl[sp.flow[0]].pair = s->fl[sp.flow[1]].pair = m->subs->len;
 			g_array_append_val(m->subs, sp);
 			cp.nsubs++;
 		}
-		c->nd[cp.node[0]].in_conn = s->nd[cp.node[1]].in_conn = true;
+		if (cp.node[0] != NONE)
+			c->nd[cp.node[0]].in_conn = true;
+		if (cp.node[1] != NONE)
+			s->nd[cp.node[1]].in_conn = true;
 		g_array_append_val(m->conns, cp);
 	}
 	g_array_free(a, TRUE);
@@ -805,7 +982,7 @@ build_conns(struct mpf_match *m, GArray *fp)
 	for (i = 0; i < 2; i++) {
 		struct side *sd = &m->s[i];
 
-		for (id = 0; id < sd->nflows; id++) {
+		for (id = 0; id < sd->nflows + sd->nconvs; id++) {
 			struct fl *f = &sd->fl[id];
 
 			if (f->survivor == NONE || f->survivor == id ||
@@ -1017,12 +1194,11 @@ seg_item(const struct mpf_match *m, int side, uint32_t idx, struct item *it)
 {
 	const struct side *sd = &m->s[side];
 	const struct seg *s = &sd->segs[idx];
-	const struct fl *o;
+	const struct fl *o = seg_fl(sd, s);
 	uint64_t dir;
 
-	if (seg_len(s) == 0 || (seg_bits(s) & SEG_SYN) || s->flow >= sd->nflows)
+	if (seg_len(s) == 0 || (seg_bits(s) & SEG_SYN) || !o)
 		return false;
-	o = &sd->fl[s->flow];
 	if (o->node == NONE || o->pair == NONE)
 		return false;
 	dir = !!(seg_bits(s) & SEG_REV) ^ o->dxor;
@@ -1400,6 +1576,24 @@ mpf_match_verdict_to_string(enum mpf_match_verdict v)
 	return (unsigned)v < G_N_ELEMENTS(names) ? names[v] : "unknown";
 }
 
+static uint32_t
+public_node(const struct side *sd, uint32_t id)
+{
+	return id == NONE || is_conv_node(sd, id) ? MPF_ID_NONE : id;
+}
+
+static void
+flow_ends(const struct side *sd, uint32_t id, struct mpf_endpoint *src,
+	  struct mpf_endpoint *dst)
+{
+	if (is_conv_flow(sd, id)) {
+		*src = sd->convs[id - sd->nflows].src;
+		*dst = sd->convs[id - sd->nflows].dst;
+	} else {
+		mpf_flow_get_endpoints(mpf_ctx_get_flow(sd->ctx, id), src, dst);
+	}
+}
+
 uint32_t
 mpf_match_get_connection_count(const struct mpf_match *match)
 {
@@ -1419,8 +1613,8 @@ mpf_match_get_connection(const struct mpf_match *match, uint32_t index,
 		return MPF_ERR_NOT_FOUND;
 	cp = &g_array_index(match->conns, struct cpair, index);
 	memset(&c, 0, sizeof(c));
-	c.client_node = cp->node[0];
-	c.server_node = cp->node[1];
+	c.client_node = public_node(&match->s[0], cp->node[0]);
+	c.server_node = public_node(&match->s[1], cp->node[1]);
 	c.how = (enum mpf_match_how)cp->how;
 	c.subflows = cp->nsubs;
 	c.useful = cp->useful;
@@ -1447,8 +1641,12 @@ mpf_match_get_subflow(const struct mpf_match *match, uint32_t connection,
 		return MPF_ERR_NOT_FOUND;
 	sp = &g_array_index(match->subs, struct spair, cp->first_sub + index);
 	memset(&s, 0, sizeof(s));
-	s.client_flow = sp->flow[0];
-	s.server_flow = sp->flow[1];
+	s.client_flow = is_conv_flow(&match->s[0], sp->flow[0]) ? MPF_ID_NONE
+								  : sp->flow[0];
+	s.server_flow = is_conv_flow(&match->s[1], sp->flow[1]) ? MPF_ID_NONE
+								  : sp->flow[1];
+	flow_ends(&match->s[0], sp->flow[0], &s.client_src, &s.client_dst);
+	flow_ends(&match->s[1], sp->flow[1], &s.server_src, &s.server_dst);
 	s.how = (enum mpf_match_how)sp->how;
 	s.reversed = sp->reversed;
 	s.dir[0] = sp->dir[0];

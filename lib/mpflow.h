@@ -234,11 +234,12 @@ MPF_PUBLIC void mpf_config_set_log_handler(struct mpf_config *config,
 					   void *user_data);
 
 /*
- * Keeps, beside the analysis, a 40-byte record of every TCP segment of an
- * MPTCP flow that carries payload or SYN (its frame, time, sequence
- * number, length, TCP timestamp, DSN and reinjection link), for
- * mpf_match_new(). Off by default: a context that does not keep it pays
- * nothing. Ignored when streaming.
+ * Keeps, beside the analysis, a 40-byte record of every TCP segment that
+ * carries payload or SYN (its frame, time, sequence number, length, TCP
+ * timestamp, and for MPTCP its flow, DSN and reinjection link; plain TCP
+ * by 4-tuple, at most 262,144 connections), for mpf_match_new(). Off by
+ * default: a context that does not keep it pays nothing. Ignored when
+ * streaming.
  */
 MPF_PUBLIC void mpf_config_set_segment_log(struct mpf_config *config,
 					   bool keep);
@@ -1093,7 +1094,9 @@ MPF_PUBLIC uint32_t mpf_frame_get_lisp_request_frame(const struct mpf_frame *fra
  * SYNs' initial sequence numbers, else by the data they carried (segments
  * with equal sequence number and length in both captures), else by
  * 4-tuple, else in join order, so that addresses and ports may differ
- * between the sides (NAT). Segments pair by subflow sequence number and
+ * between the sides (NAT). Plain TCP connections pair the same way, with
+ * each other or with the subflows of an MPTCP connection that the other
+ * capture saw as MPTCP. Segments pair by subflow sequence number and
  * length, copies of one segment (TCP retransmissions) by their TCP
  * timestamp, else by time order; the DSN must agree when both sides know
  * it. Sorts and hash tables only: the work grows as n log n.
@@ -1134,10 +1137,15 @@ enum mpf_match_how {
  * "order" or "unknown". */
 MPF_PUBLIC const char *mpf_match_how_to_string(enum mpf_match_how how);
 
-/* A pair of connections. A connection that one side's analysis split in
- * two (a capture that started late) pairs with each part. */
+/*
+ * A pair of connections. A connection that one side's analysis split in
+ * two (a capture that started late) pairs with each part. A side where
+ * the connection is plain TCP (MPTCP never negotiated, or its options cut
+ * by the snapshot length) has no node: MPF_ID_NONE, and its subflows no
+ * flow ids; their endpoints say which they are.
+ */
 struct mpf_match_connection {
-	uint32_t client_node, server_node; /* node ids in each context */
+	uint32_t client_node, server_node; /* node ids, or MPF_ID_NONE */
 	enum mpf_match_how how;
 	uint32_t subflows;          /* subflow pairs: mpf_match_get_subflow() */
 	/* reinjections (both ways): useful when the receiver got the
@@ -1173,12 +1181,15 @@ struct mpf_match_dir {
 };
 
 struct mpf_match_subflow {
-	uint32_t client_flow, server_flow; /* flow ids in each context */
+	uint32_t client_flow, server_flow; /* flow ids, or MPF_ID_NONE */
 	enum mpf_match_how how;
 	/* the server capture's flow runs the other way round (its source is
 	 * the client capture flow's destination) */
 	bool reversed;
 	struct mpf_match_dir dir[2]; /* by enum mpf_direction */
+	/* the subflow as each capture saw it (a NAT between them shows):
+	 * source the side that sent its SYN, else its first segment */
+	struct mpf_endpoint client_src, client_dst, server_src, server_dst;
 };
 
 /* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. */

@@ -175,12 +175,23 @@ static const char *const dir_names[2] = { "c2s", "s2c" };
 
 /* --------------------------------------------------------------- text */
 
+/* A node or flow id, "tcp" for none (a plain TCP connection). */
+static const char *
+id_text(uint32_t id, char *buf, size_t len)
+{
+	if (id == MPF_ID_NONE)
+		snprintf(buf, len, "tcp");
+	else
+		snprintf(buf, len, "%" PRIu32, id);
+	return buf;
+}
+
 static void
 text_token(FILE *out, const struct mpf_node *n, enum mpf_side side)
 {
 	uint32_t t;
 
-	if (mpf_node_get_mptcp_token(n, side, &t))
+	if (n && mpf_node_get_mptcp_token(n, side, &t))
 		fprintf(out, "%08" PRIx32, t);
 	else
 		fputs("-", out);
@@ -207,7 +218,7 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 {
 	const struct mpf_match *m = run->match;
 	struct mpf_match_clock c;
-	char a[32], b[32], d1[32], d2[32], d3[32], d4[32];
+	char a[72], b[32], d1[32], d2[32], d3[32], d4[32];
 	uint32_t i, j;
 
 	fprintf(out, "client %s: %" PRIu64 " frames\nserver %s: %" PRIu64
@@ -233,9 +244,10 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 		mpf_match_get_connection(m, i, &cn, sizeof(cn));
 		nc = mpf_ctx_get_node(run->ctx[0], cn.client_node);
 		ns = mpf_ctx_get_node(run->ctx[1], cn.server_node);
-		fprintf(out, "\nconnection %" PRIu32 "  client node %" PRIu32
-			     ", server node %" PRIu32 ", by %s  tokens ",
-			i, cn.client_node, cn.server_node,
+		fprintf(out, "\nconnection %" PRIu32 "  client node %s, server "
+			     "node %s, by %s  tokens ",
+			i, id_text(cn.client_node, a, sizeof(a)),
+			id_text(cn.server_node, b, sizeof(b)),
 			mpf_match_how_to_string(cn.how));
 		text_token(out, nc ? nc : ns, MPF_SIDE_CLIENT);
 		fputc('/', out);
@@ -257,8 +269,9 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 				const struct mpf_match_dir *x = &s.dir[d];
 
 				if (d == 0)
-					snprintf(a, sizeof(a), "%" PRIu32 "-%" PRIu32,
-						 s.client_flow, s.server_flow);
+					snprintf(a, sizeof(a), "%s-%s",
+						 id_text(s.client_flow, d1, sizeof(d1)),
+						 id_text(s.server_flow, d2, sizeof(d2)));
 				fprintf(out,
 					"  %-6s %-6s %s %9" PRIu64 " %9" PRIu64
 					" %9" PRIu64 " %5.1f%% %7" PRIu64
@@ -353,6 +366,25 @@ json_us(FILE *out, bool has, int64_t ns)
 }
 
 static void
+json_id(FILE *out, uint32_t id)
+{
+	if (id == MPF_ID_NONE)
+		fputs("null", out);
+	else
+		fprintf(out, "%" PRIu32, id);
+}
+
+/* , "key": "addr:port" */
+static void
+json_endpoint(FILE *out, const char *key, const struct mpf_endpoint *e)
+{
+	char buf[MPF_ADDR_STRLEN + 16];
+
+	fprintf(out, ", \"%s\": ", key);
+	json_string(out, report_endpoint(e, buf, sizeof(buf)));
+}
+
+static void
 json_token(FILE *out, const struct mpf_node *n, enum mpf_side side)
 {
 	uint32_t t;
@@ -434,10 +466,13 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 
 		mpf_match_get_connection(m, k, &cn, sizeof(cn));
 		nc = mpf_ctx_get_node(run->ctx[0], cn.client_node);
-		fprintf(out,
-			"%s{\"client_node\": %" PRIu32 ", \"server_node\": %" PRIu32
-			", \"paired_by\": \"%s\", \"token\": ",
-			k ? ", " : "", cn.client_node, cn.server_node,
+		if (!nc)
+			nc = mpf_ctx_get_node(run->ctx[1], cn.server_node);
+		fprintf(out, "%s{\"client_node\": ", k ? ", " : "");
+		json_id(out, cn.client_node);
+		fputs(", \"server_node\": ", out);
+		json_id(out, cn.server_node);
+		fprintf(out, ", \"paired_by\": \"%s\", \"token\": ",
 			mpf_match_how_to_string(cn.how));
 		json_token(out, nc, MPF_SIDE_CLIENT);
 		fputs(", \"server_token\": ", out);
@@ -447,12 +482,16 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 			struct mpf_match_subflow s;
 
 			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
-			fprintf(out,
-				"%s{\"client_flow\": %" PRIu32
-				", \"server_flow\": %" PRIu32
-				", \"paired_by\": \"%s\", \"reversed\": %s"
-				", \"c2s\": ",
-				j ? ", " : "", s.client_flow, s.server_flow,
+			fprintf(out, "%s{\"client_flow\": ", j ? ", " : "");
+			json_id(out, s.client_flow);
+			fputs(", \"server_flow\": ", out);
+			json_id(out, s.server_flow);
+			json_endpoint(out, "client_src", &s.client_src);
+			json_endpoint(out, "client_dst", &s.client_dst);
+			json_endpoint(out, "server_src", &s.server_src);
+			json_endpoint(out, "server_dst", &s.server_dst);
+			fprintf(out, ", \"paired_by\": \"%s\", \"reversed\": %s"
+				     ", \"c2s\": ",
 				mpf_match_how_to_string(s.how),
 				s.reversed ? "true" : "false");
 			json_dir(out, &s.dir[0], 0, off);
