@@ -1737,40 +1737,49 @@ unmatched(const struct mpf_match *match, enum mpf_side capture, bool flows)
 		     : match->s[capture].unmatched_nodes;
 }
 
+static uint32_t
+unmatched_count(const struct mpf_match *match, enum mpf_side capture,
+		bool flows)
+{
+	const GArray *a = unmatched(match, capture, flows);
+
+	return a ? a->len : 0;
+}
+
+static uint32_t
+unmatched_at(const struct mpf_match *match, enum mpf_side capture, bool flows,
+	     uint32_t index)
+{
+	const GArray *a = unmatched(match, capture, flows);
+
+	return a && index < a->len ? g_array_index(a, uint32_t, index)
+				   : MPF_ID_NONE;
+}
+
 uint32_t
 mpf_match_get_unmatched_node_count(const struct mpf_match *match,
 				   enum mpf_side capture)
 {
-	const GArray *a = unmatched(match, capture, false);
-
-	return a ? a->len : 0;
+	return unmatched_count(match, capture, false);
 }
 
 uint32_t
 mpf_match_get_unmatched_node(const struct mpf_match *match,
 			     enum mpf_side capture, uint32_t index)
 {
-	const GArray *a = unmatched(match, capture, false);
-
-	return a && index < a->len ? g_array_index(a, uint32_t, index)
-				   : MPF_ID_NONE;
+	return unmatched_at(match, capture, false, index);
 }
 
 uint32_t
 mpf_match_get_unmatched_flow_count(const struct mpf_match *match,
 				   enum mpf_side capture)
 {
-	const GArray *a = unmatched(match, capture, true);
-
-	return a ? a->len : 0;
+	return unmatched_count(match, capture, true);
 }
 
 uint32_t
 mpf_match_get_unmatched_flow(const struct mpf_match *match,
 			     enum mpf_side capture, uint32_t index)
 {
-	const GArray *a = unmatched(match, capture, true);
-
-	return a && index < a->len ? g_array_index(a, uint32_t, index)
-				   : MPF_ID_NONE;
+	return unmatched_at(match, capture, true, index);
 }
