@@ -382,6 +382,22 @@ for name in NAMES:
         check(t["c2s"]["outside"] >= before, name + ": late start: early ones outside")
         check(t["s2c"]["matched"] + t["s2c"]["lost"] == t["s2c"]["sent"], name + ": sums")
 
+    # the client capture starting late (40 % cut): the s2c losses while
+    # it ran, what the server sent before it began outside
+    lpath = os.path.join(TMP, name + "-clate.pcap")
+    rewrite(cpath, lpath, keep=lambda i, n: i >= n * 4 // 10)
+    cli_late, srv = Capture(lpath), Capture(spath)
+    r, doc = match_json(lpath, spath)
+    check(r.returncode == 0 and doc and doc["connections"], name + ": client late: pairs")
+    if doc and doc["connections"]:
+        t = totals(doc)
+        dmin = doc["clock"]["s2c_min_us"] or 0
+        lost, sent = independent_losses(
+            srv, cli_late, True,
+            lambda ts: cli_late.first_ts <= ts + dmin * 1000 <= cli_late.last_ts)
+        check(t["s2c"]["lost"] == lost and t["s2c"]["outside"] > 0,
+              "%s: client late: s2c lost %d, independently %d" % (name, t["s2c"]["lost"], lost))
+
     # snaplen 96 on the server side: options partly cut, same results
     tpath = os.path.join(TMP, name + "-snap.pcap")
     rewrite(spath, tpath, snaplen=96)
@@ -438,6 +454,26 @@ for snap in (20, 41, 54, 74):
     rewrite(os.path.join(d, "server.pcap"), tpath, snaplen=snap)
     r = run("match", os.path.join(d, "client.pcap"), tpath)
     check(r.returncode in (0, 3), "snaplen %d: no crash" % snap)
+
+# segments cut differently on the two sides (as TSO or GRO on one capture
+# host do; here every data segment's sequence number moved by one): a
+# warning
+def shift_seq(lt, d):
+    off, proto = ip_offset(lt, d)
+    tcp = off + ((d[off] & 15) * 4 if proto == 0x0800 else 40)
+    if len(d) >= tcp + 8:
+        seq = struct.unpack(">I", d[tcp + 4:tcp + 8])[0]
+        d[tcp + 4:tcp + 8] = struct.pack(">I", (seq + 1) & 0xFFFFFFFF)
+    return d
+
+
+d = os.path.join(PAIRS, NAMES[0])
+tpath = os.path.join(TMP, "reseg.pcap")
+rewrite(os.path.join(d, "server.pcap"), tpath, fn=shift_seq)
+r = run("match", os.path.join(d, "client.pcap"), tpath)
+check(b"cut differently" in r.stderr, "other segment boundaries: warned")
+r = run("match", os.path.join(d, "client.pcap"), os.path.join(d, "server.pcap"))
+check(r.returncode == 0 and not r.stderr, "a good pair: no warning")
 
 # captures of different runs: nothing pairs, said so, exit 3
 if len(NAMES) >= 2:

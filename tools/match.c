@@ -600,6 +600,34 @@ mptcp_nodes(const struct mpf_ctx *ctx)
 	return n;
 }
 
+/* Many segments lost one way and as many unsent the other in one subflow
+ * pair: the two captures cut the data into other segments (offloads). */
+static bool
+looks_resegmented(const struct mpf_match *m)
+{
+	uint32_t k, j;
+
+	for (k = 0; k < mpf_match_get_connection_count(m); k++) {
+		struct mpf_match_connection cn;
+
+		mpf_match_get_connection(m, k, &cn, sizeof(cn));
+		for (j = 0; j < cn.subflows; j++) {
+			struct mpf_match_subflow s;
+			int d;
+
+			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
+			for (d = 0; d < 2; d++) {
+				const struct mpf_match_dir *x = &s.dir[d];
+
+				if (x->lost >= 8 && x->unsent >= 8 &&
+				    x->lost * 4 >= x->sent && x->unsent * 4 >= x->received)
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
 int
 match_command(const struct match_options *o, const char *client,
 	      const char *server)
@@ -654,6 +682,12 @@ match_command(const struct match_options *o, const char *client,
 			"the server's capture given first? (mpflow match CLIENT "
 			"SERVER)\n");
 	}
+	if (looks_resegmented(run.match))
+		fprintf(stderr,
+			"mpflow: warning: many segments of one capture are not "
+			"in the other and the other way round: were they cut "
+			"differently (TSO, GRO on a capture host)? Segments pair "
+			"whole.\n");
 	match_run_free(&run);
 	return status;
 }
