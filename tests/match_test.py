@@ -507,6 +507,96 @@ check(abs(s2["s2c"]["delay_us"]["min"] - s1["s2c"]["delay_us"]["min"] - 100) < 1
       abs(s2["c2s"]["delay_us"]["min"] - s1["c2s"]["delay_us"]["min"] + 100) < 1e-6,
       "--clock-offset shifts the delays")
 
+# the delay picture (plot -k delay) and the report's section: one series
+# per subflow pair and way with as many segments and losses as the match
+# counts, every point inside its plot area; the report of two captures
+# holds the client capture's report and a section with a picture per
+# connection
+import xml.etree.ElementTree as ET
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def numbers(text):
+    out, cur = [], ""
+    for ch in text + " ":
+        if ch in "0123456789.-":
+            cur += ch
+        else:
+            if cur:
+                out.append(float(cur))
+            cur = ""
+    return out
+
+
+for name in NAMES:
+    if name not in summary:
+        continue
+    d = os.path.join(PAIRS, name)
+    cpath, spath = os.path.join(d, "client.pcap"), os.path.join(d, "server.pcap")
+    doc = summary[name][3]
+    for k, c in enumerate(doc["connections"]):
+        out = os.path.join(TMP, "%s-%d.svg" % (name, k))
+        r = run("plot", "-k", "delay", "-n", str(c["client_node"]), "-o", out, cpath, spath)
+        check(r.returncode == 0, "%s: plot -k delay -n %d" % (name, c["client_node"]))
+        if r.returncode:
+            continue
+        root = ET.parse(out).getroot()
+        check(root.get("data-kind") == "delay" and root.get("data-connection") == str(k),
+              name + ": delay svg root")
+        for panel in root.iter(SVG + "g"):
+            if panel.get("class") != "panel":
+                continue
+            w = panel.get("data-dir")
+            area = [x for x in panel.iter(SVG + "rect") if x.get("class") == "plot-area"][0]
+            x0, y0 = float(area.get("x")), float(area.get("y"))
+            x1, y1 = x0 + float(area.get("width")), y0 + float(area.get("height"))
+            seen = {}
+            for g in panel.iter(SVG + "g"):
+                if g.get("class") != "series":
+                    continue
+                seen[int(g.get("data-subflow"))] = (int(g.get("data-segments")),
+                                                    int(g.get("data-lost")))
+                pts = []
+                for el in g:
+                    if el.get("class") in ("band", "mean") and el.get("d"):
+                        pts += numbers(el.get("d"))
+                    if el.tag == SVG + "circle":
+                        pts += [float(el.get("cx")), float(el.get("cy"))]
+                ok = all(x0 - 0.1 <= pts[i] <= x1 + 0.1 and y0 - 0.1 <= pts[i + 1] <= y1 + 0.1
+                         for i in range(0, len(pts) - 1, 2))
+                check(ok, "%s: connection %d %s: points inside the plot area" % (name, k, w))
+                lost = sum(int(x.get("data-count")) for x in g if x.get("class") == "lost")
+                check(lost == int(g.get("data-lost")), name + ": lost crosses add up")
+            want = {j: (s[w]["matched"], s[w]["lost"]) for j, s in enumerate(c["subflows"])
+                    if s[w]["matched"] or s[w]["lost"]}
+            check(seen == want, "%s: connection %d %s: series %s, match says %s" %
+                  (name, k, w, seen, want))
+    out = os.path.join(TMP, name + ".html")
+    r = run("report", "-o", out, cpath, spath)
+    check(r.returncode == 0, name + ": report of two captures")
+    html = open(out, encoding="utf-8").read() if r.returncode == 0 else ""
+    check('<section class="match" id="match">' in html and 'id="nodes"' in html,
+          name + ": the report has the node table and the match section")
+    check(html.count('data-kind="delay"') == len(doc["connections"]),
+          name + ": a delay picture per connection")
+    r2 = run("report", "-o", out + "2", cpath, spath)
+    check(open(out + "2", encoding="utf-8").read() == html, name + ": the same report twice")
+
+d = os.path.join(PAIRS, NAMES[0])
+cpath, spath = os.path.join(d, "client.pcap"), os.path.join(d, "server.pcap")
+for args, code in ((("plot", "-k", "delay", "-o", os.path.join(TMP, "x.svg"), cpath), 2),
+                   (("plot", "-k", "delay", cpath, spath), 2),
+                   (("plot", "-k", "delay", "-n", "99", "-o", os.path.join(TMP, "x.svg"), cpath,
+                     spath), 1),
+                   (("report", "-o", os.path.join(TMP, "x.html"), cpath, spath, cpath), 2),
+                   (("plot", "-o", os.path.join(TMP, "x.svg"), cpath, spath), 2)):
+    r = run(*args)
+    check(r.returncode == code, "%s exits %d (got %d)" % (" ".join(args[:3]), code, r.returncode))
+a = os.path.join(PAIRS, NAMES[0], "client.pcap")
+b = os.path.join(PAIRS, NAMES[1], "server.pcap")
+r = run("plot", "-k", "delay", "-o", os.path.join(TMP, "x.svg"), a, b)
+check(r.returncode == 3, "plot -k delay of different runs: exit 3")
+
 if failures:
     print("%d failures" % len(failures))
     sys.exit(1)

@@ -53,6 +53,33 @@ match_corrected(int64_t delay, int dir, int64_t offset)
 	return dir == MPF_DIR_CLIENT_TO_SERVER ? delay - offset : delay + offset;
 }
 
+/* The one-way delay over time of connection @conn, per subflow, as SVG
+ * (tools/plot-delay.c); @inline_svg: inside HTML, no XML prolog.
+ * Returns: 0, or -1 when there is no such connection. */
+int match_plot_svg(FILE *out, const struct match_run *run, uint32_t conn,
+		   int64_t offset, bool inline_svg);
+
+/* The connection to draw: the one whose client node is @node when
+ * @has_node, else the first with matched segments; MPF_ID_NONE if none. */
+uint32_t match_plot_default(const struct match_run *run, bool has_node,
+			    uint32_t node);
+
+/* The HTML report's section on the match (tools/report-match.c), for
+ * plot_request.extra with a struct match_html. */
+struct match_html {
+	const struct match_run *run;
+	int64_t offset;
+};
+
+void match_html_section(FILE *out, void *user);
+
+/* `mpflow plot -k delay -o OUTPUT CLIENT SERVER`: the delay picture of
+ * the connection whose client node is @node (when @has_node), else the
+ * first with matched segments. Returns the exit status. */
+int match_plot_command(const struct match_options *o, const char *client,
+		       const char *server, const char *output, bool has_node,
+		       uint32_t node);
+
 /* `mpflow match`: prints the result; returns the exit status. */
 int match_command(const struct match_options *o, const char *client,
 		  const char *server);

@@ -43,10 +43,12 @@ usage(FILE *out)
 		"                     its flows (subflows, paths, RLOC pairs)\n"
 		"  frames             one row per frame that belongs to a node\n"
 		"  plot               an SVG picture of one MPTCP connection\n"
-		"                     (needs -o)\n"
+		"                     (needs -o); -k delay CLIENT SERVER: the\n"
+		"                     one-way delay per subflow of two captures\n"
 		"  report             one self-contained HTML file: every node, its\n"
 		"                     flows drawn as a graph, the plots and the\n"
-		"                     anomalies of each MPTCP connection (needs -o)\n"
+		"                     anomalies of each MPTCP connection (needs -o);\n"
+		"                     with CLIENT SERVER, a section on the match\n"
 		"  match CLIENT SERVER  two captures of one run, taken at the MPTCP\n"
 		"                     client and at the server: connections, subflows\n"
 		"                     and data segments paired across them; per\n"
@@ -76,7 +78,8 @@ usage(FILE *out)
 		"  -k, --kind K       plot: dsn (default: data sequence numbers,\n"
 		"                     data acks, reinjections), throughput (goodput\n"
 		"                     per subflow and total) or share (each\n"
-		"                     subflow's part of the data)\n"
+		"                     subflow's part of the data), delay (two\n"
+		"                     captures: the one-way delay per subflow)\n"
 		"  -w, --window S     plot, report: the sliding window of throughput\n"
 		"                     and share, in seconds (default: a fiftieth of\n"
 		"                     the time shown)\n"
@@ -118,6 +121,7 @@ struct options {
 	uint64_t cap_mib; /* --memory-cap */
 	bool disabled[4];
 	bool has_kind;
+	bool delay;              /* plot -k delay: two captures */
 	struct plot_request pic; /* plot and report */
 };
 
@@ -344,6 +348,53 @@ run(const struct options *o, enum command cmd)
 	return status;
 }
 
+/*
+ * The pictures of two captures of one run: `plot -k delay CLIENT SERVER`
+ * (tools/plot-delay.c) and `report CLIENT SERVER`, the client capture's
+ * report with a section on the match (tools/report-match.c).
+ */
+static int
+two_captures(struct options *o, const struct match_options *mo,
+	     enum command cmd, int npos, const char *const *pos)
+{
+	struct match_run mr;
+	struct match_html mh;
+	int status;
+
+	if (npos != 3)
+		fail_usage("%s needs two captures: CLIENT SERVER", o->command);
+	if (!o->pic.output)
+		fail_usage("%s needs an output file (-o FILE)", o->command);
+	if (o->all || o->stream || o->fmt != REPORT_TEXT || o->idle_set ||
+	    o->cap_set || o->pic.window > 0)
+		fail_usage("%s of two captures takes -o, --node, --clock-offset, "
+			   "--disable and -v", o->command);
+	if (strcmp(pos[1], "-") == 0 || strcmp(pos[2], "-") == 0)
+		fail_usage("%s of two captures reads files, not standard input",
+			   o->command);
+	if (cmd == CMD_PLOT)
+		return match_plot_command(mo, pos[1], pos[2], o->pic.output,
+					  o->pic.has_node, o->pic.node);
+	if (o->pic.has_node || o->has_kind)
+		fail_usage("--node and --kind apply to plot only");
+	memset(&mr, 0, sizeof(mr));
+	mr.path[0] = pos[1];
+	mr.path[1] = pos[2];
+	status = match_load(&mr, mo);
+	if (!mr.match) {
+		match_run_free(&mr);
+		return status ? status : EXIT_BAD_FILE;
+	}
+	mh.run = &mr;
+	mh.offset = match_offset(&mr, mo);
+	o->pic.extra = match_html_section;
+	o->pic.extra_user = &mh;
+	o->path = pos[1];
+	status = run(o, cmd) || status ? EXIT_BAD_FILE : EXIT_SUCCESS;
+	match_run_free(&mr);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -468,9 +519,11 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'k':
-			if (plot_kind_from_string(optarg, &o.pic.kind) != 0)
+			if (strcmp(optarg, "delay") == 0)
+				o.delay = true; /* two captures: plot-delay.c */
+			else if (plot_kind_from_string(optarg, &o.pic.kind) != 0)
 				fail_usage("unknown plot kind '%s' (dsn, throughput, "
-					   "share)", optarg);
+					   "share, delay)", optarg);
 			o.has_kind = true;
 			break;
 		case 'w': {
@@ -514,8 +567,16 @@ main(int argc, char **argv)
 		cmd = CMD_MATCH;
 	else
 		fail_usage("unknown command '%s'", o.command);
-	if (mo.has_offset && cmd != CMD_MATCH)
-		fail_usage("--clock-offset applies to match only");
+	mo.fmt = o.fmt;
+	mo.verbose = o.verbose;
+	mo.log = log_to_stderr;
+	memcpy(mo.disabled, o.disabled, sizeof(mo.disabled));
+	if (mo.has_offset && cmd != CMD_MATCH && !o.delay &&
+	    !(cmd == CMD_REPORT && npos == 3))
+		fail_usage("--clock-offset applies to two captures only (match, "
+			   "plot -k delay, report)");
+	if ((cmd == CMD_PLOT && o.delay) || (cmd == CMD_REPORT && npos == 3))
+		return two_captures(&o, &mo, cmd, npos, pos);
 	if (cmd == CMD_MATCH) {
 		if (npos < 3)
 			fail_usage("match needs two captures: CLIENT SERVER");
@@ -530,16 +591,13 @@ main(int argc, char **argv)
 		if (strcmp(pos[1], "-") == 0 && strcmp(pos[2], "-") == 0)
 			fail_usage("match reads at most one capture from "
 				   "standard input");
-		mo.fmt = o.fmt;
-		mo.verbose = o.verbose;
-		mo.log = log_to_stderr;
-		memcpy(mo.disabled, o.disabled, sizeof(mo.disabled));
 		return match_command(&mo, pos[1], pos[2]);
 	}
 	if (npos < 2)
 		fail_usage("missing capture file");
 	if (npos > 2)
-		fail_usage("one capture file at a time ('%s' is extra)", pos[2]);
+		fail_usage("one capture file at a time ('%s' is extra; two "
+			   "captures: match, plot -k delay, report)", pos[2]);
 	o.path = pos[1];
 	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
 		fail_usage("summary has no csv format (text or json)");
