@@ -4,15 +4,17 @@
  * connections, subflows and data segments across a client-side and a
  * server-side context
  *
- * The log keeps 40 bytes for each TCP segment of an MPTCP flow that
- * carries payload or SYN, taken when the frame is fed (the frame store
- * keeps neither sequence numbers nor times). mpf_match_new() then works in
- * passes, each a scan or a sort (no nested scans, so n log n however
- * hostile the input):
+ * The log keeps 40 bytes for each TCP segment that carries payload or
+ * SYN, taken when the frame is fed (the frame store keeps neither sequence
+ * numbers nor times): for an MPTCP flow its flow, DSN and reinjection
+ * link; plain TCP by conversation (4-tuple). mpf_match_new() then works in
+ * passes, each a scan, a sort or a hash lookup (no nested scans, so
+ * n log n however hostile the input):
  *
  *  1. connections by both tokens (from the keys), then by one token;
  *  2. subflows of paired connections by their SYN's initial sequence
- *     number, then the others wherever that number is unique;
+ *     number, then the others (and conversations) wherever that number
+ *     is unique;
  *  3. subflows still alone by votes: data segments with equal (sequence
  *     number, length) in both captures, at most 8 copies a side counted
  *     per value, the pairs with most votes first;
