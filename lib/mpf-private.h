@@ -29,6 +29,7 @@ struct mpf_config {
 	mpf_release_func release_func;
 	void *release_user_data;
 	bool shard; /* keep what a merge needs (see mpf_config_set_shard) */
+	bool segment_log;
 };
 
 /* ------------------------------------------------------- frame record */
@@ -561,6 +562,7 @@ struct mpf_ctx {
 	uint32_t first_number;
 	int64_t first_ts, last_ts;
 	bool imported; /* made from a partial result: takes no frames */
+	struct mpf_seglog *seglog; /* for mpf_match_new(), when kept */
 };
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,
@@ -578,6 +580,14 @@ void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);
 /* Frees a node and its flows (not the ones absorbed into it). */
 void mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n);
+
+/* The segment log (match.c): created with the context when the config
+ * asks for it; mpf__seglog_add() sees every frame after its analysis. */
+struct mpf_seglog;
+struct mpf_seglog *mpf__seglog_new(void);
+void mpf__seglog_free(struct mpf_seglog *log);
+void mpf__seglog_add(struct mpf_ctx *ctx, const struct mpf_pkt *pkt,
+		     const struct mpf_frame *rec);
 
 /* ---------------------------------------------------------------- log */
 

@@ -193,6 +193,13 @@ mpf_config_set_shard(struct mpf_config *config, bool shard)
 }
 
 void
+mpf_config_set_segment_log(struct mpf_config *config, bool keep)
+{
+	if (config)
+		config->segment_log = keep;
+}
+
+void
 mpf_config_set_release_handler(struct mpf_config *config,
 			       mpf_release_func func, void *user_data)
 {
@@ -249,6 +256,8 @@ mpf_ctx_new(const struct mpf_config *config)
 	mpf__ids_init(&ctx->flows, ctx->config.streaming);
 	if (ctx->config.retain_frames && !ctx->config.streaming)
 		ctx->store = mpf__store_new();
+	if (ctx->config.segment_log && !ctx->config.streaming)
+		ctx->seglog = mpf__seglog_new();
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];
 
@@ -308,6 +317,7 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 	mpf__ids_fini(&ctx->nodes);
 	mpf__ids_fini(&ctx->flows);
 	mpf__store_free(ctx->store);
+	mpf__seglog_free(ctx->seglog);
 	g_free(ctx);
 }
 
@@ -402,6 +412,8 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		ctx->counters[MPF_COUNTER_ANALYSED]++;
 	else if (rec->protocol != MPF_PROTO_NONE)
 		ctx->counters[MPF_COUNTER_UNMATCHED]++;
+	if (ctx->seglog)
+		mpf__seglog_add(ctx, &dec, rec);
 	if (ctx->store)
 		stored = mpf__store_add(ctx->store, rec);
 	if (result)

@@ -235,6 +235,17 @@ MPF_PUBLIC void mpf_config_set_log_handler(struct mpf_config *config,
 					   enum mpf_log_level max_level,
 					   void *user_data);
 
+/*
+ * Keeps, beside the analysis, a 40-byte record of every TCP segment that
+ * carries payload or SYN (its frame, time, sequence number, length, TCP
+ * timestamp, and for MPTCP its flow, DSN and reinjection link; plain TCP
+ * by 4-tuple, at most 262,144 connections), for mpf_match_new(). Off by
+ * default: a context that does not keep it pays nothing. Ignored when
+ * streaming.
+ */
+MPF_PUBLIC void mpf_config_set_segment_log(struct mpf_config *config,
+					   bool keep);
+
 /* -------------------------------------------------------------- context */
 
 struct mpf_ctx;
@@ -1192,6 +1203,209 @@ MPF_PUBLIC bool mpf_frame_get_lisp_iid(const struct mpf_frame *frame,
 /* For a Map-Reply, the frame of its Map-Request (by nonce); for a
  * Map-Notify, the frame of its Map-Register. 0 when none. */
 MPF_PUBLIC uint32_t mpf_frame_get_lisp_request_frame(const struct mpf_frame *frame);
+
+/* ---------------------------------------------------------------- match */
+
+/*
+ * Two captures of one run, one at each end: mpf_match_new() pairs the
+ * MPTCP connections of a context fed the client-side capture with those
+ * of a context fed the server-side one, their subflows, and in each
+ * direction every data segment (a TCP segment with payload) the sender's
+ * capture holds with its copy in the receiver's. Both contexts must keep
+ * the segment log (mpf_config_set_segment_log()).
+ *
+ * Connections pair by their MPTCP keys (or a token); subflows by their
+ * SYNs' initial sequence numbers, else by the data they carried (segments
+ * with equal sequence number and length in both captures), else by
+ * 4-tuple, else in join order, so that addresses and ports may differ
+ * between the sides (NAT). Plain TCP connections pair the same way, with
+ * each other or with the subflows of an MPTCP connection that the other
+ * capture saw as MPTCP. Segments pair by subflow sequence number and
+ * length, copies of one segment (TCP retransmissions) by their TCP
+ * timestamp, else by time order; the DSN must agree when both sides know
+ * it. Sorts and hash tables only: the work grows as n log n.
+ *
+ * The client capture is taken to be the one at the MPTCP client (the side
+ * that sent the first SYN): its segments are the client-to-server ones
+ * sent and the server-to-client ones received. The two clocks are
+ * independent: delays are as measured (receiver's time minus sender's),
+ * and mpf_match_get_clock() estimates the offset between them.
+ */
+struct mpf_match;
+
+/*
+ * Matches @client against @server. Both are borrowed: they must outlive
+ * the match and not be fed any more. *@match gets (transfer full) the
+ * result, released with mpf_match_free(); a match with no connection is
+ * still a result (the captures are of different runs).
+ * Returns: 0; MPF_ERR_INVALID for a NULL argument or a context without
+ * the segment log.
+ */
+MPF_PUBLIC int mpf_match_new(const struct mpf_ctx *client,
+			     const struct mpf_ctx *server,
+			     struct mpf_match **match);
+
+MPF_PUBLIC void mpf_match_free(struct mpf_match *match);
+
+/* How a connection or a subflow found its counterpart. */
+enum mpf_match_how {
+	MPF_MATCH_KEYS = 0,  /* connections: both MPTCP keys */
+	MPF_MATCH_TOKEN = 1, /* connections: a token */
+	MPF_MATCH_ISN = 2,   /* subflows: their SYNs' sequence numbers */
+	MPF_MATCH_DATA = 3,  /* segments with equal sequence and length */
+	MPF_MATCH_TUPLE = 4, /* subflows: the same addresses and ports */
+	MPF_MATCH_ORDER = 5, /* subflows: join order (no data to compare) */
+};
+
+/* Returns: (transfer none) "keys", "token", "isn", "data", "tuple",
+ * "order" or "unknown". */
+MPF_PUBLIC const char *mpf_match_how_to_string(enum mpf_match_how how);
+
+/*
+ * A pair of connections. A connection that one side's analysis split in
+ * two (a capture that started late) pairs with each part. A side where
+ * the connection is plain TCP (MPTCP never negotiated, or its options cut
+ * by the snapshot length) has no node: MPF_ID_NONE, and its subflows no
+ * flow ids; their endpoints say which they are.
+ */
+struct mpf_match_connection {
+	uint32_t client_node, server_node; /* node ids, or MPF_ID_NONE */
+	enum mpf_match_how how;
+	uint32_t subflows;          /* subflow pairs: mpf_match_get_subflow() */
+	/* reinjections (both ways): useful when the receiver got the
+	 * reinjected copy of the data first, redundant when an earlier copy
+	 * had arrived or the reinjection was lost */
+	uint64_t useful, redundant;
+	uint64_t useful_bytes, redundant_bytes;
+};
+
+MPF_PUBLIC uint32_t mpf_match_get_connection_count(const struct mpf_match *match);
+/* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. @size as for the
+ * stats (sizeof as the caller knows it). */
+MPF_PUBLIC int mpf_match_get_connection(const struct mpf_match *match,
+					uint32_t index,
+					struct mpf_match_connection *conn,
+					size_t size);
+
+/*
+ * One direction of a subflow pair, counting data segments. The sender's
+ * capture is the client's for MPF_DIR_CLIENT_TO_SERVER.
+ */
+struct mpf_match_dir {
+	uint64_t sent;     /* in the sender's capture, while the receiver's ran */
+	uint64_t received; /* in the receiver's capture, while the sender's ran */
+	uint64_t matched;  /* sent and received */
+	uint64_t lost;     /* sent, never received */
+	uint64_t unsent;   /* received, not in the sender's capture */
+	uint64_t outside;  /* in one capture before or after the other ran */
+	bool has_delay;    /* matched > 0 */
+	/* one-way delay, receiver's time minus sender's, nanoseconds, as
+	 * measured; median and p99 by nearest rank */
+	int64_t delay_min, delay_median, delay_p99, delay_max;
+};
+
+struct mpf_match_subflow {
+	uint32_t client_flow, server_flow; /* flow ids, or MPF_ID_NONE */
+	enum mpf_match_how how;
+	/* the server capture's flow runs the other way round (its source is
+	 * the client capture flow's destination) */
+	bool reversed;
+	struct mpf_match_dir dir[2]; /* by enum mpf_direction */
+	/* the subflow as each capture saw it (a NAT between them shows):
+	 * source the side that sent its SYN, else its first segment */
+	struct mpf_endpoint client_src, client_dst, server_src, server_dst;
+};
+
+/* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. */
+MPF_PUBLIC int mpf_match_get_subflow(const struct mpf_match *match,
+				     uint32_t connection, uint32_t index,
+				     struct mpf_match_subflow *sub, size_t size);
+
+/* What became of one data segment. */
+enum mpf_match_state {
+	MPF_MATCH_MATCHED = 0, /* in both captures */
+	MPF_MATCH_LOST = 1,    /* sent, never received */
+	MPF_MATCH_UNSENT = 2,  /* received, not in the sender's capture */
+	MPF_MATCH_OUTSIDE = 3, /* in one capture before or after the other */
+};
+
+/* Returns: (transfer none) "matched", "lost", "unsent", "outside" or
+ * "unknown". */
+MPF_PUBLIC const char *mpf_match_state_to_string(enum mpf_match_state state);
+
+enum mpf_match_verdict {
+	MPF_MATCH_NONE = 0,      /* not a reinjection (or outside) */
+	MPF_MATCH_USEFUL = 1,    /* the receiver got this copy first */
+	MPF_MATCH_REDUNDANT = 2, /* an earlier copy arrived, or it was lost */
+};
+
+/* Returns: (transfer none) "", "useful", "redundant" or "unknown". */
+MPF_PUBLIC const char *mpf_match_verdict_to_string(enum mpf_match_verdict v);
+
+/*
+ * One data segment: a row per segment of the sender's capture, and one
+ * per segment only the receiver's holds. Rows run by connection, then
+ * direction, then the sender's frame order (receiver-only rows last).
+ */
+struct mpf_match_packet {
+	uint32_t connection, subflow; /* indexes into the match */
+	enum mpf_direction dir;
+	enum mpf_match_state state;
+	uint32_t client_frame, server_frame; /* 0 when not in that capture */
+	int64_t client_time, server_time;    /* ns since the epoch, or 0 */
+	int64_t delay;   /* MATCHED: receiver's time minus sender's, ns */
+	uint32_t seq;    /* TCP sequence number */
+	uint32_t len;    /* TCP payload bytes */
+	bool has_dsn;
+	uint64_t dsn;    /* relative DSN, as the sender's analysis gave it */
+	/* reinjections: the verdict, the frame of the data's first copy in
+	 * the sender's capture (mpf_frame_get_mptcp_reinjection_of()) and
+	 * in the receiver's (0: lost), and the receiver's frame that first
+	 * carried the data (0: unknown), which proves the verdict */
+	enum mpf_match_verdict verdict;
+	uint32_t original_frame;
+	uint32_t original_received_frame;
+	uint32_t first_received_frame;
+};
+
+MPF_PUBLIC uint64_t mpf_match_get_packet_count(const struct mpf_match *match);
+/* Returns: 0, or MPF_ERR_NOT_FOUND / MPF_ERR_INVALID. */
+MPF_PUBLIC int mpf_match_get_packet(const struct mpf_match *match,
+				    uint64_t index,
+				    struct mpf_match_packet *packet,
+				    size_t size);
+
+/*
+ * The clocks. Measured delays include the offset between the captures'
+ * clocks (server minus client): c2s = d1 + offset, s2c = d2 - offset.
+ * Assuming the smallest one-way delay is the same both ways (a symmetric
+ * path) and the clocks do not drift, offset = (c2s_min - s2c_min) / 2.
+ */
+struct mpf_match_clock {
+	bool has_c2s_min, has_s2c_min, has_offset;
+	int64_t c2s_min, s2c_min; /* smallest measured delays, ns */
+	int64_t offset;           /* the estimate, ns */
+};
+
+MPF_PUBLIC int mpf_match_get_clock(const struct mpf_match *match,
+				   struct mpf_match_clock *clock, size_t size);
+
+/*
+ * What found no counterpart: the MPTCP nodes of one capture (@capture
+ * MPF_SIDE_CLIENT or MPF_SIDE_SERVER) in no connection pair, and the flows
+ * of paired nodes in no subflow pair. Returns the @index-th id, or
+ * MPF_ID_NONE past the end.
+ */
+MPF_PUBLIC uint32_t mpf_match_get_unmatched_node_count(const struct mpf_match *match,
+						       enum mpf_side capture);
+MPF_PUBLIC uint32_t mpf_match_get_unmatched_node(const struct mpf_match *match,
+						 enum mpf_side capture,
+						 uint32_t index);
+MPF_PUBLIC uint32_t mpf_match_get_unmatched_flow_count(const struct mpf_match *match,
+						       enum mpf_side capture);
+MPF_PUBLIC uint32_t mpf_match_get_unmatched_flow(const struct mpf_match *match,
+						 enum mpf_side capture,
+						 uint32_t index);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "mpflow.h"
+#include "match.h"
 #include "plot.h"
 #include "report.h"
 #include "split.h"
@@ -33,6 +34,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: %s COMMAND [OPTIONS] FILE\n"
+		"       %s match [OPTIONS] CLIENT SERVER\n"
 		"Find the multipath structure in a pcap or pcapng capture: MPTCP\n"
 		"connections and their subflows, SCTP associations and their paths,\n"
 		"LISP sites and their locators. FILE may be - for standard input.\n"
@@ -42,15 +44,25 @@ usage(FILE *out)
 		"                     its flows (subflows, paths, RLOC pairs)\n"
 		"  frames             one row per frame that belongs to a node\n"
 		"  plot               an SVG picture of one MPTCP connection\n"
-		"                     (needs -o)\n"
+		"                     (needs -o); -k delay CLIENT SERVER: the\n"
+		"                     one-way delay per subflow of two captures\n"
 		"  report             one self-contained HTML file: every node, its\n"
 		"                     flows drawn as a graph, the plots and the\n"
-		"                     anomalies of each MPTCP connection (needs -o)\n"
+		"                     anomalies of each MPTCP connection (needs -o);\n"
+		"                     with CLIENT SERVER, a section on the match\n"
+		"  match CLIENT SERVER  two captures of one run, taken at the MPTCP\n"
+		"                     client and at the server: connections, subflows\n"
+		"                     and data segments paired across them; per\n"
+		"                     packet (csv, json) its frame on each side,\n"
+		"                     one-way delay, loss, and whether a reinjection\n"
+		"                     was useful or redundant; per subflow and way\n"
+		"                     the delays and losses (exit 3: nothing pairs)\n"
 		"  split              cut FILE in time shards: split FILE --shards N\n"
 		"                     OUTDIR (see split --help)\n"
 		"\n"
 		"Options:\n"
-		"  -f, --format FMT   text (default) or json; frames also takes csv\n"
+		"  -f, --format FMT   text (default) or json; frames and match also\n"
+		"                     take csv\n"
 		"  -a, --all          frames: one row for every frame, not only\n"
 		"                     those that belong to a node\n"
 		"  -s, --stream       frames: print each frame as it is read, keeping\n"
@@ -66,14 +78,20 @@ usage(FILE *out)
 		"  -o, --output FILE  plot, report: write to FILE (- for standard\n"
 		"                     output)\n"
 		"  -n, --node ID      plot: the connection to draw (default: the\n"
-		"                     first MPTCP connection that carried data)\n"
+		"                     first MPTCP connection that carried data;\n"
+		"                     -k delay: the client capture's node)\n"
 		"  -k, --kind K       plot: dsn (default: data sequence numbers,\n"
 		"                     data acks, reinjections), throughput (goodput\n"
 		"                     per subflow and total) or share (each\n"
-		"                     subflow's part of the data)\n"
+		"                     subflow's part of the data), delay (two\n"
+		"                     captures: the one-way delay per subflow)\n"
 		"  -w, --window S     plot, report: the sliding window of throughput\n"
 		"                     and share, in seconds (default: a fiftieth of\n"
 		"                     the time shown)\n"
+		"      --clock-offset US|auto  match: subtract US microseconds (the\n"
+		"                     server's clock minus the client's; auto: the\n"
+		"                     estimate from the smallest delays) from the\n"
+		"                     client-to-server delays, add it to the others\n"
 		"  -d, --disable P    switch off the backend of protocol P (mptcp,\n"
 		"                     sctp, lisp)\n"
 		"  -v, --verbose      log warnings to standard error (twice: debug)\n"
@@ -82,8 +100,8 @@ usage(FILE *out)
 		"\n"
 		"Exit status: 0 success; 1 the capture could not be read (or not\n"
 		"completely: what was read before the error is still printed);\n"
-		"2 wrong usage.\n",
-		progname);
+		"2 wrong usage; 3 (match) the captures share no connection.\n",
+		progname, progname);
 }
 
 static void
@@ -108,6 +126,7 @@ struct options {
 	uint64_t cap_mib; /* --memory-cap */
 	bool disabled[4];
 	bool has_kind;
+	bool delay;              /* plot -k delay: two captures */
 	struct plot_request pic; /* plot and report */
 };
 
@@ -116,6 +135,7 @@ enum command {
 	CMD_FRAMES,
 	CMD_PLOT,
 	CMD_REPORT,
+	CMD_MATCH,
 };
 
 static int
@@ -333,6 +353,53 @@ run(const struct options *o, enum command cmd)
 	return status;
 }
 
+/*
+ * The pictures of two captures of one run: `plot -k delay CLIENT SERVER`
+ * (tools/plot-delay.c) and `report CLIENT SERVER`, the client capture's
+ * report with a section on the match (tools/report-match.c).
+ */
+static int
+two_captures(struct options *o, const struct match_options *mo,
+	     enum command cmd, int npos, const char *const *pos)
+{
+	struct match_run mr;
+	struct match_html mh;
+	int status;
+
+	if (npos != 3)
+		fail_usage("%s needs two captures: CLIENT SERVER", o->command);
+	if (!o->pic.output)
+		fail_usage("%s needs an output file (-o FILE)", o->command);
+	if (o->all || o->stream || o->fmt != REPORT_TEXT || o->idle_set ||
+	    o->cap_set || o->pic.window > 0)
+		fail_usage("%s of two captures takes -o, --node, --clock-offset, "
+			   "--disable and -v", o->command);
+	if (strcmp(pos[1], "-") == 0 || strcmp(pos[2], "-") == 0)
+		fail_usage("%s of two captures reads files, not standard input",
+			   o->command);
+	if (cmd == CMD_PLOT)
+		return match_plot_command(mo, pos[1], pos[2], o->pic.output,
+					  o->pic.has_node, o->pic.node);
+	if (o->pic.has_node || o->has_kind)
+		fail_usage("--node and --kind apply to plot only");
+	memset(&mr, 0, sizeof(mr));
+	mr.path[0] = pos[1];
+	mr.path[1] = pos[2];
+	status = match_load(&mr, mo);
+	if (!mr.match) {
+		match_run_free(&mr);
+		return status ? status : EXIT_BAD_FILE;
+	}
+	mh.run = &mr;
+	mh.offset = match_offset(&mr, mo);
+	o->pic.extra = match_html_section;
+	o->pic.extra_user = &mh;
+	o->path = pos[1];
+	status = run(o, cmd) || status ? EXIT_BAD_FILE : EXIT_SUCCESS;
+	match_run_free(&mr);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -347,12 +414,14 @@ main(int argc, char **argv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
+		{ "clock-offset", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pos[3] = { NULL, NULL, NULL };
+	const char *pos[4] = { NULL, NULL, NULL, NULL };
+	struct match_options mo;
 	struct options o;
 	enum command cmd = CMD_SUMMARY;
 	int c, npos = 0;
@@ -361,6 +430,7 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "split") == 0)
 		return split_main(progname, argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
+	memset(&mo, 0, sizeof(mo));
 	o.fmt = REPORT_TEXT;
 	for (;;) {
 		c = getopt_long(argc, argv, "+f:asd:o:n:k:w:vhV", longopts, NULL);
@@ -372,7 +442,7 @@ main(int argc, char **argv)
 			/* a positional word (command or file); options may
 			 * come before or after it, until a "--" */
 			do {
-				if (npos < 3)
+				if (npos < 4)
 					pos[npos] = argv[optind];
 				npos++;
 				optind++;
@@ -413,6 +483,24 @@ main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'C': {
+			char *end;
+			double v;
+
+			if (strcmp(optarg, "auto") == 0) {
+				mo.offset_auto = true;
+				mo.has_offset = true;
+				break;
+			}
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(v > -1e12 && v < 1e12))
+				fail_usage("--clock-offset wants microseconds or "
+					   "auto, not '%s'", optarg);
+			mo.offset_ns = (int64_t)(v * 1000.0);
+			mo.has_offset = true;
+			break;
+		}
 		case 'd': {
 			enum mpf_protocol p;
 
@@ -439,9 +527,11 @@ main(int argc, char **argv)
 			break;
 		}
 		case 'k':
-			if (plot_kind_from_string(optarg, &o.pic.kind) != 0)
+			if (strcmp(optarg, "delay") == 0)
+				o.delay = true; /* two captures: plot-delay.c */
+			else if (plot_kind_from_string(optarg, &o.pic.kind) != 0)
 				fail_usage("unknown plot kind '%s' (dsn, throughput, "
-					   "share)", optarg);
+					   "share, delay)", optarg);
 			o.has_kind = true;
 			break;
 		case 'w': {
@@ -481,12 +571,41 @@ main(int argc, char **argv)
 		cmd = CMD_PLOT;
 	else if (strcmp(o.command, "report") == 0)
 		cmd = CMD_REPORT;
+	else if (strcmp(o.command, "match") == 0)
+		cmd = CMD_MATCH;
 	else
 		fail_usage("unknown command '%s'", o.command);
+	mo.fmt = o.fmt;
+	mo.verbose = o.verbose;
+	mo.log = log_to_stderr;
+	memcpy(mo.disabled, o.disabled, sizeof(mo.disabled));
+	if (mo.has_offset && cmd != CMD_MATCH && !o.delay &&
+	    !(cmd == CMD_REPORT && npos == 3))
+		fail_usage("--clock-offset applies to two captures only (match, "
+			   "plot -k delay, report)");
+	if ((cmd == CMD_PLOT && o.delay) || (cmd == CMD_REPORT && npos == 3))
+		return two_captures(&o, &mo, cmd, npos, pos);
+	if (cmd == CMD_MATCH) {
+		if (npos < 3)
+			fail_usage("match needs two captures: CLIENT SERVER");
+		if (npos > 3)
+			fail_usage("match takes two captures ('%s' is extra)",
+				   pos[3]);
+		if (o.all || o.stream || o.idle_set || o.cap_set ||
+		    o.pic.output || o.pic.window > 0 || o.pic.has_node ||
+		    o.has_kind)
+			fail_usage("match takes --format, --clock-offset, "
+				   "--disable and -v only");
+		if (strcmp(pos[1], "-") == 0 && strcmp(pos[2], "-") == 0)
+			fail_usage("match reads at most one capture from "
+				   "standard input");
+		return match_command(&mo, pos[1], pos[2]);
+	}
 	if (npos < 2)
 		fail_usage("missing capture file");
 	if (npos > 2)
-		fail_usage("one capture file at a time ('%s' is extra)", pos[2]);
+		fail_usage("one capture file at a time ('%s' is extra; two "
+			   "captures: match, plot -k delay, report)", pos[2]);
 	o.path = pos[1];
 	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
 		fail_usage("summary has no csv format (text or json)");

@@ -27,6 +27,7 @@
 
 #include <glib.h>
 
+#include "plot-svg.h"
 #include "plot.h"
 #include "report.h"
 
@@ -601,24 +602,8 @@ plot_default_node(const struct plot_data *pd, const struct mpf_ctx *ctx)
 
 /* ------------------------------------------------------------- drawing */
 
-#define SVG_W 960
-#define MARGIN_L 84
-#define MARGIN_R 24
-#define PANEL_H 240 /* the plot area */
-#define PANEL_GAP 78 /* heading above, tick labels and axis name below */
-#define LEGEND_ROW 18
-
-/* Where values land: the plot area and the ranges it shows. */
-struct area {
-	double x, y, w, h;
-	int64_t t0;   /* ns at the left edge */
-	int64_t origin; /* ns of the connection's first frame: time 0 */
-	double span;  /* seconds across */
-	double vmax;  /* value at the top (bottom is 0) */
-};
-
-static double
-px(const struct area *a, int64_t t)
+double
+svg_px(const struct area *a, int64_t t)
 {
 	double s = (double)(t - a->t0) / 1e9;
 	double x = a->x + a->w * s / a->span;
@@ -626,10 +611,10 @@ px(const struct area *a, int64_t t)
 	return x < a->x ? a->x : x > a->x + a->w ? a->x + a->w : x;
 }
 
-static double
-py(const struct area *a, double v)
+double
+svg_py(const struct area *a, double v)
 {
-	double y = a->y + a->h - a->h * v / a->vmax;
+	double y = a->y + a->h - a->h * (v - a->vmin) / (a->vmax - a->vmin);
 
 	return y < a->y ? a->y : y > a->y + a->h ? a->y + a->h : y;
 }
@@ -668,9 +653,8 @@ step_decimals(double step)
 	return d;
 }
 
-/* A unit for values up to @vmax: its divisor and name. */
-static double
-pick_unit(double vmax, const char *const *names, const char **name)
+double
+svg_pick_unit(double vmax, const char *const *names, const char **name)
 {
 	double div = 1;
 	int u = 0;
@@ -687,25 +671,33 @@ static const char *const byte_units[] = { "B", "kB", "MB", "GB", "TB", NULL };
 static const char *const bit_units[] = { "bit/s", "kbit/s", "Mbit/s",
 					  "Gbit/s", "Tbit/s", NULL };
 
-/* Rounds the top of the value axis up to a whole step of its unit. */
-static void
-fit_values(struct area *a, double vmax, double div)
+void
+svg_fit_values(struct area *a, double vmin, double vmax, double div)
 {
-	double step = nice_step(vmax / div, 5), top = step;
+	double step = nice_step((vmax - vmin) / div, 5), top = step, bottom = 0;
 
 	while (top < vmax / div)
 		top += step;
+	while (bottom > vmin / div)
+		bottom -= step;
+	a->vmin = bottom * div;
 	a->vmax = top * div;
 }
 
-static void
-draw_axes(FILE *out, const struct area *a, double div, const char *yname)
+void
+svg_draw_axes(FILE *out, const struct area *a, double div, const char *yname)
 {
 	double step = nice_step(a->span, 8), v, first;
 	int d = step_decimals(step), i;
-	double vs = nice_step(a->vmax / div, 5);
+	double vs = nice_step((a->vmax - a->vmin) / div, 5);
+	double q = a->vmin / div / vs, vfirst;
+	int64_t qn = (int64_t)(q < 0 ? q - 0.5 : q + 0.5);
 	int vd = step_decimals(vs);
 	double left = (double)(a->t0 - a->origin) / 1e9; /* seconds at x */
+
+	if ((double)qn < q - 1e-6)
+		qn++; /* the first whole step at or above the bottom */
+	vfirst = (double)qn * vs;
 
 	/* ticks at whole steps of the time since the first frame */
 	first = (double)(int64_t)(left / step) * step;
@@ -727,9 +719,10 @@ draw_axes(FILE *out, const struct area *a, double div, const char *yname)
 		"time since the connection's first frame (s)</text>\n</g>\n",
 		a->x + a->w / 2, a->y + a->h + 33);
 	fputs("<g class=\"axis\" data-axis=\"y\" stroke=\"#000\">\n", out);
-	for (i = 0, v = 0; v * div <= a->vmax * (1 + 1e-9) && i < 100;
-	     i++, v = i * vs) {
-		double y = py(a, v * div);
+	for (i = 0, v = vfirst; v * div <= a->vmax + 1e-9 * (a->vmax - a->vmin) &&
+				i < 100;
+	     i++, v = vfirst + i * vs) {
+		double y = svg_py(a, v * div);
 
 		fprintf(out,
 			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
@@ -916,7 +909,7 @@ draw_marker(FILE *out, const struct picture *p, const struct area *a,
 	if (count > 1)
 		fprintf(out, " data-count=\"%" PRIu32 "\"", count);
 	fprintf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>frame %" PRIu32,
-		px(a, t), py(a, (double)dsn), frame);
+		svg_px(a, t), svg_py(a, (double)dsn), frame);
 	if (count > 1)
 		fprintf(out, " and %" PRIu32 " more reinjections nearby", count - 1);
 	else if (of)
@@ -952,10 +945,10 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 		}
 	for (i = 0; i < acks->len; i++)
 		vmax = MAX(vmax, (double)g_array_index(acks, struct ack, i).v);
-	div = pick_unit(vmax, byte_units, &unit);
-	fit_values(a, vmax, div);
+	div = svg_pick_unit(vmax, byte_units, &unit);
+	svg_fit_values(a, 0, vmax, div);
 	snprintf(yname, sizeof(yname), "relative data sequence number (%s)", unit);
-	draw_axes(out, a, div, yname);
+	svg_draw_axes(out, a, div, yname);
 
 	for (fi = 0; fi < p->nflows; fi++) {
 		if (!flow_has_data(p, fi, dir))
@@ -972,8 +965,8 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 			for (i = 0; i < s->b->len; i++) {
 				const struct bucket *b =
 					&g_array_index(s->b, struct bucket, i);
-				double x = px(a, b->t), y1 = py(a, (double)b->lo),
-				       y2 = py(a, (double)b->hi);
+				double x = svg_px(a, b->t), y1 = svg_py(a, (double)b->lo),
+				       y2 = svg_py(a, (double)b->hi);
 
 				/* at least a pixel tall, inside the area */
 				if (y1 - y2 < 1.0)
@@ -994,7 +987,7 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 		      out);
 		for (i = 0; i < acks->len; i++) {
 			const struct ack *x = &g_array_index(acks, struct ack, i);
-			double xx = px(a, x->t);
+			double xx = svg_px(a, x->t);
 
 			if (i && x->v <= top)
 				continue;
@@ -1002,7 +995,7 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 			if (i)
 				fprintf(out, " %.1f,%.1f", xx, lasty);
 			lastx = xx;
-			lasty = py(a, (double)top);
+			lasty = svg_py(a, (double)top);
 			fprintf(out, "%s%.1f,%.1f", i ? " " : "", lastx, lasty);
 		}
 		fprintf(out, " %.1f,%.1f\"/>\n", a->x + a->w, lasty);
@@ -1150,8 +1143,8 @@ polyline(FILE *out, const struct area *a, const struct samples *sm,
 	int k;
 
 	for (k = 0; k < sm->n; k++)
-		fprintf(out, "%s%.1f,%.1f", k ? " " : "", px(a, sm->t[k]),
-			py(a, v[k] * scale));
+		fprintf(out, "%s%.1f,%.1f", k ? " " : "", svg_px(a, sm->t[k]),
+			svg_py(a, v[k] * scale));
 }
 
 static void
@@ -1170,10 +1163,10 @@ throughput_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 	scale = 8.0 / ((double)sm.window / 1e9); /* bytes in the window: bit/s */
 	for (k = 0; k < sm.n; k++)
 		vmax = MAX(vmax, total[k] * scale);
-	div = pick_unit(vmax, bit_units, &unit);
-	fit_values(a, vmax, div);
+	div = svg_pick_unit(vmax, bit_units, &unit);
+	svg_fit_values(a, 0, vmax, div);
 	snprintf(yname, sizeof(yname), "goodput (%s)", unit);
-	draw_axes(out, a, div, yname);
+	svg_draw_axes(out, a, div, yname);
 	for (fi = 0; fi < p->nflows; fi++) {
 		if (!sums[fi])
 			continue;
@@ -1206,7 +1199,7 @@ share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 	below = g_new0(double, sm.n);
 	sums = flow_sums(p, &sm, dir, false, total);
 	a->vmax = 100;
-	draw_axes(out, a, 1, "share of the data sent (%)");
+	svg_draw_axes(out, a, 1, "share of the data sent (%)");
 	/* stacked in flow order; no area where the window holds no data */
 	for (fi = 0; fi < p->nflows; fi++) {
 		if (!sums[fi])
@@ -1224,11 +1217,11 @@ share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 				;
 			for (j = k; j <= e; j++)
 				fprintf(out, "%s%.1f %.1f", j == k ? "M" : "L",
-					px(a, sm.t[j]),
-					py(a, 100 * (below[j] + sums[fi][j]) / total[j]));
+					svg_px(a, sm.t[j]),
+					svg_py(a, 100 * (below[j] + sums[fi][j]) / total[j]));
 			for (j = e; j >= k; j--)
-				fprintf(out, "L%.1f %.1f", px(a, sm.t[j]),
-					py(a, 100 * below[j] / total[j]));
+				fprintf(out, "L%.1f %.1f", svg_px(a, sm.t[j]),
+					svg_py(a, 100 * below[j] / total[j]));
 			fputc('Z', out);
 			k = e;
 		}
@@ -1244,9 +1237,9 @@ share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 
 /* ---- the picture */
 
-static void
-legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
-	     const char *style, const char *label)
+void
+svg_legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
+		 const char *style, const char *label)
 {
 	double x = x0 + (i % 2) * 430, y = y0 + (i / 2) * LEGEND_ROW;
 
@@ -1255,6 +1248,11 @@ legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
 			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" "
 			"stroke=\"%s\" stroke-width=\"1.5\"/>",
 			x + 11, y - 4, colour);
+	else if (strcmp(style, "cross") == 0)
+		fprintf(out,
+			"<path d=\"M%.1f %.1fl6 6m0 -6l-6 6\" stroke=\"%s\" "
+			"stroke-width=\"1.5\"/>",
+			x + 8, y - 7, colour);
 	else if (strcmp(style, "area") == 0)
 		fprintf(out,
 			"<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"10\" "
@@ -1307,16 +1305,16 @@ draw_legend(FILE *out, const struct picture *p, const uint32_t *shown,
 			 mpf_flow_get_mptcp_backup(f) ? ", backup" : "",
 			 report_endpoint(&s, sb, sizeof(sb)),
 			 report_endpoint(&d, db, sizeof(db)));
-		legend_entry(out, i++, MARGIN_L, y0, plot_colour(fi),
+		svg_legend_entry(out, i++, MARGIN_L, y0, plot_colour(fi),
 			     p->o->kind == PLOT_SHARE ? "area" : "line", label);
 	}
 	if (p->o->kind == PLOT_DSN) {
-		legend_entry(out, i++, MARGIN_L, y0, "#333", "dashed",
+		svg_legend_entry(out, i++, MARGIN_L, y0, "#333", "dashed",
 			     "highest data ack (from the other side)");
-		legend_entry(out, i++, MARGIN_L, y0, "#c00000", "marker",
+		svg_legend_entry(out, i++, MARGIN_L, y0, "#c00000", "marker",
 			     "reinjection (data sent again)");
 	} else if (p->o->kind == PLOT_THROUGHPUT) {
-		legend_entry(out, i++, MARGIN_L, y0, "#000", "line",
+		svg_legend_entry(out, i++, MARGIN_L, y0, "#000", "line",
 			     "all subflows");
 	}
 	fputs("</g>\n", out);
@@ -1405,6 +1403,7 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 		a.t0 = p.t0;
 		a.origin = p.origin;
 		a.span = (double)(p.t1 - p.t0) / 1e9;
+		a.vmin = 0;
 		a.vmax = 1;
 		snprintf(head, sizeof(head), "%s: data sent by the %s%s%s",
 			 dir == 0 ? "client to server (c2s)" : "server to client (s2c)",

@@ -112,6 +112,10 @@ struct plot_request {
 	uint32_t node;
 	enum plot_kind kind;
 	double window;
+	/* the report: a section of more (two captures matched) written
+	 * before the footer, when set */
+	void (*extra)(FILE *out, void *user);
+	void *extra_user;
 };
 
 int plot_command(const struct plot_request *rq, const char *capture,

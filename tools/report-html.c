@@ -839,6 +839,8 @@ report_html_command(const struct plot_request *rq, const char *capture,
 		fprintf(out, "<p class=\"note\">Only the first %d nodes have a "
 			     "section; <code>mpflow summary</code> lists all.</p>\n",
 			REPORT_MAX_SECTIONS);
+	if (rq->extra)
+		rq->extra(out, rq->extra_user);
 	fprintf(out, "<footer class=\"note\"><p>Made by mpflow with libmpflow %s."
 		     "</p></footer>\n</body>\n</html>\n", mpf_version_string());
 	return plot_close_output(out, rq->output);

@@ -14,12 +14,16 @@
  *             the wire (a snapshot-length cut); bit 3 a gap of 1000 in the
  *             frame numbers; bit 4 of the first frame's flags: the whole
  *             run streams (nodes released as they end or idle, a 16 KiB
- *             memory cap, every released node read by the handler)
+ *             memory cap, every released node read by the handler);
+ *             bit 5 the frame is not fed to the peer (below)
  *
  * A last frame shorter than its length gets what is left. Every backend is
  * on, every frame retained, the log handler installed at debug level (so
  * that every message is formatted); after the last frame every accessor of
- * the public API is read back, as the CLI's reports would.
+ * the public API is read back, as the CLI's reports would. A peer context
+ * is fed the same frames (but those of flag bit 5) half a second later, as
+ * the other end's capture of the run, and the two are matched
+ * (mpf_match_new()), every result read back.
  */
 #include "fuzz.h"
 #include "mpflow.h"
@@ -198,6 +202,51 @@ read_node(const struct mpf_node *n)
 	(void)mpf_node_get_lisp_stats(n, &ls, sizeof(ls));
 }
 
+/* Two captures of one run: the match of @ctx with @peer, read back. */
+static void
+read_match(const struct mpf_ctx *ctx, const struct mpf_ctx *peer,
+	   bool streaming)
+{
+	struct mpf_match *m;
+	struct mpf_match_connection c;
+	struct mpf_match_subflow sf;
+	struct mpf_match_packet p;
+	struct mpf_match_clock ck;
+	uint64_t i, n;
+	uint32_t k, j;
+	int side, r = mpf_match_new(ctx, peer, &m);
+
+	/* streaming keeps no segment log */
+	MPF_FUZZ_CHECK(r == (streaming ? MPF_ERR_INVALID : MPF_OK));
+	if (r != MPF_OK)
+		return;
+	for (k = 0; k <= mpf_match_get_connection_count(m); k++) {
+		if (mpf_match_get_connection(m, k, &c, sizeof(c)) != MPF_OK)
+			continue;
+		(void)mpf_match_how_to_string(c.how);
+		for (j = 0; j <= c.subflows; j++)
+			if (mpf_match_get_subflow(m, k, j, &sf, sizeof(sf)) == MPF_OK)
+				MPF_FUZZ_CHECK(sf.dir[0].matched <= sf.dir[0].sent &&
+					       sf.dir[1].matched <= sf.dir[1].received);
+	}
+	n = mpf_match_get_packet_count(m);
+	for (i = 0; i <= n; i++) {
+		if (mpf_match_get_packet(m, i, &p, sizeof(p)) != MPF_OK)
+			continue;
+		MPF_FUZZ_CHECK(p.connection < mpf_match_get_connection_count(m));
+		(void)mpf_match_state_to_string(p.state);
+		(void)mpf_match_verdict_to_string(p.verdict);
+	}
+	(void)mpf_match_get_clock(m, &ck, sizeof(ck));
+	for (side = 0; side < 2; side++) {
+		for (k = 0; k <= mpf_match_get_unmatched_node_count(m, side); k++)
+			(void)mpf_match_get_unmatched_node(m, side, k);
+		for (k = 0; k <= mpf_match_get_unmatched_flow_count(m, side); k++)
+			(void)mpf_match_get_unmatched_flow(m, side, k);
+	}
+	mpf_match_free(m);
+}
+
 static void
 on_release(const struct mpf_ctx *ctx, const struct mpf_node *n,
 	   enum mpf_release_reason why, void *user)
@@ -212,7 +261,8 @@ int
 mpf_fuzz_packet(const uint8_t *data, size_t size)
 {
 	struct mpf_config *cfg = mpf_config_new();
-	struct mpf_ctx *ctx;
+	struct mpf_ctx *ctx, *peer;
+	bool streaming = size > 1 && (data[1] & 0x10);
 	struct mpf_lisp_unmapped u;
 	size_t off = 0, logged = 0;
 	uint32_t number = 0, i, frames = 0;
@@ -223,7 +273,8 @@ mpf_fuzz_packet(const uint8_t *data, size_t size)
 	if (!cfg)
 		return 0;
 	mpf_config_set_retain_frames(cfg, true);
-	if (size > 1 && (data[1] & 0x10)) {
+	mpf_config_set_segment_log(cfg, true);
+	if (streaming) {
 		mpf_config_set_streaming(cfg, true);
 		mpf_config_set_memory_cap(cfg, 16u << 10);
 		mpf_config_set_idle_timeout(cfg, 1);
@@ -231,9 +282,13 @@ mpf_fuzz_packet(const uint8_t *data, size_t size)
 	}
 	mpf_config_set_log_handler(cfg, log_sink, MPF_LOG_DEBUG, &logged);
 	ctx = mpf_ctx_new(cfg);
+	peer = mpf_ctx_new(cfg);
 	mpf_config_free(cfg);
-	if (!ctx)
+	if (!ctx || !peer) {
+		mpf_ctx_free(ctx);
+		mpf_ctx_free(peer);
 		return 0;
+	}
 
 	while (off + 4 <= size && frames < MAX_FRAMES) {
 		uint8_t link = data[off], flags = data[off + 1];
@@ -283,6 +338,14 @@ mpf_fuzz_packet(const uint8_t *data, size_t size)
 		MPF_FUZZ_CHECK(f != NULL);
 		MPF_FUZZ_CHECK(mpf_frame_get_number(f) == number);
 		read_frame(f);
+		if (!(flags & 0x20)) {
+			pkt.ts_nsec += 500000000;
+			if (pkt.ts_nsec >= 1000000000) {
+				pkt.ts_nsec -= 1000000000;
+				pkt.ts_sec++;
+			}
+			MPF_FUZZ_CHECK(mpf_ctx_feed(peer, &pkt, NULL) == MPF_OK);
+		}
 		free(copy);
 		frames++;
 	}
@@ -311,7 +374,9 @@ mpf_fuzz_packet(const uint8_t *data, size_t size)
 	MPF_FUZZ_CHECK(mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES) == frames);
 	for (i = 0; i <= mpf_ctx_get_lisp_unmapped_count(ctx); i++)
 		(void)mpf_ctx_get_lisp_unmapped(ctx, i, &u, sizeof(u));
+	read_match(ctx, peer, streaming);
 	mpf_ctx_free(ctx);
+	mpf_ctx_free(peer);
 	return 0;
 }
 
