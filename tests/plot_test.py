@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 MPFLOW, DATA = sys.argv[1], sys.argv[2]
 SVG = "{http://www.w3.org/2000/svg}"
-MAX_BARS = 1024  # PLOT_BUCKETS in tools/plot.c
+MAX_BARS = 1024  # PLOT_BUCKETS in tools/plot-data.h
 failures = []
 
 

@@ -88,7 +88,7 @@ with tempfile.TemporaryDirectory() as tmp:
         total = (h // 2) * (w // 2)
         check(ink > total // 100, "not blank: %d of %d pixels inked" % (ink, total))
         check(len(seen) > 20, "rendered text, tables and graphs: %d colours" % len(seen))
-        # the subflow colours of the graph (tools/plot.c's palette)
+        # the subflow colours of the graph (tools/plot-svg.c's palette)
         check((0x00, 0x72, 0xb2) in seen and (0xd5, 0x5e, 0x00) in seen, "flow colours drawn")
     r = subprocess.run([chromium, *flags, "--dump-dom", url], capture_output=True, timeout=180,
                        env=dict(os.environ, HOME=tmp))

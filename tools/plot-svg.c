@@ -2,17 +2,6 @@
 /*
  * \summary: `mpflow plot`: SVG pictures of an MPTCP connection
  *
- * Collection. Frame results are not retained by the context: each one is
- * folded into its connection's buckets as it comes back from
- * mpf_ctx_feed(). A connection's buckets share one time grid that starts
- * fine (1 us) and doubles its width whenever a frame falls past the last
- * of PLOT_BUCKETS buckets, merging neighbours. A bucket keeps what a
- * pixel column can show: the DSN range its segments cover (min and max,
- * so a decimated plot has the same envelope as the full one), the bytes,
- * the highest data ack. Reinjections are kept one by one up to
- * PLOT_MARKERS per connection, then only as counts per bucket. Memory
- * thus follows the number of subflows, not the number of frames.
- *
  * Drawing. The SVG is written by hand, with fixed-precision numbers in
  * the C locale, so the same capture always gives the same bytes. Its
  * structure is a contract the tests read: per direction a
@@ -20,80 +9,16 @@
  * one <g class="series" data-flow="ID"> per subflow that carried data
  * that way, <polyline class="dack">, <circle class="reinjection"
  * data-frame="N">, and in throughput plots a <polyline class="total">.
+ *
+ * What is drawn comes from plot-data.c's buckets (plot-data.h).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
-#include <glib.h>
-
+#include "plot-data.h"
 #include "plot-svg.h"
-#include "plot.h"
 #include "report.h"
-
-#define PLOT_BUCKETS 1024      /* per series: about one per pixel column */
-#define PLOT_FIRST_WIDTH 1000  /* ns: the grid's first bucket width */
-#define PLOT_MARKERS 1000      /* reinjections kept one by one */
-#define PLOT_EVENTS 1000       /* anomalies kept for the report */
-
-/* Anomalies the report lists (bits of enum mpf_mptcp_frame_flag). */
-#define PLOT_ANOMALIES                                                       \
-	(MPF_MPTCP_FRAME_REINJECTION | MPF_MPTCP_FRAME_HMAC_BAD |            \
-	 MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD | MPF_MPTCP_FRAME_FALLBACK |      \
-	 MPF_MPTCP_FRAME_INFINITE_MAP | MPF_MPTCP_FRAME_CSUM_BAD |           \
-	 MPF_MPTCP_FRAME_KEY_MISMATCH | MPF_MPTCP_FRAME_ORPHAN_JOIN |        \
-	 MPF_MPTCP_FRAME_BAD_OPTION | MPF_MPTCP_FRAME_ADDR_ID_CONFLICT)
-
-/* Segments of one subflow one way, in one bucket of the grid. */
-struct bucket {
-	uint32_t idx;
-	uint32_t reinj;  /* reinjections in it */
-	int64_t t;       /* time of its first segment */
-	uint64_t lo, hi; /* the DSN range its segments cover */
-	uint64_t bytes;  /* mapped payload, repeats too */
-	uint64_t good;   /* new data: neither reinjected nor retransmitted */
-	int64_t rt;      /* its first reinjection: time, DSN, frame */
-	uint64_t rdsn;
-	uint32_t rframe;
-};
-
-/* The highest data ack of one bucket. */
-struct ack {
-	uint32_t idx;
-	int64_t t;
-	uint64_t v;
-};
-
-struct marker {
-	int64_t t;
-	uint64_t dsn;
-	uint32_t frame, of;
-	uint8_t dir;
-};
-
-struct series {
-	uint32_t flow; /* as the frames reported it when fed */
-	uint8_t dir;   /* enum mpf_direction */
-	GArray *b;     /* struct bucket, by idx */
-};
-
-/* One node id as the frames reported it when fed. A node later merged
- * into another keeps its own grid; drawing reads both. */
-struct conn {
-	uint32_t node;
-	bool grid;          /* t0 set: data was seen */
-	int64_t t0, width;
-	GPtrArray *series;
-	GHashTable *by_key; /* flow * 2 + dir + 1 -> struct series */
-	GArray *acks[2];    /* data acks of each direction's data */
-	GArray *markers;    /* struct marker; NULL once past PLOT_MARKERS */
-	GArray *events;     /* struct plot_event */
-	uint64_t events_dropped;
-};
-
-struct plot_data {
-	GPtrArray *conns; /* by node id; NULL where no MPTCP frame was seen */
-};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -160,40 +85,6 @@ plot_colour(uint32_t index)
 {
 	return palette[index % G_N_ELEMENTS(palette)];
 }
-
-uint32_t
-plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id)
-{
-	unsigned hops;
-
-	/* bounded: a merge chain cannot be longer than the node list */
-	for (hops = 0; hops <= mpf_ctx_get_node_count(ctx); hops++) {
-		const struct mpf_node *n = mpf_ctx_get_node(ctx, id);
-		uint32_t next = n ? mpf_node_get_merged_into(n) : MPF_ID_NONE;
-
-		if (next == MPF_ID_NONE)
-			break;
-		id = next;
-	}
-	return id;
-}
-
-uint32_t
-plot_flow_survivor(const struct mpf_ctx *ctx, uint32_t id)
-{
-	unsigned hops;
-
-	for (hops = 0; hops <= mpf_ctx_get_flow_count(ctx); hops++) {
-		const struct mpf_flow *f = mpf_ctx_get_flow(ctx, id);
-		uint32_t next = f ? mpf_flow_get_merged_into(f) : MPF_ID_NONE;
-
-		if (next == MPF_ID_NONE)
-			break;
-		id = next;
-	}
-	return id;
-}
-
 const char *
 plot_node_title(const struct mpf_node *n, char *buf, size_t len)
 {
@@ -213,393 +104,6 @@ plot_node_title(const struct mpf_node *n, char *buf, size_t len)
 			 mpf_node_get_id(n), vb);
 	return buf;
 }
-
-/* ---------------------------------------------------------- collection */
-
-struct plot_data *
-plot_data_new(void)
-{
-	struct plot_data *pd = g_new0(struct plot_data, 1);
-
-	pd->conns = g_ptr_array_new();
-	return pd;
-}
-
-static void
-series_free(gpointer p)
-{
-	struct series *s = p;
-
-	g_array_free(s->b, TRUE);
-	g_free(s);
-}
-
-static void
-conn_free(struct conn *c)
-{
-	if (!c)
-		return;
-	g_ptr_array_free(c->series, TRUE);
-	g_hash_table_destroy(c->by_key);
-	g_array_free(c->acks[0], TRUE);
-	g_array_free(c->acks[1], TRUE);
-	if (c->markers)
-		g_array_free(c->markers, TRUE);
-	g_array_free(c->events, TRUE);
-	g_free(c);
-}
-
-void
-plot_data_free(struct plot_data *pd)
-{
-	guint i;
-
-	if (!pd)
-		return;
-	for (i = 0; i < pd->conns->len; i++)
-		conn_free(g_ptr_array_index(pd->conns, i));
-	g_ptr_array_free(pd->conns, TRUE);
-	g_free(pd);
-}
-
-static void
-bucket_merge(struct bucket *into, const struct bucket *b)
-{
-	if (b->reinj && (!into->reinj || b->rt < into->rt)) {
-		into->rt = b->rt;
-		into->rdsn = b->rdsn;
-		into->rframe = b->rframe;
-	}
-	into->reinj += b->reinj;
-	into->t = MIN(into->t, b->t);
-	into->lo = MIN(into->lo, b->lo);
-	into->hi = MAX(into->hi, b->hi);
-	into->bytes += b->bytes;
-	into->good += b->good;
-}
-
-static void
-ack_merge(struct ack *into, const struct ack *a)
-{
-	if (a->v > into->v || (a->v == into->v && a->t < into->t)) {
-		into->v = a->v;
-		into->t = a->t;
-	}
-}
-
-/* Coarsens @a (buckets or acks, sorted by idx) by 2^@shift. */
-static void
-coarsen(GArray *a, unsigned shift, bool acks)
-{
-	guint i, j = 0;
-
-	for (i = 0; i < a->len; i++) {
-		if (acks) {
-			struct ack *x = &g_array_index(a, struct ack, i);
-			struct ack *prev = j ? &g_array_index(a, struct ack, j - 1)
-					     : NULL;
-			struct ack cur = *x;
-
-			cur.idx >>= shift;
-			if (prev && prev->idx == cur.idx)
-				ack_merge(prev, &cur);
-			else
-				g_array_index(a, struct ack, j++) = cur;
-		} else {
-			struct bucket *x = &g_array_index(a, struct bucket, i);
-			struct bucket *prev =
-				j ? &g_array_index(a, struct bucket, j - 1) : NULL;
-			struct bucket cur = *x;
-
-			cur.idx >>= shift;
-			if (prev && prev->idx == cur.idx)
-				bucket_merge(prev, &cur);
-			else
-				g_array_index(a, struct bucket, j++) = cur;
-		}
-	}
-	g_array_set_size(a, j);
-}
-
-/* The bucket of time @t, widening the grid first when @t is past it.
- * The grid starts at the connection's first data: an idle handshake
- * before it would otherwise take most of the buckets. Data acks before
- * it, and time stamps that step back, land in bucket 0. */
-static uint32_t
-conn_index(struct conn *c, int64_t t)
-{
-	uint64_t d = c->grid && t > c->t0 ? (uint64_t)(t - c->t0) : 0;
-	unsigned shift = 0;
-	guint i;
-
-	while (d / (uint64_t)c->width >= PLOT_BUCKETS) {
-		c->width *= 2;
-		shift++;
-	}
-	if (shift) {
-		for (i = 0; i < c->series->len; i++)
-			coarsen(((struct series *)g_ptr_array_index(c->series, i))->b,
-				shift, false);
-		coarsen(c->acks[0], shift, true);
-		coarsen(c->acks[1], shift, true);
-	}
-	return (uint32_t)(d / (uint64_t)c->width);
-}
-
-/* Position of bucket @idx in @a (sorted by idx, elements of @size bytes
- * whose first member is the idx): found, or where it goes. Frames come in
- * time order, so this is almost always the end. */
-static guint
-find_idx(GArray *a, size_t size, uint32_t idx, bool *found)
-{
-	guint lo = 0, hi = a->len;
-
-	*found = false;
-	if (hi && *(const uint32_t *)(const void *)(a->data + (hi - 1) * size) < idx)
-		return hi;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		uint32_t m = *(const uint32_t *)(const void *)(a->data + mid * size);
-
-		if (m == idx) {
-			*found = true;
-			return mid;
-		}
-		if (m < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static struct conn *
-get_conn(struct plot_data *pd, uint32_t node, int64_t t)
-{
-	struct conn *c;
-
-	if (node >= pd->conns->len)
-		g_ptr_array_set_size(pd->conns, node + 1);
-	c = g_ptr_array_index(pd->conns, node);
-	if (c)
-		return c;
-	c = g_new0(struct conn, 1);
-	c->node = node;
-	c->t0 = t;
-	c->width = PLOT_FIRST_WIDTH;
-	c->series = g_ptr_array_new_with_free_func(series_free);
-	c->by_key = g_hash_table_new(g_direct_hash, g_direct_equal);
-	c->acks[0] = g_array_new(FALSE, FALSE, sizeof(struct ack));
-	c->acks[1] = g_array_new(FALSE, FALSE, sizeof(struct ack));
-	c->markers = g_array_new(FALSE, FALSE, sizeof(struct marker));
-	c->events = g_array_new(FALSE, FALSE, sizeof(struct plot_event));
-	g_ptr_array_index(pd->conns, node) = c;
-	return c;
-}
-
-static struct series *
-get_series(struct conn *c, uint32_t flow, uint8_t dir)
-{
-	gpointer key = GSIZE_TO_POINTER((gsize)flow * 2 + dir + 1);
-	struct series *s = g_hash_table_lookup(c->by_key, key);
-
-	if (s)
-		return s;
-	s = g_new0(struct series, 1);
-	s->flow = flow;
-	s->dir = dir;
-	s->b = g_array_new(FALSE, FALSE, sizeof(struct bucket));
-	g_ptr_array_add(c->series, s);
-	g_hash_table_insert(c->by_key, key, s);
-	return s;
-}
-
-static void
-add_segment(struct conn *c, uint32_t flow, uint8_t dir, uint32_t idx,
-	    int64_t t, uint64_t dsn, uint32_t len, unsigned flags,
-	    uint32_t frame)
-{
-	struct series *s = get_series(c, flow, dir);
-	struct bucket nb, *b;
-	bool found;
-	guint pos = find_idx(s->b, sizeof(struct bucket), idx, &found);
-	bool reinj = flags & MPF_MPTCP_FRAME_REINJECTION;
-
-	memset(&nb, 0, sizeof(nb));
-	nb.idx = idx;
-	nb.t = t;
-	nb.lo = dsn;
-	nb.hi = dsn + len;
-	nb.bytes = len;
-	if (!(flags & (MPF_MPTCP_FRAME_REINJECTION |
-		       MPF_MPTCP_FRAME_RETRANSMISSION)))
-		nb.good = len;
-	if (reinj) {
-		nb.reinj = 1;
-		nb.rt = t;
-		nb.rdsn = dsn;
-		nb.rframe = frame;
-	}
-	if (!found) {
-		g_array_insert_val(s->b, pos, nb);
-		return;
-	}
-	b = &g_array_index(s->b, struct bucket, pos);
-	bucket_merge(b, &nb);
-}
-
-static void
-add_ack(struct conn *c, uint8_t data_dir, uint32_t idx, int64_t t,
-	uint64_t v)
-{
-	GArray *a = c->acks[data_dir];
-	struct ack na = { idx, t, v };
-	bool found;
-	guint pos = find_idx(a, sizeof(struct ack), idx, &found);
-
-	if (found)
-		ack_merge(&g_array_index(a, struct ack, pos), &na);
-	else
-		g_array_insert_val(a, pos, na);
-}
-
-void
-plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
-{
-	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
-	unsigned flags = mpf_frame_get_mptcp_flags(f);
-	bool mp_fail = mpf_frame_get_mptcp_options(f) & 1u << MPF_MPTCP_SUB_FAIL;
-	uint32_t len = mpf_frame_get_payload_length(f);
-	uint32_t frame = mpf_frame_get_number(f);
-	uint8_t dir = mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER ? 0 : 1;
-	uint64_t dsn = 0, dack;
-	struct conn *c;
-	uint32_t idx;
-	bool has_data;
-
-	if (mpf_frame_get_protocol(f) != MPF_PROTO_MPTCP || node == MPF_ID_NONE)
-		return;
-	c = get_conn(pd, node, ts_ns);
-	has_data = flow != MPF_ID_NONE && len && mpf_frame_get_mptcp_dsn(f, &dsn);
-	if (has_data && !c->grid) {
-		c->grid = true;
-		c->t0 = ts_ns;
-	}
-	idx = conn_index(c, ts_ns);
-	if (has_data)
-		add_segment(c, flow, dir, idx, ts_ns, dsn, len, flags, frame);
-	else
-		flags &= ~(unsigned)MPF_MPTCP_FRAME_REINJECTION;
-	/* a frame's data ack acknowledges the data of the other way */
-	if (mpf_frame_get_mptcp_dack(f, &dack))
-		add_ack(c, (uint8_t)(1 - dir), idx, ts_ns, dack);
-	if ((flags & MPF_MPTCP_FRAME_REINJECTION) && c->markers) {
-		struct marker m = { ts_ns, dsn, frame,
-				    mpf_frame_get_mptcp_reinjection_of(f), dir };
-
-		if (c->markers->len < PLOT_MARKERS) {
-			g_array_append_val(c->markers, m);
-		} else {
-			/* too many to draw one by one: the buckets count them */
-			g_array_free(c->markers, TRUE);
-			c->markers = NULL;
-		}
-	}
-	if ((flags & PLOT_ANOMALIES) || mp_fail) {
-		struct plot_event e = { frame, node, flow, dir,
-					flags & PLOT_ANOMALIES, mp_fail,
-					mpf_frame_get_mptcp_reinjection_of(f) };
-
-		if (c->events->len < PLOT_EVENTS)
-			g_array_append_val(c->events, e);
-		else
-			c->events_dropped++;
-	}
-}
-
-/* The conns whose node ended up as @node. */
-static GPtrArray *
-conns_of(const struct plot_data *pd, const struct mpf_ctx *ctx, uint32_t node)
-{
-	GPtrArray *r = g_ptr_array_new();
-	guint i;
-
-	for (i = 0; i < pd->conns->len; i++) {
-		struct conn *c = g_ptr_array_index(pd->conns, i);
-
-		if (c && plot_node_survivor(ctx, c->node) == node)
-			g_ptr_array_add(r, c);
-	}
-	return r;
-}
-
-static gint
-event_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct plot_event *x = *(const struct plot_event *const *)a;
-	const struct plot_event *y = *(const struct plot_event *const *)b;
-
-	return x->frame < y->frame ? -1 : x->frame > y->frame;
-}
-
-const struct plot_event **
-plot_data_events(const struct plot_data *pd, const struct mpf_ctx *ctx,
-		 uint32_t node, uint64_t *dropped)
-{
-	GPtrArray *cs = conns_of(pd, ctx, node);
-	GPtrArray *r = g_ptr_array_new();
-	uint64_t left = 0;
-	guint i, k;
-
-	for (i = 0; i < cs->len; i++) {
-		struct conn *c = g_ptr_array_index(cs, i);
-
-		for (k = 0; k < c->events->len; k++)
-			g_ptr_array_add(r, &g_array_index(c->events,
-							  struct plot_event, k));
-		left += c->events_dropped;
-	}
-	g_ptr_array_sort(r, event_cmp);
-	g_ptr_array_add(r, NULL);
-	g_ptr_array_free(cs, TRUE);
-	if (dropped)
-		*dropped = left;
-	return (const struct plot_event **)g_ptr_array_free(r, FALSE);
-}
-
-bool
-plot_node_has_data(const struct plot_data *pd, const struct mpf_ctx *ctx,
-		   uint32_t node)
-{
-	GPtrArray *cs = conns_of(pd, ctx, node);
-	bool any = false;
-	guint i;
-
-	for (i = 0; i < cs->len && !any; i++)
-		any = ((struct conn *)g_ptr_array_index(cs, i))->series->len > 0;
-	g_ptr_array_free(cs, TRUE);
-	return any;
-}
-
-uint32_t
-plot_default_node(const struct plot_data *pd, const struct mpf_ctx *ctx)
-{
-	uint32_t i, first = MPF_ID_NONE;
-
-	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
-		const struct mpf_node *n = mpf_ctx_get_node(ctx, i);
-
-		if (mpf_node_get_protocol(n) != MPF_PROTO_MPTCP ||
-		    mpf_node_get_merged_into(n) != MPF_ID_NONE)
-			continue;
-		if (plot_node_has_data(pd, ctx, i))
-			return i;
-		if (first == MPF_ID_NONE)
-			first = i;
-	}
-	return first;
-}
-
 /* ------------------------------------------------------------- drawing */
 
 double
@@ -767,18 +271,6 @@ flow_index(const struct picture *p, uint32_t flow)
 			return i;
 	return MPF_ID_NONE;
 }
-
-static bool
-series_has_data(const struct series *s)
-{
-	guint i;
-
-	for (i = 0; i < s->b->len; i++)
-		if (g_array_index(s->b, struct bucket, i).bytes)
-			return true;
-	return false;
-}
-
 /* Whether flow index @i carried data the way @dir. */
 static bool
 flow_has_data(const struct picture *p, uint32_t i, int dir)
@@ -789,7 +281,7 @@ flow_has_data(const struct picture *p, uint32_t i, int dir)
 	for (k = 0; k < l->len; k++) {
 		const struct series *s = g_ptr_array_index(l, k);
 
-		if (s->dir == dir && series_has_data(s))
+		if (s->dir == dir && plot_series_has_data(s))
 			return true;
 	}
 	return false;
@@ -806,7 +298,7 @@ picture_init(struct picture *p, const struct plot_data *pd,
 	p->ctx = ctx;
 	p->n = n;
 	p->o = o;
-	p->conns = conns_of(pd, ctx, mpf_node_get_id(n));
+	p->conns = plot_conns_of(pd, ctx, mpf_node_get_id(n));
 	p->nflows = mpf_node_get_flow_count(n);
 	p->flow_series = g_new0(GPtrArray *, p->nflows + 1);
 	for (i = 0; i < p->nflows; i++)
@@ -827,7 +319,7 @@ picture_init(struct picture *p, const struct plot_data *pd,
 			struct series *s = g_ptr_array_index(c->series, k);
 			uint32_t fi = flow_index(p, s->flow);
 
-			if (fi == MPF_ID_NONE || !series_has_data(s))
+			if (fi == MPF_ID_NONE || !plot_series_has_data(s))
 				continue;
 			g_ptr_array_add(p->flow_series[fi], s);
 			g_hash_table_insert(p->series_conn, s, c);
@@ -852,13 +344,6 @@ picture_clear(struct picture *p)
 	g_hash_table_destroy(p->series_conn);
 	g_ptr_array_free(p->conns, TRUE);
 }
-
-static int64_t
-bucket_centre(const struct conn *c, uint32_t idx)
-{
-	return c->t0 + (int64_t)idx * c->width + c->width / 2;
-}
-
 /* ---- dsn */
 
 static gint
@@ -1081,7 +566,7 @@ window_sums(const struct picture *p, const struct series *s,
 		while (hi < s->b->len) {
 			const struct bucket *b = &g_array_index(s->b, struct bucket, hi);
 
-			if (bucket_centre(c, b->idx) > sm->t[k])
+			if (plot_bucket_centre(c, b->idx) > sm->t[k])
 				break;
 			acc += good ? b->good : b->bytes;
 			hi++;
@@ -1089,7 +574,7 @@ window_sums(const struct picture *p, const struct series *s,
 		while (lo < hi) {
 			const struct bucket *b = &g_array_index(s->b, struct bucket, lo);
 
-			if (bucket_centre(c, b->idx) > sm->t[k] - sm->window)
+			if (plot_bucket_centre(c, b->idx) > sm->t[k] - sm->window)
 				break;
 			acc -= good ? b->good : b->bytes;
 			lo++;
