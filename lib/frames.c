@@ -347,3 +347,140 @@ mpf__store_ext_count(const struct mpf_store *s)
 {
 	return s ? s->ext : 0;
 }
+
+/* ------------------------------------------------ a node's frame list */
+
+static void
+list_put(struct mpf_node *n, uint32_t number)
+{
+	uint32_t d = number - n->fr_last;
+
+	if (n->fr_cap - n->fr_len < 5) {
+		n->fr_cap = n->fr_cap ? n->fr_cap * 2 : 8;
+		n->fr_buf = g_realloc(n->fr_buf, n->fr_cap);
+	}
+	while (d >= 0x80) {
+		n->fr_buf[n->fr_len++] = (uint8_t)(d | 0x80);
+		d >>= 7;
+	}
+	n->fr_buf[n->fr_len++] = (uint8_t)d;
+	n->fr_last = number;
+	n->fr_count++;
+}
+
+void
+mpf__node_frames_add(struct mpf_node *n, uint32_t number)
+{
+	if (number > n->fr_last || n->fr_count == 0)
+		list_put(n, number);
+}
+
+void
+mpf__node_frames_walk(const struct mpf_node *n,
+		      bool (*fn)(uint32_t number, void *user), void *user)
+{
+	size_t i = 0;
+	uint32_t v = 0;
+
+	while (i < n->fr_len) {
+		uint32_t d = 0;
+		unsigned shift = 0;
+
+		/* written by list_put: at most 5 bytes, the last < 0x80 */
+		while (n->fr_buf[i] & 0x80) {
+			d |= (uint32_t)(n->fr_buf[i++] & 0x7f) << shift;
+			shift += 7;
+		}
+		d |= (uint32_t)n->fr_buf[i++] << shift;
+		v += d;
+		if (!fn(v, user))
+			return;
+	}
+}
+
+static bool
+collect(uint32_t number, void *user)
+{
+	g_array_append_val((GArray *)user, number);
+	return true;
+}
+
+void
+mpf__node_frames_merge(struct mpf_node *keep, struct mpf_node *gone)
+{
+	GArray *a, *b;
+	guint i = 0, j = 0;
+
+	if (gone->fr_count == 0)
+		return;
+	a = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), keep->fr_count);
+	b = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), gone->fr_count);
+	mpf__node_frames_walk(keep, collect, a);
+	mpf__node_frames_walk(gone, collect, b);
+	mpf__node_frames_free(keep);
+	mpf__node_frames_free(gone);
+	/* both in order: a merge, once */
+	while (i < a->len || j < b->len) {
+		uint32_t x = i < a->len ? g_array_index(a, uint32_t, i) : UINT32_MAX;
+		uint32_t y = j < b->len ? g_array_index(b, uint32_t, j) : UINT32_MAX;
+
+		if (i < a->len && (j >= b->len || x <= y)) {
+			i++;
+			j += j < b->len && x == y;
+			mpf__node_frames_add(keep, x);
+		} else {
+			j++;
+			mpf__node_frames_add(keep, y);
+		}
+	}
+	g_array_free(a, TRUE);
+	g_array_free(b, TRUE);
+}
+
+void
+mpf__node_frames_free(struct mpf_node *n)
+{
+	g_free(n->fr_buf);
+	n->fr_buf = NULL;
+	n->fr_len = n->fr_cap = 0;
+	n->fr_last = n->fr_count = 0;
+}
+
+uint32_t
+mpf_node_get_frame_count(const struct mpf_node *node)
+{
+	return node ? node->fr_count : 0;
+}
+
+struct walk {
+	const struct mpf_ctx *ctx;
+	mpf_frame_func func;
+	void *user;
+};
+
+static bool
+walk_one(uint32_t number, void *user)
+{
+	const struct walk *w = user;
+	const struct mpf_frame *f = mpf__store_find(w->ctx->store, number);
+
+	return !f || w->func(f, w->user);
+}
+
+int
+mpf_node_foreach_frame(const struct mpf_ctx *ctx, const struct mpf_node *node,
+		       mpf_frame_func func, void *user_data)
+{
+	struct mpf_ctx *mut = (struct mpf_ctx *)ctx; /* its busy count only */
+	struct walk w = { ctx, func, user_data };
+
+	if (!ctx || !node || !func || node->merged_into != MPF_ID_NONE ||
+	    mpf__ids_get(&ctx->nodes, node->id) != node)
+		return MPF_ERR_INVALID;
+	if (!ctx->store)
+		return MPF_ERR_NOT_FOUND;
+	mut->busy++;
+	mpf__node_frames_walk(node, walk_one, &w);
+	mut->busy--;
+	return MPF_OK;
+}

@@ -137,6 +137,7 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	if (fix)
 		mpf__store_rewrite(ctx->store, gone->first_frame, gone->id, fix,
 				   user);
+	mpf__node_frames_merge(keep, gone);
 	mpf__stream_absorbed(ctx, keep, gone);
 }
 

@@ -83,6 +83,16 @@ const struct mpf_frame *mpf__store_find(const struct mpf_store *s,
 					uint32_t number);
 /* The stored result of frame @number in full, writable; NULL when none. */
 struct mpf_frame *mpf__store_edit(struct mpf_store *s, uint32_t number);
+
+/* A node's list of retained frames (about a byte a frame): adds frame
+ * @number (above every number in it), folds @gone's list into @keep's
+ * (a merge), frees one, and calls @fn on each number in order until it
+ * returns false. */
+void mpf__node_frames_add(struct mpf_node *n, uint32_t number);
+void mpf__node_frames_merge(struct mpf_node *keep, struct mpf_node *gone);
+void mpf__node_frames_free(struct mpf_node *n);
+void mpf__node_frames_walk(const struct mpf_node *n,
+			   bool (*fn)(uint32_t number, void *user), void *user);
 /* Calls @fix on every record of node @node from frame @from on. */
 void mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 			void (*fix)(struct mpf_frame *rec, void *user),
@@ -215,6 +225,11 @@ struct mpf_node {
 	uint32_t touches; /* packets since the state was last measured */
 	uint64_t dyn;     /* the backend's part of it, as last measured */
 	uint64_t mem;     /* estimated bytes of state */
+	/* retained frames (frames.c): their numbers, each as the LEB128
+	 * varint of its distance from the one before */
+	uint8_t *fr_buf;
+	size_t fr_len, fr_cap;
+	uint32_t fr_last, fr_count;
 };
 
 enum {
@@ -563,6 +578,8 @@ struct mpf_ctx {
 	int64_t first_ts, last_ts;
 	bool imported; /* made from a partial result: takes no frames */
 	struct mpf_seglog *seglog; /* for mpf_match_new(), when kept */
+	bool finished;          /* mpf_ctx_finish() was called */
+	unsigned busy;          /* inside a callback: feeding is refused */
 };
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,
@@ -580,6 +597,12 @@ void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);
 /* Frees a node and its flows (not the ones absorbed into it). */
 void mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n);
+/* mpf_ctx_finish(): every node left to the release handler. */
+void mpf__stream_finish(struct mpf_ctx *ctx);
+
+/* Nanoseconds since the epoch of @sec and @nsec, saturating at what an
+ * int64 holds (a hostile file's time stamps must not overflow). */
+int64_t mpf__ts_ns(int64_t sec, uint32_t nsec);
 
 /* The segment log (match.c): created with the context when the config
  * asks for it; mpf__seglog_add() sees every frame after its analysis. */

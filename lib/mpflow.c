@@ -292,6 +292,7 @@ node_free(void *obj)
 		g_array_free(n->absorbed, TRUE);
 	if (n->absorbed_flows)
 		g_ptr_array_free(n->absorbed_flows, TRUE);
+	mpf__node_frames_free(n);
 	g_free(n);
 }
 
@@ -342,6 +343,20 @@ count_status(struct mpf_ctx *ctx, int status)
 	}
 }
 
+/* Lists retained frame @rec in its node's frames (the node that absorbed
+ * its node, when a merge happened during the frame). */
+static void
+frame_to_node(struct mpf_ctx *ctx, const struct mpf_frame *rec)
+{
+	struct mpf_node *n = mpf__ids_get(&ctx->nodes, rec->node);
+	unsigned hops = 0;
+
+	while (n && n->merged_into != MPF_ID_NONE && hops++ < 64)
+		n = mpf__ids_get(&ctx->nodes, n->merged_into);
+	if (n)
+		mpf__node_frames_add(n, rec->number);
+}
+
 /* Offers the packet to the backends; returns the backend's extra status. */
 static int
 dispatch(struct mpf_ctx *ctx, const struct mpf_pkt *pkt, struct mpf_frame *rec)
@@ -362,12 +377,44 @@ dispatch(struct mpf_ctx *ctx, const struct mpf_pkt *pkt, struct mpf_frame *rec)
 	return MPF_OK;
 }
 
+int64_t
+mpf__ts_ns(int64_t sec, uint32_t nsec)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(sec, (int64_t)1000000000, &r) ||
+	    __builtin_add_overflow(r, (int64_t)nsec, &r))
+		return sec < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+/* The seconds past which sec * 10^9 + nsec (nsec < 2^32) may overflow. */
+#define TS_SEC_SAFE (INT64_MAX / 1000000000 - 5)
+
+/* @pkt with its time stamp brought into what the decoder's int64
+ * nanoseconds hold, in @tmp when it was not. */
+static const struct mpf_packet *
+ts_clamped(const struct mpf_packet *pkt, struct mpf_packet *tmp)
+{
+	int64_t ns;
+
+	if (pkt->ts_sec <= TS_SEC_SAFE && pkt->ts_sec >= -TS_SEC_SAFE)
+		return pkt;
+	ns = pkt->ts_sec > 0 ? TS_SEC_SAFE * 1000000000 + 999999999
+			     : -TS_SEC_SAFE * 1000000000;
+	*tmp = *pkt;
+	tmp->ts_sec = ns / 1000000000;
+	tmp->ts_nsec = (uint32_t)(ns - tmp->ts_sec * 1000000000);
+	return tmp;
+}
+
 int
 mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	     const struct mpf_frame **result)
 {
 	struct mpf_frame *rec;
 	const struct mpf_frame *stored = NULL;
+	struct mpf_packet tmp;
 	struct mpf_pkt dec;
 	int st;
 
@@ -375,12 +422,13 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		*result = NULL;
 	if (!ctx || !pkt || (!pkt->data && pkt->caplen > 0))
 		return MPF_ERR_INVALID;
-	if (ctx->imported)
+	if (ctx->imported || ctx->finished || ctx->busy)
 		return MPF_ERR_BUSY;
 	if (ctx->fed && pkt->number <= ctx->last_number)
 		return MPF_ERR_ORDER;
 	if (!ctx->fed)
 		ctx->first_number = pkt->number;
+	pkt = ts_clamped(pkt, &tmp);
 	ctx->fed = true;
 	ctx->last_number = pkt->number;
 
@@ -398,6 +446,9 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		ctx->now_ns = dec.ts_ns; /* capture time never goes back */
 	if (ctx->config.streaming && ctx->now_ns > ctx->deadline)
 		mpf__stream_before(ctx);
+	/* the transport payload, which the backend of the frame may give
+	 * another meaning (SCTP: the packet; LISP data: the inner packet) */
+	rec->payload_len = dec.payload_len;
 	if (dec.ip_version == 0 && st >= 0)
 		ctx->counters[MPF_COUNTER_NOT_IP]++;
 	else if (st != MPF_ERR_UNSUPPORTED && !dec.fragment)
@@ -414,10 +465,25 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		ctx->counters[MPF_COUNTER_UNMATCHED]++;
 	if (ctx->seglog)
 		mpf__seglog_add(ctx, &dec, rec);
-	if (ctx->store)
+	if (ctx->store) {
 		stored = mpf__store_add(ctx->store, rec);
+		if (rec->node != MPF_ID_NONE)
+			frame_to_node(ctx, rec);
+	}
 	if (result)
 		*result = stored ? stored : rec;
+	return MPF_OK;
+}
+
+int
+mpf_ctx_finish(struct mpf_ctx *ctx)
+{
+	if (!ctx)
+		return MPF_ERR_INVALID;
+	if (ctx->finished || ctx->busy)
+		return MPF_ERR_BUSY;
+	ctx->finished = true;
+	mpf__stream_finish(ctx);
 	return MPF_OK;
 }
 

@@ -3,11 +3,13 @@
  * libmpflow: the multipath structure hidden in packet captures.
  *
  * A context (struct mpf_ctx) is fed the frames of a capture in capture
- * order. Protocol backends (MPTCP today) build a graph from them: a *node*
- * is one multipath entity (an MPTCP connection) and owns *flows* (its TCP
- * subflows). Every fed frame gets a compact result (struct mpf_frame):
- * which node and flow it belongs to and, for MPTCP, its relative data
- * sequence number, data ack and the frame that carried its mapping.
+ * order. Protocol backends (MPTCP, SCTP, LISP) build a graph from them: a
+ * *node* is one multipath entity (an MPTCP connection, an SCTP
+ * association, a LISP site) and owns *flows* (its TCP subflows, address
+ * pairs, RLOC pairs). Every fed frame gets a compact result (struct
+ * mpf_frame): which node and flow it belongs to and what the protocol
+ * says of it (for MPTCP, its relative data sequence number, data ack and
+ * the frame that carried its mapping).
  *
  * Conventions, once for the whole header:
  *  - Functions that can fail return an int status: 0 (MPF_OK) or a negative
@@ -18,7 +20,11 @@
  *  - Ids of nodes and flows are small integers from 0, assigned in order of
  *    first appearance and never reused within a context. MPF_ID_NONE means
  *    "none".
- *  - Nothing here prints, aborts or exits on bad packet data.
+ *  - Nothing here prints, aborts or exits on bad packet data. Memory comes
+ *    from GLib, which aborts when it runs out, so no function reports an
+ *    allocation failure (only the _new constructors return NULL then).
+ *  - Declarations added after version 0.1 say "Since: X.Y"; test for them
+ *    with MPF_CHECK_VERSION(X, Y, 0).
  *
  * This header is the whole public API. It is C99 and needs only <stdbool.h>,
  * <stddef.h> and <stdint.h>.
@@ -40,13 +46,39 @@ extern "C" {
 #define MPF_PUBLIC
 #endif
 
+/* A status that is a bug to ignore (an argument refused, a frame not
+ * taken). Define MPF_NO_WARN_UNUSED to silence the compiler's warnings. */
+#if defined(__GNUC__) && !defined(MPF_NO_WARN_UNUSED)
+#define MPF_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define MPF_WARN_UNUSED
+#endif
+
+/* --------------------------------------------------------------- version */
+
+/* The version of this header (the build checks that it is the project's).
+ * mpf_version_string() gives the version of the library loaded. */
+#define MPF_VERSION_MAJOR 0
+#define MPF_VERSION_MINOR 2
+#define MPF_VERSION_MICRO 0
+
+/* Whether this header is version @major.@minor.@micro or later:
+ * #if MPF_CHECK_VERSION(0, 2, 0) guards code that uses what 0.2 added. */
+#define MPF_CHECK_VERSION(major, minor, micro)                               \
+	(MPF_VERSION_MAJOR > (major) ||                                      \
+	 (MPF_VERSION_MAJOR == (major) && MPF_VERSION_MINOR > (minor)) ||    \
+	 (MPF_VERSION_MAJOR == (major) && MPF_VERSION_MINOR == (minor) &&    \
+	  MPF_VERSION_MICRO >= (micro)))
+
 /* ---------------------------------------------------------------- status */
 
 /*
  * The one list of status codes. Zero and positive values are not errors:
  * a positive frame status says the frame was counted but not analysed.
  * Negative values are errors. Packet-level outcomes (TRUNCATED, MALFORMED,
- * UNSUPPORTED) are per-frame results, never fatal to the context.
+ * UNSUPPORTED) are per-frame results, never fatal to the context. Value
+ * -4 was "out of memory" before 0.2; it was never returned (see the
+ * conventions above) and is not reused.
  */
 #define MPF_STATUS_MAP(XX)                                                   \
 	XX(OK, 0, "success")                                                 \
@@ -56,11 +88,11 @@ extern "C" {
 	XX(ERR_MALFORMED, -2,                                                \
 	   "malformed: header or option fields contradict each other")       \
 	XX(ERR_UNSUPPORTED, -3, "unsupported link type or encapsulation")    \
-	XX(ERR_NOMEM, -4, "out of memory")                                   \
 	XX(ERR_INVALID, -5, "invalid argument")                              \
 	XX(ERR_ORDER, -6, "frame fed out of capture order")                  \
 	XX(ERR_NOT_FOUND, -7, "no such frame, node, flow or backend")       \
-	XX(ERR_BUSY, -8, "not allowed once frames have been fed")           \
+	XX(ERR_BUSY, -8, "not allowed now: frames were fed, the context is "  \
+	   "finished or made from a partial result, or in a callback")        \
 	XX(ERR_PARTIAL, -9,                                                  \
 	   "not a partial result this library reads (another format)")
 
@@ -99,7 +131,8 @@ MPF_PUBLIC const char *mpf_protocol_to_string(enum mpf_protocol proto);
  * Returns: 0, or MPF_ERR_NOT_FOUND for a name no backend has.
  */
 MPF_PUBLIC int mpf_protocol_from_string(const char *name,
-					enum mpf_protocol *proto);
+					enum mpf_protocol *proto)
+	MPF_WARN_UNUSED;
 
 /* Whether this build has a backend for @proto. */
 MPF_PUBLIC bool mpf_protocol_is_available(enum mpf_protocol proto);
@@ -166,7 +199,8 @@ MPF_PUBLIC void mpf_config_free(struct mpf_config *config);
  * Returns: 0, or MPF_ERR_NOT_FOUND when this build has no such backend.
  */
 MPF_PUBLIC int mpf_config_set_backend(struct mpf_config *config,
-				      enum mpf_protocol proto, bool enabled);
+				      enum mpf_protocol proto, bool enabled)
+	MPF_WARN_UNUSED;
 
 /*
  * Whether the context keeps every frame's result for mpf_ctx_get_frame()
@@ -210,16 +244,20 @@ enum mpf_release_reason {
 	MPF_RELEASE_ENDED = 0,
 	MPF_RELEASE_IDLE = 1,
 	MPF_RELEASE_EVICTED = 2,
+	MPF_RELEASE_FINISHED = 3, /* still held at mpf_ctx_finish(). Since: 0.2 */
 };
 
-/* Returns: (transfer none) "ended", "idle", "evicted" or "unknown". */
+/* Returns: (transfer none) "ended", "idle", "evicted", "finished" or
+ * "unknown". */
 MPF_PUBLIC const char *mpf_release_reason_to_string(enum mpf_release_reason reason);
 
 struct mpf_ctx;
 struct mpf_node;
 
 /* Sees a node, its flows and its protocol data for the last time, just
- * before it is freed. It must not feed the context. */
+ * before it is freed (streaming) or, from mpf_ctx_finish() without
+ * streaming, once the capture is over. It must not feed or finish the
+ * context (those return MPF_ERR_BUSY while it runs). */
 typedef void (*mpf_release_func)(const struct mpf_ctx *ctx,
 				 const struct mpf_node *node,
 				 enum mpf_release_reason reason,
@@ -287,12 +325,40 @@ struct mpf_frame;
  * call. A frame that is truncated, malformed or of an unsupported link type
  * is still a success of this call: its status is in the result, it is
  * counted, and the graph is left as the valid part of the frame allows.
+ * A time stamp past what int64 nanoseconds hold (about 1678 to 2262) is
+ * taken as the nearest one that fits.
  * Returns: 0; MPF_ERR_INVALID for a NULL argument; MPF_ERR_ORDER when
- * @pkt->number does not exceed the previous frame's number; MPF_ERR_NOMEM;
- * MPF_ERR_BUSY for a context made from a partial result.
+ * @pkt->number does not exceed the previous frame's number; MPF_ERR_BUSY
+ * after mpf_ctx_finish(), for a context made from a partial result, or
+ * from inside the release handler or an mpf_node_foreach_frame() callback.
+ * The frame is not analysed then.
  */
 MPF_PUBLIC int mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
-			    const struct mpf_frame **result);
+			    const struct mpf_frame **result) MPF_WARN_UNUSED;
+
+/*
+ * The capture is over: every node not yet released is shown to the
+ * release handler (in id order, reason MPF_RELEASE_FINISHED, absorbed
+ * nodes never), so that a handler sees each node exactly once. When
+ * streaming, they are then freed (mpf_ctx_get_node() returns NULL for
+ * them); otherwise the graph and the frames stay readable until
+ * mpf_ctx_free(). Later calls of mpf_ctx_feed() and of this return
+ * MPF_ERR_BUSY.
+ * Returns: 0, MPF_ERR_INVALID for NULL, MPF_ERR_BUSY (see above).
+ * Since: 0.2
+ */
+MPF_PUBLIC int mpf_ctx_finish(struct mpf_ctx *ctx) MPF_WARN_UNUSED;
+
+/*
+ * Streaming: capture time has reached @ts_sec.@ts_nsec without a frame
+ * (a live capture on a quiet interface). The nodes due by then (ended and
+ * quiet, or idle) are released, as a frame of that time would release
+ * them. An earlier time than the latest seen changes nothing; so does
+ * this call when not streaming, or from a callback.
+ * Since: 0.2
+ */
+MPF_PUBLIC void mpf_ctx_expire(struct mpf_ctx *ctx, int64_t ts_sec,
+			       uint32_t ts_nsec);
 
 /*
  * The stored result of frame @number (second pass, any order). Never
@@ -494,7 +560,10 @@ MPF_PUBLIC uint32_t mpf_frame_get_node_id(const struct mpf_frame *frame);
 MPF_PUBLIC uint32_t mpf_frame_get_flow_id(const struct mpf_frame *frame);
 MPF_PUBLIC enum mpf_direction
 mpf_frame_get_direction(const struct mpf_frame *frame);
-/* Transport payload length on the wire (TCP segment data), 0 if none. */
+/* Transport payload length on the wire (TCP segment data, UDP payload;
+ * for SCTP the whole SCTP packet, for LISP data the inner packet), for
+ * every frame whose transport header was read, in a node or not; 0 if
+ * none. */
 MPF_PUBLIC uint32_t mpf_frame_get_payload_length(const struct mpf_frame *frame);
 
 /*
@@ -614,6 +683,27 @@ MPF_PUBLIC uint32_t mpf_node_get_flow_count(const struct mpf_node *node);
  * of appearance. */
 MPF_PUBLIC const struct mpf_flow *mpf_node_get_flow(const struct mpf_node *node,
 						    uint32_t index);
+
+/* The node's frames whose results are retained (0 when frames are not
+ * retained). Since: 0.2 */
+MPF_PUBLIC uint32_t mpf_node_get_frame_count(const struct mpf_node *node);
+
+/* Returns true to go on, false to stop. @frame is borrowed for the call. */
+typedef bool (*mpf_frame_func)(const struct mpf_frame *frame, void *user_data);
+
+/*
+ * Calls @func on each retained frame of @node (of @ctx), in frame order,
+ * frames of nodes it absorbed included. Costs a few bytes a retained
+ * frame (delta-coded frame numbers per node), and time in proportion to
+ * the node's frames, not the capture's. @func must not feed @ctx.
+ * Returns: 0; MPF_ERR_INVALID for NULL, a node of another context or an
+ * absorbed node; MPF_ERR_NOT_FOUND when frames are not retained.
+ * Since: 0.2
+ */
+MPF_PUBLIC int mpf_node_foreach_frame(const struct mpf_ctx *ctx,
+				      const struct mpf_node *node,
+				      mpf_frame_func func, void *user_data)
+	MPF_WARN_UNUSED;
 
 /* ----------------------------------------------------------------- flow */
 
@@ -1047,7 +1137,7 @@ MPF_PUBLIC bool mpf_frame_get_sctp_tsn(const struct mpf_frame *frame,
 MPF_PUBLIC bool mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame,
 					   uint32_t *tsn);
 
-/* The chunk types of the packet, as bits of MPF_SCTP_CHUNK_BIT(). */
+/* The chunk types of the packet, as bits of mpf_sctp_chunk_bit(). */
 MPF_PUBLIC uint32_t mpf_frame_get_sctp_chunks(const struct mpf_frame *frame);
 
 /* Chunk type names ("DATA", "INIT", "ASCONF", ...) and the bit that

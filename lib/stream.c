@@ -113,6 +113,7 @@ mpf__node_free(struct mpf_ctx *ctx, struct mpf_node *n)
 	g_ptr_array_free(n->flows, TRUE);
 	if (n->absorbed)
 		g_array_free(n->absorbed, TRUE);
+	mpf__node_frames_free(n);
 	g_free(n);
 }
 
@@ -123,8 +124,11 @@ release(struct mpf_ctx *ctx, struct mpf_node *n, enum mpf_release_reason why)
 	guint i;
 
 	unqueue(ctx, n);
-	if (ctx->config.release_func)
+	if (ctx->config.release_func) {
+		ctx->busy++; /* the handler must not feed */
 		ctx->config.release_func(ctx, n, why, ctx->config.release_user_data);
+		ctx->busy--;
+	}
 	ctx->counters[MPF_COUNTER_RELEASED]++;
 	if (why == MPF_RELEASE_EVICTED)
 		ctx->counters[MPF_COUNTER_EVICTED]++;
@@ -273,8 +277,72 @@ mpf_release_reason_to_string(enum mpf_release_reason reason)
 		return "idle";
 	case MPF_RELEASE_EVICTED:
 		return "evicted";
+	case MPF_RELEASE_FINISHED:
+		return "finished";
 	}
 	return "unknown";
+}
+
+static gint
+id_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+mpf__stream_finish(struct mpf_ctx *ctx)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	uint32_t id;
+	guint i;
+
+	/* in id order: the live ones (streaming) or every one */
+	if (ctx->nodes.live) {
+		GHashTableIter it;
+		gpointer key;
+
+		g_hash_table_iter_init(&it, ctx->nodes.live);
+		while (g_hash_table_iter_next(&it, &key, NULL)) {
+			id = GPOINTER_TO_UINT(key);
+			g_array_append_val(ids, id);
+		}
+	} else {
+		for (id = 0; id < ctx->nodes.next; id++)
+			g_array_append_val(ids, id);
+	}
+	g_array_sort(ids, id_cmp);
+	for (i = 0; i < ids->len; i++) {
+		struct mpf_node *n =
+			mpf__ids_get(&ctx->nodes, g_array_index(ids, uint32_t, i));
+
+		if (!n || n->merged_into != MPF_ID_NONE)
+			continue; /* released with the node that absorbed it */
+		if (ctx->config.streaming) {
+			release(ctx, n, MPF_RELEASE_FINISHED);
+		} else if (ctx->config.release_func) {
+			ctx->busy++;
+			ctx->config.release_func(ctx, n, MPF_RELEASE_FINISHED,
+						 ctx->config.release_user_data);
+			ctx->busy--;
+		}
+	}
+	g_array_free(ids, TRUE);
+}
+
+void
+mpf_ctx_expire(struct mpf_ctx *ctx, int64_t ts_sec, uint32_t ts_nsec)
+{
+	int64_t t;
+
+	if (!ctx || !ctx->config.streaming || ctx->finished || ctx->busy)
+		return;
+	t = mpf__ts_ns(ts_sec, ts_nsec);
+	if (t > ctx->now_ns)
+		ctx->now_ns = t;
+	if (ctx->now_ns > ctx->deadline)
+		mpf__stream_before(ctx);
 }
 
 uint64_t

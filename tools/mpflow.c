@@ -273,8 +273,11 @@ run(const struct options *o, enum command cmd)
 			mpf_config_set_memory_cap(cfg, o->cap_mib << 20);
 	}
 	for (i = 1; i < 4; i++)
-		if (o->disabled[i])
-			mpf_config_set_backend(cfg, (enum mpf_protocol)i, false);
+		if (o->disabled[i] &&
+		    mpf_config_set_backend(cfg, (enum mpf_protocol)i, false) !=
+			    MPF_OK)
+			fail_usage("no backend for '%s' in this build",
+				   mpf_protocol_to_string((enum mpf_protocol)i));
 	if (o->verbose)
 		mpf_config_set_log_handler(cfg, log_to_stderr,
 					   o->verbose > 1 ? MPF_LOG_DEBUG

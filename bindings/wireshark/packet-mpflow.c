@@ -136,12 +136,17 @@ static void
 mpflow_init(void)
 {
 	struct mpf_config *cfg = mpf_config_new();
+	int missing = 0;
 
 	if (!cfg)
 		return;
-	mpf_config_set_backend(cfg, MPF_PROTO_MPTCP, pref_mptcp);
-	mpf_config_set_backend(cfg, MPF_PROTO_SCTP, pref_sctp);
-	mpf_config_set_backend(cfg, MPF_PROTO_LISP, pref_lisp);
+	/* MPF_ERR_NOT_FOUND: a library built without that backend, which
+	 * is off anyway */
+	missing += mpf_config_set_backend(cfg, MPF_PROTO_MPTCP, pref_mptcp) != 0;
+	missing += mpf_config_set_backend(cfg, MPF_PROTO_SCTP, pref_sctp) != 0;
+	missing += mpf_config_set_backend(cfg, MPF_PROTO_LISP, pref_lisp) != 0;
+	if (missing)
+		g_debug("mpflow: %d backend(s) not in this build", missing);
 	mpf_config_set_retain_frames(cfg, TRUE);
 	ctx = mpf_ctx_new(cfg);
 	mpf_config_free(cfg);
@@ -178,7 +183,10 @@ feed(tvbuff_t *tvb, packet_info *pinfo)
 	pkt.wirelen = pinfo->fd->pkt_len;
 	pkt.ts_sec = pinfo->abs_ts.secs;
 	pkt.ts_nsec = (uint32_t)pinfo->abs_ts.nsecs;
-	mpf_ctx_feed(ctx, &pkt, NULL);
+	/* refused only out of order (a rescan with an earlier number): the
+	 * first result of each frame stays */
+	if (mpf_ctx_feed(ctx, &pkt, NULL) != MPF_OK)
+		return;
 }
 
 /* Which expert info each frame flag of the library raises. */
