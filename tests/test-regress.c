@@ -5,9 +5,9 @@
  * libFuzzer
  *
  * A file named TARGET-NAME.bin is an input of tests/fuzz/fuzz-TARGET.c
- * (packet, decode, mptcp-opt, sctp, lisp, partial) in that target's
- * format; a TARGET-NAME.pcap is a capture run through a context, for
- * findings that are easier to keep as one. tests/fuzz/seeds/TARGET/ holds seeds of each
+ * (packet, decode, mptcp-opt, sctp, lisp, partial, capfile) in that
+ * target's format; a TARGET-NAME.pcap is a capture run through a context,
+ * for findings that are easier to keep as one. tests/fuzz/seeds/TARGET/ holds seeds of each
  * target: replayed too, they keep the targets' invariant checks running in
  * every build (and under the sanitizer build and valgrind). Check runs each
  * file in its own process, so a crash, an abort of a broken invariant or a
@@ -33,6 +33,7 @@ static const struct {
 	{ "sctp-", mpf_fuzz_sctp },
 	{ "lisp-", mpf_fuzz_lisp },
 	{ "partial-", mpf_fuzz_partial },
+	{ "capfile-", mpf_fuzz_capfile },
 };
 
 /* paths: REGRESS_DIR's files by name, then the seeds as
@@ -76,6 +77,7 @@ list_files(void)
 {
 	static const char *const seed_dirs[] = {
 		"packet", "decode", "mptcp-opt", "sctp", "lisp", "partial",
+		"capfile",
 	};
 	unsigned i;
 

@@ -2,7 +2,7 @@
 /*
  * The fuzz targets' entry points. Each fuzz-*.c file defines one, and
  * LLVMFuzzerTestOneInput() around it unless MPF_FUZZ_NO_MAIN is defined:
- * tests/test-regress.c links all six without libFuzzer to replay the
+ * tests/test-regress.c links all of them without libFuzzer to replay the
  * inputs of tests/data/regress in the normal test suite.
  */
 #ifndef MPF_FUZZ_H
@@ -19,6 +19,7 @@ int mpf_fuzz_mptcp_opt(const uint8_t *data, size_t size);
 int mpf_fuzz_sctp(const uint8_t *data, size_t size);
 int mpf_fuzz_lisp(const uint8_t *data, size_t size);
 int mpf_fuzz_partial(const uint8_t *data, size_t size);
+int mpf_fuzz_capfile(const uint8_t *data, size_t size);
 
 /* libFuzzer's entry point, declared here for -Wmissing-prototypes. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
