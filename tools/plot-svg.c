@@ -47,7 +47,23 @@ plot_kind_to_string(enum plot_kind kind)
 void
 plot_escape(FILE *out, const char *s)
 {
+	const char *end = s + strlen(s);
+
 	for (; *s; s++) {
+		gunichar c = g_utf8_get_char_validated(s, end - s);
+
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			/* not UTF-8: U+FFFD, as the document says it is */
+			fputs("\xef\xbf\xbd", out);
+			continue;
+		}
+		if (c >= 0x80) {
+			const char *next = g_utf8_next_char(s);
+
+			fwrite(s, 1, (size_t)(next - s), out);
+			s = next - 1;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", out);

@@ -87,8 +87,8 @@ uint32_t plot_default_node(const struct plot_data *pd,
 uint32_t plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id);
 uint32_t plot_flow_survivor(const struct mpf_ctx *ctx, uint32_t id);
 
-/* Writes @s with &, <, >, " and ' escaped: safe in XML and HTML text and
- * in attribute values. */
+/* Writes @s with &, <, >, " and ' escaped and bytes that are not UTF-8 as
+ * U+FFFD: safe in XML and HTML text and in attribute values. */
 void plot_escape(FILE *out, const char *s);
 
 /* The colour of the @index-th flow of a node (plots and graphs agree). */

@@ -51,7 +51,8 @@ void report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		       int64_t ts_sec, uint32_t ts_nsec);
 void report_frames_end(struct frames_writer *w);
 
-/* Writes @s as a JSON string, quotes included. */
+/* Writes @s as a JSON string, quotes included, with the library's one
+ * escaper (mpf_json_string(): bytes that are not UTF-8 become \ufffd). */
 void json_string(FILE *out, const char *s);
 
 /* ------------------------------------------------ shared by the parts */
