@@ -8,52 +8,44 @@
  * microseconds with nanosecond digits, times in seconds since the epoch.
  */
 #include <inttypes.h>
-#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "input.h"
 #include "match.h"
 
-/* Reads @path into a new context keeping the segment log. Returns the
- * context (NULL when the file cannot be opened) and sets *@status to 1
- * when the capture could not be read to its end. */
+/* Reads @path (tools/input.c: a file, "-", a pipe or a FIFO; with the
+ * filter and count of @o) into a new context keeping the segment log.
+ * Returns the context (NULL when the input cannot be opened) and sets
+ * *@status to 1 when the capture could not be read to its end. */
 static struct mpf_ctx *
-load_one(const char *path, const char *shown, const struct match_options *o,
-	 int *status)
+load_one(const char *path, const struct match_options *o, int *status)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
+	struct input_options io = {
+		.path = path,
+		.filter = o->filter,
+		.count = o->count,
+		.progress = true,
+	};
 	struct mpf_config *cfg;
+	struct input_frame f;
 	struct mpf_ctx *ctx;
-	uint32_t number = 0;
-	pcap_t *pc;
-	int linktype, r, i;
+	struct input *in;
+	char *msg;
+	int r, i;
 
-	pc = pcap_open_offline_with_tstamp_precision(path,
-						     PCAP_TSTAMP_PRECISION_NANO,
-						     errbuf);
-	if (!pc) {
-		fprintf(stderr, "mpflow: %s: %s\n", shown,
-			errbuf[0] ? errbuf : "cannot read the capture");
-		*status = 1;
-		return NULL;
-	}
-	linktype = pcap_datalink(pc);
-	if (!mpf_linktype_is_supported(linktype)) {
-		const char *name = pcap_datalink_val_to_name(linktype);
-
-		fprintf(stderr, "mpflow: %s: unsupported link type %d (%s)\n",
-			shown, linktype, name ? name : "unknown");
-		pcap_close(pc);
-		*status = 1;
+	r = input_open(&io, &in, &msg);
+	if (r != INPUT_OK) {
+		fprintf(stderr, "mpflow: %s\n", msg);
+		g_free(msg);
+		*status = r;
 		return NULL;
 	}
 	cfg = mpf_config_new();
 	if (!cfg) {
-		pcap_close(pc);
+		input_close(in);
 		*status = 1;
 		return NULL;
 	}
@@ -71,29 +63,29 @@ load_one(const char *path, const char *shown, const struct match_options *o,
 	mpf_config_free(cfg);
 	if (!ctx) {
 		fprintf(stderr, "mpflow: out of memory\n");
-		pcap_close(pc);
+		input_close(in);
 		*status = 1;
 		return NULL;
 	}
-	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
+	while ((r = input_next(in, &f)) > 0) {
 		struct mpf_packet pkt = {
-			.number = ++number,
-			.linktype = linktype,
-			.data = data,
-			.caplen = hdr->caplen,
-			.wirelen = hdr->len,
-			.ts_sec = hdr->ts.tv_sec,
-			.ts_nsec = (uint32_t)hdr->ts.tv_usec, /* nanoseconds */
+			.number = f.number,
+			.linktype = f.linktype,
+			.data = f.data,
+			.caplen = f.caplen,
+			.wirelen = f.wirelen,
+			.ts_sec = f.ts_sec,
+			.ts_nsec = f.ts_nsec,
 		};
 
-		mpf_ctx_feed(ctx, &pkt, NULL);
+		/* numbers increase and the context is fresh: cannot fail */
+		(void)!mpf_ctx_feed(ctx, &pkt, NULL);
 	}
-	if (r == PCAP_ERROR) {
-		fprintf(stderr, "mpflow: %s: frame %" PRIu32 ": %s\n", shown,
-			number + 1, pcap_geterr(pc));
+	if (r < 0) {
+		fprintf(stderr, "mpflow: %s\n", input_error(in));
 		*status = 1;
 	}
-	pcap_close(pc);
+	input_close(in);
 	return ctx;
 }
 
@@ -107,7 +99,7 @@ match_load(struct match_run *run, const struct match_options *o)
 	for (k = 0; k < 2; k++) {
 		run->shown[k] = strcmp(run->path[k], "-") == 0 ? "(standard input)"
 							       : run->path[k];
-		run->ctx[k] = load_one(run->path[k], run->shown[k], o, &run->status);
+		run->ctx[k] = load_one(run->path[k], o, &run->status);
 	}
 	if (run->ctx[0] && run->ctx[1] &&
 	    mpf_match_new(run->ctx[0], run->ctx[1], &run->match) != MPF_OK) {

@@ -33,6 +33,8 @@ struct match_options {
 	bool has_offset;      /* --clock-offset given */
 	bool offset_auto;     /* ... as "auto": the estimate */
 	int64_t offset_ns;    /* ... as a value */
+	const char *filter;   /* a BPF filter for both captures, nullable */
+	uint64_t count;       /* -c: frames read of each capture, 0: all */
 };
 
 /* Reads both captures (each into a context keeping the segment log) and

@@ -2,22 +2,28 @@
 /*
  * \summary: mpflow, the command line analyzer over pcap and pcapng files
  *
- * Reads a capture with libpcap, feeds every frame to a libmpflow context in
- * one streaming pass (no per-frame store), and prints the summary or the
- * per-frame results. A capture that breaks off in the middle still gets
- * everything before the break printed, then a one-line error and exit 1.
+ * Reads a capture file or a live interface (input.c: pcap and pcapng read
+ * by capfile.c, a BPF filter, a frame count), feeds every frame to a
+ * libmpflow context in one pass, and prints the summary or the per-frame
+ * results. The command line takes tcpdump's and tshark's forms too:
+ * `mpflow -r FILE [FILTER...]`, summary by default. A capture that breaks
+ * off in the middle still gets everything before the break printed, then
+ * a one-line error and exit 1.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
+#include "input.h"
 #include "mpflow.h"
 #include "match.h"
 #include "plot.h"
@@ -33,15 +39,21 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: %s COMMAND [OPTIONS] FILE\n"
-		"       %s match [OPTIONS] CLIENT SERVER\n"
-		"Find the multipath structure in a pcap or pcapng capture: MPTCP\n"
-		"connections and their subflows, SCTP associations and their paths,\n"
-		"LISP sites and their locators. FILE may be - for standard input.\n"
+		"Usage: %s [COMMAND] [OPTIONS] FILE [FILTER...]\n"
+		"       %s [COMMAND] [OPTIONS] -r FILE [FILTER...]\n"
+		"       %s [COMMAND] [OPTIONS] -i INTERFACE [FILTER...]\n"
+		"       %s match [OPTIONS] CLIENT SERVER [FILTER...]\n"
+		"Find the multipath structure in a pcap or pcapng capture or on a\n"
+		"live interface: MPTCP connections and their subflows, SCTP\n"
+		"associations and their paths, LISP sites and their locators. FILE\n"
+		"may be - for standard input, a pipe or a FIFO. FILTER is a BPF\n"
+		"expression, as tcpdump takes it ('tcp port 5201'); frames keep\n"
+		"their numbers in the file.\n"
 		"\n"
 		"Commands:\n"
 		"  summary            every node (connection, association, site) with\n"
-		"                     its flows (subflows, paths, RLOC pairs)\n"
+		"                     its flows (subflows, paths, RLOC pairs); the\n"
+		"                     default\n"
 		"  frames             one row per frame that belongs to a node\n"
 		"  plot               an SVG picture of one MPTCP connection\n"
 		"                     (needs -o); -k delay CLIENT SERVER: the\n"
@@ -59,6 +71,17 @@ usage(FILE *out)
 		"                     the delays and losses (exit 3: nothing pairs)\n"
 		"  split              cut FILE in time shards: split FILE --shards N\n"
 		"                     OUTDIR (see split --help)\n"
+		"\n"
+		"Input (as tcpdump and tshark):\n"
+		"  -r, --read-file FILE  the capture to read (or FILE after the\n"
+		"                     command)\n"
+		"  -i, --interface IF live capture on IF (a name, or a number from\n"
+		"                     -D); implies --stream, prints each node as it\n"
+		"                     ends and the rest on Ctrl-C or after -c\n"
+		"  -c, --count N      stop after N frames (that pass the filter)\n"
+		"  -l, --line-buffered  write each line as it is made (always so\n"
+		"                     with -i)\n"
+		"  -D, --list-interfaces  list the interfaces -i takes and exit\n"
 		"\n"
 		"Options:\n"
 		"  -f, --format FMT   text (default) or json; frames and match also\n"
@@ -98,10 +121,11 @@ usage(FILE *out)
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n"
 		"\n"
-		"Exit status: 0 success; 1 the capture could not be read (or not\n"
+		"Exit status: 0 success; 1 the input could not be read (or not\n"
 		"completely: what was read before the error is still printed);\n"
-		"2 wrong usage; 3 (match) the captures share no connection.\n",
-		progname, progname);
+		"2 wrong usage (a filter that does not compile too); 3 (match) the\n"
+		"captures share no connection.\n",
+		progname, progname, progname, progname);
 }
 
 static void
@@ -116,7 +140,7 @@ log_to_stderr(enum mpf_log_level level, const char *message, void *user_data)
 
 struct options {
 	const char *command;
-	const char *path;
+	struct input_options in; /* file or interface, filter, count */
 	enum report_format fmt;
 	bool all;
 	bool stream;
@@ -175,98 +199,112 @@ on_release(const struct mpf_ctx *ctx, const struct mpf_node *node,
 	report_stream_node(user, node, (int)reason);
 }
 
+/* The input of a live capture, for the signal handler. */
+static struct input *volatile live_input;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (live_input)
+		input_stop(live_input);
+}
+
+/* A live capture ends cleanly on Ctrl-C: what was seen is printed. */
+static void
+catch_signals(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* A quiet interface: time still passes for the nodes waiting to be
+ * released. */
+static void
+on_idle(int64_t ts_sec, uint32_t ts_nsec, void *user)
+{
+	mpf_ctx_expire(user, ts_sec, ts_nsec);
+}
+
+/* One frame's time stamp, kept when the input cannot be read again. */
+struct stamp {
+	uint32_t number;
+	uint32_t nsec;
+	int64_t sec;
+};
+
 /*
- * Prints the retained results of frames 1..@number, with each frame's time
- * from @times (standard input) or from a second read of the file.
+ * Prints the retained results of the frames read, with each frame's time
+ * from @times (an input that cannot be read twice) or from a second read
+ * of the file, which gives the same frames with the same numbers.
  */
 static void
 print_retained(const struct options *o, struct frames_writer *w,
-	       const struct mpf_ctx *ctx, uint32_t number, GArray *times,
-	       GArray *times_ns)
+	       const struct mpf_ctx *ctx, uint32_t number, GArray *times)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
-	pcap_t *pc = NULL;
-	uint32_t k;
+	struct input *in = NULL;
+	struct input_frame fr;
+	char *msg = NULL;
+	guint k = 0;
 
-	if (times->len < number)
-		pc = pcap_open_offline_with_tstamp_precision(
-			o->path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	for (k = 1; k <= number; k++) {
-		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, k);
-		int64_t sec;
-		uint32_t nsec;
+	if (!times) {
+		struct input_options io = o->in;
 
-		if (k <= times->len) {
-			sec = g_array_index(times, int64_t, k - 1);
-			nsec = g_array_index(times_ns, uint32_t, k - 1);
-		} else if (pc && pcap_next_ex(pc, &hdr, &data) == 1) {
-			sec = hdr->ts.tv_sec;
-			nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds */
-		} else {
-			break; /* the file changed under us: print no more */
+		io.progress = false;
+		io.quiet = true;
+		if (input_open(&io, &in, &msg) != INPUT_OK) {
+			g_free(msg);
+			return; /* the file changed under us: print no more */
 		}
+	}
+	for (;;) {
+		const struct mpf_frame *f;
+		uint32_t n, nsec;
+		int64_t sec;
+
+		if (times) {
+			const struct stamp *t;
+
+			if (k >= times->len)
+				break;
+			t = &g_array_index(times, struct stamp, k++);
+			n = t->number, sec = t->sec, nsec = t->nsec;
+		} else {
+			if (input_next(in, &fr) <= 0)
+				break;
+			n = fr.number, sec = fr.ts_sec, nsec = fr.ts_nsec;
+		}
+		if (n > number)
+			break;
+		f = mpf_ctx_get_frame(ctx, n);
 		if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
 			report_frames_row(w, f, sec, nsec);
 	}
-	if (pc)
-		pcap_close(pc);
+	input_close(in);
 }
 
-/*
- * Runs the analysis of @o->path. Returns the exit status; the output of
- * what was analysed is always written, even when the file breaks off.
- */
-static int
-run(const struct options *o, enum command cmd)
+/* The analysis context @cmd and @o ask for; NULL when out of memory. */
+static struct mpf_ctx *
+make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	struct frames_writer w = { stdout, o->fmt, 0, false, 0 };
-	struct mpf_config *cfg;
+	struct mpf_config *cfg = mpf_config_new();
 	struct mpf_ctx *ctx;
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
-	const char *shown = strcmp(o->path, "-") == 0 ? "(standard input)" : o->path;
-	pcap_t *pc;
-	GArray *times, *times_ns; /* each frame's time stamp, for printing */
-	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
-	struct summary_stream ss = { stdout, o->fmt, shown, 0, NULL };
-	uint32_t number = 0;
-	int linktype, r, i, status = EXIT_SUCCESS;
-	bool keep_times;
+	int i;
 
-	pc = pcap_open_offline_with_tstamp_precision(o->path,
-						     PCAP_TSTAMP_PRECISION_NANO,
-						     errbuf);
-	if (!pc) {
-		fprintf(stderr, "%s: %s: %s\n", progname, shown,
-			errbuf[0] ? errbuf : "cannot read the capture");
-		return EXIT_BAD_FILE;
-	}
-	linktype = pcap_datalink(pc);
-	if (!mpf_linktype_is_supported(linktype)) {
-		const char *name = pcap_datalink_val_to_name(linktype);
-
-		fprintf(stderr, "%s: %s: unsupported link type %d (%s)\n",
-			progname, shown, linktype, name ? name : "unknown");
-		pcap_close(pc);
-		return EXIT_BAD_FILE;
-	}
-
-	cfg = mpf_config_new();
-	if (!cfg) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		pcap_close(pc);
-		return EXIT_BAD_FILE;
-	}
+	if (!cfg)
+		return NULL;
 	/* summary needs only the graph; frames keeps every result (32 bytes
 	 * a frame) so that links to later frames are filled in, unless the
 	 * user streams; a streamed summary lets nodes go as they end */
 	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES && !o->stream);
 	if (cmd == CMD_SUMMARY && o->stream) {
 		mpf_config_set_streaming(cfg, true);
-		mpf_config_set_release_handler(cfg, on_release, &ss);
+		mpf_config_set_release_handler(cfg, on_release, ss);
 		if (o->idle_set)
 			mpf_config_set_idle_timeout(cfg, o->idle);
 		if (o->cap_set)
@@ -285,34 +323,72 @@ run(const struct options *o, enum command cmd)
 					   NULL);
 	ctx = mpf_ctx_new(cfg);
 	mpf_config_free(cfg);
+	return ctx;
+}
+
+/*
+ * Runs the analysis of @o's input. Returns the exit status; the output of
+ * what was analysed is always written, even when the input breaks off.
+ */
+static int
+run(const struct options *o, enum command cmd)
+{
+	struct frames_writer w = { stdout, o->fmt, 0, false, 0 };
+	struct mpf_ctx *ctx;
+	struct input *in;
+	struct input_frame fr;
+	const char *shown;
+	char *msg = NULL, stats[160];
+	GArray *times = NULL; /* each frame's time stamp, for printing */
+	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
+	struct summary_stream ss = { stdout, o->fmt, NULL, 0, NULL };
+	uint32_t number = 0;
+	int r, status = EXIT_SUCCESS;
+
+	r = input_open(&o->in, &in, &msg);
+	if (r != INPUT_OK) {
+		fprintf(stderr, "%s: %s\n", progname, msg);
+		if (r == INPUT_EUSAGE)
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+		g_free(msg);
+		return r == INPUT_EUSAGE ? EXIT_USAGE : EXIT_BAD_FILE;
+	}
+	shown = ss.path = input_name(in);
+	ctx = make_ctx(o, cmd, &ss);
 	if (!ctx) {
 		fprintf(stderr, "%s: out of memory\n", progname);
-		pcap_close(pc);
+		input_close(in);
 		return EXIT_BAD_FILE;
 	}
+	if (input_is_live(in)) {
+		/* frames as they come, and a clean end on Ctrl-C */
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		live_input = in;
+		catch_signals(true);
+		input_set_idle(in, on_idle, ctx);
+	}
 
-	times = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	times_ns = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	/* the frames' times for printing after the pass: read from the file
-	 * again, as Wireshark does, or kept when it cannot be reopened */
-	keep_times = cmd == CMD_FRAMES && !o->stream && strcmp(o->path, "-") == 0;
+	 * again, as Wireshark does, or kept when it cannot be read again */
+	if (cmd == CMD_FRAMES && !o->stream && !input_is_rereadable(in))
+		times = g_array_new(FALSE, FALSE, sizeof(struct stamp));
 	if (cmd == CMD_FRAMES)
 		report_frames_begin(&w, shown);
 	if (cmd == CMD_SUMMARY && o->stream)
 		report_stream_begin(&ss);
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
 		pd = plot_data_new();
-	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
+	while ((r = input_next(in, &fr)) > 0) {
 		struct mpf_packet pkt;
 		const struct mpf_frame *f;
 
-		pkt.number = ++number;
-		pkt.linktype = linktype;
-		pkt.data = data;
-		pkt.caplen = hdr->caplen;
-		pkt.wirelen = hdr->len;
-		pkt.ts_sec = hdr->ts.tv_sec;
-		pkt.ts_nsec = (uint32_t)hdr->ts.tv_usec; /* nanoseconds: see open */
+		pkt.number = number = fr.number;
+		pkt.linktype = fr.linktype;
+		pkt.data = fr.data;
+		pkt.caplen = fr.caplen;
+		pkt.wirelen = fr.wirelen;
+		pkt.ts_sec = fr.ts_sec;
+		pkt.ts_nsec = fr.ts_nsec;
 		if (mpf_ctx_feed(ctx, &pkt, &f) != MPF_OK)
 			continue;
 		if (cmd == CMD_FRAMES && o->stream &&
@@ -320,13 +396,18 @@ run(const struct options *o, enum command cmd)
 			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
 		if (pd)
 			plot_data_add(pd, f, pkt.ts_sec * 1000000000LL + pkt.ts_nsec);
-		if (keep_times) {
-			g_array_append_val(times, pkt.ts_sec);
-			g_array_append_val(times_ns, pkt.ts_nsec);
+		if (times) {
+			struct stamp t = { fr.number, fr.ts_nsec, fr.ts_sec };
+
+			g_array_append_val(times, t);
 		}
 	}
+	if (input_is_live(in)) {
+		catch_signals(false);
+		live_input = NULL;
+	}
 	if (cmd == CMD_FRAMES && !o->stream)
-		print_retained(o, &w, ctx, number, times, times_ns);
+		print_retained(o, &w, ctx, number, times);
 	if (cmd == CMD_FRAMES)
 		report_frames_end(&w);
 	else if (cmd == CMD_PLOT)
@@ -338,16 +419,19 @@ run(const struct options *o, enum command cmd)
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
 	plot_data_free(pd);
-	g_array_free(times, TRUE);
-	g_array_free(times_ns, TRUE);
-	if (r == PCAP_ERROR) {
+	if (times)
+		g_array_free(times, TRUE);
+	if (r < 0) {
 		fflush(stdout);
-		fprintf(stderr, "%s: %s: frame %" PRIu32 ": %s\n", progname,
-			shown, number + 1, pcap_geterr(pc));
+		fprintf(stderr, "%s: %s\n", progname, input_error(in));
 		status = EXIT_BAD_FILE;
 	}
+	if (input_stats(in, stats, sizeof(stats))) {
+		fflush(stdout);
+		fprintf(stderr, "%s: %s: %s\n", progname, shown, stats);
+	}
 	mpf_ctx_free(ctx);
-	pcap_close(pc);
+	input_close(in);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: writing the output: %s\n", progname,
 			strerror(errno));
@@ -357,37 +441,47 @@ run(const struct options *o, enum command cmd)
 }
 
 /*
- * The pictures of two captures of one run: `plot -k delay CLIENT SERVER`
- * (tools/plot-delay.c) and `report CLIENT SERVER`, the client capture's
- * report with a section on the match (tools/report-match.c).
+ * Two captures of one run: `match CLIENT SERVER` (tools/match.c), the
+ * pictures `plot -k delay CLIENT SERVER` (tools/plot-delay.c) and
+ * `report CLIENT SERVER`, the client capture's report with a section on
+ * the match (tools/report-match.c). A filter and -c apply to both.
  */
 static int
 two_captures(struct options *o, const struct match_options *mo,
-	     enum command cmd, int npos, const char *const *pos)
+	     enum command cmd, const char *client, const char *server)
 {
 	struct match_run mr;
 	struct match_html mh;
 	int status;
 
-	if (npos != 3)
-		fail_usage("%s needs two captures: CLIENT SERVER", o->command);
+	if (cmd == CMD_MATCH) {
+		if (o->all || o->stream || o->idle_set || o->cap_set ||
+		    o->pic.output || o->pic.window > 0 || o->pic.has_node ||
+		    o->has_kind)
+			fail_usage("match takes --format, --clock-offset, -c, "
+				   "--disable and -v only");
+		if (strcmp(client, "-") == 0 && strcmp(server, "-") == 0)
+			fail_usage("match reads at most one capture from "
+				   "standard input");
+		return match_command(mo, client, server);
+	}
 	if (!o->pic.output)
 		fail_usage("%s needs an output file (-o FILE)", o->command);
 	if (o->all || o->stream || o->fmt != REPORT_TEXT || o->idle_set ||
 	    o->cap_set || o->pic.window > 0)
 		fail_usage("%s of two captures takes -o, --node, --clock-offset, "
-			   "--disable and -v", o->command);
-	if (strcmp(pos[1], "-") == 0 || strcmp(pos[2], "-") == 0)
+			   "-c, --disable and -v", o->command);
+	if (strcmp(client, "-") == 0 || strcmp(server, "-") == 0)
 		fail_usage("%s of two captures reads files, not standard input",
 			   o->command);
 	if (cmd == CMD_PLOT)
-		return match_plot_command(mo, pos[1], pos[2], o->pic.output,
+		return match_plot_command(mo, client, server, o->pic.output,
 					  o->pic.has_node, o->pic.node);
 	if (o->pic.has_node || o->has_kind)
 		fail_usage("--node and --kind apply to plot only");
 	memset(&mr, 0, sizeof(mr));
-	mr.path[0] = pos[1];
-	mr.path[1] = pos[2];
+	mr.path[0] = client;
+	mr.path[1] = server;
 	status = match_load(&mr, mo);
 	if (!mr.match) {
 		match_run_free(&mr);
@@ -397,10 +491,57 @@ two_captures(struct options *o, const struct match_options *mo,
 	mh.offset = match_offset(&mr, mo);
 	o->pic.extra = match_html_section;
 	o->pic.extra_user = &mh;
-	o->path = pos[1];
+	o->in.path = client;
+	o->in.quiet = true; /* read a second time: warned about already */
 	status = run(o, cmd) || status ? EXIT_BAD_FILE : EXIT_SUCCESS;
 	match_run_free(&mr);
 	return status;
+}
+
+static const char *const command_names[] = { "summary", "frames", "plot",
+					      "report", "match" };
+
+/* Whether @word names a command; stores it in *@cmd. */
+static bool
+command_from_string(const char *word, enum command *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(command_names); i++)
+		if (strcmp(word, command_names[i]) == 0) {
+			*cmd = (enum command)i;
+			return true;
+		}
+	return false;
+}
+
+/* Whether the words from @w name two captures of one run: match always,
+ * plot -k delay, and report when the word after the first file is a
+ * file too (else it starts a filter). */
+static bool
+two_captures_given(const struct options *o, enum command cmd,
+		   const GPtrArray *words, guint w)
+{
+	if (cmd == CMD_MATCH || (cmd == CMD_PLOT && o->delay))
+		return true;
+	return cmd == CMD_REPORT && !o->in.path && !o->in.iface &&
+	       words->len - w >= 2 &&
+	       strcmp(g_ptr_array_index(words, w + 1), "-") != 0 &&
+	       access(g_ptr_array_index(words, w + 1), F_OK) == 0;
+}
+
+/* A whole number in 1..@max for option -@c, or a usage error. */
+static uint64_t
+parse_count(const char *arg, const char *name, uint64_t min, uint64_t max)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max)
+		fail_usage("%s wants a whole number, not '%s'", name, arg);
+	return v;
 }
 
 int
@@ -418,16 +559,23 @@ main(int argc, char **argv)
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
 		{ "clock-offset", required_argument, NULL, 'C' },
+		{ "read-file", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "line-buffered", no_argument, NULL, 'l' },
+		{ "list-interfaces", no_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pos[4] = { NULL, NULL, NULL, NULL };
 	struct match_options mo;
+	GPtrArray *words = g_ptr_array_new(); /* command, files, filter */
 	struct options o;
 	enum command cmd = CMD_SUMMARY;
-	int c, npos = 0;
+	bool line_buffered = false, list = false;
+	guint w = 0;
+	int c, status;
 
 	/* split has words of its own */
 	if (argc > 1 && strcmp(argv[1], "split") == 0)
@@ -435,21 +583,20 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&mo, 0, sizeof(mo));
 	o.fmt = REPORT_TEXT;
+	o.in.progress = true;
 	for (;;) {
-		c = getopt_long(argc, argv, "+f:asd:o:n:k:w:vhV", longopts, NULL);
+		c = getopt_long(argc, argv, "+f:asd:o:n:k:w:r:i:c:lDvhV", longopts,
+				NULL);
 		if (c == -1) {
 			bool rest = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 
 			if (optind >= argc)
 				break;
-			/* a positional word (command or file); options may
-			 * come before or after it, until a "--" */
-			do {
-				if (npos < 4)
-					pos[npos] = argv[optind];
-				npos++;
-				optind++;
-			} while (rest && optind < argc);
+			/* a positional word (command, file or filter);
+			 * options may come before or after it, until a "--" */
+			do
+				g_ptr_array_add(words, argv[optind++]);
+			while (rest && optind < argc);
 			continue;
 		}
 		switch (c) {
@@ -465,27 +612,31 @@ main(int argc, char **argv)
 			o.stream = true;
 			break;
 		case 'I':
-		case 'M': {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' ||
-			    (c == 'I' && v > UINT32_MAX) ||
-			    (c == 'M' && v > (UINT64_MAX >> 20)))
-				fail_usage("--%s wants a whole number, not '%s'",
-					   c == 'I' ? "idle-timeout" : "memory-cap",
-					   optarg);
-			if (c == 'I') {
-				o.idle = (uint32_t)v;
-				o.idle_set = true;
-			} else {
-				o.cap_mib = v;
-				o.cap_set = true;
-			}
+			o.idle = (uint32_t)parse_count(optarg, "--idle-timeout",
+						       0, UINT32_MAX);
+			o.idle_set = true;
 			break;
-		}
+		case 'M':
+			o.cap_mib = parse_count(optarg, "--memory-cap", 0,
+						UINT64_MAX >> 20);
+			o.cap_set = true;
+			break;
+		case 'r':
+			o.in.path = optarg;
+			break;
+		case 'i':
+			o.in.iface = optarg;
+			break;
+		case 'c':
+			o.in.count = parse_count(optarg, "-c (--count)", 1,
+						 UINT64_MAX);
+			break;
+		case 'l':
+			line_buffered = true;
+			break;
+		case 'D':
+			list = true;
+			break;
 		case 'C': {
 			char *end;
 			double v;
@@ -563,53 +714,78 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	o.command = npos > 0 ? pos[0] : NULL;
-	if (!o.command)
-		fail_usage("missing command (summary, frames, plot or report)");
-	if (strcmp(o.command, "summary") == 0)
-		cmd = CMD_SUMMARY;
-	else if (strcmp(o.command, "frames") == 0)
-		cmd = CMD_FRAMES;
-	else if (strcmp(o.command, "plot") == 0)
-		cmd = CMD_PLOT;
-	else if (strcmp(o.command, "report") == 0)
-		cmd = CMD_REPORT;
-	else if (strcmp(o.command, "match") == 0)
-		cmd = CMD_MATCH;
-	else
-		fail_usage("unknown command '%s'", o.command);
+	if (list) {
+		char *msg;
+
+		if (input_list_interfaces(stdout, &msg) != 0) {
+			fprintf(stderr, "%s: %s\n", progname, msg);
+			return EXIT_BAD_FILE;
+		}
+		return EXIT_SUCCESS;
+	}
+
+	/* [COMMAND] [FILE] [FILTER...]: the command defaults to summary, the
+	 * file comes from -r or -i when given, the rest is a BPF filter */
+	if (w < words->len && command_from_string(g_ptr_array_index(words, w),
+						  &cmd))
+		w++;
+	else if (w < words->len && !o.in.path && !o.in.iface) {
+		const char *word = g_ptr_array_index(words, w);
+
+		/* a bare word that names no file was meant as a command */
+		if (strcmp(word, "-") != 0 && !strpbrk(word, "./") &&
+		    access(word, F_OK) != 0)
+			fail_usage("unknown command '%s' (summary, frames, plot, "
+				   "report, match or split)", word);
+	}
+	o.command = command_names[cmd];
 	mo.fmt = o.fmt;
 	mo.verbose = o.verbose;
 	mo.log = log_to_stderr;
 	memcpy(mo.disabled, o.disabled, sizeof(mo.disabled));
-	if (mo.has_offset && cmd != CMD_MATCH && !o.delay &&
-	    !(cmd == CMD_REPORT && npos == 3))
+	if (two_captures_given(&o, cmd, words, w)) {
+		const char *client, *server;
+
+		if (o.in.path || o.in.iface)
+			fail_usage("%s of two captures takes them as CLIENT "
+				   "SERVER, not -r or -i", o.command);
+		if (words->len - w < 2)
+			fail_usage("%s needs two captures: CLIENT SERVER",
+				   o.command);
+		client = g_ptr_array_index(words, w);
+		server = g_ptr_array_index(words, w + 1);
+		w += 2;
+		if (w < words->len) {
+			g_ptr_array_add(words, NULL);
+			o.in.filter = g_strjoinv(" ", (char **)words->pdata + w);
+		}
+		g_ptr_array_free(words, TRUE);
+		mo.filter = o.in.filter;
+		mo.count = o.in.count;
+		if (line_buffered)
+			setvbuf(stdout, NULL, _IOLBF, 0);
+		status = two_captures(&o, &mo, cmd, client, server);
+		g_free((char *)o.in.filter);
+		return status;
+	}
+	if (mo.has_offset)
 		fail_usage("--clock-offset applies to two captures only (match, "
 			   "plot -k delay, report)");
-	if ((cmd == CMD_PLOT && o.delay) || (cmd == CMD_REPORT && npos == 3))
-		return two_captures(&o, &mo, cmd, npos, pos);
-	if (cmd == CMD_MATCH) {
-		if (npos < 3)
-			fail_usage("match needs two captures: CLIENT SERVER");
-		if (npos > 3)
-			fail_usage("match takes two captures ('%s' is extra)",
-				   pos[3]);
-		if (o.all || o.stream || o.idle_set || o.cap_set ||
-		    o.pic.output || o.pic.window > 0 || o.pic.has_node ||
-		    o.has_kind)
-			fail_usage("match takes --format, --clock-offset, "
-				   "--disable and -v only");
-		if (strcmp(pos[1], "-") == 0 && strcmp(pos[2], "-") == 0)
-			fail_usage("match reads at most one capture from "
-				   "standard input");
-		return match_command(&mo, pos[1], pos[2]);
+	if (o.in.path && o.in.iface)
+		fail_usage("-r and -i: one input at a time");
+	if (!o.in.path && !o.in.iface) {
+		if (w >= words->len)
+			fail_usage("missing capture (FILE, -r FILE or -i "
+				   "INTERFACE)");
+		o.in.path = g_ptr_array_index(words, w++);
 	}
-	if (npos < 2)
-		fail_usage("missing capture file");
-	if (npos > 2)
-		fail_usage("one capture file at a time ('%s' is extra; two "
-			   "captures: match, plot -k delay, report)", pos[2]);
-	o.path = pos[1];
+	if (w < words->len) {
+		g_ptr_array_add(words, NULL);
+		o.in.filter = g_strjoinv(" ", (char **)words->pdata + w);
+	}
+	g_ptr_array_free(words, TRUE);
+	if (o.in.iface && (cmd == CMD_SUMMARY || cmd == CMD_FRAMES))
+		o.stream = true; /* a live capture has no end to wait for */
 	if (cmd == CMD_SUMMARY && o.fmt == REPORT_CSV)
 		fail_usage("summary has no csv format (text or json)");
 	if (cmd == CMD_SUMMARY && o.all)
@@ -628,5 +804,9 @@ main(int argc, char **argv)
 		fail_usage("--output and --window apply to plot and report only");
 	if (cmd != CMD_PLOT && (o.pic.has_node || o.has_kind))
 		fail_usage("--node and --kind apply to plot only");
-	return run(&o, cmd);
+	if (line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	status = run(&o, cmd);
+	g_free((char *)o.in.filter);
+	return status;
 }
