@@ -2,17 +2,23 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """`mpflow plot` and `mpflow report` against the analysis itself: every SVG
 parses as XML and has, per direction, one series per subflow that carried
-data that way (`summary -f json`), every point inside the plot area, one
-reinjection marker per frame flagged reinjection (`frames -f csv`), at
-most one bar per bucket (decimation); the report lists every node and
-links every reinjection; output is byte-for-byte stable; errors exit as
-documented. usage: plot_test.py MPFLOW DATA_DIR"""
+data that way (`summary -f json`), every point inside the plot area, every
+frame flagged reinjection (`frames -f csv`) in exactly one marker and no
+two markers on top of each other, at most one bar per bucket
+(decimation); a long pause is cut out of the time axis (and kept with
+--time-axis full); the report lists every node and links every
+reinjection; output is byte-for-byte stable; errors exit as documented.
+usage: plot_test.py MPFLOW DATA_DIR"""
 import csv, glob, io, json, os, re, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import capbuild  # noqa: E402
 
 MPFLOW, DATA = sys.argv[1], sys.argv[2]
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_BARS = 1024  # PLOT_BUCKETS in tools/plot-data.h
+MARK_NEAR = 14  # MARK_NEAR in tools/plot-svg.c: markers closer are one
 failures = []
 
 
@@ -115,9 +121,18 @@ def check_svg(path, name, kind, node, rows):
         if kind == "dsn":
             flagged = {int(r["frame"]) for r in rows if r["node"] == str(node["id"]) and r["direction"] == d
                        and "reinjection" in r["flags"].split("|")}
-            got = [int(c.get("data-frame")) for c in marks]
+            got = []
+            for c in marks:
+                frames = [int(x) for x in c.get("data-frames", c.get("data-frame")).split()]
+                check(int(c.get("data-count", "1")) == len(frames) and int(c.get("data-frame")) == min(frames),
+                      "%s %s: a marker's count and frames" % (name, d))
+                got += frames
             check(len(got) == len(flagged) and set(got) == flagged,
-                  "%s %s: %d reinjection markers == %d flagged frames" % (name, d, len(got), len(flagged)))
+                  "%s %s: %d reinjections in markers == %d flagged frames" % (name, d, len(got), len(flagged)))
+            xy = [(float(c.get("cx")), float(c.get("cy"))) for c in marks]
+            close = [(a, b) for i, a in enumerate(xy) for b in xy[i + 1:]
+                     if (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 < (MARK_NEAR - 0.2) ** 2]
+            check(not close, "%s %s: no two markers on each other: %s" % (name, d, close[:3]))
             acked = any(r["dack"] for r in rows if r["node"] == str(node["id"]) and r["direction"] != d)
             check((panel.find(SVG + "polyline[@class='dack']") is not None) == acked, "%s %s: data-ack line" % (name, d))
         if kind == "throughput" and want[d]:
@@ -202,6 +217,46 @@ with tempfile.TemporaryDirectory() as tmp:
         r = run("plot", "-k", "throughput", "-w", w, "-o", a, cap)
         check(r.returncode == 0 and ("sliding window %g ms" % (float(w) * 1000)).encode() in open(a, "rb").read(),
               "--window " + w)
+
+    # a connection that pauses 100 s in the middle and lingers 400 s: the
+    # pauses are cut out of the time axis (marked, with their length) and
+    # the data spreads over the width; --time-axis full keeps them
+    frames = capbuild.read(open(cap, "rb").read())
+    half = len(frames) // 2
+    idle = os.path.join(tmp, "idle.pcap")
+    open(idle, "wb").write(capbuild.pcap(
+        [(ts + (100 * 10**9 if k >= half else 0) + (400 * 10**9 if k == len(frames) - 1 else 0), d, w)
+         for k, (link, ts, d, w) in enumerate(frames)], linktype=frames[0][0]))
+
+    def spread(path):
+        """(cuts in seconds, the pixel columns the s2c data is drawn in)"""
+        root = ET.parse(path).getroot()
+        panel = [p for p in root.iter(SVG + "g") if p.get("data-dir") == "s2c"][0]
+        area = panel.find(SVG + "rect[@class='plot-area']")
+        xs = [x for g in panel.iter(SVG + "g") if g.get("class") == "series"
+              for el in g if el.tag == SVG + "path" for x, _ in path_points(el.get("d"))]
+        cuts = sorted(float(g.get("data-cut")) for g in panel.iter(SVG + "g")
+                      if g.get("class") == "axis-break")
+        return cuts, len({round(x) for x in xs})
+
+    for kind in ("dsn", "throughput", "share"):
+        r = run("plot", "-k", kind, "-o", a, idle)
+        check(r.returncode == 0, "a pausing connection: %s plot" % kind)
+        check_svg(a, "pausing connection " + kind, kind,
+                  json.loads(run("summary", "-f", "json", idle).stdout)["nodes"][0],
+                  list(csv.DictReader(io.StringIO(run("frames", "-f", "csv", idle).stdout.decode()))))
+    run("plot", "-o", a, idle)
+    cuts, used = spread(a)
+    check(len(cuts) == 2 and 99 < cuts[0] < 100.3 and 399 < cuts[1] < 400.3 and used > 300,
+          "pauses cut out of the time axis: %s, the data in %d pixel columns" % (cuts, used))
+    check(b"100.000 s cut" in open(a, "rb").read() or b"s cut</text>" in open(a, "rb").read(),
+          "a cut says how long it was")
+    run("plot", "--time-axis", "full", "-o", a, idle)
+    cuts, used = spread(a)
+    check(cuts == [] and used < 10,
+          "--time-axis full: to scale, the data crowded in %d pixel columns" % used)
+    check(run("summary", "--time-axis", "full", idle).returncode == 2, "--time-axis is for pictures")
+    check(run("plot", "--time-axis", "zoom", "-o", a, idle).returncode == 2, "--time-axis cut|full")
 
     # the picture the README shows is what this build draws
     readme = os.path.join(DATA, "..", "..", "doc", "dsn-plot.svg")

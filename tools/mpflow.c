@@ -111,6 +111,10 @@ usage(FILE *out)
 		"  -w, --window S     plot, report: the sliding window of throughput\n"
 		"                     and share, in seconds (default: a fiftieth of\n"
 		"                     the time shown)\n"
+		"      --time-axis A  plot, report: cut (default: stretches with no\n"
+		"                     data and no new data ack, longer than a fifth\n"
+		"                     of the time shown, are cut out and marked) or\n"
+		"                     full (all the time, to scale)\n"
 		"      --clock-offset US|auto  match: subtract US microseconds (the\n"
 		"                     server's clock minus the client's; auto: the\n"
 		"                     estimate from the smallest delays) from the\n"
@@ -151,6 +155,7 @@ struct options {
 	bool disabled[4];
 	bool has_kind;
 	bool delay;              /* plot -k delay: two captures */
+	bool time_set; /* --time-axis */
 	struct plot_request pic; /* plot and report */
 };
 
@@ -556,6 +561,7 @@ main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "time-axis", required_argument, NULL, 'T' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
 		{ "clock-offset", required_argument, NULL, 'C' },
@@ -699,6 +705,16 @@ main(int argc, char **argv)
 					   optarg);
 			break;
 		}
+		case 'T':
+			if (strcmp(optarg, "cut") == 0)
+				o.pic.full_time = false;
+			else if (strcmp(optarg, "full") == 0)
+				o.pic.full_time = true;
+			else
+				fail_usage("--time-axis wants cut or full, not '%s'",
+					   optarg);
+			o.time_set = true;
+			break;
 		case 'v':
 			o.verbose++;
 			break;
@@ -800,8 +816,9 @@ main(int argc, char **argv)
 	if ((cmd == CMD_PLOT || cmd == CMD_REPORT) && !o.pic.output)
 		fail_usage("%s needs an output file (-o FILE)", o.command);
 	if (cmd != CMD_PLOT && cmd != CMD_REPORT &&
-	    (o.pic.output || o.pic.window > 0))
-		fail_usage("--output and --window apply to plot and report only");
+	    (o.pic.output || o.pic.window > 0 || o.time_set))
+		fail_usage("--output, --window and --time-axis apply to plot and "
+			   "report only");
 	if (cmd != CMD_PLOT && (o.pic.has_node || o.has_kind))
 		fail_usage("--node and --kind apply to plot only");
 	if (line_buffered)

@@ -6,8 +6,10 @@
  * Collection. Frame results are not retained by the context: each one is
  * folded into its connection's buckets as it comes back from
  * mpf_ctx_feed(). A connection's buckets share one time grid that starts
- * fine (1 us) and doubles its width whenever a frame falls past the last
- * of PLOT_BUCKETS buckets, merging neighbours. A bucket keeps what a
+ * fine (1 us) and doubles its width, merging neighbours, whenever a
+ * series (or a direction's data acks) would hold more than PLOT_BUCKETS
+ * buckets. Only buckets with something in them are kept, so a connection
+ * that idles keeps fine buckets where its data is. A bucket keeps what a
  * pixel column can show: the DSN range its segments cover (min and max,
  * so a decimated plot has the same envelope as the full one), the bytes,
  * the highest data ack. Reinjections are kept one by one up to
@@ -172,28 +174,44 @@ coarsen(GArray *a, unsigned shift, bool acks)
 	g_array_set_size(a, j);
 }
 
-/* The bucket of time @t, widening the grid first when @t is past it.
- * The grid starts at the connection's first data: an idle handshake
- * before it would otherwise take most of the buckets. Data acks before
- * it, and time stamps that step back, land in bucket 0. */
+/* Widens @c's grid 2^@shift times, merging its buckets. */
+static void
+conn_coarsen(struct conn *c, unsigned shift)
+{
+	guint i;
+
+	c->width <<= shift;
+	for (i = 0; i < c->series->len; i++)
+		coarsen(((struct series *)g_ptr_array_index(c->series, i))->b,
+			shift, false);
+	coarsen(c->acks[0], shift, true);
+	coarsen(c->acks[1], shift, true);
+}
+
+/* After @grown (a series' buckets or an ack list of @c) got a bucket:
+ * the grid widens while it holds more than PLOT_BUCKETS. */
+static void
+conn_fit(struct conn *c, const GArray *grown)
+{
+	while (grown->len > PLOT_BUCKETS)
+		conn_coarsen(c, 1);
+}
+
+/* The bucket of time @t, widening the grid first when its index would
+ * pass 2^31 (a capture of hours). The grid starts at the connection's
+ * first data: an idle handshake before it would otherwise set its
+ * width. Data acks before it, and time stamps that step back, land in
+ * bucket 0. */
 static uint32_t
 conn_index(struct conn *c, int64_t t)
 {
 	uint64_t d = c->grid && t > c->t0 ? (uint64_t)(t - c->t0) : 0;
 	unsigned shift = 0;
-	guint i;
 
-	while (d / (uint64_t)c->width >= PLOT_BUCKETS) {
-		c->width *= 2;
+	while ((d / (uint64_t)c->width) >> shift >= PLOT_INDEX_MAX)
 		shift++;
-	}
-	if (shift) {
-		for (i = 0; i < c->series->len; i++)
-			coarsen(((struct series *)g_ptr_array_index(c->series, i))->b,
-				shift, false);
-		coarsen(c->acks[0], shift, true);
-		coarsen(c->acks[1], shift, true);
-	}
+	if (shift)
+		conn_coarsen(c, shift);
 	return (uint32_t)(d / (uint64_t)c->width);
 }
 
@@ -293,6 +311,7 @@ add_segment(struct conn *c, uint32_t flow, uint8_t dir, uint32_t idx,
 	}
 	if (!found) {
 		g_array_insert_val(s->b, pos, nb);
+		conn_fit(c, s->b);
 		return;
 	}
 	b = &g_array_index(s->b, struct bucket, pos);
@@ -308,10 +327,12 @@ add_ack(struct conn *c, uint8_t data_dir, uint32_t idx, int64_t t,
 	bool found;
 	guint pos = find_idx(a, sizeof(struct ack), idx, &found);
 
-	if (found)
+	if (found) {
 		ack_merge(&g_array_index(a, struct ack, pos), &na);
-	else
+	} else {
 		g_array_insert_val(a, pos, na);
+		conn_fit(c, a);
+	}
 }
 
 void

@@ -12,6 +12,7 @@
 #include "plot.h"
 
 #define PLOT_BUCKETS 1024      /* per series: about one per pixel column */
+#define PLOT_INDEX_MAX (1u << 31) /* a bucket's index stays below */
 #define PLOT_FIRST_WIDTH 1000  /* ns: the grid's first bucket width */
 
 /* Segments of one subflow one way, in one bucket of the grid. */

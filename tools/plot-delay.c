@@ -363,6 +363,7 @@ match_plot_svg(FILE *out, const struct match_run *run, uint32_t conn,
 		a.span = MAX((double)(pn[dir].t1 - pn[dir].t0) / 1e9, 1e-6);
 		a.vmin = 0;
 		a.vmax = 1;
+		a.ax = NULL; /* to scale: the delays, not the idle times */
 		fprintf(out, "<g class=\"panel\" data-dir=\"%s\">\n"
 			     "<text class=\"panel-title\" x=\"%.1f\" y=\"%.1f\" "
 			     "font-size=\"12\" font-weight=\"bold\">%s</text>\n"

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "plot-axis.h"
 #include "plot-data.h"
 #include "plot-svg.h"
 #include "report.h"
@@ -122,13 +123,68 @@ plot_node_title(const struct mpf_node *n, char *buf, size_t len)
 }
 /* ------------------------------------------------------------- drawing */
 
+#define LEGEND_COL 430 /* two columns of legend, when the labels fit */
+#define MARK_NEAR 14.0 /* px: reinjection markers closer are one */
+
 double
 svg_px(const struct area *a, int64_t t)
 {
-	double s = (double)(t - a->t0) / 1e9;
-	double x = a->x + a->w * s / a->span;
+	double sec, x;
 
+	if (a->ax)
+		return plot_axis_x(a->ax, t);
+	sec = (double)(t - a->t0) / 1e9;
+	x = a->x + a->w * sec / a->span;
 	return x < a->x ? a->x : x > a->x + a->w ? a->x + a->w : x;
+}
+
+/* ---- text that fits */
+
+/* The characters of UTF-8 @s. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* About the width of @s in px at font @size: sans-serif (DejaVu Sans,
+ * Liberation Sans) averages under 0.6 em a character over addresses,
+ * paths and words, under 0.68 em bold. */
+static double
+text_px(const char *s, double size, bool bold)
+{
+	return (double)utf8_chars(s) * size * (bold ? 0.68 : 0.6);
+}
+
+/* @s, or, when it would be wider than @max px, its start and end around
+ * an ellipsis (the end, a file name or a port, matters most), into @buf. */
+static const char *
+fit_text(const char *s, double max, double size, bool bold, char *buf,
+	 size_t len)
+{
+	size_t keep, head, tail, k;
+	const char *p = s, *q;
+
+	if (text_px(s, size, bold) <= max) {
+		g_strlcpy(buf, s, len);
+		return buf;
+	}
+	keep = (size_t)(max / (size * (bold ? 0.68 : 0.6)));
+	keep = keep > 1 ? keep - 1 : 0;
+	head = keep / 3;
+	tail = keep - head;
+	for (k = 0; k < head && *p; p++)
+		k += ((unsigned char)p[1] & 0xc0) != 0x80;
+	for (q = s + strlen(s), k = 0; q > p && k < tail;) {
+		q--;
+		k += ((unsigned char)*q & 0xc0) != 0x80;
+	}
+	g_snprintf(buf, len, "%.*s\xe2\x80\xa6%s", (int)(p - s), s, q);
+	return buf;
 }
 
 double
@@ -173,6 +229,7 @@ step_decimals(double step)
 	return d;
 }
 
+/* A unit for values up to @vmax: its divisor and name. */
 double
 svg_pick_unit(double vmax, const char *const *names, const char **name)
 {
@@ -204,6 +261,89 @@ svg_fit_values(struct area *a, double vmin, double vmax, double div)
 	a->vmax = top * div;
 }
 
+static void
+time_tick(FILE *out, const struct area *a, double x, int decimals, double v,
+	  bool label)
+{
+	fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+		x, a->y + a->h, x, a->y + a->h + 5);
+	if (label)
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
+			"text-anchor=\"middle\">%.*f</text>",
+			x, a->y + a->h + 17, decimals, v);
+	fputc('\n', out);
+}
+
+/* Ticks of an axis with stretches cut out: whole steps of the time
+ * shown in each kept piece, labels never closer than 36 px, and a piece
+ * that gets none labelled at its start. */
+static void
+time_ticks_cut(FILE *out, const struct area *a)
+{
+	const struct plot_axis *ax = a->ax;
+	double step = nice_step((double)plot_axis_shown(ax) / 1e9, 8);
+	int d = step_decimals(step), k, i;
+	double last = -1e9;
+
+	for (k = 0; k < ax->n; k += 2) {
+		const struct plot_axis_piece *pc = &ax->piece[k];
+		double s0 = (double)(pc->t0 - a->origin) / 1e9;
+		double s1 = (double)(pc->t1 - a->origin) / 1e9, v;
+		bool labelled = false;
+
+		v = (double)(int64_t)(s0 / step) * step;
+		while (v < s0 - 1e-9 * step)
+			v += step;
+		for (i = 0; v <= s1 + 1e-9 * step && i < 100; i++, v += step) {
+			double x = svg_px(a, a->origin + (int64_t)(v * 1e9 + 0.5));
+			bool label = x - last >= 36;
+
+			time_tick(out, a, x, d, v, label);
+			if (label)
+				last = x;
+			labelled |= label;
+		}
+		if (!labelled && pc->x1 - pc->x0 >= 36 && pc->x0 - last >= 36) {
+			time_tick(out, a, pc->x0, d + 1, s0, true);
+			last = pc->x0;
+		}
+	}
+}
+
+/* The cut stretches of the time axis, under the data of a panel: a grey
+ * band each, and the break marks on the axis. */
+static void
+draw_breaks(FILE *out, const struct area *a)
+{
+	int k;
+
+	for (k = 1; k < a->ax->n; k += 2) {
+		const struct plot_axis_piece *pc = &a->ax->piece[k];
+		double cut = (double)(pc->t1 - pc->t0) / 1e9, yb = a->y + a->h;
+
+		char len[32];
+
+		if (cut < 1)
+			g_snprintf(len, sizeof(len), "%.3g ms", cut * 1e3);
+		else
+			g_snprintf(len, sizeof(len), "%.*f s", cut < 100 ? 3 : 0, cut);
+		fprintf(out,
+			"<g class=\"axis-break\" data-cut=\"%.6f\"><title>%s "
+			"without data or new data acks, cut out of the time "
+			"axis</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			"height=\"%.1f\" fill=\"#ececec\"/><path d=\"M%.1f %.1fL%.1f "
+			"%.1fM%.1f %.1fL%.1f %.1f\" stroke=\"#555\" stroke-width=\"1.5\" "
+			"fill=\"none\"/><text transform=\"translate(%.1f %.1f) "
+			"rotate(-90)\" text-anchor=\"end\" font-size=\"9\" stroke=\"#ececec\" "
+			"stroke-width=\"3\" paint-order=\"stroke\" "
+			"fill=\"#555\">%s cut</text></g>\n",
+			cut, len, pc->x0, a->y, pc->x1 - pc->x0, a->h, pc->x0 - 2,
+			yb + 5, pc->x0 + 2, yb - 5, pc->x1 - 2, yb + 5, pc->x1 + 2,
+			yb - 5, (pc->x0 + pc->x1) / 2 + 3, a->y + 4, len);
+	}
+}
+
 void
 svg_draw_axes(FILE *out, const struct area *a, double div, const char *yname)
 {
@@ -219,20 +359,19 @@ svg_draw_axes(FILE *out, const struct area *a, double div, const char *yname)
 		qn++; /* the first whole step at or above the bottom */
 	vfirst = (double)qn * vs;
 
-	/* ticks at whole steps of the time since the first frame */
-	first = (double)(int64_t)(left / step) * step;
-	while (first < left - 1e-9 * step)
-		first += step;
 	fputs("<g class=\"axis\" data-axis=\"x\" stroke=\"#000\">\n", out);
-	for (i = 0, v = first; v - left <= a->span * (1 + 1e-9) && i < 100;
-	     i++, v = first + i * step) {
-		double x = a->x + a->w * (v - left) / a->span;
-
-		fprintf(out,
-			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-			"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" "
-			"text-anchor=\"middle\">%.*f</text>\n",
-			x, a->y + a->h, x, a->y + a->h + 5, x, a->y + a->h + 17, d, v);
+	if (a->ax && a->ax->n > 1) {
+		time_ticks_cut(out, a);
+	} else {
+		/* ticks at whole steps of the time since the first frame */
+		first = (double)(int64_t)(left / step) * step;
+		while (first < left - 1e-9 * step)
+			first += step;
+		for (i = 0, v = first;
+		     v - left <= a->span * (1 + 1e-9) && i < 100;
+		     i++, v = first + i * step)
+			time_tick(out, a, a->x + a->w * (v - left) / a->span, d, v,
+				  true);
 	}
 	fprintf(out,
 		"<text x=\"%.1f\" y=\"%.1f\" stroke=\"none\" text-anchor=\"middle\">"
@@ -275,6 +414,7 @@ struct picture {
 	int64_t origin; /* the node's first frame */
 	int64_t t0, t1; /* the time shown */
 	int64_t max_width; /* the coarsest grid among the conns */
+	struct plot_axis axis; /* both panels' */
 };
 
 static uint32_t
@@ -386,6 +526,50 @@ collect_acks(const struct picture *p, int dir)
 	return r;
 }
 
+/* The time axis both panels share. What is drawn happens at the data's
+ * buckets (from the first segment to the bucket's end) and at the data
+ * acks that move; the stretches between are what may be cut. */
+static void
+picture_axis(struct picture *p)
+{
+	GArray *ev = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	uint32_t fi;
+	guint i, k;
+	int dir;
+
+	for (fi = 0; fi < p->nflows; fi++)
+		for (k = 0; k < p->flow_series[fi]->len; k++) {
+			const struct series *s = g_ptr_array_index(p->flow_series[fi], k);
+			const struct conn *c = g_hash_table_lookup(p->series_conn, s);
+
+			for (i = 0; i < s->b->len; i++) {
+				const struct bucket *b =
+					&g_array_index(s->b, struct bucket, i);
+				int64_t end = c->t0 + ((int64_t)b->idx + 1) * c->width;
+
+				g_array_append_val(ev, b->t);
+				g_array_append_val(ev, end);
+			}
+		}
+	for (dir = 0; dir < 2; dir++) {
+		GArray *acks = collect_acks(p, dir);
+		uint64_t top = 0;
+
+		for (i = 0; i < acks->len; i++) {
+			const struct ack *x = &g_array_index(acks, struct ack, i);
+
+			if (i == 0 || x->v > top)
+				g_array_append_val(ev, x->t);
+			top = MAX(top, x->v);
+		}
+		g_array_free(acks, TRUE);
+	}
+	plot_axis_init(&p->axis, MARGIN_L, SVG_W - MARGIN_L - MARGIN_R, p->t0,
+		       p->t1, (int64_t *)(void *)ev->data, ev->len, p->max_width,
+		       !p->o->full_time);
+	g_array_free(ev, TRUE);
+}
+
 static guint
 acks_count(const struct picture *p, int dir)
 {
@@ -396,37 +580,135 @@ acks_count(const struct picture *p, int dir)
 	return n;
 }
 
-/* One reinjection marker; in the report it links to the anomaly row. */
-static void
-draw_marker(FILE *out, const struct picture *p, const struct area *a,
-	    int64_t t, uint64_t dsn, uint32_t frame, uint32_t of,
-	    uint32_t count)
+/* A reinjection marker: reinjections closer than MARK_NEAR pixels are
+ * one, counted, so that a burst does not draw a blob of circles. */
+struct mark {
+	double x, y;
+	uint32_t frame, of; /* the first one's */
+	uint32_t count;
+	GArray *frames;     /* uint32_t: every one's frame that is known */
+};
+
+static gint
+mark_cmp(gconstpointer a, gconstpointer b)
 {
+	const struct mark *x = a, *y = b;
+
+	if (x->x != y->x)
+		return x->x < y->x ? -1 : 1;
+	if (x->y != y->y)
+		return x->y < y->y ? -1 : 1;
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+static gint
+u32_cmp(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+mark_add(GArray *raw, const struct area *a, int64_t t, uint64_t dsn,
+	 uint32_t frame, uint32_t of, uint32_t count)
+{
+	struct mark m = { svg_px(a, t), svg_py(a, (double)dsn), frame, of, count, NULL };
+
+	g_array_append_val(raw, m);
+}
+
+/* Folds @raw (sorted by x) into markers at least MARK_NEAR apart. */
+static GArray *
+marks_cluster(GArray *raw)
+{
+	GArray *r = g_array_new(FALSE, FALSE, sizeof(struct mark));
+	guint i, j;
+
+	g_array_sort(raw, mark_cmp);
+	for (i = 0; i < raw->len; i++) {
+		const struct mark *m = &g_array_index(raw, struct mark, i);
+		struct mark *into = NULL;
+
+		for (j = r->len; j-- > 0;) {
+			struct mark *c = &g_array_index(r, struct mark, j);
+			double dx = m->x - c->x, dy = m->y - c->y;
+
+			if (dx > MARK_NEAR)
+				break; /* centres only grow to the right */
+			if (dx * dx + dy * dy <= MARK_NEAR * MARK_NEAR) {
+				into = c;
+				break;
+			}
+		}
+		if (!into) {
+			struct mark c = *m;
+
+			c.frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			c.count = 0;
+			g_array_append_val(r, c);
+			into = &g_array_index(r, struct mark, r->len - 1);
+		}
+		if (m->frame < into->frame || into->count == 0) {
+			into->frame = m->frame;
+			into->of = m->of;
+		}
+		into->count += m->count;
+		g_array_append_val(into->frames, m->frame);
+	}
+	return r;
+}
+
+/* One marker; in the report it links to the anomaly row of its first
+ * frame. A counted one lists its frames in data-frames. */
+static void
+draw_mark(FILE *out, const struct picture *p, struct mark *m)
+{
+	guint i;
+
 	if (p->o->inline_svg)
-		fprintf(out, "<a href=\"#frame-%" PRIu32 "\">", frame);
-	fprintf(out,
-		"<circle class=\"reinjection\" data-frame=\"%" PRIu32 "\"",
-		frame);
-	if (count > 1)
-		fprintf(out, " data-count=\"%" PRIu32 "\"", count);
-	fprintf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>frame %" PRIu32,
-		svg_px(a, t), svg_py(a, (double)dsn), frame);
-	if (count > 1)
-		fprintf(out, " and %" PRIu32 " more reinjections nearby", count - 1);
-	else if (of)
-		fprintf(out, ": reinjection of frame %" PRIu32, of);
-	else
-		fputs(": reinjection", out);
+		fprintf(out, "<a href=\"#frame-%" PRIu32 "\">", m->frame);
+	fprintf(out, "<circle class=\"reinjection\" data-frame=\"%" PRIu32 "\"",
+		m->frame);
+	if (m->count > 1) {
+		g_array_sort(m->frames, u32_cmp);
+		fprintf(out, " data-count=\"%" PRIu32 "\" data-frames=\"", m->count);
+		for (i = 0; i < m->frames->len; i++)
+			fprintf(out, "%s%" PRIu32, i ? " " : "",
+				g_array_index(m->frames, uint32_t, i));
+		fprintf(out, "\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
+			     "fill=\"#fff\" fill-opacity=\"0.7\"><title>%" PRIu32
+			     " reinjections, frames ",
+			m->x, m->y, m->count);
+		for (i = 0; i < m->frames->len && i < 12; i++)
+			fprintf(out, "%s%" PRIu32, i ? ", " : "",
+				g_array_index(m->frames, uint32_t, i));
+		fputs(i < m->frames->len || m->count > m->frames->len
+			      ? ", \xe2\x80\xa6" : "", out);
+	} else {
+		fprintf(out, " cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\"><title>frame %" PRIu32,
+			m->x, m->y, m->frame);
+		if (m->of)
+			fprintf(out, ": reinjection of frame %" PRIu32, m->of);
+		else
+			fputs(": reinjection", out);
+	}
 	fputs("</title></circle>", out);
 	if (p->o->inline_svg)
 		fputs("</a>", out);
+	if (m->count > 1)
+		fprintf(out,
+			"<text class=\"reinjection-count\" x=\"%.1f\" y=\"%.1f\" "
+			"font-size=\"9\" fill=\"#c00000\" stroke=\"none\">%" PRIu32
+			"</text>",
+			m->x + 6, m->y - 4, m->count);
 	fputc('\n', out);
 }
 
 static void
 dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 {
-	GArray *acks = collect_acks(p, dir);
+	GArray *acks = collect_acks(p, dir), *raw, *marks;
 	double vmax = 1, div;
 	const char *unit;
 	char yname[64];
@@ -506,8 +788,7 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 	for (i = 0; i < p->conns->len; i++)
 		if (!((struct conn *)g_ptr_array_index(p->conns, i))->markers)
 			overflow = true;
-	fputs("<g class=\"reinjections\" fill=\"none\" stroke=\"#c00000\" "
-	      "stroke-width=\"1.5\">\n", out);
+	raw = g_array_new(FALSE, FALSE, sizeof(struct mark));
 	for (i = 0; i < p->conns->len; i++) {
 		const struct conn *c = g_ptr_array_index(p->conns, i);
 
@@ -524,8 +805,8 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 						&g_array_index(s->b, struct bucket, j);
 
 					if (b->reinj)
-						draw_marker(out, p, a, b->rt, b->rdsn,
-							    b->rframe, 0, b->reinj);
+						mark_add(raw, a, b->rt, b->rdsn,
+							 b->rframe, 0, b->reinj);
 				}
 			}
 			continue;
@@ -535,15 +816,27 @@ dsn_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 				&g_array_index(c->markers, struct marker, k);
 
 			if (m->dir == dir)
-				draw_marker(out, p, a, m->t, m->dsn, m->frame, m->of, 1);
+				mark_add(raw, a, m->t, m->dsn, m->frame, m->of, 1);
 		}
 	}
+	marks = marks_cluster(raw);
+	fputs("<g class=\"reinjections\" fill=\"none\" stroke=\"#c00000\" "
+	      "stroke-width=\"1.5\">\n", out);
+	for (i = 0; i < marks->len; i++) {
+		struct mark *m = &g_array_index(marks, struct mark, i);
+
+		draw_mark(out, p, m);
+		g_array_free(m->frames, TRUE);
+	}
 	fputs("</g>\n", out);
+	g_array_free(marks, TRUE);
+	g_array_free(raw, TRUE);
 }
 
 /* ---- throughput and share */
 
-/* Sample times across the connection, and the window that fits them. */
+/* Sample times across the time shown (evenly across the width where
+ * stretches are cut), and the window that fits them. */
 struct samples {
 	int n;
 	int64_t *t;
@@ -553,18 +846,25 @@ struct samples {
 static void
 samples_init(struct samples *sm, const struct picture *p)
 {
-	int64_t dur = p->t1 - p->t0, w;
+	const struct plot_axis *ax = &p->axis;
+	int64_t dur = p->t1 - p->t0, shown = plot_axis_shown(ax), w;
 	int64_t n;
 	int k;
 
-	w = p->o->window > 0 ? (int64_t)(p->o->window * 1e9) : dur / 50;
+	w = p->o->window > 0 ? (int64_t)(p->o->window * 1e9) : shown / 50;
 	/* the buckets are the finest time there is */
 	sm->window = MAX(w, p->max_width);
-	n = dur / sm->window * 4 + 1;
+	n = shown / sm->window * 4 + 1;
 	sm->n = (int)CLAMP(n, 2, PLOT_BUCKETS);
 	sm->t = g_new(int64_t, sm->n);
-	for (k = 0; k < sm->n; k++)
-		sm->t[k] = p->t0 + dur * k / (sm->n - 1);
+	for (k = 0; k < sm->n; k++) {
+		double x0 = ax->piece[0].x0, x1 = ax->piece[ax->n - 1].x1;
+
+		if (ax->n == 1)
+			sm->t[k] = p->t0 + dur * k / (sm->n - 1);
+		else
+			sm->t[k] = plot_axis_t(ax, x0 + (x1 - x0) * k / (sm->n - 1));
+	}
 }
 
 /* Adds to @out[k] the bytes (new data only when @good) of @s's buckets
@@ -738,12 +1038,12 @@ share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 
 /* ---- the picture */
 
-void
-svg_legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
-		 const char *style, const char *label)
+/* The sample of a legend entry whose text starts at @x + 28, on the
+ * baseline @y: @style is line, dashed, marker, cross, area or band. */
+static void
+legend_sample(FILE *out, double x, double y, const char *colour,
+	      const char *style)
 {
-	double x = x0 + (i % 2) * 430, y = y0 + (i / 2) * LEGEND_ROW;
-
 	if (strcmp(style, "marker") == 0)
 		fprintf(out,
 			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"none\" "
@@ -754,50 +1054,74 @@ svg_legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
 			"<path d=\"M%.1f %.1fl6 6m0 -6l-6 6\" stroke=\"%s\" "
 			"stroke-width=\"1.5\"/>",
 			x + 8, y - 7, colour);
-	else if (strcmp(style, "area") == 0)
+	else if (strcmp(style, "area") == 0 || strcmp(style, "band") == 0)
 		fprintf(out,
 			"<rect x=\"%.1f\" y=\"%.1f\" width=\"22\" height=\"10\" "
-			"fill=\"%s\" fill-opacity=\"0.75\"/>",
-			x, y - 9, colour);
+			"fill=\"%s\"%s/>",
+			x, y - 9, colour,
+			style[0] == 'a' ? " fill-opacity=\"0.75\"" : "");
 	else
 		fprintf(out,
 			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 			"stroke=\"%s\" stroke-width=\"2\"%s/>",
 			x, y - 4, x + 22, y - 4, colour,
-			strcmp(style, "dashed") == 0 ? " stroke-dasharray=\"4 2\"" : "");
+			strcmp(style, "dashed") == 0 ? " stroke-dasharray=\"4 2\""
+						     : "");
+}
+
+void
+svg_legend_entry(FILE *out, int i, double x0, double y0, const char *colour,
+		 const char *style, const char *label)
+{
+	double x = x0 + (i % 2) * LEGEND_COL, y = y0 + (i / 2) * LEGEND_ROW;
+	char fit[256];
+
+	legend_sample(out, x, y, colour, style);
 	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 28, y);
-	plot_escape(out, label);
+	plot_escape(out, fit_text(label, LEGEND_COL - 36, 11, false, fit,
+				  sizeof(fit)));
 	fputs("</text>\n", out);
 }
 
-static int
-legend_count(const struct picture *p, uint32_t *shown)
-{
-	uint32_t fi;
-	int n = 0;
+/* One entry of the legend. */
+struct legend_item {
+	const char *colour;
+	const char *style; /* line, dashed, area, marker, band */
+	char label[256];
+};
 
-	for (fi = 0; fi < p->nflows; fi++)
-		if (flow_has_data(p, fi, 0) || flow_has_data(p, fi, 1)) {
-			shown[fi] = 1;
-			n++;
-		}
-	return n + (p->o->kind == PLOT_DSN ? 2 : p->o->kind == PLOT_THROUGHPUT);
-}
+struct legend {
+	struct legend_item *item;
+	int n, cols;
+};
 
 static void
-draw_legend(FILE *out, const struct picture *p, const uint32_t *shown,
-	    double y0)
+legend_add(struct legend *l, const char *colour, const char *style,
+	   const char *label)
+{
+	struct legend_item *it = &l->item[l->n++];
+
+	it->colour = colour;
+	it->style = style;
+	g_strlcpy(it->label, label, sizeof(it->label));
+}
+
+/* The legend of @p: a line per subflow that carried data, then what the
+ * kind draws; two columns when every label fits in one. */
+static void
+legend_init(struct legend *l, const struct picture *p)
 {
 	uint32_t fi;
-	int i = 0;
+	int i;
 
-	fputs("<g class=\"legend\">\n", out);
+	l->item = g_new0(struct legend_item, p->nflows + 4);
+	l->n = 0;
 	for (fi = 0; fi < p->nflows; fi++) {
 		const struct mpf_flow *f = mpf_node_get_flow(p->n, fi);
 		struct mpf_endpoint s, d;
-		char label[200], sb[64], db[64];
+		char label[256], sb[64], db[64];
 
-		if (!shown[fi])
+		if (!flow_has_data(p, fi, 0) && !flow_has_data(p, fi, 1))
 			continue;
 		mpf_flow_get_endpoints(f, &s, &d);
 		snprintf(label, sizeof(label), "flow %" PRIu32 " (%s%s) %s \xe2\x86\x92 %s",
@@ -806,19 +1130,101 @@ draw_legend(FILE *out, const struct picture *p, const uint32_t *shown,
 			 mpf_flow_get_mptcp_backup(f) ? ", backup" : "",
 			 report_endpoint(&s, sb, sizeof(sb)),
 			 report_endpoint(&d, db, sizeof(db)));
-		svg_legend_entry(out, i++, MARGIN_L, y0, plot_colour(fi),
-			     p->o->kind == PLOT_SHARE ? "area" : "line", label);
+		legend_add(l, plot_colour(fi),
+			   p->o->kind == PLOT_SHARE ? "area" : "line", label);
 	}
 	if (p->o->kind == PLOT_DSN) {
-		svg_legend_entry(out, i++, MARGIN_L, y0, "#333", "dashed",
-			     "highest data ack (from the other side)");
-		svg_legend_entry(out, i++, MARGIN_L, y0, "#c00000", "marker",
-			     "reinjection (data sent again)");
+		legend_add(l, "#333", "dashed",
+			   "highest data ack (from the other side)");
+		legend_add(l, "#c00000", "marker",
+			   "reinjection (data sent again; a number: that many)");
 	} else if (p->o->kind == PLOT_THROUGHPUT) {
-		svg_legend_entry(out, i++, MARGIN_L, y0, "#000", "line",
-			     "all subflows");
+		legend_add(l, "#000", "line", "all subflows");
+	}
+	if (p->axis.n > 1)
+		legend_add(l, "#ececec", "band",
+			   "time cut out: no data, no new data ack (its length written in)");
+	l->cols = 2;
+	for (i = 0; i < l->n; i++)
+		if (text_px(l->item[i].label, 11, false) > LEGEND_COL - 36)
+			l->cols = 1;
+}
+
+static int
+legend_rows(const struct legend *l)
+{
+	return (l->n + l->cols - 1) / l->cols;
+}
+
+static void
+legend_draw(FILE *out, const struct legend *l, double x0, double y0)
+{
+	double room = SVG_W - MARGIN_R - x0 - 28;
+	int i;
+
+	fputs("<g class=\"legend\">\n", out);
+	for (i = 0; i < l->n; i++) {
+		const struct legend_item *it = &l->item[i];
+		double x = x0 + (i % l->cols) * LEGEND_COL;
+		double y = y0 + (i / l->cols) * LEGEND_ROW;
+		char fit[256];
+
+		legend_sample(out, x, y, it->colour, it->style);
+		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 28, y);
+		plot_escape(out, fit_text(it->label,
+					  l->cols == 1 ? room : LEGEND_COL - 36, 11,
+					  false, fit, sizeof(fit)));
+		fputs("</text>\n", out);
 	}
 	fputs("</g>\n", out);
+}
+
+/* The subtitle: what is drawn, then the capture; on two lines when one
+ * is too narrow, each shortened in the middle if it must. Returns the
+ * number of lines (1 or 2) in @line1 and @line2. */
+static int
+subtitle(const struct picture *p, char *line1, char *line2, size_t len)
+{
+	const struct plot_options *o = p->o;
+	double room = SVG_W - MARGIN_L - MARGIN_R;
+	char what[256], wb[64] = "", both[1024];
+	uint32_t token;
+	int k;
+
+	k = snprintf(what, sizeof(what), "%s: %" PRIu32 " subflow%s",
+		     o->kind == PLOT_DSN ? "data sequence numbers"
+		     : o->kind == PLOT_THROUGHPUT ? "goodput per subflow"
+						  : "share of the data per subflow",
+		     p->nflows, p->nflows == 1 ? "" : "s");
+	if (mpf_node_get_mptcp_token(p->n, MPF_SIDE_CLIENT, &token) && k > 0 &&
+	    (size_t)k < sizeof(what))
+		k += snprintf(what + k, sizeof(what) - (size_t)k,
+			      ", client token %08" PRIx32, token);
+	if (o->kind != PLOT_DSN) {
+		struct samples sm;
+
+		samples_init(&sm, p);
+		if (sm.window < 1000000000)
+			snprintf(wb, sizeof(wb), ", sliding window %.3g ms",
+				 (double)sm.window / 1e6);
+		else
+			snprintf(wb, sizeof(wb), ", sliding window %.3g s",
+				 (double)sm.window / 1e9);
+		g_free(sm.t);
+	}
+	if (k > 0 && (size_t)k < sizeof(what))
+		g_strlcat(what, wb, sizeof(what));
+	snprintf(both, sizeof(both), "%s%s%s", what, o->capture ? ", capture " : "",
+		 o->capture ? o->capture : "");
+	line2[0] = '\0';
+	if (!o->capture || text_px(both, 12, false) <= room) {
+		fit_text(both, room, 12, false, line1, len);
+		return 1;
+	}
+	fit_text(what, room, 12, false, line1, len);
+	snprintf(both, sizeof(both), "capture %s", o->capture);
+	fit_text(both, room, 12, false, line2, len);
+	return 2;
 }
 
 int
@@ -829,46 +1235,24 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 	const struct mpf_node *n;
 	struct picture p;
 	struct mpf_endpoint c, s;
-	uint32_t *shown, token;
-	char title[256], sub[512], wb[64] = "";
-	int entries, height, dir, len;
-	double y;
+	struct legend legend;
+	char title[256], fit[256], sub1[256], sub2[256];
+	int height, dir, lines;
+	double y, top;
 
 	node = plot_node_survivor(ctx, node);
 	n = mpf_ctx_get_node(ctx, node);
 	if (!n || mpf_node_get_protocol(n) != MPF_PROTO_MPTCP)
 		return -1;
 	picture_init(&p, pd, ctx, n, o);
-	shown = g_new0(uint32_t, p.nflows + 1);
-	entries = legend_count(&p, shown);
-	height = 64 + 2 * (PANEL_H + PANEL_GAP) + ((entries + 1) / 2) * LEGEND_ROW + 10;
+	picture_axis(&p);
+	legend_init(&legend, &p);
+	lines = subtitle(&p, sub1, sub2, sizeof(sub1));
+	top = 64 + (lines - 1) * 16;
+	height = (int)top + 2 * (PANEL_H + PANEL_GAP) +
+		 legend_rows(&legend) * LEGEND_ROW + 10;
 	report_mptcp_node_ends(n, &c, &s);
-
 	plot_node_title(n, title, sizeof(title));
-	len = snprintf(sub, sizeof(sub), "%s: %" PRIu32 " subflow%s",
-		       o->kind == PLOT_DSN ? "data sequence numbers"
-		       : o->kind == PLOT_THROUGHPUT ? "goodput per subflow"
-						    : "share of the data per subflow",
-		       p.nflows, p.nflows == 1 ? "" : "s");
-	if (mpf_node_get_mptcp_token(n, MPF_SIDE_CLIENT, &token) && len > 0 &&
-	    (size_t)len < sizeof(sub))
-		len += snprintf(sub + len, sizeof(sub) - (size_t)len,
-				", client token %08" PRIx32, token);
-	if (o->kind != PLOT_DSN) {
-		struct samples sm;
-
-		samples_init(&sm, &p);
-		if (sm.window < 1000000000)
-			snprintf(wb, sizeof(wb), ", sliding window %.3g ms",
-				 (double)sm.window / 1e6);
-		else
-			snprintf(wb, sizeof(wb), ", sliding window %.3g s",
-				 (double)sm.window / 1e9);
-		g_free(sm.t);
-	}
-	if (len > 0 && (size_t)len < sizeof(sub))
-		snprintf(sub + len, sizeof(sub) - (size_t)len, "%s%s%s", wb,
-			 o->capture ? ", capture " : "", o->capture ? o->capture : "");
 
 	if (!o->inline_svg)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
@@ -884,13 +1268,19 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 		"fill=\"#fff\"/>\n<text class=\"title\" x=\"%d\" y=\"24\" "
 		"font-size=\"16\" font-weight=\"bold\">",
 		SVG_W, height, MARGIN_L);
-	plot_escape(out, title);
+	plot_escape(out, fit_text(title, SVG_W - MARGIN_L - MARGIN_R, 16, true,
+				  fit, sizeof(fit)));
 	fprintf(out, "</text>\n<text class=\"subtitle\" x=\"%d\" y=\"44\" "
 		     "font-size=\"12\" fill=\"#444\">", MARGIN_L);
-	plot_escape(out, sub);
+	plot_escape(out, sub1);
+	if (lines > 1) {
+		fprintf(out, "<tspan x=\"%d\" dy=\"16\">", MARGIN_L);
+		plot_escape(out, sub2);
+		fputs("</tspan>", out);
+	}
 	fputs("</text>\n", out);
 
-	y = 64;
+	y = top;
 	for (dir = 0; dir < 2; dir++) {
 		struct area a;
 		char head[200];
@@ -906,6 +1296,7 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 		a.span = (double)(p.t1 - p.t0) / 1e9;
 		a.vmin = 0;
 		a.vmax = 1;
+		a.ax = &p.axis;
 		snprintf(head, sizeof(head), "%s: data sent by the %s%s%s",
 			 dir == 0 ? "client to server (c2s)" : "server to client (s2c)",
 			 dir == 0 ? "client" : "server", from->addr.family ? " " : "",
@@ -916,30 +1307,33 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 			     "<text class=\"panel-title\" x=\"%.1f\" y=\"%.1f\" "
 			     "font-size=\"12\" font-weight=\"bold\">",
 			dir == 0 ? "c2s" : "s2c", a.x, y + 14);
-		plot_escape(out, head);
+		plot_escape(out, fit_text(head, a.w, 12, true, fit, sizeof(fit)));
 		fprintf(out,
 			"</text>\n<rect class=\"plot-area\" x=\"%.1f\" y=\"%.1f\" "
 			"width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
 			"stroke=\"#999\"/>\n",
 			a.x, a.y, a.w, a.h);
-		if (!p.has_data[dir] && (o->kind != PLOT_DSN || !acks_count(&p, dir)))
+		if (!p.has_data[dir] && (o->kind != PLOT_DSN || !acks_count(&p, dir))) {
 			fprintf(out,
 				"<text class=\"no-data\" x=\"%.1f\" y=\"%.1f\" "
 				"text-anchor=\"middle\" fill=\"#666\">no MPTCP data "
 				"this way</text>\n",
 				a.x + a.w / 2, a.y + a.h / 2);
-		else if (o->kind == PLOT_DSN)
-			dsn_panel(out, &p, &a, dir);
-		else if (o->kind == PLOT_THROUGHPUT)
-			throughput_panel(out, &p, &a, dir);
-		else
-			share_panel(out, &p, &a, dir);
+		} else {
+			draw_breaks(out, &a);
+			if (o->kind == PLOT_DSN)
+				dsn_panel(out, &p, &a, dir);
+			else if (o->kind == PLOT_THROUGHPUT)
+				throughput_panel(out, &p, &a, dir);
+			else
+				share_panel(out, &p, &a, dir);
+		}
 		fputs("</g>\n", out);
 		y += PANEL_H + PANEL_GAP;
 	}
-	draw_legend(out, &p, shown, y + 4);
+	legend_draw(out, &legend, MARGIN_L, y + 4);
 	fputs("</svg>\n", out);
-	g_free(shown);
+	g_free(legend.item);
 	picture_clear(&p);
 	return 0;
 }
@@ -985,7 +1379,8 @@ int
 plot_command(const struct plot_request *rq, const char *capture,
 	     const struct mpf_ctx *ctx, const struct plot_data *pd)
 {
-	struct plot_options o = { rq->kind, rq->window, false, capture };
+	struct plot_options o = { rq->kind, rq->window, false, capture,
+				  rq->full_time };
 	uint32_t node;
 	FILE *out;
 

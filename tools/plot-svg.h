@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The drawing helpers the SVG pictures share (tools/plot.c draws the
- * pictures of one capture with them, tools/plot-delay.c those of two
- * captures matched): the page's geometry, a plot area and its axes, the
- * legend's entries.
+ * The drawing helpers the SVG pictures share (tools/plot-svg.c defines
+ * them and draws the pictures of one capture with them,
+ * tools/plot-delay.c those of two captures matched): the page's
+ * geometry, a plot area and its axes, the legend's entries.
  */
 #ifndef MPFLOW_PLOT_SVG_H
 #define MPFLOW_PLOT_SVG_H
 
 #include <stdint.h>
 #include <stdio.h>
+
+struct plot_axis; /* plot-axis.h */
 
 #define SVG_W 960
 #define MARGIN_L 84
@@ -26,6 +28,9 @@ struct area {
 	double span;  /* seconds across */
 	double vmin;  /* value at the bottom (0 but for delays) */
 	double vmax;  /* value at the top */
+	/* time to x with idle stretches cut (plot-axis.h); NULL: linear
+	 * from t0 over span */
+	const struct plot_axis *ax;
 };
 
 /* The x of time @t and the y of value @v, clamped to the area. */
@@ -40,13 +45,15 @@ double svg_pick_unit(double vmax, const char *const *names, const char **name);
  * unit @div (a round step, 0 stays the bottom when @vmin is 0). */
 void svg_fit_values(struct area *a, double vmin, double vmax, double div);
 
-/* The time axis (seconds since a->origin) and the value axis, named
+/* The time axis (seconds since a->origin; its cuts marked when a->ax
+ * has some) and the value axis, named
  * @yname, with ticks at round steps of the unit @div. */
 void svg_draw_axes(FILE *out, const struct area *a, double div,
 		   const char *yname);
 
 /* The @i-th legend entry (two a row from @x0, @y0): a sample of @style
- * ("line", "dashed", "marker", "area", "cross") in @colour, and @label. */
+ * ("line", "dashed", "marker", "area", "band", "cross") in @colour, and
+ * @label, shortened in the middle when it would overrun its column. */
 void svg_legend_entry(FILE *out, int i, double x0, double y0,
 		      const char *colour, const char *style, const char *label);
 

@@ -68,6 +68,8 @@ struct plot_options {
 	bool inline_svg; /* inside HTML: no XML prolog; markers link to
 			  * the report's anomaly rows (#frame-N) */
 	const char *capture; /* named in the subtitle; nullable */
+	bool full_time;  /* false: idle stretches cut out of the time axis
+			  * (plot-axis.h); true: the whole time, to scale */
 };
 
 /*
@@ -116,6 +118,7 @@ struct plot_request {
 	 * before the footer, when set */
 	void (*extra)(FILE *out, void *user);
 	void *extra_user;
+	bool full_time; /* --time-axis full */
 };
 
 int plot_command(const struct plot_request *rq, const char *capture,

@@ -312,11 +312,59 @@ graph_edge(struct graph *g, int l, int r, uint32_t colour, const char *label)
 #define BOX_H 30
 #define ROW_H 40
 
+/* A label's box, as placed. */
+struct lbox {
+	double x0, y0, x1, y1;
+};
+
+static bool
+lbox_hits(const struct lbox *a, const struct lbox *b)
+{
+	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* Where along its curve (x1,y1)-(cx,cy)-(x2,y2) an edge's label of @w
+ * px goes: the first of a few places, from the end whose box the fewest
+ * flows share (where curves are apart) towards the other (@from_left),
+ * whose box hits no label placed before (@placed, @n of them) and stays
+ * between the two columns of boxes; the least crowded one when none is
+ * free. The label sits just above its curve, on a white halo. */
+static struct lbox
+place_label(const struct lbox *placed, guint n, double w, bool from_left,
+	    double x1, double y1, double cx, double cy, double x2, double y2)
+{
+	static const double ts[] = { 0.2, 0.27, 0.34, 0.41, 0.48, 0.55, 0.62,
+				     0.69, 0.76, 0.83 };
+	struct lbox best = { 0, 0, 0, 0 };
+	guint least = G_MAXUINT, k, j;
+
+	for (k = 0; k < G_N_ELEMENTS(ts); k++) {
+		double t = from_left ? ts[k] : 1 - ts[k];
+		double mx = (1 - t) * (1 - t) * x1 + 2 * t * (1 - t) * cx + t * t * x2;
+		double my = (1 - t) * (1 - t) * y1 + 2 * t * (1 - t) * cy + t * t * y2;
+		struct lbox b = { mx - w / 2, my - 13, mx + w / 2, my - 1 };
+		guint hits = 0;
+
+		if (b.x0 < x1 + 2 || b.x1 > x2 - 2)
+			hits += 100; /* over an address box */
+		for (j = 0; j < n; j++)
+			hits += lbox_hits(&b, &placed[j]);
+		if (hits < least) {
+			least = hits;
+			best = b;
+		}
+		if (hits == 0)
+			break;
+	}
+	return best;
+}
+
 static void
 graph_svg(FILE *out, const struct graph *g)
 {
 	guint rows = MAX(MAX(g->side[0]->len, g->side[1]->len), 1), i, j;
 	int h = 36 + (int)rows * ROW_H + 6, s;
+	struct lbox *placed = g_new(struct lbox, g->edges->len + 1);
 
 	fprintf(out,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" "
@@ -353,8 +401,8 @@ graph_svg(FILE *out, const struct graph *g)
 		double x1 = 10 + BOX_W, x2 = GRAPH_W - 10 - BOX_W;
 		double y1 = 32 + e->l * ROW_H + BOX_H / 2.0;
 		double y2 = 32 + e->r * ROW_H + BOX_H / 2.0;
-		int same = 0, before = 0;
-		double off, cx, cy, mx, my, t;
+		int same = 0, before = 0, at_l = 0, at_r = 0;
+		double off, cx, cy;
 
 		for (j = 0; j < g->edges->len; j++) {
 			const struct gedge *o = &g_array_index(g->edges, struct gedge, j);
@@ -364,26 +412,35 @@ graph_svg(FILE *out, const struct graph *g)
 				if (j < i)
 					before++;
 			}
+			at_l += o->l == e->l;
+			at_r += o->r == e->r;
 		}
 		off = (before - (same - 1) / 2.0) * 22;
 		cx = (x1 + x2) / 2;
 		cy = (y1 + y2) / 2 + off * 2;
-		/* labels spread along the curves: crossing flows do not hide
-		 * each other's names at the middle */
-		t = 0.25 + 0.5 * (i + 0.5) / g->edges->len;
-		mx = (1 - t) * (1 - t) * x1 + 2 * t * (1 - t) * cx + t * t * x2;
-		my = (1 - t) * (1 - t) * y1 + 2 * t * (1 - t) * cy + t * t * y2;
 		fprintf(out,
 			"<g class=\"flow\"><path d=\"M%.1f %.1fQ%.1f %.1f %.1f %.1f\" "
-			"fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>"
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-			"font-size=\"11\" fill=\"%s\" stroke=\"#fff\" "
-			"stroke-width=\"3\" paint-order=\"stroke\">",
-			x1, y1, cx, cy, x2, y2, plot_colour(e->colour), mx, my + 4,
+			"fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/></g>\n",
+			x1, y1, cx, cy, x2, y2, plot_colour(e->colour));
+		/* labels where no other label is, drawn over every curve
+		 * below: crossing flows do not hide each other's names */
+		placed[i] = place_label(placed, i, 6.3 * (double)strlen(e->label),
+					at_l <= at_r, x1, y1, cx, cy, x2, y2);
+	}
+	for (i = 0; i < g->edges->len; i++) {
+		const struct gedge *e = &g_array_index(g->edges, struct gedge, i);
+
+		fprintf(out,
+			"<text class=\"flow-label\" data-flow-index=\"%u\" x=\"%.1f\" "
+			"y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
+			"fill=\"%s\" stroke=\"#fff\" stroke-width=\"4\" "
+			"paint-order=\"stroke\">",
+			e->colour, (placed[i].x0 + placed[i].x1) / 2, placed[i].y1 - 2,
 			plot_colour(e->colour));
 		esc(out, e->label);
-		fputs("</text></g>\n", out);
+		fputs("</text>\n", out);
 	}
+	g_free(placed);
 	fputs("</svg>\n", out);
 	if (g->left_out)
 		fprintf(out, "<p class=\"note\">%" PRIu32 " addresses or flows "
@@ -779,7 +836,7 @@ write_section(FILE *out, const struct mpf_node *n, const struct mpf_ctx *ctx,
 			fputs("<h3>Plots</h3>\n", out);
 			for (k = 0; k < G_N_ELEMENTS(kinds); k++) {
 				struct plot_options o = { kinds[k], rq->window, true,
-							  capture };
+							  capture, rq->full_time };
 
 				plot_write_svg(out, pd, ctx, id, &o);
 			}
