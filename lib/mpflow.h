@@ -694,8 +694,9 @@ typedef bool (*mpf_frame_func)(const struct mpf_frame *frame, void *user_data);
 /*
  * Calls @func on each retained frame of @node (of @ctx), in frame order,
  * frames of nodes it absorbed included. Costs a few bytes a retained
- * frame (delta-coded frame numbers per node), and time in proportion to
- * the node's frames, not the capture's. @func must not feed @ctx.
+ * frame (delta-coded frame numbers per node, kept with the frames, so
+ * never while streaming), and time in proportion to the node's frames,
+ * not the capture's. @func must not feed @ctx.
  * Returns: 0; MPF_ERR_INVALID for NULL, a node of another context or an
  * absorbed node; MPF_ERR_NOT_FOUND when frames are not retained.
  * Since: 0.2
