@@ -52,8 +52,16 @@ load_one(const char *path, const struct match_options *o, int *status)
 	mpf_config_set_retain_frames(cfg, false);
 	mpf_config_set_segment_log(cfg, true);
 	for (i = 1; i < 4; i++)
-		if (o->disabled[i])
-			mpf_config_set_backend(cfg, (enum mpf_protocol)i, false);
+		if (o->disabled[i] &&
+		    mpf_config_set_backend(cfg, (enum mpf_protocol)i, false) !=
+			    MPF_OK) {
+			fprintf(stderr, "mpflow: no backend for '%s' in this build\n",
+				mpf_protocol_to_string((enum mpf_protocol)i));
+			mpf_config_free(cfg);
+			input_close(in);
+			*status = 2;
+			return NULL;
+		}
 	if (o->verbose && o->log)
 		mpf_config_set_log_handler(cfg, o->log,
 					   o->verbose > 1 ? MPF_LOG_DEBUG

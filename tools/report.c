@@ -72,6 +72,15 @@ report_list_item(FILE *out, const char *name, const char *sep, bool *first)
 }
 
 void
+report_json_frame(FILE *out, uint32_t frame)
+{
+	if (frame)
+		fprintf(out, "%" PRIu32, frame);
+	else
+		fputs("null", out);
+}
+
+void
 report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd)
 {
 	char buf[64];

@@ -57,6 +57,8 @@ void json_string(FILE *out, const char *s);
 
 /* ------------------------------------------------ shared by the parts */
 
+/* A frame number, or null for 0 (JSON: match's rows). */
+void report_json_frame(FILE *out, uint32_t frame);
 /* "addr:port", "[v6]:port" into @buf. */
 const char *report_endpoint(const struct mpf_endpoint *e, char *buf,
 			    size_t len);
