@@ -5,7 +5,8 @@ the command line forms (-r, a default command, a trailing BPF filter,
 -c, -l, -D), pcapng files whose interfaces have different link types,
 both byte orders, time stamp resolutions and offsets, Simple and
 obsolete Packet Blocks, sections, pipes and FIFOs, a progress line on a
-terminal, clean one-line errors and JSON that stays valid UTF-8.
+terminal, clean one-line errors and JSON that stays valid UTF-8; match
+and split reading through the same reader.
 usage: input_test.py MPFLOW DATA_DIR"""
 import csv, io, json, os, pty, select, struct, subprocess, sys, tempfile, threading, time
 
@@ -294,6 +295,47 @@ with tempfile.TemporaryDirectory() as tmp:
         shown = b"% (" in out
         check(shown == tty and (not tty or out.endswith(b"\r\x1b[K")),
               "progress line %s a terminal: %r" % ("on" if tty else "off", out[-80:]))
+
+    # ------------------- match and split read as every other command reads
+    pair = os.path.join(DATA, "pairs", "v4-2paths-drop")
+    cli_cap, srv_cap = (os.path.join(pair, n + ".pcap") for n in ("client", "server"))
+    want = run("match", "-f", "csv", cli_cap, srv_cap)
+    check(want.returncode == 0 and want.stdout.count(b"\n") > 100, "match of a pair")
+    r = run("match", "-f", "csv", "-", srv_cap, stdin=open(cli_cap, "rb").read())
+    check(r.returncode == 0 and r.stdout == want.stdout, "match: the client on standard input")
+    fifo = os.path.join(tmp, "fifo-match")
+    os.mkfifo(fifo)
+    t = threading.Thread(target=lambda: open(fifo, "wb").write(open(srv_cap, "rb").read()))
+    t.start()
+    r = run("match", "-f", "csv", cli_cap, fifo)
+    t.join()
+    check(r.returncode == 0 and r.stdout == want.stdout, "match: the server from a FIFO")
+    r = run("match", "-f", "csv", cli_cap, srv_cap, "tcp")
+    check(r.returncode == 0 and r.stdout == want.stdout, "match with a filter every frame passes")
+    r = run("match", cli_cap, srv_cap, "udp")
+    check(r.returncode == 3, "match with a filter no frame passes: nothing pairs (3)")
+    r = run("match", cli_cap, srv_cap, "tcp", "and", "nonsense(")
+    check(r.returncode == 2 and r.stderr.count(b"\n") <= 3, "match: a filter that does not compile")
+
+    fifo = os.path.join(tmp, "fifo-split")
+    os.mkfifo(fifo)
+    t = threading.Thread(target=lambda: open(fifo, "wb").write(raw))
+    t.start()
+    r = run("split", fifo, "--shards", "2", os.path.join(tmp, "split-fifo"))
+    t.join()
+    check(r.returncode == 2 and b"read twice" in r.stderr, "split of a FIFO: it reads twice")
+    out = os.path.join(tmp, "split-ng")
+    r = run("split", big, "--shards", "3", out)
+    shards = json.load(open(os.path.join(out, "manifest.json")))["shards"] if r.returncode == 0 else []
+    got = []
+    for sh in shards:
+        got += capbuild.read(open(os.path.join(out, sh["path"]), "rb").read())
+    check(r.returncode == 0 and got == frames, "split of a pcapng: every frame, same bytes")
+    mixed = os.path.join(tmp, "mixed.pcapng")
+    open(mixed, "wb").write(build())
+    r = run("split", mixed, "--shards", "2", os.path.join(tmp, "split-mixed"))
+    check(r.returncode == 1 and b"several link types" in r.stderr,
+          "split of a pcapng of several link types: refused, said why")
 
     # ---------------------------------------------- JSON stays valid UTF-8
     odd = os.path.join(tmp.encode(), b"caf\xe9-\xff\xfe.pcapng")

@@ -490,7 +490,10 @@ r = run("match", os.path.join(d, "server.pcap"), os.path.join(d, "client.pcap"))
 check(b"negative" in r.stderr, "swapped captures: warned")
 
 # usage
-for args in (("match", "x"), ("match", "a", "b", "c"), ("match", "--all", "a", "b"),
+# (words after the two captures are a BPF filter for both: one that does
+# not compile is a usage error)
+for args in (("match", "x"), ("match", "--all", "a", "b"),
+             ("match", os.path.join(d, "client.pcap"), os.path.join(d, "server.pcap"), "c", "("),
              ("summary", "--clock-offset", "3", "a"), ("match", "--clock-offset", "x", "a", "b")):
     r = run(*args)
     check(r.returncode == 2, "usage: %s exits 2" % " ".join(args))

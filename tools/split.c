@@ -6,8 +6,10 @@
  * The capture's time span is cut in N equal intervals; each frame goes to
  * the interval of its time stamp, never to one before the previous
  * frame's (time stamps of a capture can go back a little), so every shard
- * is a run of consecutive frames. A shard is written as a pcap with
- * nanosecond time stamps and the capture's link type, named
+ * is a run of consecutive frames. The capture is read through input.c, as
+ * every command reads (pcap or pcapng, twice: a file, not a pipe). A shard
+ * is written as a pcap with nanosecond time stamps and the frames' link
+ * type (one for all: a pcapng of several is refused), named
  * NAME.shardK.fFIRST.pcap (K from 0, FIRST the number its first frame has
  * in the whole capture, from 1), and manifest.json lists them: the merge
  * of the shards' partial results numbers frames as the whole capture does.
@@ -15,7 +17,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pcap/pcap.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "input.h"
 #include "report.h"
 #include "split.h"
 
@@ -81,22 +83,73 @@ fail(const char *progname, int status, const char *fmt, ...)
 }
 
 static int64_t
-ts_ns(const struct pcap_pkthdr *h)
+ts_ns(const struct input_frame *f)
 {
-	/* opened with nanosecond precision: tv_usec holds nanoseconds */
-	return (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+	return f->ts_sec * 1000000000 + (int64_t)f->ts_nsec;
 }
 
-static pcap_t *
-open_capture(const char *progname, const char *path)
+/* Opens @path with input.c; NULL after saying why. */
+static struct input *
+open_capture(const char *progname, const char *path, bool quiet)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	struct input_options io = { .path = path, .progress = true,
+				    .quiet = quiet };
+	struct input *in;
+	char *msg;
+	int r = input_open(&io, &in, &msg);
 
-	if (!pc)
-		fail(progname, EXIT_BAD_FILE, "%s", errbuf[0] ? errbuf : path);
-	return pc;
+	if (r != INPUT_OK) {
+		fail(progname, EXIT_BAD_FILE, "%s", msg);
+		g_free(msg);
+		return NULL;
+	}
+	return in;
+}
+
+/* A shard: a pcap file with nanosecond time stamps (magic a1b23c4d, in
+ * this machine's byte order, which readers detect), written as frames
+ * come. */
+struct shard_file {
+	FILE *fp;
+	int linktype;
+};
+
+static bool
+pcap_put32(FILE *fp, uint32_t v)
+{
+	return fwrite(&v, sizeof(v), 1, fp) == 1;
+}
+
+static bool
+pcap_put16(FILE *fp, uint16_t v)
+{
+	return fwrite(&v, sizeof(v), 1, fp) == 1;
+}
+
+static bool
+shard_file_write(struct shard_file *sf, const struct input_frame *f)
+{
+	if (f->ts_sec < 0 || f->ts_sec > UINT32_MAX)
+		return false; /* a pcap record holds 32-bit seconds */
+	return pcap_put32(sf->fp, (uint32_t)f->ts_sec) &&
+	       pcap_put32(sf->fp, f->ts_nsec) && pcap_put32(sf->fp, f->caplen) &&
+	       pcap_put32(sf->fp, f->wirelen) &&
+	       (f->caplen == 0 || fwrite(f->data, f->caplen, 1, sf->fp) == 1);
+}
+
+/* Closes the open shard file. Returns: false when it could not be
+ * written whole. */
+static bool
+shard_file_close(struct shard_file *sf)
+{
+	bool ok = true;
+
+	if (sf->fp) {
+		ok = !ferror(sf->fp);
+		ok = fclose(sf->fp) == 0 && ok;
+	}
+	sf->fp = NULL;
+	return ok;
 }
 
 /* The capture's name without folders and its last extension. */
@@ -148,58 +201,76 @@ write_manifest(FILE *out, const char *capture, const struct shard *sh,
 }
 
 /* Closes the open shard file, and opens shard @k's, whose first frame
- * will be number @first. Returns false (after saying why) when it cannot. */
+ * is number @first. Returns false (after saying why) when it cannot. */
 static bool
-shard_open(const char *progname, pcap_t *dead, pcap_dumper_t **dump,
-	   struct shard *sh, unsigned k, const char *stem, const char *outdir,
-	   uint32_t first)
+shard_open(const char *progname, struct shard_file *sf, struct shard *sh,
+	   unsigned k, const char *stem, const char *outdir, uint32_t first)
 {
 	char *full;
+	bool ok;
 
-	if (*dump)
-		pcap_dump_close(*dump);
+	if (!shard_file_close(sf)) {
+		fail(progname, EXIT_BAD_FILE, "%s: %s", sh[k - 1].name,
+		     g_strerror(errno));
+		return false;
+	}
 	sh[k].first = first;
 	sh[k].name = g_strdup_printf("%s.shard%u.f%" PRIu32 ".pcap", stem, k,
 				     first);
 	full = g_build_filename(outdir, sh[k].name, NULL);
-	*dump = pcap_dump_open(dead, full);
-	if (!*dump)
-		fail(progname, EXIT_BAD_FILE, "%s", pcap_geterr(dead));
+	sf->fp = fopen(full, "wb");
+	ok = sf->fp && pcap_put32(sf->fp, 0xa1b23c4d) &&
+	     pcap_put16(sf->fp, 2) && pcap_put16(sf->fp, 4) && /* 2.4 */
+	     pcap_put32(sf->fp, 0) && pcap_put32(sf->fp, 0) &&
+	     pcap_put32(sf->fp, 262144) && /* snapshot length */
+	     pcap_put32(sf->fp, (uint32_t)sf->linktype);
+	if (!ok)
+		fail(progname, EXIT_BAD_FILE, "%s: %s", full, g_strerror(errno));
 	g_free(full);
-	return *dump != NULL;
+	return ok;
 }
 
 /*
  * Reads @path twice: its time span, then each frame into its shard. Every
  * shard gets a file, an empty one for an interval without frames, so that
- * OUTDIR always holds N. Returns the exit status.
+ * OUTDIR always holds N. Frames keep the numbers input.c gives them (their
+ * places in the file). Returns the exit status.
  */
 static int
 split_capture(const char *progname, const char *path, unsigned n,
 	      const char *outdir, bool by_frames, const GArray *at)
 {
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
-	pcap_t *pc, *dead;
-	pcap_dumper_t *dump = NULL;
+	struct shard_file sf = { NULL, -1 };
+	struct input_frame f;
+	struct input *in;
 	struct shard *sh;
 	int64_t t0 = 0, t1 = 0;
-	uint32_t frames = 0, number = 0;
+	uint32_t frames = 0, done = 0, next = 1;
 	unsigned cur = 0, k;
 	char *stem, *mpath;
 	FILE *mf;
 	int r, status = EXIT_SUCCESS;
 
-	pc = open_capture(progname, path);
-	if (!pc)
+	in = open_capture(progname, path, false);
+	if (!in)
 		return EXIT_BAD_FILE;
-	while ((r = pcap_next_ex(pc, &hdr, &data)) == 1) {
-		int64_t t = ts_ns(hdr);
+	if (!input_is_rereadable(in)) {
+		input_close(in);
+		return fail(progname, EXIT_USAGE,
+			    "%s: needs a file it can read twice, not a pipe or "
+			    "a FIFO", path);
+	}
+	while ((r = input_next(in, &f)) > 0) {
+		int64_t t = ts_ns(&f);
 
-		if (frames == UINT32_MAX - 1) {
-			pcap_close(pc);
+		if (sf.linktype < 0)
+			sf.linktype = f.linktype;
+		if (f.linktype != sf.linktype) {
+			input_close(in);
 			return fail(progname, EXIT_BAD_FILE,
-				    "%s: more frames than mpflow numbers", path);
+				    "%s: frame %" PRIu32 ": frames of several "
+				    "link types (pcapng interfaces), and a pcap "
+				    "shard holds one", path, f.number);
 		}
 		if (frames == 0 || t < t0)
 			t0 = t;
@@ -207,60 +278,62 @@ split_capture(const char *progname, const char *path, unsigned n,
 			t1 = t;
 		frames++;
 	}
-	if (r == PCAP_ERROR) {
-		fail(progname, EXIT_BAD_FILE, "%s: frame %" PRIu32 ": %s", path,
-		     frames + 1, pcap_geterr(pc));
-		pcap_close(pc);
+	if (r < 0) {
+		fail(progname, EXIT_BAD_FILE, "%s", input_error(in));
+		input_close(in);
 		return EXIT_BAD_FILE;
 	}
-	pcap_close(pc);
+	input_close(in);
+	if (sf.linktype < 0)
+		sf.linktype = 1; /* no frame: Ethernet, as good as any */
 	if (g_mkdir_with_parents(outdir, 0777) != 0)
 		return fail(progname, EXIT_BAD_FILE, "%s: %s", outdir,
 			    g_strerror(errno));
-	pc = open_capture(progname, path);
-	if (!pc)
+	in = open_capture(progname, path, true);
+	if (!in)
 		return EXIT_BAD_FILE;
 
 	stem = capture_stem(path);
 	sh = g_new0(struct shard, n);
-	dead = pcap_open_dead_with_tstamp_precision(pcap_datalink(pc),
-						    pcap_snapshot(pc),
-						    PCAP_TSTAMP_PRECISION_NANO);
-	if (!shard_open(progname, dead, &dump, sh, 0, stem, outdir, 1))
+	if (!shard_open(progname, &sf, sh, 0, stem, outdir, 1))
 		status = EXIT_BAD_FILE;
-	while (status == EXIT_SUCCESS && number < frames &&
-	       pcap_next_ex(pc, &hdr, &data) == 1) {
-		unsigned s = by_frames ? (unsigned)((uint64_t)number * n / frames)
-				       : shard_of(ts_ns(hdr), t0, t1, n);
+	while (status == EXIT_SUCCESS && done < frames &&
+	       input_next(in, &f) > 0) {
+		unsigned s = by_frames ? (unsigned)((uint64_t)done * n / frames)
+				       : shard_of(ts_ns(&f), t0, t1, n);
 
 		if (at) /* the cuts at or before this frame */
 			for (s = cur; s < at->len &&
-				      g_array_index(at, uint32_t, s) <= number + 1;)
+				      g_array_index(at, uint32_t, s) <= f.number;)
 				s++;
 
 		/* never back to an earlier shard: each is a run of frames */
 		while (s > cur && status == EXIT_SUCCESS)
-			if (!shard_open(progname, dead, &dump, sh, ++cur, stem,
-					outdir, number + 1))
+			if (!shard_open(progname, &sf, sh, ++cur, stem, outdir,
+					f.number))
 				status = EXIT_BAD_FILE;
 		if (status != EXIT_SUCCESS)
 			break;
-		number++;
+		done++;
+		next = f.number + 1;
 		if (sh[cur].count++ == 0)
-			sh[cur].t_first = ts_ns(hdr);
-		sh[cur].t_last = ts_ns(hdr);
-		pcap_dump((u_char *)dump, hdr, data);
+			sh[cur].t_first = ts_ns(&f);
+		sh[cur].t_last = ts_ns(&f);
+		if (!shard_file_write(&sf, &f))
+			status = fail(progname, EXIT_BAD_FILE,
+				      "%s: frame %" PRIu32 ": %s", sh[cur].name,
+				      f.number,
+				      f.ts_sec < 0 || f.ts_sec > UINT32_MAX
+					      ? "a time stamp a pcap cannot hold"
+					      : g_strerror(errno));
 	}
 	while (status == EXIT_SUCCESS && cur + 1 < n)
-		if (!shard_open(progname, dead, &dump, sh, ++cur, stem, outdir,
-				number + 1))
+		if (!shard_open(progname, &sf, sh, ++cur, stem, outdir, next))
 			status = EXIT_BAD_FILE;
-	if (dump && pcap_dump_flush(dump) != 0 && status == EXIT_SUCCESS)
-		status = fail(progname, EXIT_BAD_FILE, "%s: %s", outdir,
+	if (!shard_file_close(&sf) && status == EXIT_SUCCESS)
+		status = fail(progname, EXIT_BAD_FILE, "%s: %s", sh[cur].name,
 			      g_strerror(errno));
-	if (dump)
-		pcap_dump_close(dump);
-	if (status == EXIT_SUCCESS && number != frames)
+	if (status == EXIT_SUCCESS && done != frames)
 		status = fail(progname, EXIT_BAD_FILE,
 			      "%s: the file changed while it was read", path);
 
@@ -281,8 +354,7 @@ split_capture(const char *progname, const char *path, unsigned n,
 		g_free(sh[k].name);
 	g_free(sh);
 	g_free(stem);
-	pcap_close(dead);
-	pcap_close(pc);
+	input_close(in);
 	return status;
 }
 
