@@ -467,7 +467,7 @@ MPF_PUBLIC void mpf_config_set_shard(struct mpf_config *config, bool shard);
  * (released nodes are gone).
  */
 MPF_PUBLIC int mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data,
-				      size_t *len);
+				      size_t *len) MPF_WARN_UNUSED;
 
 /*
  * Merges @n partials (@parts[i] of @lens[i] bytes) of consecutive parts of
@@ -484,7 +484,7 @@ MPF_PUBLIC int mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data,
  * after the previous part's).
  */
 MPF_PUBLIC int mpf_partial_merge(const void *const *parts, const size_t *lens,
-				 size_t n, void **data, size_t *len);
+				 size_t n, void **data, size_t *len) MPF_WARN_UNUSED;
 
 /*
  * A context holding the graph of a partial: nodes, flows and counters read
@@ -494,7 +494,7 @@ MPF_PUBLIC int mpf_partial_merge(const void *const *parts, const size_t *lens,
  * mpf_partial_merge() but MPF_ERR_ORDER.
  */
 MPF_PUBLIC int mpf_ctx_new_from_partial(const void *data, size_t len,
-					struct mpf_ctx **ctx);
+					struct mpf_ctx **ctx) MPF_WARN_UNUSED;
 
 /* Frees memory the library handed over (a partial's bytes). NULL-safe. */
 MPF_PUBLIC void mpf_free(void *data);
@@ -1334,7 +1334,7 @@ struct mpf_match;
  */
 MPF_PUBLIC int mpf_match_new(const struct mpf_ctx *client,
 			     const struct mpf_ctx *server,
-			     struct mpf_match **match);
+			     struct mpf_match **match) MPF_WARN_UNUSED;
 
 MPF_PUBLIC void mpf_match_free(struct mpf_match *match);
 
