@@ -327,28 +327,9 @@ match_plot_svg(FILE *out, const struct match_run *run, uint32_t conn,
 	snprintf(caps, sizeof(caps), "client capture %s, server capture %s",
 		 run->shown[0], run->shown[1]);
 
-	if (!inline_svg)
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-	fprintf(out,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"mpflow-plot\" "
-		"data-kind=\"delay\" data-connection=\"%" PRIu32 "\" width=\"%d\" "
-		"height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-		"font-size=\"11\">\n<title>",
-		conn, SVG_W, height, SVG_W, height);
-	plot_escape(out, title);
-	fprintf(out,
-		"</title>\n<rect class=\"background\" width=\"%d\" height=\"%d\" "
-		"fill=\"#fff\"/>\n<text class=\"title\" x=\"%d\" y=\"24\" "
-		"font-size=\"16\" font-weight=\"bold\">",
-		SVG_W, height, MARGIN_L);
-	plot_escape(out, title);
-	fprintf(out, "</text>\n<text class=\"subtitle\" x=\"%d\" y=\"44\" "
-		     "font-size=\"12\" fill=\"#444\">", MARGIN_L);
-	plot_escape(out, sub);
-	fprintf(out, "</text>\n<text class=\"subtitle\" x=\"%d\" y=\"60\" "
-		     "font-size=\"12\" fill=\"#444\">", MARGIN_L);
-	plot_escape(out, caps);
-	fputs("</text>\n", out);
+	svg_begin(out, inline_svg, "delay", "connection", conn, height, title);
+	svg_text_line(out, 44, sub);
+	svg_text_line(out, 60, caps);
 
 	y = 80;
 	for (dir = 0; dir < 2; dir++) {

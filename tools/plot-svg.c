@@ -1038,6 +1038,43 @@ share_panel(FILE *out, const struct picture *p, struct area *a, int dir)
 
 /* ---- the picture */
 
+void
+svg_begin(FILE *out, bool inline_svg, const char *kind, const char *id_name,
+	  uint32_t id, int height, const char *title)
+{
+	char fit[256];
+
+	if (!inline_svg)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"mpflow-plot\" "
+		"data-kind=\"%s\" data-%s=\"%" PRIu32 "\" width=\"%d\" "
+		"height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+		"font-size=\"11\">\n<title>",
+		kind, id_name, id, SVG_W, height, SVG_W, height);
+	plot_escape(out, title);
+	fprintf(out,
+		"</title>\n<rect class=\"background\" width=\"%d\" height=\"%d\" "
+		"fill=\"#fff\"/>\n<text class=\"title\" x=\"%d\" y=\"24\" "
+		"font-size=\"16\" font-weight=\"bold\">",
+		SVG_W, height, MARGIN_L);
+	plot_escape(out, fit_text(title, SVG_W - MARGIN_L - MARGIN_R, 16, true,
+				  fit, sizeof(fit)));
+	fputs("</text>\n", out);
+}
+
+void
+svg_text_line(FILE *out, double y, const char *text)
+{
+	char fit[512];
+
+	fprintf(out, "<text class=\"subtitle\" x=\"%d\" y=\"%.0f\" "
+		     "font-size=\"12\" fill=\"#444\">", MARGIN_L, y);
+	plot_escape(out, fit_text(text, SVG_W - MARGIN_L - MARGIN_R, 12, false,
+				  fit, sizeof(fit)));
+	fputs("</text>\n", out);
+}
+
 /* The sample of a legend entry whose text starts at @x + 28, on the
  * baseline @y: @style is line, dashed, marker, cross, area or band. */
 static void
@@ -1254,23 +1291,9 @@ plot_write_svg(FILE *out, const struct plot_data *pd,
 	report_mptcp_node_ends(n, &c, &s);
 	plot_node_title(n, title, sizeof(title));
 
-	if (!o->inline_svg)
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-	fprintf(out,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"mpflow-plot\" "
-		"data-kind=\"%s\" data-node=\"%" PRIu32 "\" width=\"%d\" "
-		"height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-		"font-size=\"11\">\n<title>",
-		plot_kind_to_string(o->kind), node, SVG_W, height, SVG_W, height);
-	plot_escape(out, title);
-	fprintf(out,
-		"</title>\n<rect class=\"background\" width=\"%d\" height=\"%d\" "
-		"fill=\"#fff\"/>\n<text class=\"title\" x=\"%d\" y=\"24\" "
-		"font-size=\"16\" font-weight=\"bold\">",
-		SVG_W, height, MARGIN_L);
-	plot_escape(out, fit_text(title, SVG_W - MARGIN_L - MARGIN_R, 16, true,
-				  fit, sizeof(fit)));
-	fprintf(out, "</text>\n<text class=\"subtitle\" x=\"%d\" y=\"44\" "
+	svg_begin(out, o->inline_svg, plot_kind_to_string(o->kind), "node", node,
+		  height, title);
+	fprintf(out, "<text class=\"subtitle\" x=\"%d\" y=\"44\" "
 		     "font-size=\"12\" fill=\"#444\">", MARGIN_L);
 	plot_escape(out, sub1);
 	if (lines > 1) {

@@ -8,6 +8,7 @@
 #ifndef MPFLOW_PLOT_SVG_H
 #define MPFLOW_PLOT_SVG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -50,6 +51,16 @@ void svg_fit_values(struct area *a, double vmin, double vmax, double div);
  * @yname, with ticks at round steps of the unit @div. */
 void svg_draw_axes(FILE *out, const struct area *a, double div,
 		   const char *yname);
+
+/* The start of an SVG picture @height px tall: the XML declaration
+ * (unless @inline_svg, for HTML), <svg data-kind="@kind"
+ * data-@id_name="@id">, its <title>, a white background and the title
+ * line, shortened in the middle to fit the width. */
+void svg_begin(FILE *out, bool inline_svg, const char *kind,
+	       const char *id_name, uint32_t id, int height, const char *title);
+
+/* A subtitle line on baseline @y, shortened in the middle to fit. */
+void svg_text_line(FILE *out, double y, const char *text);
 
 /* The @i-th legend entry (two a row from @x0, @y0): a sample of @style
  * ("line", "dashed", "marker", "area", "band", "cross") in @colour, and
