@@ -147,6 +147,7 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	s->addr_id[0] = s->addr_id[1] = -1;
 	s->rst_reason = -1;
 	s->fresh = (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN;
+	s->pend_rst_reason = -1;
 	if (role == MPF_MPTCP_ROLE_INITIAL)
 		s->addr_id[0] = s->addr_id[1] = 0;
 	g_hash_table_replace(st->by_tuple, &s->tuple, f);
@@ -155,8 +156,9 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	return f;
 }
 
-static const struct mpf_mptcp_opt *
-find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
+/* The first option of @subtype among the @n parsed ones, or NULL. */
+const struct mpf_mptcp_opt *
+mpf__mptcp_find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
 {
 	int i;
 
@@ -179,8 +181,8 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 		       struct mpf_frame *rec, struct mpf_node **orphan_node)
 {
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
-	const struct mpf_mptcp_opt *mpc = find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
-	const struct mpf_mptcp_opt *join = find_opt(o, n, MPF_MPTCP_SUB_JOIN);
+	const struct mpf_mptcp_opt *mpc = mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+	const struct mpf_mptcp_opt *join = mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_JOIN);
 	struct mpf_node *node;
 
 	if (n == 0)

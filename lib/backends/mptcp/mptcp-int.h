@@ -94,6 +94,51 @@ struct evidence {
 	uint64_t raw;
 };
 
+/*
+ * A state machine's record (fsm.c): its state (enum mpf_mptcp_state) and
+ * the transitions that led there, each with its frame. Transitions only
+ * move forward (the tables in fsm.c), so a subflow makes at most six and a
+ * connection five; the array is a bound, not a guess.
+ */
+struct transition {
+	uint32_t frame;
+	uint8_t state; /* enum mpf_mptcp_state */
+	uint8_t cause; /* enum mpf_mptcp_fallback_cause, for FALLBACK */
+};
+
+#define MAX_TRANSITIONS 8
+
+struct fsm {
+	uint8_t state, n;
+	struct transition t[MAX_TRANSITIONS];
+};
+
+/* What moves a subflow's state machine (the table is in fsm.c). */
+enum sf_event {
+	SF_EV_SYN,       /* a SYN */
+	SF_EV_SYNACK,    /* a SYN/ACK that accepts the MP_CAPABLE or MP_JOIN */
+	SF_EV_REFUSED,   /* a join refused: no MP_JOIN in the SYN/ACK, or an
+			  * HMAC that does not match the keys */
+	SF_EV_ESTABLISH, /* the third ACK with keys or HMAC; both ways seen */
+	SF_EV_FALLBACK,  /* the connection on it goes plain TCP */
+	SF_EV_FIN,       /* a FIN one way */
+	SF_EV_FIN_BOTH,  /* FINs both ways */
+	SF_EV_RST,       /* an RST its receiver accepts */
+	SF_EV_COUNT
+};
+
+/* What moves a connection's state machine. */
+enum conn_event {
+	CONN_EV_SYN,           /* an MP_CAPABLE SYN */
+	CONN_EV_SYNACK,        /* the SYN/ACK accepting it */
+	CONN_EV_ESTABLISH,     /* a valid third ACK; a subflow established */
+	CONN_EV_FALLBACK,      /* plain TCP from here on */
+	CONN_EV_DATA_FIN,      /* a DATA_FIN from one side */
+	CONN_EV_DATA_FIN_BOTH, /* ... from both */
+	CONN_EV_FASTCLOSE,     /* MP_FASTCLOSE with the receiver's key */
+	CONN_EV_COUNT
+};
+
 /* Node data: one MPTCP connection. */
 struct conn {
 	int version; /* -1 until an MP_CAPABLE says */
@@ -103,6 +148,11 @@ struct conn {
 	bool third_ack_checked;
 	bool fallback;
 	uint32_t fallback_frame;
+	uint8_t fallback_cause; /* enum mpf_mptcp_fallback_cause */
+	/* fallback stays possible while no join is established and no data
+	 * was sent again at the data level (Linux: allow_infinite_fallback) */
+	bool no_more_fallback;
+	struct fsm fsm;
 	bool orphan; /* opened by an MP_JOIN whose token nobody had */
 	bool inferred;
 	struct mpf_mptcp_checks checks;
@@ -141,6 +191,12 @@ struct sdir {
 	guint head;
 	struct csum_acc csum;
 	struct mpf_mptcp_flow_stats st;
+	/* TCP this way (fsm.c): the next sequence number the sender will
+	 * use, the highest ack it sent for the other way, its FIN */
+	bool nxt_seen, ack_seen, fin;
+	uint64_t snd_nxt, ack_max; /* relative, 64-bit */
+	bool map_seen;    /* a DSS mapping was seen this way */
+	bool csum_ok;     /* a DSS checksum was found right this way */
 };
 
 struct prio_change {
@@ -168,6 +224,30 @@ struct sub {
 	 * had the same ISN), established because both ways carried traffic
 	 * (not from its handshake) */
 	bool fresh, est_by_traffic;
+	struct fsm fsm;
+	/* join HMACs seen before the keys, checked when they come (hmac.c):
+	 * the SYN/ACK's truncated HMAC and the third ACK's, with frames */
+	uint32_t pend_synack_frame, pend_ack_frame;
+	uint64_t pend_trunc_hmac;
+	uint8_t pend_hmac[20];
+	bool has_join_token; /* the token its MP_JOIN SYN carried */
+	uint32_t join_token;
+	/* an RST past what its sender was seen to send (fsm.c): the reset,
+	 * with its MP_TCPRST reason and MP_FASTCLOSE, unless its sender goes
+	 * on or a later RST is taken instead */
+	uint32_t pend_rst_frame;
+	int16_t pend_rst_reason;
+	uint8_t pend_rst_dir;
+	bool pend_fastclose;
+};
+
+/* What the receiver of an RST does with it (fsm.c). */
+enum rst_verdict {
+	RST_TAKEN = 0, /* the subflow is reset */
+	RST_AHEAD,     /* past what the sender was seen to send: a reset,
+			* or out of window if the sender goes on */
+	RST_REFUSED,   /* below what the receiver acknowledged, or not
+			* acknowledging an unanswered SYN: no effect */
 };
 
 /* A DSN index entry: which side of which node sent DSNs in a bucket. */
@@ -240,6 +320,8 @@ struct sent {
 bool mpf__mptcp_pkt_from_src(const struct mpf_flow *f,
 			     const struct mpf_pkt *pkt);
 void mpf__mptcp_sub_flip(struct mpf_flow *f);
+const struct mpf_mptcp_opt *mpf__mptcp_find_opt(const struct mpf_mptcp_opt *o,
+						int n, unsigned subtype);
 struct mpf_flow *mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 					const struct mpf_pkt *pkt,
 					const struct mpf_tuple *key,
@@ -273,10 +355,33 @@ void mpf__mptcp_csum_start(struct conn *c, struct sdir *fd, uint64_t ssn,
 void mpf__mptcp_csum_feed(struct conn *c, struct sdir *fd, uint64_t r,
 			  const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
+/* fsm.c */
+uint8_t mpf__mptcp_sf_next(uint8_t state, enum sf_event ev);
+uint8_t mpf__mptcp_conn_next(uint8_t state, enum conn_event ev);
+bool mpf__mptcp_sf_event(struct mpf_flow *f, enum sf_event ev, uint32_t frame);
+bool mpf__mptcp_conn_event(struct mpf_node *node, enum conn_event ev,
+			   uint32_t frame);
+void mpf__mptcp_fsm_amend(struct fsm *m, uint32_t frame, uint8_t state);
+void mpf__mptcp_fallback(struct mpf_flow *f, uint8_t cause,
+			 struct mpf_frame *rec);
+bool mpf__mptcp_mpc_valid(const struct mpf_mptcp_opt *o, bool syn, bool ack,
+			  bool has_payload, int version);
+void mpf__mptcp_tcp_track(struct sub *s, int d, const struct mpf_pkt *pkt);
+enum rst_verdict mpf__mptcp_rst_verdict(const struct sub *s, int d,
+					const struct mpf_pkt *pkt);
+void mpf__mptcp_rst_pending_drop(struct mpf_ctx *ctx, struct sub *s);
+uint32_t mpf__mptcp_sub_reset_frame(const struct sub *s);
+bool mpf__mptcp_sub_ended(const struct sub *s);
+uint8_t mpf__mptcp_conn_state(const struct mpf_node *node, uint32_t *frame);
+
 /* hmac.c */
-void mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
-			    const struct mpf_mptcp_opt *o,
-			    struct mpf_frame *rec);
+uint8_t mpf__mptcp_join_check(const struct conn *c, const struct sub *s,
+			      int a_side, bool synack, uint64_t trunc,
+			      const uint8_t *hmac);
+uint8_t mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f,
+			       int d, const struct mpf_mptcp_opt *o,
+			       struct mpf_frame *rec);
+void mpf__mptcp_verify_pending(struct mpf_ctx *ctx, struct mpf_node *node);
 uint8_t mpf__mptcp_verify_add_addr(const struct conn *c, int side,
 				   const struct mpf_mptcp_opt *o);
 
