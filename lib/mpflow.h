@@ -929,6 +929,7 @@ MPF_PUBLIC bool mpf_node_get_mptcp_inferred(const struct mpf_node *node);
 enum mpf_mptcp_evidence_kind {
 	MPF_MPTCP_EVIDENCE_DSN = 0,  /* a DSN inside this node's DSN range */
 	MPF_MPTCP_EVIDENCE_DACK = 1, /* a data ack of this node's data */
+	MPF_MPTCP_EVIDENCE_KEY = 2,  /* the same key (from MP_FASTCLOSE) */
 };
 
 struct mpf_mptcp_evidence {

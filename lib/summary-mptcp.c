@@ -145,7 +145,9 @@ json_evidence(GString *out, const struct mpf_node *n)
 			", \"absorbed\": %" PRIu32 ", \"bits\": %d"
 			", \"value\": %" PRIu64 "}",
 			i ? ", " : "",
-			ev.kind == MPF_MPTCP_EVIDENCE_DSN ? "dsn" : "data_ack",
+			ev.kind == MPF_MPTCP_EVIDENCE_DSN    ? "dsn"
+			: ev.kind == MPF_MPTCP_EVIDENCE_DACK ? "data_ack"
+							     : "key",
 			ev.frame, ev.absorbed, ev.wide ? 64 : 32, ev.value);
 	}
 	g_string_append_c(out, ']');

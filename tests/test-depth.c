@@ -360,9 +360,11 @@ END_TEST
  * cut a few frames from the start and, where connections end abruptly or
  * cleanly, a few frames from the end, where a subflow may be down to its
  * last FIN or its MP_FASTCLOSE reset. Two flows are together in the cut
- * exactly when they are in the full capture.
+ * exactly when they are in the full capture. (Three frames from the end
+ * each subflow may be down to one ack, of another value on each: nothing
+ * could tell those apart from two connections.)
  */
-static const int cut_from_end[] = { -2, -4, 3, 6, 12, 25 };
+static const int cut_from_end[] = { -2, -4, 6, 12, 25 };
 
 START_TEST(test_inferred_every_flow)
 {

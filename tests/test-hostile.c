@@ -140,10 +140,10 @@ ctx_with_log(GString *log)
  * Two connections whose server keys differ but give one token. Outcome:
  * both keep their own (equal) token; the second to derive it files it for
  * joins and a warning is logged; a join with that token goes to that newer
- * connection. When the join really belonged to the older one, its SYN/ACK
- * HMAC (checked with the newer connection's keys) says so: HMAC_BAD, the
- * subflow not established, and it stays in the newer node. The library does
- * not re-file a join by HMAC (see the report on issue 8).
+ * connection first. When it really belongs to the older one, its SYN/ACK
+ * HMAC does not verify with the newer connection's keys but does with the
+ * older's (issue 14): the subflow moves there, its SYN with it, and its
+ * HMAC is ok.
  */
 START_TEST(test_token_collision)
 {
@@ -188,10 +188,15 @@ START_TEST(test_token_collision)
 	t = seg(S_ADDR, 80, C_ADDR, 40100, 99, 78, CRAFT_SYN | CRAFT_ACK, o,
 		craft_opt_join_synack(o, 2, hmac, 0x01020304), 0);
 	f = craft_feed_tcp(ctx, &t);
-	ck_assert_uint_eq(mpf_frame_get_node_id(f), 1);
-	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_BAD);
-	ck_assert(!mpf_flow_get_mptcp_established(
-		mpf_ctx_get_flow(ctx, mpf_frame_get_flow_id(f))));
+	ck_assert_uint_eq(mpf_frame_get_node_id(f), 0);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_HMAC_OK);
+	ck_assert_int_eq(mpf_flow_get_mptcp_join_hmac(mpf_ctx_get_flow(
+				 ctx, mpf_frame_get_flow_id(f))),
+			 MPF_MPTCP_HMAC_OK);
+	ck_assert_uint_eq(mpf_frame_get_node_id(mpf_ctx_get_frame(ctx, 7)), 0);
+	ck_assert_uint_eq(mpf_node_get_flow_count(mpf_ctx_get_node(ctx, 0)), 2);
+	ck_assert_uint_eq(mpf_node_get_flow_count(mpf_ctx_get_node(ctx, 1)), 1);
+	ck_assert_uint_eq(mpf_node_get_packets(mpf_ctx_get_node(ctx, 1)), 3);
 	mpf_ctx_free(ctx);
 	g_string_free(log, TRUE);
 }

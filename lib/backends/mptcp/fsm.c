@@ -146,6 +146,58 @@ mpf__mptcp_conn_event(struct mpf_node *node, enum conn_event ev,
 }
 
 /*
+ * Node @g is absorbed into @k (association without the handshake): what
+ * @g's machine went through happens to @k too, at the same frames; the
+ * DATA_FINs, which each side may have shown to another node, decide
+ * closing and closed afresh. The record stays in frame order.
+ */
+void
+mpf__mptcp_fsm_merge(struct conn *k, const struct conn *g)
+{
+	static const int8_t event_of[NSTATES] = {
+		[N] = -1, [SS] = CONN_EV_SYN, [SR] = CONN_EV_SYNACK,
+		[E] = CONN_EV_ESTABLISH, [FB] = CONN_EV_FALLBACK, [RJ] = -1,
+		[CG] = -1, [CD] = -1, [RS] = -1, [FC] = CONN_EV_FASTCLOSE,
+	};
+	struct fsm *m = &k->fsm;
+	int i, j;
+
+	for (i = 0; i < g->fsm.n; i++) {
+		const struct transition *t = &g->fsm.t[i];
+		int ev = t->state < NSTATES ? event_of[t->state] : -1;
+		uint8_t to;
+
+		if (ev < 0)
+			continue;
+		to = mpf__mptcp_conn_next(m->state, (enum conn_event)ev);
+		if (fsm_enter(m, to, t->frame, t->cause) &&
+		    to == MPF_MPTCP_STATE_FALLBACK && !k->fallback) {
+			k->fallback = true;
+			k->fallback_frame = g->fallback_frame;
+			k->fallback_cause = g->fallback_cause;
+		}
+	}
+	if (k->side[0].st.data_fin && k->side[1].st.data_fin)
+		fsm_enter(m, mpf__mptcp_conn_next(m->state,
+						  CONN_EV_DATA_FIN_BOTH),
+			  MAX(k->side[0].st.data_fin_frame,
+			      k->side[1].st.data_fin_frame), 0);
+	else if (k->side[0].st.data_fin || k->side[1].st.data_fin)
+		fsm_enter(m, mpf__mptcp_conn_next(m->state, CONN_EV_DATA_FIN),
+			  k->side[0].st.data_fin ? k->side[0].st.data_fin_frame
+						 : k->side[1].st.data_fin_frame,
+			  0);
+	/* insertion sort by frame: a few entries */
+	for (i = 1; i < m->n; i++) {
+		struct transition t = m->t[i];
+
+		for (j = i; j > 0 && m->t[j - 1].frame > t.frame; j--)
+			m->t[j] = m->t[j - 1];
+		m->t[j] = t;
+	}
+}
+
+/*
  * A verdict that comes late (a join HMAC checked when the keys arrive)
  * changes what @m entered at @frame into @state, where the machine would
  * have gone had it known then.
@@ -182,7 +234,9 @@ mpf__mptcp_fallback(struct mpf_flow *f, uint8_t cause, struct mpf_frame *rec)
 	c->fallback_frame = rec->number;
 	c->fallback_cause = cause;
 	fsm_enter(&c->fsm, to, rec->number, cause);
-	mpf__mptcp_sf_event(f, SF_EV_FALLBACK, rec->number);
+	fsm_enter(&sub_of(f)->fsm,
+		  mpf__mptcp_sf_next(sub_of(f)->fsm.state, SF_EV_FALLBACK),
+		  rec->number, cause);
 	rec->bflags |= MPF_MPTCP_FRAME_FALLBACK;
 }
 

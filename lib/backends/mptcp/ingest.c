@@ -83,8 +83,8 @@ on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
  * establishes it unless its HMAC is wrong (RFC 8684 3.2).
  */
 static void
-on_join(struct mpf_flow *f, int d, const struct mpf_mptcp_opt *o,
-	struct mpf_frame *rec)
+on_join(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
+	const struct mpf_mptcp_opt *o, struct mpf_frame *rec)
 {
 	struct sub *s = sub_of(f);
 	struct conn *c;
@@ -105,15 +105,20 @@ on_join(struct mpf_flow *f, int d, const struct mpf_mptcp_opt *o,
 		}
 		if (o->u.join.kind == MPJ_SYN)
 			break;
-		if (mpf__mptcp_opt_has(o, 16))
+		if (mpf__mptcp_opt_has(o, 16) && d == MPF_FLOW_REVERSE) {
+			mpf__mptcp_join_owner(ctx, f, true, o->u.join.trunc_hmac,
+					      NULL);
 			v = mpf__mptcp_verify_join(f->node, f, d, o, rec);
+		}
 		mpf__mptcp_sf_event(f, v == MPF_MPTCP_HMAC_BAD ? SF_EV_REFUSED
 							       : SF_EV_SYNACK,
 				    rec->number);
 		break;
 	case MPJ_ACK:
-		if (mpf__mptcp_opt_has(o, 24))
+		if (mpf__mptcp_opt_has(o, 24) && d == MPF_FLOW_FORWARD) {
+			mpf__mptcp_join_owner(ctx, f, false, 0, o->u.join.hmac);
 			v = mpf__mptcp_verify_join(f->node, f, d, o, rec);
+		}
 		if (s->join_rejected || v == MPF_MPTCP_HMAC_BAD ||
 		    s->hmac == MPF_MPTCP_HMAC_BAD) {
 			mpf__mptcp_sf_event(f, SF_EV_REFUSED, rec->number);
@@ -391,24 +396,32 @@ on_add_addr(struct conn *c, int side, const struct mpf_mptcp_opt *o,
 
 /* MP_FASTCLOSE carries the receiver's key (RFC 8684 3.5): with the right
  * one the connection ends; a wrong one a Linux receiver ignores. The key
- * is learnt when the handshake was not captured. */
+ * is learnt when the handshake was not captured, and tells which other
+ * subflows seen without theirs belong to the same connection. */
 static void
 on_fastclose(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f,
-	     int side, const struct mpf_mptcp_opt *o, struct mpf_frame *rec)
+	     int d, const struct mpf_mptcp_opt *o, struct mpf_frame *rec)
 {
 	struct conn *c = conn_of(f->node);
-	struct side *rcv = &c->side[1 - side];
+	int rcv = 1 - side_of(sub_of(f), d);
+	uint64_t key = o->u.fastclose.key;
 
-	if (rcv->has_key && rcv->key != o->u.fastclose.key) {
+	if (c->side[rcv].has_key && c->side[rcv].key != key) {
 		rec->bflags |= MPF_MPTCP_FRAME_FASTCLOSE_KEY_BAD |
 			       MPF_MPTCP_FRAME_KEY_MISMATCH;
 		c->checks.fastclose_bad_key++;
 		c->checks.key_mismatches++;
 		return;
 	}
-	if (!rcv->has_key) {
-		mpf__mptcp_set_key(ctx, st, f->node, 1 - side,
-				   o->u.fastclose.key, rec);
+	if (!c->side[rcv].has_key) {
+		if (mpf__mptcp_unanchored(c)) {
+			mpf__mptcp_infer_key(ctx, st, f->node, rcv, key,
+					     rec->number);
+			/* the survivor's, after a merge */
+			c = conn_of(f->node);
+			rcv = 1 - side_of(sub_of(f), d);
+		}
+		mpf__mptcp_set_key(ctx, st, f->node, rcv, key, rec);
 		mpf__mptcp_verify_pending(ctx, f->node);
 	}
 	if (!c->checks.fastclose_frame)
@@ -470,7 +483,7 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		break;
 	case MPF_MPTCP_SUB_FASTCLOSE:
 		if (rst == RST_TAKEN)
-			on_fastclose(ctx, st, f, side, o, rec);
+			on_fastclose(ctx, st, f, d, o, rec);
 		else if (rst == RST_AHEAD &&
 			 (!c->side[1 - side].has_key ||
 			  c->side[1 - side].key == o->u.fastclose.key))
@@ -776,7 +789,7 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 			on_capable(ctx, st, f, d, pkt, &o[i], rec, &implicit);
 			break;
 		case MPF_MPTCP_SUB_JOIN:
-			on_join(f, d, &o[i], rec);
+			on_join(ctx, f, d, &o[i], rec);
 			break;
 		case MPF_MPTCP_SUB_DSS:
 			on_dss(ctx, st, f, d, pkt, &o[i], rec, &own);

@@ -43,6 +43,10 @@ struct side {
 	bool has_key, has_token, has_idsn;
 	uint64_t key, idsn;
 	uint32_t token;
+	/* another connection had the same token before (a collision): its
+	 * id, for joins whose HMAC says they are its (conn.c) */
+	bool has_token_prev;
+	uint32_t token_prev;
 	/* base of relative DSNs: the IDSN, or a guess from the first value
 	 * seen when the key was not captured */
 	bool base_known, base_guessed;
@@ -261,6 +265,8 @@ struct state {
 	struct mpf_flow *last; /* the flow of the previous packet: segments
 				* come in bursts, so it saves most lookups */
 	GHashTable *by_token; /* token -> struct mpf_node * */
+	GHashTable *by_key;   /* uint64_t key (owned) -> struct mpf_node *:
+			       * a key is one connection's (infer.c) */
 	/* for association without the handshake: DSN bucket -> GArray of
 	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
 	GHashTable *dsn_wide, *dsn_narrow;
@@ -322,6 +328,8 @@ bool mpf__mptcp_pkt_from_src(const struct mpf_flow *f,
 void mpf__mptcp_sub_flip(struct mpf_flow *f);
 const struct mpf_mptcp_opt *mpf__mptcp_find_opt(const struct mpf_mptcp_opt *o,
 						int n, unsigned subtype);
+void mpf__mptcp_join_owner(struct mpf_ctx *ctx, struct mpf_flow *f,
+			   bool synack, uint64_t trunc, const uint8_t *hmac);
 struct mpf_flow *mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 					const struct mpf_pkt *pkt,
 					const struct mpf_tuple *key,
@@ -362,6 +370,7 @@ bool mpf__mptcp_sf_event(struct mpf_flow *f, enum sf_event ev, uint32_t frame);
 bool mpf__mptcp_conn_event(struct mpf_node *node, enum conn_event ev,
 			   uint32_t frame);
 void mpf__mptcp_fsm_amend(struct fsm *m, uint32_t frame, uint8_t state);
+void mpf__mptcp_fsm_merge(struct conn *k, const struct conn *g);
 void mpf__mptcp_fallback(struct mpf_flow *f, uint8_t cause,
 			 struct mpf_frame *rec);
 bool mpf__mptcp_mpc_valid(const struct mpf_mptcp_opt *o, bool syn, bool ack,
@@ -398,6 +407,9 @@ void mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g,
 struct mpf_node *mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st,
 				  struct mpf_node *node, int side, uint64_t raw,
 				  bool wide, bool is_dack, uint32_t frame);
+struct mpf_node *mpf__mptcp_infer_key(struct mpf_ctx *ctx, struct state *st,
+				      struct mpf_node *node, int side,
+				      uint64_t key, uint32_t frame);
 
 /* ingest.c */
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
