@@ -184,8 +184,10 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 		       struct mpf_frame *rec, struct mpf_node **orphan_node)
 {
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
-	const struct mpf_mptcp_opt *mpc = mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
-	const struct mpf_mptcp_opt *join = mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_JOIN);
+	const struct mpf_mptcp_opt *mpc =
+		mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+	const struct mpf_mptcp_opt *join =
+		mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_JOIN);
 	struct mpf_node *node;
 	struct mpf_flow *f;
 

@@ -562,7 +562,8 @@ handshake(struct mpf_flow *f, int d, const struct mpf_pkt *pkt,
 	struct sub *s = sub_of(f);
 	struct conn *c = conn_of(f->node);
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
-	const struct mpf_mptcp_opt *mpc = mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+	const struct mpf_mptcp_opt *mpc =
+		mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
 	uint32_t fr = rec->number;
 
 	if (syn && !ack)
