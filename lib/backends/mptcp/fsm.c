@@ -345,6 +345,24 @@ mpf__mptcp_rst_verdict(const struct sub *s, int d, const struct mpf_pkt *pkt)
 	return RST_TAKEN;
 }
 
+/*
+ * Whether a segment sent way @d is wholly below what its receiver already
+ * acknowledged: an old duplicate, which TCP answers with an ACK and drops
+ * before its options are read (packetdrill receive_fastclose_with_ack_multi:
+ * an MP_FASTCLOSE "with old sequence numbers" has no effect).
+ */
+bool
+mpf__mptcp_seg_stale(const struct sub *s, int d, const struct mpf_pkt *pkt)
+{
+	const struct sdir *sd = &s->dir[d], *od = &s->dir[1 - d];
+	uint64_t r;
+
+	if (!od->ack_seen || !rel_of(sd, pkt->seq, &r))
+		return false;
+	r += pkt->payload_len + ((pkt->tcp_flags & MPF_TCP_FIN) ? 1 : 0);
+	return (int64_t)(r - od->ack_max) < 0;
+}
+
 /* The pending RST of @s was not the reset after all (its sender went on,
  * or a later RST was taken): its frame says so, when retained. */
 void

@@ -55,22 +55,31 @@ mpf__mptcp_join_check(const struct conn *c, const struct sub *s, int a_side,
 					  : MPF_MPTCP_HMAC_BAD;
 }
 
-/* Records a verdict on the subflow, its connection's counters and frame
- * @rec (nullable: not retained). A bad one means the peer refuses the
- * join: not established. */
+/* Records a verdict on the SYN/ACK's (@synack) or the third ACK's HMAC:
+ * on the subflow, its connection's counters (once per kind: a third ACK
+ * sent again is not a second check) and frame @rec (nullable: not
+ * retained). A bad one means the peer refuses the join: not
+ * established. */
 static void
-join_verdict(struct conn *c, struct sub *s, uint8_t v, struct mpf_frame *rec)
+join_verdict(struct conn *c, struct sub *s, bool synack, uint8_t v,
+	     struct mpf_frame *rec)
 {
+	bool *judged = synack ? &s->synack_judged : &s->ack_judged;
+	bool count = !*judged;
+
+	*judged = true;
 	if (v == MPF_MPTCP_HMAC_OK) {
 		if (rec)
 			rec->bflags |= MPF_MPTCP_FRAME_HMAC_OK;
-		c->checks.join_hmac_ok++;
+		if (count)
+			c->checks.join_hmac_ok++;
 		if (s->hmac != MPF_MPTCP_HMAC_BAD)
 			s->hmac = MPF_MPTCP_HMAC_OK;
 	} else {
 		if (rec)
 			rec->bflags |= MPF_MPTCP_FRAME_HMAC_BAD;
-		c->checks.join_hmac_bad++;
+		if (count)
+			c->checks.join_hmac_bad++;
 		s->hmac = MPF_MPTCP_HMAC_BAD;
 		s->established = false; /* a peer would refuse this join */
 	}
@@ -99,7 +108,8 @@ mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
 	v = mpf__mptcp_join_check(c, s, side_of(s, MPF_FLOW_FORWARD), synack,
 				  o->u.join.trunc_hmac, o->u.join.hmac);
 	if (v == MPF_MPTCP_HMAC_UNVERIFIED) {
-		c->checks.join_hmac_unverified++;
+		if (!(synack ? s->pend_synack_frame : s->pend_ack_frame))
+			c->checks.join_hmac_unverified++;
 		if (s->hmac == MPF_MPTCP_HMAC_NONE)
 			s->hmac = MPF_MPTCP_HMAC_UNVERIFIED;
 		if (synack) {
@@ -111,7 +121,7 @@ mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
 		}
 		return v;
 	}
-	join_verdict(c, s, v, rec);
+	join_verdict(c, s, synack, v, rec);
 	return v;
 }
 
@@ -154,7 +164,7 @@ mpf__mptcp_verify_pending(struct mpf_ctx *ctx, struct mpf_node *node)
 				c->checks.join_hmac_unverified--;
 			if (s->hmac == MPF_MPTCP_HMAC_UNVERIFIED)
 				s->hmac = MPF_MPTCP_HMAC_NONE;
-			join_verdict(c, s, v, mpf__frame_at(ctx, frame));
+			join_verdict(c, s, k == 0, v, mpf__frame_at(ctx, frame));
 			if (v == MPF_MPTCP_HMAC_BAD)
 				mpf__mptcp_fsm_amend(&s->fsm, frame,
 						     MPF_MPTCP_STATE_REJECTED);

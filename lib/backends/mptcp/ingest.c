@@ -482,6 +482,9 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			c->checks.mp_fail_frame = rec->number;
 		break;
 	case MPF_MPTCP_SUB_FASTCLOSE:
+		if (rst == RST_TAKEN && !(pkt->tcp_flags & MPF_TCP_RST) &&
+		    mpf__mptcp_seg_stale(s, d, pkt))
+			break; /* an old duplicate: dropped unread */
 		if (rst == RST_TAKEN)
 			on_fastclose(ctx, st, f, d, o, rec);
 		else if (rst == RST_AHEAD &&

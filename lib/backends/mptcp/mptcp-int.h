@@ -234,6 +234,9 @@ struct sub {
 	uint32_t pend_synack_frame, pend_ack_frame;
 	uint64_t pend_trunc_hmac;
 	uint8_t pend_hmac[20];
+	/* an HMAC of this kind was counted: one sent again (a third ACK
+	 * retransmitted) is flagged but not counted twice */
+	bool synack_judged, ack_judged;
 	bool has_join_token; /* the token its MP_JOIN SYN carried */
 	uint32_t join_token;
 	/* an RST past what its sender was seen to send (fsm.c): the reset,
@@ -379,6 +382,8 @@ void mpf__mptcp_tcp_track(struct sub *s, int d, const struct mpf_pkt *pkt);
 enum rst_verdict mpf__mptcp_rst_verdict(const struct sub *s, int d,
 					const struct mpf_pkt *pkt);
 void mpf__mptcp_rst_pending_drop(struct mpf_ctx *ctx, struct sub *s);
+bool mpf__mptcp_seg_stale(const struct sub *s, int d,
+			  const struct mpf_pkt *pkt);
 uint32_t mpf__mptcp_sub_reset_frame(const struct sub *s);
 bool mpf__mptcp_sub_ended(const struct sub *s);
 uint8_t mpf__mptcp_conn_state(const struct mpf_node *node, uint32_t *frame);
