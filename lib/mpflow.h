@@ -372,11 +372,13 @@ MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
  * partial into a context that reads like any other (no frame results).
  *
  * What one process gets and a merge gets alike: the nodes, their flows,
- * keys and tokens, packets, bytes and frame ranges, the counters. Per-frame
+ * keys and tokens, packets, bytes and frame ranges, the counters; for
+ * MPTCP the fallback, the end and the states (join HMACs a shard saw
+ * without the keys are checked in the merge). Per-frame
  * relations that straddle a cut are seen from one side only: a
  * reinjection of data first sent before the cut counts as new data, an
  * ADD_ADDR echo or REMOVE_ADDR of an address announced before it is not
- * tied to it, an MP_JOIN after it is checked without the keys, an SCTP
+ * tied to it, data without DSS after it is no fallback, an SCTP
  * retransmission of a TSN sent before it counts as new, a heartbeat and
  * its ack on both sides give no RTT sample. Node and flow ids of a merge
  * are those of the first shard, then new ones in order of appearance.

@@ -156,8 +156,21 @@ START_TEST(test_record)
 	mpf__mptcp_fsm_amend(&m, 5, MPF_MPTCP_STATE_REJECTED);
 	ck_assert_uint_eq(m.state, MPF_MPTCP_STATE_REJECTED);
 	ck_assert_uint_eq(m.t[2].state, MPF_MPTCP_STATE_REJECTED);
+	/* refused at the SYN/ACK: the third ACK moves it no more */
 	mpf__mptcp_fsm_amend(&m, 4, MPF_MPTCP_STATE_REJECTED);
 	ck_assert_uint_eq(m.t[1].state, MPF_MPTCP_STATE_REJECTED);
+	ck_assert_uint_eq(m.n, 2);
+	ck_assert_uint_eq(m.state, MPF_MPTCP_STATE_REJECTED);
+	/* a reset after it stays */
+	m.t[2].frame = 9;
+	m.t[2].state = MPF_MPTCP_STATE_RESET;
+	m.n = 3;
+	m.state = MPF_MPTCP_STATE_RESET;
+	m.t[1].state = MPF_MPTCP_STATE_SYN_RECEIVED;
+	mpf__mptcp_fsm_amend(&m, 4, MPF_MPTCP_STATE_REJECTED);
+	ck_assert_uint_eq(m.n, 3);
+	ck_assert_uint_eq(m.t[2].state, MPF_MPTCP_STATE_RESET);
+	ck_assert_uint_eq(m.state, MPF_MPTCP_STATE_RESET);
 	mpf__mptcp_fsm_amend(&m, 99, MPF_MPTCP_STATE_CLOSED); /* none there */
 	for (i = 0; i < m.n; i++)
 		ck_assert_uint_ne(m.t[i].state, MPF_MPTCP_STATE_CLOSED);

@@ -148,8 +148,19 @@ describe(const struct mpf_ctx *ctx)
 				g_string_append_printf(s, " port%d %u", side,
 						       mpf_node_get_sctp_port(n, (enum mpf_side)side));
 		}
-		if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
-			g_string_append_printf(s, " v%d", mpf_node_get_mptcp_version(n));
+		if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP) {
+			uint32_t at, fb = 0;
+			enum mpf_mptcp_end end = mpf_node_get_mptcp_end(n, &at);
+
+			mpf_node_get_mptcp_fallback(n, &fb);
+			g_string_append_printf(s, " v%d end %s@%u fallback %u %s state %s",
+					       mpf_node_get_mptcp_version(n),
+					       mpf_mptcp_end_to_string(end), at, fb,
+					       mpf_mptcp_fallback_cause_to_string(
+						       mpf_node_get_mptcp_fallback_cause(n)),
+					       mpf_mptcp_state_to_string(
+						       mpf_node_get_mptcp_state(n)));
+		}
 		if (mpf_node_get_protocol(n) == MPF_PROTO_LISP) {
 			struct mpf_addr p;
 			uint32_t iid = 0;
@@ -181,6 +192,11 @@ describe(const struct mpf_ctx *ctx)
 					       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
 					       mpf_flow_get_bytes(f, MPF_FLOW_FORWARD),
 					       mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
+			if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
+				g_string_append_printf(fs, " %s reset %u",
+						       mpf_mptcp_state_to_string(
+							       mpf_flow_get_mptcp_state(f)),
+						       mpf_flow_get_mptcp_reset_frame(f));
 			g_ptr_array_add(flows, g_string_free(fs, FALSE));
 		}
 		g_ptr_array_sort(flows, cmp_str);
@@ -334,6 +350,7 @@ static const char *const captures[] = {
 	"kernel/v1-ipv6-signal/capture.pcap",
 	"kernel/v1-checksum/capture.pcap",
 	"kernel/v1-2paths-snaplen96/capture.pcap",
+	"kernel/v1-3paths-fastclose/capture.pcap",
 	"public/tcpdump-mptcp-v0.pcap",
 	"public/tcpdump-mptcp-v1.pcap",
 	"public/tcpdump-mptcp-aa-v1.pcap",

@@ -197,24 +197,134 @@ mpf__mptcp_fsm_merge(struct conn *k, const struct conn *g)
 	}
 }
 
+/* The event that moves a subflow into @state, -1 for none. */
+static int
+sf_event_of(uint8_t state)
+{
+	static const int8_t event_of[NSTATES] = {
+		[N] = -1, [SS] = SF_EV_SYN, [SR] = SF_EV_SYNACK,
+		[E] = SF_EV_ESTABLISH, [FB] = SF_EV_FALLBACK,
+		[RJ] = SF_EV_REFUSED, [CG] = SF_EV_FIN, [CD] = SF_EV_FIN_BOTH,
+		[RS] = SF_EV_RST, [FC] = -1,
+	};
+
+	return state < NSTATES ? event_of[state] : -1;
+}
+
+/*
+ * Subflow @gs, of a later part of the capture (partial.c), continues @ks
+ * (@swap: its directions are @ks's the other way): what @gs's machine went
+ * through happens to @ks, at the same frames, in frame order. Its FINs
+ * count with those @ks saw: the first one each way of either part decides
+ * closing and closed afresh, as one context would have.
+ */
+void
+mpf__mptcp_sf_fold(struct sub *ks, const struct sub *gs, bool swap)
+{
+	struct {
+		uint32_t frame;
+		uint8_t ev, cause;
+	} evs[MAX_TRANSITIONS + 2], x;
+	int n = 0, i, j, d;
+	const struct sdir *a, *b;
+
+	for (i = 0; i < gs->fsm.n; i++) {
+		const struct transition *t = &gs->fsm.t[i];
+		int ev = sf_event_of(t->state);
+
+		if (ev < 0 || ev == SF_EV_FIN || ev == SF_EV_FIN_BOTH)
+			continue;
+		evs[n].frame = t->frame;
+		evs[n].ev = (uint8_t)ev;
+		evs[n++].cause = t->cause;
+	}
+	for (d = 0; d < 2; d++) {
+		struct sdir *kd = &ks->dir[swap ? 1 - d : d];
+
+		if (gs->dir[d].fin && !kd->fin) {
+			kd->fin = true;
+			kd->fin_frame = gs->dir[d].fin_frame;
+		}
+	}
+	/* a: the way that sent the first FIN */
+	a = &ks->dir[0];
+	b = &ks->dir[1];
+	if (!a->fin || (b->fin && b->fin_frame < a->fin_frame)) {
+		a = &ks->dir[1];
+		b = &ks->dir[0];
+	}
+	if (a->fin) {
+		evs[n].frame = a->fin_frame;
+		evs[n].ev = SF_EV_FIN;
+		evs[n++].cause = 0;
+	}
+	if (a->fin && b->fin) {
+		evs[n].frame = b->fin_frame;
+		evs[n].ev = SF_EV_FIN_BOTH;
+		evs[n++].cause = 0;
+	}
+	/* insertion sort by frame, stable: a few entries */
+	for (i = 1; i < n; i++) {
+		x = evs[i];
+		for (j = i; j > 0 && evs[j - 1].frame > x.frame; j--)
+			evs[j] = evs[j - 1];
+		evs[j] = x;
+	}
+	for (i = 0; i < n; i++)
+		fsm_enter(&ks->fsm,
+			  mpf__mptcp_sf_next(ks->fsm.state,
+					     (enum sf_event)evs[i].ev),
+			  evs[i].frame, evs[i].cause);
+}
+
+/* Whether a machine read from a partial result could have been recorded:
+ * known states and causes, at most MAX_TRANSITIONS, one entered at least
+ * when not in NONE. */
+bool
+mpf__mptcp_fsm_valid(const struct fsm *m)
+{
+	int i;
+
+	if (m->n > MAX_TRANSITIONS || m->state >= NSTATES ||
+	    (m->state != N && !m->n))
+		return false;
+	for (i = 0; i < m->n; i++)
+		if (m->t[i].state >= NSTATES || m->t[i].state == N ||
+		    m->t[i].cause > MPF_MPTCP_FALLBACK_INFINITE_MAPPING)
+			return false;
+	return true;
+}
+
 /*
  * A verdict that comes late (a join HMAC checked when the keys arrive)
- * changes what @m entered at @frame into @state, where the machine would
- * have gone had it known then.
+ * changes what subflow machine @m entered at @frame into @state, where it
+ * would have gone had it known then; the moves after that frame are made
+ * again from there (a join refused at its SYN/ACK is not established by
+ * its third ACK).
  */
 void
 mpf__mptcp_fsm_amend(struct fsm *m, uint32_t frame, uint8_t state)
 {
-	int i;
+	int i, j, k;
 
-	for (i = m->n - 1; i >= 0; i--) {
-		if (m->t[i].frame != frame)
-			continue;
-		m->t[i].state = state;
-		if (i == m->n - 1)
-			m->state = state;
+	for (i = m->n - 1; i >= 0 && m->t[i].frame != frame; i--)
+		;
+	if (i < 0)
 		return;
+	m->t[i].state = state;
+	m->state = state;
+	for (j = k = i + 1; j < m->n; j++) {
+		int ev = sf_event_of(m->t[j].state);
+		uint8_t to = ev < 0 ? m->state
+				    : mpf__mptcp_sf_next(m->state, (enum sf_event)ev);
+
+		if (to == m->state)
+			continue;
+		m->t[k] = m->t[j];
+		m->t[k++].state = to;
+		m->state = to;
 	}
+	m->n = (uint8_t)k;
 }
 
 /*

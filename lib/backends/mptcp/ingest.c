@@ -878,6 +878,7 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	/* the subflow's own end: FIN each way, an RST taken */
 	if ((pkt->tcp_flags & MPF_TCP_FIN) && !rst_ignored && !sd->fin) {
 		sd->fin = true;
+		sd->fin_frame = rec->number;
 		mpf__mptcp_sf_event(f, s->dir[1 - d].fin ? SF_EV_FIN_BOTH
 							 : SF_EV_FIN,
 				    rec->number);

@@ -198,6 +198,7 @@ struct sdir {
 	/* TCP this way (fsm.c): the next sequence number the sender will
 	 * use, the highest ack it sent for the other way, its FIN */
 	bool nxt_seen, ack_seen, fin;
+	uint32_t fin_frame; /* its first FIN's */
 	uint64_t snd_nxt, ack_max; /* relative, 64-bit */
 	bool map_seen;    /* a DSS mapping was seen this way */
 	bool csum_ok;     /* a DSS checksum was found right this way */
@@ -374,6 +375,8 @@ bool mpf__mptcp_conn_event(struct mpf_node *node, enum conn_event ev,
 			   uint32_t frame);
 void mpf__mptcp_fsm_amend(struct fsm *m, uint32_t frame, uint8_t state);
 void mpf__mptcp_fsm_merge(struct conn *k, const struct conn *g);
+void mpf__mptcp_sf_fold(struct sub *ks, const struct sub *gs, bool swap);
+bool mpf__mptcp_fsm_valid(const struct fsm *m);
 void mpf__mptcp_fallback(struct mpf_flow *f, uint8_t cause,
 			 struct mpf_frame *rec);
 bool mpf__mptcp_mpc_valid(const struct mpf_mptcp_opt *o, bool syn, bool ack,
