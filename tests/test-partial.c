@@ -481,7 +481,9 @@ add_tcp(GArray *frames, const char *src, uint16_t sport, const char *dst,
  * after a cut continues it), a join, data both ways on both subflows and
  * DATA_FINs; then, on the ports of its first subflow, a plain TCP
  * connection (a new ISN: not the MPTCP one's); then a connection that
- * falls back (the SYN/ACK without MP_CAPABLE) and goes on as plain TCP. */
+ * falls back (the SYN/ACK without MP_CAPABLE) and goes on as plain TCP;
+ * one whose third ACK has an MP_CAPABLE Linux does not take (the B flag):
+ * the server falls back there, and both go on as plain TCP to an RST. */
 static GArray *
 scenario(void)
 {
@@ -540,6 +542,16 @@ scenario(void)
 		add_tcp(fr, C, 41000, S, 80, 3001 + 60 * i, 6001, A, NULL, 0, 60);
 		add_tcp(fr, S, 80, C, 41000, 6001, 3061 + 60 * i, A, NULL, 0, 0);
 	}
+	n = craft_opt_mpc(o, 1, 0, 0, 0, -1);
+	add_tcp(fr, C, 42000, S, 80, 4000, 0, MPF_TCP_SYN, o, n, 0);
+	n = craft_opt_mpc(o, 1, 1, ks, 0, -1);
+	add_tcp(fr, S, 80, C, 42000, 8000, 4001, SA, o, n, 0);
+	n = craft_opt_mpc(o, 1, 2, kf, ks, -1);
+	o[3] |= 0x40; /* B */
+	add_tcp(fr, C, 42000, S, 80, 4001, 8001, A, o, n, 0);
+	add_tcp(fr, S, 80, C, 42000, 8001, 4001, A, NULL, 0, 80);
+	add_tcp(fr, C, 42000, S, 80, 4001, 8081, A, NULL, 0, 0);
+	add_tcp(fr, C, 42000, S, 80, 4001, 8081, MPF_TCP_RST, NULL, 0, 0);
 	return fr;
 }
 
@@ -553,9 +565,12 @@ START_TEST(crafted_cut_everywhere)
 	char *whole = describe(ctx);
 	guint cuts[2], i, j;
 
-	/* what one context makes of it: three connections (the first with
-	 * two subflows), the plain one not its */
-	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 2);
+	/* what one context makes of it: three MPTCP connections (the first
+	 * with two subflows), the plain one not its; the last falls back at
+	 * its third ACK */
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 3);
+	ck_assert_int_eq(mpf_node_get_mptcp_fallback_cause(mpf_ctx_get_node(ctx, 2)),
+			 MPF_MPTCP_FALLBACK_ACK_INVALID_MPC);
 	mpf_ctx_free(ctx);
 	for (i = 1; i < frames->len; i++) {
 		cuts[0] = i;

@@ -785,6 +785,18 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		conn_of(f->node)->resets++;
 	}
 
+	if (!syn && !rst && !sd->first_frame) {
+		const struct mpf_mptcp_opt *mc =
+			mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+
+		sd->first_frame = rec->number;
+		sd->first = (uint8_t)((mc ? FIRST_MPC : 0) |
+				      ((seen & 1u << MPF_MPTCP_SUB_DSS) ? FIRST_DSS : 0) |
+				      (opts_whole(pkt) ? FIRST_WHOLE : 0));
+		if (mc && mpf__mptcp_mpc_valid(mc, false, ack, pkt->payload_len > 0, -1))
+			sd->first |= FIRST_MPC_VALID;
+		sd->first_version = mc ? mc->u.mpc.version : 0;
+	}
 	handshake(f, d, pkt, o, n, seen, rec);
 
 	for (i = 0; i < n; i++) {

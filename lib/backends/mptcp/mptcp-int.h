@@ -200,6 +200,10 @@ struct sdir {
 	bool nxt_seen, ack_seen, fin;
 	uint32_t fin_frame; /* its first FIN's */
 	uint64_t snd_nxt, ack_max; /* relative, 64-bit */
+	/* the first segment this way without SYN (FIRST_* flags), for a
+	 * merge whose earlier part ended before the third ACK (partial.c) */
+	uint32_t first_frame;
+	uint8_t first, first_version;
 	bool map_seen;    /* a DSS mapping was seen this way */
 	bool csum_ok;     /* a DSS checksum was found right this way */
 };
@@ -257,6 +261,12 @@ enum rst_verdict {
 	RST_REFUSED,   /* below what the receiver acknowledged, or not
 			* acknowledging an unanswered SYN: no effect */
 };
+
+/* What the first segment of a way without SYN carried (sdir.first). */
+#define FIRST_MPC 1u       /* an MP_CAPABLE */
+#define FIRST_MPC_VALID 2u /* ... one Linux takes, whatever the version */
+#define FIRST_DSS 4u       /* a DSS */
+#define FIRST_WHOLE 8u     /* all its TCP options were captured */
 
 /* A DSN index entry: which side of which node sent DSNs in a bucket. */
 struct dsn_owner {

@@ -177,8 +177,9 @@ mpf__mptcp_partial_fini(struct state *st)
 /* flow: its table state, role, handshake, HMAC, address ids, reset and
  * removal, ISNs, data stats each way, the RST the capture may have ended
  * on, first FIN each way, its machine's state, join nonces and the join
- * HMACs that wait for the keys; its MP_PRIO changes; its transitions */
-#define SUB_T "(bbybbbbbynnnuubbbbuuttttttttunybuuy" "uubbuuttttbb)"
+ * HMACs that wait for the keys, the first segment each way after the
+ * handshake; its MP_PRIO changes; its transitions */
+#define SUB_T "(bbybbbbbynnnuubbbbuuttttttttunybuuy" "uubbuuttttbb" "uyyuyy)"
 #define PRIO_T "(ub)"
 /* a state machine: its state, its transitions (frame, state, cause) */
 #define FSM_T "y"
@@ -324,6 +325,11 @@ mpf__mptcp_flow_export(const struct mpf_flow *flow)
 	mpf__pack_t(&p, be_get(s->pend_hmac + 16, 4));
 	mpf__pack_b(&p, s->synack_judged);
 	mpf__pack_b(&p, s->ack_judged);
+	for (d = 0; d < 2; d++) {
+		mpf__pack_u(&p, s->dir[d].first_frame);
+		mpf__pack_y(&p, s->dir[d].first);
+		mpf__pack_y(&p, s->dir[d].first_version);
+	}
 	mpf__pack_begin(&pr);
 	for (i = 0; s->prio && i < s->prio->len; i++) {
 		const struct prio_change *c = &g_array_index(s->prio, struct prio_change, i);
@@ -418,6 +424,11 @@ mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v)
 	be_put(s->pend_hmac + 16, 4, hmac[2]);
 	s->synack_judged = mpf__unpack_b(&u);
 	s->ack_judged = mpf__unpack_b(&u);
+	for (d = 0; d < 2; d++) {
+		s->dir[d].first_frame = mpf__unpack_u(&u);
+		s->dir[d].first = mpf__unpack_y(&u);
+		s->dir[d].first_version = mpf__unpack_y(&u);
+	}
 	tuple_of(flow, &s->tuple);
 	g_variant_unref(fixed);
 	if (u.bad || !transitions_unpack(&u, trans, &s->fsm) || hmac[2] > UINT32_MAX ||
@@ -757,10 +768,11 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		uint32_t frames[] = { s->rst_frame, s->removed_frame,
 				      s->pend_rst_frame, s->dir[0].fin_frame,
 				      s->dir[1].fin_frame, s->pend_synack_frame,
-				      s->pend_ack_frame };
+				      s->pend_ack_frame, s->dir[0].first_frame,
+				      s->dir[1].first_frame };
 		guint j;
 
-		if (!frames_ok(ctx, frames, 7) ||
+		if (!frames_ok(ctx, frames, 9) ||
 		    !transitions_frames_ok(ctx, &s->fsm))
 			st = MPF_ERR_MALFORMED;
 		for (j = 0; s->prio && j < s->prio->len; j++)
@@ -1155,6 +1167,37 @@ sub_fold(struct sub *ks, const struct sub *gs, bool swap)
 	}
 }
 
+/*
+ * The third ACK of @F's connection, when the earlier part ended after the
+ * SYN/ACK and @gs (of the later part, @swap as flow_fold()) begins with
+ * the client's first segment: without a valid MP_CAPABLE (or, v1, without
+ * any) the server falls back there, as ingest.c's handshake() says.
+ */
+static void
+third_ack_fold(struct mpf_flow *F, const struct sub *gs, bool swap)
+{
+	struct sub *ks = sub_of(F);
+	struct conn *c = conn_of(F->node);
+	int kd = ks->src_is_client ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
+	const struct sdir *g = &gs->dir[swap ? 1 - kd : kd];
+	struct mpf_frame rec;
+
+	if (ks->role != MPF_MPTCP_ROLE_INITIAL || !c->mpc_synack ||
+	    c->third_ack_checked || c->fallback || !g->first_frame)
+		return;
+	c->third_ack_checked = true;
+	memset(&rec, 0, sizeof(rec));
+	rec.number = g->first_frame;
+	if (g->first & FIRST_MPC) {
+		if (!(g->first & FIRST_MPC_VALID) || g->first_version != c->version)
+			mpf__mptcp_fallback(F, MPF_MPTCP_FALLBACK_ACK_INVALID_MPC,
+					    &rec);
+	} else if (!(c->version == 0 && (g->first & FIRST_DSS)) &&
+		   (g->first & FIRST_WHOLE)) {
+		mpf__mptcp_fallback(F, MPF_MPTCP_FALLBACK_ACK_NO_MPC, &rec);
+	}
+}
+
 /* Folds subflow @f of the later part into @F, the one it continues. */
 static void
 flow_fold(struct state *st, struct mpf_flow *F, struct mpf_flow *f)
@@ -1170,6 +1213,7 @@ flow_fold(struct state *st, struct mpf_flow *F, struct mpf_flow *f)
 		ks->pend_rst_reason = -1;
 		ks->pend_fastclose = false;
 	}
+	third_ack_fold(F, sub_of(f), swap);
 	sub_fold(ks, sub_of(f), swap);
 	mpf__partial_flow_fold(F, f, swap);
 	if (!sub_of(f)->in_table)
