@@ -173,6 +173,48 @@ mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 	memset(gone->bytes, 0, sizeof(gone->bytes));
 }
 
+void
+mpf__flow_move(struct mpf_ctx *ctx, struct mpf_flow *f, struct mpf_node *to,
+	       void (*fix)(struct mpf_frame *rec, void *user), void *user)
+{
+	struct mpf_node *from = f->node;
+	uint64_t packets = f->packets[0] + f->packets[1];
+	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	guint i;
+
+	g_ptr_array_remove(from->flows, f);
+	from->packets -= packets;
+	from->bytes -= bytes;
+	/* the frames @from still has are its other flows' */
+	for (i = 0; i < from->flows->len; i++) {
+		const struct mpf_flow *x = g_ptr_array_index(from->flows, i);
+
+		if (i == 0 || x->first_frame < from->first_frame) {
+			from->first_frame = x->first_frame;
+			from->first_ts = x->first_ts;
+		}
+		if (i == 0 || x->last_frame > from->last_frame) {
+			from->last_frame = x->last_frame;
+			from->last_ts = x->last_ts;
+		}
+	}
+	f->node = to;
+	g_ptr_array_add(to->flows, f);
+	to->packets += packets;
+	to->bytes += bytes;
+	if (f->first_frame < to->first_frame) {
+		to->first_frame = f->first_frame;
+		to->first_ts = f->first_ts;
+	}
+	if (f->last_frame > to->last_frame) {
+		to->last_frame = f->last_frame;
+		to->last_ts = f->last_ts;
+	}
+	if (fix)
+		mpf__store_rewrite(ctx->store, f->first_frame, from->id, fix,
+				   user);
+}
+
 /* ---------------------------------------------------------------- tuple */
 
 static inline uint64_t

@@ -313,6 +313,16 @@ void mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
  */
 void mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone);
 
+/*
+ * Moves flow @f from its node to @to (a join that proves to belong to
+ * another connection): the nodes' counters and frame ranges follow, and
+ * every retained record of @f's old node from @f's first frame on is
+ * handed to @fix, which rewrites those of @f.
+ */
+void mpf__flow_move(struct mpf_ctx *ctx, struct mpf_flow *f,
+		    struct mpf_node *to,
+		    void (*fix)(struct mpf_frame *rec, void *user), void *user);
+
 /* The stored record of frame @number, writable; NULL when not retained.
  * For backends that annotate an earlier frame (a reinjection's origin). */
 struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);

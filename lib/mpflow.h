@@ -438,11 +438,13 @@ MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
  * partial into a context that reads like any other (no frame results).
  *
  * What one process gets and a merge gets alike: the nodes, their flows,
- * keys and tokens, packets, bytes and frame ranges, the counters. Per-frame
+ * keys and tokens, packets, bytes and frame ranges, the counters; for
+ * MPTCP the fallback, the end and the states (join HMACs a shard saw
+ * without the keys are checked in the merge). Per-frame
  * relations that straddle a cut are seen from one side only: a
  * reinjection of data first sent before the cut counts as new data, an
  * ADD_ADDR echo or REMOVE_ADDR of an address announced before it is not
- * tied to it, an MP_JOIN after it is checked without the keys, an SCTP
+ * tied to it, data without DSS after it is no fallback, an SCTP
  * retransmission of a TSN sent before it counts as new, a heartbeat and
  * its ack on both sides give no RTT sample. Node and flow ids of a merge
  * are those of the first shard, then new ones in order of appearance.
@@ -601,7 +603,8 @@ enum mpf_mptcp_frame_flag {
 	MPF_MPTCP_FRAME_DATA_FIN = 1 << 2,
 	/* an infinite mapping (data-level length 0): fallback */
 	MPF_MPTCP_FRAME_INFINITE_MAP = 1 << 3,
-	/* the third ACK echoed keys that differ from the handshake's */
+	/* an echoed key (the third ACK's, MP_FASTCLOSE's) differs from the
+	 * handshake's */
 	MPF_MPTCP_FRAME_KEY_MISMATCH = 1 << 4,
 	/* MP_JOIN SYN whose token matches no known connection */
 	MPF_MPTCP_FRAME_ORPHAN_JOIN = 1 << 5,
@@ -637,6 +640,17 @@ enum mpf_mptcp_frame_flag {
 	MPF_MPTCP_FRAME_FALLBACK = 1 << 20,
 	/* REMOVE_ADDR here ends one or more subflows */
 	MPF_MPTCP_FRAME_SUBFLOW_REMOVED = 1 << 21,
+	/* a DSS mapping on a segment that carries neither data nor FIN (and
+	 * is no DATA_FIN of length 1): a receiver ignores it (RFC 8684
+	 * 3.3.1; Linux), so it is no infinite mapping and maps nothing */
+	MPF_MPTCP_FRAME_MAPPING_IGNORED = 1 << 22,
+	/* MP_FASTCLOSE whose key is not the receiver's: ignored */
+	MPF_MPTCP_FRAME_FASTCLOSE_KEY_BAD = 1 << 23,
+	/* an RST (with its MP_TCPRST, MP_FASTCLOSE) that the receiver does
+	 * not accept: its sequence number is past what the sender sent or
+	 * below what the receiver acknowledged (RFC 5961: a challenge ACK
+	 * answers it), or MP_TCPRST on a segment without RST */
+	MPF_MPTCP_FRAME_RST_IGNORED = 1 << 24,
 };
 
 MPF_PUBLIC unsigned mpf_frame_get_mptcp_flags(const struct mpf_frame *frame);
@@ -779,6 +793,101 @@ MPF_PUBLIC int mpf_node_get_mptcp_version(const struct mpf_node *node);
 MPF_PUBLIC bool mpf_node_get_mptcp_fallback(const struct mpf_node *node,
 					    uint32_t *frame);
 
+/* Why a connection fell back to TCP (RFC 8684 3.7, as Linux applies it). */
+enum mpf_mptcp_fallback_cause {
+	MPF_MPTCP_FALLBACK_NONE = 0,
+	/* the SYN was sent again without MP_CAPABLE (the MP_CAPABLE SYNs
+	 * went unanswered: a middlebox dropping them) */
+	MPF_MPTCP_FALLBACK_SYN_NO_MPC = 1,
+	/* the SYN/ACK has no MP_CAPABLE: the server does not speak MPTCP */
+	MPF_MPTCP_FALLBACK_SYNACK_NO_MPC = 2,
+	/* its MP_CAPABLE is not valid: another version, the B flag, no H
+	 * flag, a wrong length; the client ignores it */
+	MPF_MPTCP_FALLBACK_SYNACK_INVALID_MPC = 3,
+	/* the third ACK (the client's first segment after the SYN/ACK) has
+	 * no MP_CAPABLE, or one that is not valid: the server falls back */
+	MPF_MPTCP_FALLBACK_ACK_NO_MPC = 4,
+	MPF_MPTCP_FALLBACK_ACK_INVALID_MPC = 5,
+	/* data on the initial subflow with no DSS and no mapping covering
+	 * it, while a fallback was still possible (one subflow, nothing
+	 * sent again at the data level): a middlebox strips the options */
+	MPF_MPTCP_FALLBACK_DATA_NO_DSS = 6,
+	/* an infinite mapping (data-level length 0) on a segment with data
+	 * or FIN: after MP_FAIL, or by the sender's choice */
+	MPF_MPTCP_FALLBACK_INFINITE_MAPPING = 7,
+};
+
+/* Returns: (transfer none) "syn_no_mp_capable", "synack_no_mp_capable",
+ * "synack_invalid_mp_capable", "ack_no_mp_capable",
+ * "ack_invalid_mp_capable", "data_no_dss", "infinite_mapping", "none" or
+ * "unknown". */
+MPF_PUBLIC const char *
+mpf_mptcp_fallback_cause_to_string(enum mpf_mptcp_fallback_cause cause);
+
+/* The cause of the connection's fallback, NONE when it did not. */
+MPF_PUBLIC enum mpf_mptcp_fallback_cause
+mpf_node_get_mptcp_fallback_cause(const struct mpf_node *node);
+
+/*
+ * The states of the two MPTCP state machines, one per subflow and one per
+ * connection (not every state applies to both):
+ *  - SYN_SENT, SYN_RECEIVED: the handshake's SYN (MP_CAPABLE or MP_JOIN),
+ *    and the SYN/ACK that accepts it;
+ *  - ESTABLISHED: the third ACK with the keys (or MP_CAPABLE carrying the
+ *    first data), a join's third ACK with its HMAC; a subflow seen without
+ *    its handshake once both ways carry MPTCP options;
+ *  - FALLBACK: plain TCP from here on (the connection, and the initial
+ *    subflow that carries it), see mpf_node_get_mptcp_fallback_cause();
+ *  - REJECTED (subflow): a join the peer refused (a SYN/ACK without
+ *    MP_JOIN) or whose HMAC does not match the keys;
+ *  - CLOSING, CLOSED: a subflow's FIN one way, both ways (its 4-tuple may
+ *    then be reused by a new subflow); a connection's DATA_FIN from one
+ *    side, from both;
+ *  - RESET: a subflow's RST that the receiver accepts; a connection whose
+ *    every subflow was reset, with no DATA_FIN both ways nor fast close;
+ *  - FASTCLOSE (connection): MP_FASTCLOSE with the receiver's key.
+ */
+enum mpf_mptcp_state {
+	MPF_MPTCP_STATE_NONE = 0,
+	MPF_MPTCP_STATE_SYN_SENT = 1,
+	MPF_MPTCP_STATE_SYN_RECEIVED = 2,
+	MPF_MPTCP_STATE_ESTABLISHED = 3,
+	MPF_MPTCP_STATE_FALLBACK = 4,
+	MPF_MPTCP_STATE_REJECTED = 5,
+	MPF_MPTCP_STATE_CLOSING = 6,
+	MPF_MPTCP_STATE_CLOSED = 7,
+	MPF_MPTCP_STATE_RESET = 8,
+	MPF_MPTCP_STATE_FASTCLOSE = 9,
+};
+
+/* Returns: (transfer none) "none", "syn_sent", "syn_received",
+ * "established", "fallback", "rejected", "closing", "closed", "reset",
+ * "fastclose" or "unknown". */
+MPF_PUBLIC const char *mpf_mptcp_state_to_string(enum mpf_mptcp_state state);
+
+/* One step of a state machine: the state entered, and the frame that made
+ * it (for FALLBACK, the cause). */
+struct mpf_mptcp_transition {
+	enum mpf_mptcp_state state;
+	uint32_t frame;
+	enum mpf_mptcp_fallback_cause cause;
+};
+
+/*
+ * A connection's state and the transitions that led to it, in frame order
+ * (a connection's RESET, known only when nothing follows, is the last one
+ * once every subflow was reset). Returns: the state; the count; 0 or
+ * MPF_ERR_NOT_FOUND / MPF_ERR_INVALID, @size as for the stats.
+ */
+MPF_PUBLIC enum mpf_mptcp_state
+mpf_node_get_mptcp_state(const struct mpf_node *node);
+MPF_PUBLIC uint32_t
+mpf_node_get_mptcp_transition_count(const struct mpf_node *node);
+MPF_PUBLIC int mpf_node_get_mptcp_transition(const struct mpf_node *node,
+					     uint32_t index,
+					     struct mpf_mptcp_transition *t,
+					     size_t size);
+
 /*
  * The key, token and IDSN of one side. Each returns true and stores the
  * value, or false when it is unknown (the key was never captured) or the
@@ -860,8 +969,10 @@ struct mpf_mptcp_checks {
 	uint32_t orphan_joins_untracked; /* of which no flow was kept for
 					  * (a flood: state stays bounded) */
 	uint32_t mp_fail_frame;        /* first MP_FAIL, 0 if none */
-	uint32_t fastclose_frame;      /* first MP_FASTCLOSE, 0 if none */
+	uint32_t fastclose_frame;      /* first MP_FASTCLOSE with the right key
+					* (or any, when the key is unknown) */
 	uint32_t infinite_map_frame;   /* first infinite mapping, 0 if none */
+	uint32_t fastclose_bad_key;    /* MP_FASTCLOSE with a wrong key */
 };
 
 MPF_PUBLIC int mpf_node_get_mptcp_checks(const struct mpf_node *node,
@@ -911,6 +1022,7 @@ MPF_PUBLIC bool mpf_node_get_mptcp_inferred(const struct mpf_node *node);
 enum mpf_mptcp_evidence_kind {
 	MPF_MPTCP_EVIDENCE_DSN = 0,  /* a DSN inside this node's DSN range */
 	MPF_MPTCP_EVIDENCE_DACK = 1, /* a data ack of this node's data */
+	MPF_MPTCP_EVIDENCE_KEY = 2,  /* the same key (from MP_FASTCLOSE) */
 };
 
 struct mpf_mptcp_evidence {
@@ -969,8 +1081,19 @@ MPF_PUBLIC uint32_t mpf_flow_get_mptcp_removed_frame(const struct mpf_flow *flow
 /* The MP_TCPRST reason of the subflow's reset (RFC 8684 3.6), or -1. */
 MPF_PUBLIC int mpf_flow_get_mptcp_reset_reason(const struct mpf_flow *flow);
 
-/* The frame of the subflow's first TCP RST, or 0. */
+/* The frame of the subflow's first TCP RST that its receiver accepts, or
+ * 0 (see MPF_MPTCP_FRAME_RST_IGNORED). */
 MPF_PUBLIC uint32_t mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow);
+
+/* A subflow's state and its transitions, as for a connection. */
+MPF_PUBLIC enum mpf_mptcp_state
+mpf_flow_get_mptcp_state(const struct mpf_flow *flow);
+MPF_PUBLIC uint32_t
+mpf_flow_get_mptcp_transition_count(const struct mpf_flow *flow);
+MPF_PUBLIC int mpf_flow_get_mptcp_transition(const struct mpf_flow *flow,
+					     uint32_t index,
+					     struct mpf_mptcp_transition *t,
+					     size_t size);
 
 /* One way of a subflow's data (MPTCP level). */
 struct mpf_mptcp_flow_stats {

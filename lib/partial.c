@@ -457,6 +457,17 @@ mpf__pack_traffic(struct mpf_pack *p, const struct mpf_traffic *t)
 		mpf__pack_t(p, t->payload[d]);
 }
 
+/* Whether @t0 and @t1 are times a capture can give: within 2^62 ns of
+ * the epoch either way (pcap's 32-bit seconds stay below it), so that the
+ * readers may subtract them. */
+static bool
+times_ok(int64_t t0, int64_t t1)
+{
+	const int64_t lim = (int64_t)1 << 62;
+
+	return t0 >= -lim && t0 <= lim && t1 >= -lim && t1 <= lim;
+}
+
 bool
 mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
 		    struct mpf_traffic *t)
@@ -477,6 +488,8 @@ mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
 		if (t->packets[d] > ctx->counters[MPF_COUNTER_FRAMES] ||
 		    t->bytes[d] > t->packets[d] << 32 || t->payload[d] > t->bytes[d])
 			return false;
+	if (!times_ok(t->first_ts, t->last_ts))
+		return false;
 	if (!t->first_frame)
 		return !t->last_frame && !t->packets[0] && !t->packets[1];
 	return mpf__partial_frame_ok(ctx, t->first_frame) &&
@@ -757,7 +770,8 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 		by[d] = mpf__unpack_t(&u);
 	for (d = 0; d < 2; d++)
 		pl[d] = mpf__unpack_t(&u);
-	if (u.bad || !ends || id >= ctx->flows.next || mpf__ids_get(&ctx->flows, id) ||
+	if (u.bad || !ends || !times_ok(t0, t1) || id >= ctx->flows.next ||
+	    mpf__ids_get(&ctx->flows, id) ||
 	    !in_span(sp, first, last) || first < n->first_frame ||
 	    last > n->last_frame || pk[0] > G_MAXUINT32 ||
 	    pk[1] > G_MAXUINT32 || by[0] > pk[0] << 32 || by[1] > pk[1] << 32) {
@@ -823,8 +837,8 @@ node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
 						    : MPF_ERR_MALFORMED;
 		goto out;
 	}
-	if (u.bad || id >= ctx->nodes.next || mpf__ids_get(&ctx->nodes, id) ||
-	    !in_span(sp, first, last) ||
+	if (u.bad || !times_ok(t0, t1) || id >= ctx->nodes.next ||
+	    mpf__ids_get(&ctx->nodes, id) || !in_span(sp, first, last) ||
 	    packets > ctx->counters[MPF_COUNTER_FRAMES] ||
 	    bytes > packets << 32) {
 		st = MPF_ERR_MALFORMED;
@@ -943,7 +957,8 @@ partial_load(const void *data, size_t len, struct mpf_ctx **out)
 	}
 	/* the span: none, or first <= last; no more ids than objects held
 	 * allow; counters of as many frames as the span has at most */
-	if (u.bad || nc != MPF_COUNTER_COUNT || (sp.first == 0) != (sp.last == 0) ||
+	if (u.bad || !times_ok(t0, t1) || nc != MPF_COUNTER_COUNT ||
+	    (sp.first == 0) != (sp.last == 0) ||
 	    sp.first > sp.last ||
 	    cv[MPF_COUNTER_FRAMES] > (uint64_t)sp.last - sp.first + (sp.last != 0) ||
 	    node_count > ID_SLACK * (uint64_t)(n + flows + 1) ||

@@ -65,7 +65,34 @@ json_checks(GString *out, const struct mpf_node *n)
 	mpf__json_frame(out, ck.fastclose_frame);
 	g_string_append(out, ", \"infinite_mapping_frame\": ");
 	mpf__json_frame(out, ck.infinite_map_frame);
-	g_string_append_c(out, '}');
+	g_string_append_printf(out, ", \"fastclose_bad_key\": %" PRIu32 "}",
+			       ck.fastclose_bad_key);
+}
+
+/* A state machine's transitions: [{"frame", "state"[, "cause"]}]. */
+static void
+json_transitions(GString *out, const struct mpf_node *n,
+		 const struct mpf_flow *f)
+{
+	struct mpf_mptcp_transition t;
+	uint32_t i, count = n ? mpf_node_get_mptcp_transition_count(n)
+			      : mpf_flow_get_mptcp_transition_count(f);
+
+	g_string_append_c(out, '[');
+	for (i = 0; i < count; i++) {
+		int r = n ? mpf_node_get_mptcp_transition(n, i, &t, sizeof(t))
+			  : mpf_flow_get_mptcp_transition(f, i, &t, sizeof(t));
+
+		if (r != MPF_OK)
+			continue;
+		g_string_append_printf(out, "%s{\"frame\": %" PRIu32 ", \"state\": \"%s\"",
+			i ? ", " : "", t.frame, mpf_mptcp_state_to_string(t.state));
+		if (t.state == MPF_MPTCP_STATE_FALLBACK)
+			g_string_append_printf(out, ", \"cause\": \"%s\"",
+				mpf_mptcp_fallback_cause_to_string(t.cause));
+		g_string_append_c(out, '}');
+	}
+	g_string_append_c(out, ']');
 }
 
 static void
@@ -118,7 +145,9 @@ json_evidence(GString *out, const struct mpf_node *n)
 			", \"absorbed\": %" PRIu32 ", \"bits\": %d"
 			", \"value\": %" PRIu64 "}",
 			i ? ", " : "",
-			ev.kind == MPF_MPTCP_EVIDENCE_DSN ? "dsn" : "data_ack",
+			ev.kind == MPF_MPTCP_EVIDENCE_DSN    ? "dsn"
+			: ev.kind == MPF_MPTCP_EVIDENCE_DACK ? "data_ack"
+							     : "key",
 			ev.frame, ev.absorbed, ev.wide ? 64 : 32, ev.value);
 	}
 	g_string_append_c(out, ']');
@@ -159,6 +188,9 @@ json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f
 	int d, reason;
 	bool backup;
 
+	g_string_append_printf(out, ", \"state\": \"%s\", \"transitions\": ",
+		mpf_mptcp_state_to_string(mpf_flow_get_mptcp_state(f)));
+	json_transitions(out, NULL, f);
 	g_string_append_printf(out, ", \"join_hmac\": \"%s\", \"removed_frame\": ",
 		mpf_mptcp_hmac_to_string(mpf_flow_get_mptcp_join_hmac(f)));
 	mpf__json_frame(out, mpf_flow_get_mptcp_removed_frame(f));
@@ -232,7 +264,7 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 {
 	struct mpf_mptcp_stats st[2];
 	enum mpf_mptcp_end end;
-	uint32_t fb;
+	uint32_t fb, i, joins = 0;
 	double dur;
 	int v = mpf_node_get_mptcp_version(n);
 
@@ -244,9 +276,14 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 	g_string_append_printf(out, ", \"fallback\": %s, \"fallback_frame\": ",
 		mpf_node_get_mptcp_fallback(n, &fb) ? "true" : "false");
 	if (mpf_node_get_mptcp_fallback(n, &fb))
-		g_string_append_printf(out, "%" PRIu32, fb);
+		g_string_append_printf(out, "%" PRIu32 ", \"fallback_cause\": \"%s\"",
+			fb, mpf_mptcp_fallback_cause_to_string(
+				    mpf_node_get_mptcp_fallback_cause(n)));
 	else
-		g_string_append(out, "null");
+		g_string_append(out, "null, \"fallback_cause\": null");
+	g_string_append_printf(out, ", \"state\": \"%s\", \"transitions\": ",
+		mpf_mptcp_state_to_string(mpf_node_get_mptcp_state(n)));
+	json_transitions(out, n, NULL);
 	g_string_append(out, ",\n       \"client\": ");
 	json_side(out, n, MPF_SIDE_CLIENT);
 	g_string_append(out, ",\n       \"server\": ");
@@ -264,8 +301,12 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 	mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &st[1], sizeof(st[1]));
 	g_string_append(out, ", \"duration\": ");
 	mpf__json_double(out, dur, 9);
-	g_string_append_printf(out, ", \"subflows\": %" PRIu32 ", \"goodput_c2s\": ",
-			       mpf_node_get_flow_count(n));
+	for (i = 0; i < mpf_node_get_flow_count(n); i++)
+		joins += mpf_flow_get_mptcp_role(mpf_node_get_flow(n, i)) ==
+			 MPF_MPTCP_ROLE_JOIN;
+	g_string_append_printf(out, ", \"subflows\": %" PRIu32
+			       ", \"joins\": %" PRIu32 ", \"goodput_c2s\": ",
+			       mpf_node_get_flow_count(n), joins);
 	mpf__json_double(out, dur > 0 ? (double)st[0].unique_bytes / dur : 0.0, 1);
 	g_string_append(out, ", \"goodput_s2c\": ");
 	mpf__json_double(out, dur > 0 ? (double)st[1].unique_bytes / dur : 0.0, 1);

@@ -32,6 +32,8 @@ static const char *const kernel_dirs[] = {
 	"kernel/fastclose",
 	"kernel/v1-2paths-snaplen96",
 	"kernel/v1-4paths-4conns-loss",
+	"kernel/v1-ipv6-3paths-loss",
+	"kernel/v1-3paths-fastclose",
 };
 
 static const char *const all_captures[] = {
@@ -43,6 +45,8 @@ static const char *const all_captures[] = {
 	"kernel/fastclose/capture.pcap",
 	"kernel/v1-2paths-snaplen96/capture.pcap",
 	"kernel/v1-4paths-4conns-loss/capture.pcap",
+	"kernel/v1-ipv6-3paths-loss/capture.pcap",
+	"kernel/v1-3paths-fastclose/capture.pcap",
 	"public/tcpdump-mptcp-v0.pcap",
 	"public/tcpdump-mptcp-v1.pcap",
 	"public/tcpdump-mptcp-aa-v1.pcap",

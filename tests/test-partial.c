@@ -148,8 +148,19 @@ describe(const struct mpf_ctx *ctx)
 				g_string_append_printf(s, " port%d %u", side,
 						       mpf_node_get_sctp_port(n, (enum mpf_side)side));
 		}
-		if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
-			g_string_append_printf(s, " v%d", mpf_node_get_mptcp_version(n));
+		if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP) {
+			uint32_t at, fb = 0;
+			enum mpf_mptcp_end end = mpf_node_get_mptcp_end(n, &at);
+
+			mpf_node_get_mptcp_fallback(n, &fb);
+			g_string_append_printf(s, " v%d end %s@%u fallback %u %s state %s",
+					       mpf_node_get_mptcp_version(n),
+					       mpf_mptcp_end_to_string(end), at, fb,
+					       mpf_mptcp_fallback_cause_to_string(
+						       mpf_node_get_mptcp_fallback_cause(n)),
+					       mpf_mptcp_state_to_string(
+						       mpf_node_get_mptcp_state(n)));
+		}
 		if (mpf_node_get_protocol(n) == MPF_PROTO_LISP) {
 			struct mpf_addr p;
 			uint32_t iid = 0;
@@ -181,6 +192,11 @@ describe(const struct mpf_ctx *ctx)
 					       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
 					       mpf_flow_get_bytes(f, MPF_FLOW_FORWARD),
 					       mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
+			if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
+				g_string_append_printf(fs, " %s reset %u",
+						       mpf_mptcp_state_to_string(
+							       mpf_flow_get_mptcp_state(f)),
+						       mpf_flow_get_mptcp_reset_frame(f));
 			g_ptr_array_add(flows, g_string_free(fs, FALSE));
 		}
 		g_ptr_array_sort(flows, cmp_str);
@@ -334,6 +350,7 @@ static const char *const captures[] = {
 	"kernel/v1-ipv6-signal/capture.pcap",
 	"kernel/v1-checksum/capture.pcap",
 	"kernel/v1-2paths-snaplen96/capture.pcap",
+	"kernel/v1-3paths-fastclose/capture.pcap",
 	"public/tcpdump-mptcp-v0.pcap",
 	"public/tcpdump-mptcp-v1.pcap",
 	"public/tcpdump-mptcp-aa-v1.pcap",
@@ -464,7 +481,9 @@ add_tcp(GArray *frames, const char *src, uint16_t sport, const char *dst,
  * after a cut continues it), a join, data both ways on both subflows and
  * DATA_FINs; then, on the ports of its first subflow, a plain TCP
  * connection (a new ISN: not the MPTCP one's); then a connection that
- * falls back (the SYN/ACK without MP_CAPABLE) and goes on as plain TCP. */
+ * falls back (the SYN/ACK without MP_CAPABLE) and goes on as plain TCP;
+ * one whose third ACK has an MP_CAPABLE Linux does not take (the B flag):
+ * the server falls back there, and both go on as plain TCP to an RST. */
 static GArray *
 scenario(void)
 {
@@ -523,6 +542,16 @@ scenario(void)
 		add_tcp(fr, C, 41000, S, 80, 3001 + 60 * i, 6001, A, NULL, 0, 60);
 		add_tcp(fr, S, 80, C, 41000, 6001, 3061 + 60 * i, A, NULL, 0, 0);
 	}
+	n = craft_opt_mpc(o, 1, 0, 0, 0, -1);
+	add_tcp(fr, C, 42000, S, 80, 4000, 0, MPF_TCP_SYN, o, n, 0);
+	n = craft_opt_mpc(o, 1, 1, ks, 0, -1);
+	add_tcp(fr, S, 80, C, 42000, 8000, 4001, SA, o, n, 0);
+	n = craft_opt_mpc(o, 1, 2, kf, ks, -1);
+	o[3] |= 0x40; /* B */
+	add_tcp(fr, C, 42000, S, 80, 4001, 8001, A, o, n, 0);
+	add_tcp(fr, S, 80, C, 42000, 8001, 4001, A, NULL, 0, 80);
+	add_tcp(fr, C, 42000, S, 80, 4001, 8081, A, NULL, 0, 0);
+	add_tcp(fr, C, 42000, S, 80, 4001, 8081, MPF_TCP_RST, NULL, 0, 0);
 	return fr;
 }
 
@@ -536,9 +565,12 @@ START_TEST(crafted_cut_everywhere)
 	char *whole = describe(ctx);
 	guint cuts[2], i, j;
 
-	/* what one context makes of it: three connections (the first with
-	 * two subflows), the plain one not its */
-	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 2);
+	/* what one context makes of it: three MPTCP connections (the first
+	 * with two subflows), the plain one not its; the last falls back at
+	 * its third ACK */
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), 3);
+	ck_assert_int_eq(mpf_node_get_mptcp_fallback_cause(mpf_ctx_get_node(ctx, 2)),
+			 MPF_MPTCP_FALLBACK_ACK_INVALID_MPC);
 	mpf_ctx_free(ctx);
 	for (i = 1; i < frames->len; i++) {
 		cuts[0] = i;

@@ -204,7 +204,9 @@ report_mptcp_text_title(FILE *out, const struct mpf_node *n)
 	if (v >= 0)
 		fprintf(out, " v%d", v);
 	if (mpf_node_get_mptcp_fallback(n, &fb))
-		fprintf(out, "  FALLBACK to TCP at frame %" PRIu32, fb);
+		fprintf(out, "  FALLBACK to TCP at frame %" PRIu32 " (%s)", fb,
+			mpf_mptcp_fallback_cause_to_string(
+				mpf_node_get_mptcp_fallback_cause(n)));
 }
 
 void

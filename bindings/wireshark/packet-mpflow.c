@@ -82,6 +82,9 @@ static expert_field ei_add_addr_hmac_bad = EI_INIT;
 static expert_field ei_add_addr_hmac_legacy = EI_INIT;
 static expert_field ei_addr_id_conflict = EI_INIT;
 static expert_field ei_subflow_removed = EI_INIT;
+static expert_field ei_mapping_ignored = EI_INIT;
+static expert_field ei_fastclose_key_bad = EI_INIT;
+static expert_field ei_rst_ignored = EI_INIT;
 static expert_field ei_sctp_crc_bad = EI_INIT;
 static expert_field ei_sctp_retransmission = EI_INIT;
 static expert_field ei_sctp_unannounced = EI_INIT;
@@ -212,6 +215,9 @@ static const struct {
 	{ MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY, &ei_add_addr_hmac_legacy },
 	{ MPF_MPTCP_FRAME_ADDR_ID_CONFLICT, &ei_addr_id_conflict },
 	{ MPF_MPTCP_FRAME_SUBFLOW_REMOVED, &ei_subflow_removed },
+	{ MPF_MPTCP_FRAME_MAPPING_IGNORED, &ei_mapping_ignored },
+	{ MPF_MPTCP_FRAME_FASTCLOSE_KEY_BAD, &ei_fastclose_key_bad },
+	{ MPF_MPTCP_FRAME_RST_IGNORED, &ei_rst_ignored },
 };
 
 static void
@@ -606,6 +612,18 @@ proto_register_mpflow(void)
 		{ &ei_subflow_removed,
 		  { "mpflow.mptcp.subflow_removed", PI_SEQUENCE, PI_NOTE,
 		    "REMOVE_ADDR ends a subflow", EXPFILL } },
+		{ &ei_mapping_ignored,
+		  { "mpflow.mptcp.mapping_ignored", PI_PROTOCOL, PI_NOTE,
+		    "DSS mapping on a segment without data: ignored (no "
+		    "infinite mapping)", EXPFILL } },
+		{ &ei_fastclose_key_bad,
+		  { "mpflow.mptcp.fastclose_key_bad", PI_SECURITY, PI_WARN,
+		    "MP_FASTCLOSE with a key that is not the receiver's: "
+		    "ignored", EXPFILL } },
+		{ &ei_rst_ignored,
+		  { "mpflow.mptcp.rst_ignored", PI_SEQUENCE, PI_NOTE,
+		    "RST its receiver does not take (out of window), or "
+		    "MP_TCPRST without RST", EXPFILL } },
 		{ &ei_sctp_crc_bad,
 		  { "mpflow.sctp.crc_bad", PI_CHECKSUM, PI_ERROR,
 		    "Wrong CRC32c: the packet changes nothing", EXPFILL } },

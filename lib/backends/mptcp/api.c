@@ -126,10 +126,17 @@ mpf_node_get_mptcp_checks(const struct mpf_node *node,
 			  struct mpf_mptcp_checks *checks, size_t size)
 {
 	const struct conn *c = mptcp_conn(node);
+	struct mpf_mptcp_checks out;
+	uint32_t frame;
 
 	if (!c)
 		return MPF_ERR_INVALID;
-	return mpf__copy_out(checks, size, &c->checks, sizeof(c->checks));
+	out = c->checks;
+	/* a fast close on the RST the capture ended on */
+	if (!out.fastclose_frame &&
+	    mpf__mptcp_conn_state(node, &frame) == MPF_MPTCP_STATE_FASTCLOSE)
+		out.fastclose_frame = frame;
+	return mpf__copy_out(checks, size, &out, sizeof(out));
 }
 
 const char *
@@ -145,43 +152,183 @@ enum mpf_mptcp_end
 mpf_node_get_mptcp_end(const struct mpf_node *node, uint32_t *frame)
 {
 	const struct conn *c = mptcp_conn(node);
-	uint32_t last_rst = 0, resets = 0;
-	guint i;
+	uint32_t at = 0;
+	enum mpf_mptcp_end end = MPF_MPTCP_END_OPEN;
 
-	if (frame)
-		*frame = 0;
-	if (!c)
-		return MPF_MPTCP_END_OPEN;
-	if (c->fallback) {
-		if (frame)
-			*frame = c->fallback_frame;
-		return MPF_MPTCP_END_FALLBACK;
-	}
-	if (c->checks.fastclose_frame) {
-		if (frame)
-			*frame = c->checks.fastclose_frame;
-		return MPF_MPTCP_END_FASTCLOSE;
-	}
-	if (c->side[0].st.data_fin && c->side[1].st.data_fin) {
-		if (frame)
-			*frame = MAX(c->side[0].st.data_fin_frame,
-				     c->side[1].st.data_fin_frame);
-		return MPF_MPTCP_END_DATA_FIN;
-	}
-	for (i = 0; i < node->flows->len; i++) {
-		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
-
-		if (s->rst_frame) {
-			resets++;
-			last_rst = MAX(last_rst, s->rst_frame);
+	if (c) {
+		/* the end is the connection's final state */
+		switch (mpf__mptcp_conn_state(node, &at)) {
+		case MPF_MPTCP_STATE_FALLBACK:
+			end = MPF_MPTCP_END_FALLBACK;
+			break;
+		case MPF_MPTCP_STATE_FASTCLOSE:
+			end = MPF_MPTCP_END_FASTCLOSE;
+			break;
+		case MPF_MPTCP_STATE_CLOSED:
+			end = MPF_MPTCP_END_DATA_FIN;
+			break;
+		case MPF_MPTCP_STATE_RESET:
+			end = MPF_MPTCP_END_RESET;
+			break;
+		default:
+			break;
 		}
 	}
-	if (resets && resets == node->flows->len) {
-		if (frame)
-			*frame = last_rst;
-		return MPF_MPTCP_END_RESET;
+	if (frame)
+		*frame = end == MPF_MPTCP_END_OPEN ? 0 : at;
+	return end;
+}
+
+const char *
+mpf_mptcp_fallback_cause_to_string(enum mpf_mptcp_fallback_cause cause)
+{
+	static const char *const names[] = {
+		"none", "syn_no_mp_capable", "synack_no_mp_capable",
+		"synack_invalid_mp_capable", "ack_no_mp_capable",
+		"ack_invalid_mp_capable", "data_no_dss", "infinite_mapping",
+	};
+
+	return (unsigned)cause < G_N_ELEMENTS(names) ? names[cause] : "unknown";
+}
+
+enum mpf_mptcp_fallback_cause
+mpf_node_get_mptcp_fallback_cause(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	return c ? (enum mpf_mptcp_fallback_cause)c->fallback_cause
+		 : MPF_MPTCP_FALLBACK_NONE;
+}
+
+const char *
+mpf_mptcp_state_to_string(enum mpf_mptcp_state state)
+{
+	static const char *const names[] = {
+		"none", "syn_sent", "syn_received", "established", "fallback",
+		"rejected", "closing", "closed", "reset", "fastclose",
+	};
+
+	return (unsigned)state < G_N_ELEMENTS(names) ? names[state] : "unknown";
+}
+
+/* Copies transition @index of @m out; @extra is one more after the
+ * recorded ones (a connection's RESET, known when read), state NONE when
+ * none. */
+static int
+transition_out(const struct fsm *m, const struct transition *extra,
+	       uint32_t index, struct mpf_mptcp_transition *t, size_t size)
+{
+	struct mpf_mptcp_transition out;
+	const struct transition *x;
+
+	if (index < m->n)
+		x = &m->t[index];
+	else if (index == m->n && extra->state != MPF_MPTCP_STATE_NONE)
+		x = extra;
+	else
+		return MPF_ERR_NOT_FOUND;
+	memset(&out, 0, sizeof(out));
+	out.state = (enum mpf_mptcp_state)x->state;
+	out.frame = x->frame;
+	out.cause = (enum mpf_mptcp_fallback_cause)x->cause;
+	return mpf__copy_out(t, size, &out, sizeof(out));
+}
+
+/* The RESET a connection's machine does not record (see fsm.c). */
+static struct transition
+node_extra(const struct mpf_node *node)
+{
+	const struct conn *c = conn_of(node);
+	struct transition x = { 0, MPF_MPTCP_STATE_NONE, 0 };
+	uint32_t frame;
+	uint8_t st = mpf__mptcp_conn_state(node, &frame);
+
+	if (st != c->fsm.state) {
+		x.state = st;
+		x.frame = frame;
 	}
-	return MPF_MPTCP_END_OPEN;
+	return x;
+}
+
+enum mpf_mptcp_state
+mpf_node_get_mptcp_state(const struct mpf_node *node)
+{
+	return mptcp_conn(node) ? (enum mpf_mptcp_state)mpf__mptcp_conn_state(
+					  node, NULL)
+				: MPF_MPTCP_STATE_NONE;
+}
+
+uint32_t
+mpf_node_get_mptcp_transition_count(const struct mpf_node *node)
+{
+	const struct conn *c = mptcp_conn(node);
+
+	if (!c)
+		return 0;
+	return c->fsm.n + (node_extra(node).state != MPF_MPTCP_STATE_NONE);
+}
+
+int
+mpf_node_get_mptcp_transition(const struct mpf_node *node, uint32_t index,
+			      struct mpf_mptcp_transition *t, size_t size)
+{
+	const struct conn *c = mptcp_conn(node);
+	struct transition x;
+
+	if (!c)
+		return MPF_ERR_INVALID;
+	x = node_extra(node);
+	return transition_out(&c->fsm, &x, index, t, size);
+}
+
+/* The RESET of an RST the capture ended on (pending), which a subflow's
+ * machine records only once it is sure. */
+static struct transition
+flow_extra(const struct sub *s)
+{
+	struct transition x = { 0, MPF_MPTCP_STATE_NONE, 0 };
+
+	if (!s->rst_frame && s->pend_rst_frame &&
+	    mpf__mptcp_sf_next(s->fsm.state, SF_EV_RST) != s->fsm.state) {
+		x.state = MPF_MPTCP_STATE_RESET;
+		x.frame = s->pend_rst_frame;
+	}
+	return x;
+}
+
+enum mpf_mptcp_state
+mpf_flow_get_mptcp_state(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	if (!s)
+		return MPF_MPTCP_STATE_NONE;
+	return flow_extra(s).state != MPF_MPTCP_STATE_NONE
+		       ? MPF_MPTCP_STATE_RESET
+		       : (enum mpf_mptcp_state)s->fsm.state;
+}
+
+uint32_t
+mpf_flow_get_mptcp_transition_count(const struct mpf_flow *flow)
+{
+	const struct sub *s = mptcp_sub(flow);
+
+	if (!s)
+		return 0;
+	return s->fsm.n + (flow_extra(s).state != MPF_MPTCP_STATE_NONE);
+}
+
+int
+mpf_flow_get_mptcp_transition(const struct mpf_flow *flow, uint32_t index,
+			      struct mpf_mptcp_transition *t, size_t size)
+{
+	const struct sub *s = mptcp_sub(flow);
+	struct transition x;
+
+	if (!s)
+		return MPF_ERR_INVALID;
+	x = flow_extra(s);
+	return transition_out(&s->fsm, &x, index, t, size);
 }
 
 const char *
@@ -345,7 +492,10 @@ mpf_flow_get_mptcp_reset_reason(const struct mpf_flow *flow)
 {
 	const struct sub *s = mptcp_sub(flow);
 
-	return s ? s->rst_reason : -1;
+	if (!s)
+		return -1;
+	return s->rst_frame || !s->pend_rst_frame ? s->rst_reason
+						    : s->pend_rst_reason;
 }
 
 uint32_t
@@ -353,7 +503,7 @@ mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow)
 {
 	const struct sub *s = mptcp_sub(flow);
 
-	return s ? s->rst_frame : 0;
+	return s ? mpf__mptcp_sub_reset_frame(s) : 0;
 }
 
 int
@@ -480,6 +630,7 @@ mpf_mptcp_frame_flag_to_string(unsigned flag)
 		"join_hmac_bad", "csum_ok", "csum_bad", "csum_unverifiable",
 		"add_addr_hmac_ok", "add_addr_hmac_bad", "add_addr_hmac_legacy",
 		"addr_id_conflict", "fallback", "subflow_removed",
+		"mapping_ignored", "fastclose_key_bad", "rst_ignored",
 	};
 	unsigned i;
 

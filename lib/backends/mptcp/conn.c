@@ -29,6 +29,8 @@ mptcp_init(struct mpf_ctx *ctx, void *st)
 	mpf__crypto_init();
 	s->by_tuple = g_hash_table_new(mpf__tuple_hash, mpf__tuple_equal);
 	s->by_token = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->by_key = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+					  NULL);
 	s->dsn_wide = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 					    owners_free);
 	s->dsn_narrow = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -43,6 +45,7 @@ mptcp_fini(struct mpf_ctx *ctx, void *st)
 	(void)ctx;
 	g_hash_table_destroy(s->by_tuple);
 	g_hash_table_destroy(s->by_token);
+	g_hash_table_destroy(s->by_key);
 	g_hash_table_destroy(s->dsn_wide);
 	g_hash_table_destroy(s->dsn_narrow);
 	mpf__mptcp_partial_fini(s);
@@ -147,6 +150,7 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	s->addr_id[0] = s->addr_id[1] = -1;
 	s->rst_reason = -1;
 	s->fresh = (pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) == MPF_TCP_SYN;
+	s->pend_rst_reason = -1;
 	if (role == MPF_MPTCP_ROLE_INITIAL)
 		s->addr_id[0] = s->addr_id[1] = 0;
 	g_hash_table_replace(st->by_tuple, &s->tuple, f);
@@ -155,8 +159,9 @@ sub_new(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	return f;
 }
 
-static const struct mpf_mptcp_opt *
-find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
+/* The first option of @subtype among the @n parsed ones, or NULL. */
+const struct mpf_mptcp_opt *
+mpf__mptcp_find_opt(const struct mpf_mptcp_opt *o, int n, unsigned subtype)
 {
 	int i;
 
@@ -179,9 +184,12 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 		       struct mpf_frame *rec, struct mpf_node **orphan_node)
 {
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
-	const struct mpf_mptcp_opt *mpc = find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
-	const struct mpf_mptcp_opt *join = find_opt(o, n, MPF_MPTCP_SUB_JOIN);
+	const struct mpf_mptcp_opt *mpc =
+		mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_CAPABLE);
+	const struct mpf_mptcp_opt *join =
+		mpf__mptcp_find_opt(o, n, MPF_MPTCP_SUB_JOIN);
 	struct mpf_node *node;
+	struct mpf_flow *f;
 
 	if (n == 0)
 		return NULL;
@@ -231,8 +239,11 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 				return NULL;
 			}
 		}
-		return sub_new(ctx, st, node, pkt, key, true, src_is_client,
-			       MPF_MPTCP_ROLE_JOIN);
+		f = sub_new(ctx, st, node, pkt, key, true, src_is_client,
+			    MPF_MPTCP_ROLE_JOIN);
+		sub_of(f)->has_join_token = true;
+		sub_of(f)->join_token = token;
+		return f;
 	}
 	/* the handshake was not captured: a connection of its own, its
 	 * client guessed as the subflow's opener or the first sender, until
@@ -243,6 +254,101 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 			       MPF_MPTCP_ROLE_JOIN);
 	return sub_new(ctx, st, node, pkt, key, true, true,
 		       MPF_MPTCP_ROLE_UNKNOWN);
+}
+
+/* ------------------------------------------------- token collisions */
+
+/* Which side of @c a join's SYN was sent to: the one whose token it
+ * carried; -1 when neither has it. */
+static int
+token_side(const struct conn *c, uint32_t token)
+{
+	int i;
+
+	for (i = 1; i >= 0; i--)
+		if (c->side[i].has_token && c->side[i].token == token)
+			return i;
+	return -1;
+}
+
+/* The live node a node id stands for (merges are followed), or NULL. */
+static struct mpf_node *
+node_by_id(struct mpf_ctx *ctx, uint32_t id)
+{
+	struct mpf_node *n = mpf__ids_get(&ctx->nodes, id);
+	int hops;
+
+	for (hops = 0; n && n->merged_into != MPF_ID_NONE && hops < 8; hops++)
+		n = mpf__ids_get(&ctx->nodes, n->merged_into);
+	return n && n->merged_into == MPF_ID_NONE ? n : NULL;
+}
+
+struct move_fix {
+	uint32_t flow, to;
+	bool flip;
+};
+
+static void
+fix_moved(struct mpf_frame *rec, void *user)
+{
+	const struct move_fix *m = user;
+
+	if (rec->flow != m->flow)
+		return;
+	rec->node = m->to;
+	if (m->flip)
+		rec->dir = (uint8_t)(1 - rec->dir);
+}
+
+/*
+ * A join whose token several connections share (a collision: the same
+ * server key twice, or keys chosen to collide) was filed with the newest
+ * owner. When its HMAC (the SYN/ACK's @trunc, or the third ACK's @hmac)
+ * does not verify there, tries the older owners of the token and moves
+ * the subflow, with its frames, to the one it verifies with.
+ */
+void
+mpf__mptcp_join_owner(struct mpf_ctx *ctx, struct mpf_flow *f, bool synack,
+		      uint64_t trunc, const uint8_t *hmac)
+{
+	struct sub *s = sub_of(f);
+	struct mpf_node *cand = f->node;
+	int hops, b;
+
+	if (!s->has_join_token)
+		return;
+	b = token_side(conn_of(cand), s->join_token);
+	if (b < 0 || !conn_of(cand)->side[b].has_token_prev ||
+	    mpf__mptcp_join_check(conn_of(cand), s, 1 - b, synack, trunc,
+				  hmac) == MPF_MPTCP_HMAC_OK)
+		return;
+	for (hops = 0; hops < 8; hops++) {
+		const struct conn *c = conn_of(cand);
+		struct move_fix m;
+
+		b = token_side(c, s->join_token);
+		if (b < 0 || !c->side[b].has_token_prev)
+			return;
+		cand = node_by_id(ctx, c->side[b].token_prev);
+		if (!cand || cand == f->node)
+			return;
+		b = token_side(conn_of(cand), s->join_token);
+		if (b < 0 || mpf__mptcp_join_check(conn_of(cand), s, 1 - b,
+						   synack, trunc,
+						   hmac) != MPF_MPTCP_HMAC_OK)
+			continue;
+		m.flow = f->id;
+		m.to = cand->id;
+		/* the SYN went to side b: its sender is the other one */
+		m.flip = s->src_is_client != (b == MPF_SIDE_SERVER);
+		s->src_is_client = b == MPF_SIDE_SERVER;
+		mpf_log(ctx, MPF_LOG_INFO,
+			"join flow %u moves from node %u to node %u: its HMAC "
+			"verifies with the older owner of token %08x",
+			f->id, f->node->id, cand->id, s->join_token);
+		mpf__flow_move(ctx, f, cand, fix_moved, &m);
+		return;
+	}
 }
 
 /* The backend: its hooks are here, in ingest.c, stream.c and partial.c. */

@@ -262,6 +262,7 @@ mpf__mptcp_csum_feed(struct conn *c, struct sdir *fd, uint64_t r,
 		while (sum >> 16)
 			sum = (sum & 0xffff) + (sum >> 16);
 		if ((uint16_t)~sum == a->wire_csum) {
+			fd->csum_ok = true;
 			rec->bflags |= MPF_MPTCP_FRAME_CSUM_OK;
 			c->checks.csum_ok++;
 		} else {

@@ -278,13 +278,29 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 		if (flip)
 			mpf__mptcp_sub_flip(f);
 	}
-	/* tokens of the absorbed node now lead to the survivor */
+	/* tokens and keys of the absorbed node now lead to the survivor */
 	g_hash_table_iter_init(&it, st->by_token);
 	while (g_hash_table_iter_next(&it, &key, &val))
 		if (val == gone)
 			g_hash_table_iter_replace(&it, keep);
 	for (gs = 0; gs < 2; gs++) {
 		struct side *ks = &k->side[flip ? 1 - gs : gs];
+		const struct side *x = &g->side[gs];
+
+		if (x->has_key &&
+		    g_hash_table_lookup(st->by_key, &x->key) == gone)
+			g_hash_table_insert(st->by_key,
+					    g_memdup2(&x->key, sizeof(x->key)),
+					    keep);
+		if (x->has_key && !ks->has_key) {
+			/* a key the survivor had not seen (MP_FASTCLOSE) */
+			ks->has_key = true;
+			ks->key = x->key;
+			if (x->has_idsn && !ks->has_idsn) {
+				ks->has_idsn = true;
+				ks->idsn = x->idsn;
+			}
+		}
 
 		if (g->side[gs].has_token && !ks->has_token) {
 			ks->has_token = true;
@@ -294,13 +310,22 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	mpf__mptcp_announced_absorb(k, g, flip);
 	k->checks.orphan_joins += g->checks.orphan_joins;
 	k->checks.orphan_joins_untracked += g->checks.orphan_joins_untracked;
+	if (!k->checks.fastclose_frame ||
+	    (g->checks.fastclose_frame &&
+	     g->checks.fastclose_frame < k->checks.fastclose_frame))
+		k->checks.fastclose_frame = g->checks.fastclose_frame;
+	k->checks.fastclose_bad_key += g->checks.fastclose_bad_key;
+	if (!k->checks.mp_fail_frame)
+		k->checks.mp_fail_frame = g->checks.mp_fail_frame;
+	mpf__mptcp_fsm_merge(k, g);
+	k->no_more_fallback = k->no_more_fallback || g->no_more_fallback;
 	if (k->version < 0)
 		k->version = g->version;
 	k->inferred = true;
 	k->settled = k->settled || g->settled;
 	k->resets += g->resets;
 	mpf__node_merge(ctx, keep, gone, fix_record, &fx);
-	mpf_log(ctx, MPF_LOG_INFO, "node %u joins node %u: one DSN space",
+	mpf_log(ctx, MPF_LOG_INFO, "node %u joins node %u: one connection",
 		gone->id, keep->id);
 }
 
@@ -326,6 +351,51 @@ settle_evidence(struct conn *owner, struct conn *keep, uint32_t prober,
 		g_array_append_val(keep->evidence, e);
 		g_array_remove_index(owner->pending, i);
 	}
+}
+
+/*
+ * Node @node, which has no key, learns @key, its side @side's, from an
+ * MP_FASTCLOSE in frame @frame (its handshake was not captured). A node
+ * that has that key on a side is the same connection (a key is 64 random
+ * bits of one connection), unless the keys of their other sides, both
+ * known, differ. Call before filing the key.
+ * Returns: the survivor (the node that had the key).
+ */
+struct mpf_node *
+mpf__mptcp_infer_key(struct mpf_ctx *ctx, struct state *st,
+		     struct mpf_node *node, int side, uint64_t key,
+		     uint32_t frame)
+{
+	struct conn *c = conn_of(node), *oc;
+	struct mpf_node *other = g_hash_table_lookup(st->by_key, &key);
+	struct evidence ev;
+	int os;
+
+	if (!other || other == node || other->merged_into != MPF_ID_NONE)
+		return node;
+	oc = conn_of(other);
+	os = oc->side[0].has_key && oc->side[0].key == key ? 0 : 1;
+	if (!oc->side[os].has_key || oc->side[os].key != key)
+		return node;
+	if (c->side[1 - side].has_key && oc->side[1 - os].has_key &&
+	    c->side[1 - side].key != oc->side[1 - os].key)
+		return node;
+	if (!oc->evidence)
+		oc->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = MPF_MPTCP_EVIDENCE_KEY;
+	ev.wide = 1;
+	ev.frame = frame;
+	ev.prober = node->id;
+	ev.absorbed = node->id;
+	ev.owner_side = ev.keep_side = (int8_t)os;
+	ev.prober_side = (int8_t)side;
+	ev.raw = key;
+	g_array_append_val(oc->evidence, ev);
+	conn_merge(ctx, st, other, node, os, side);
+	mpf__mptcp_index_side(st, other, 0);
+	mpf__mptcp_index_side(st, other, 1);
+	return other;
 }
 
 /*
@@ -391,6 +461,12 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 			    e->prober_side == ev.prober_side)
 				count++;
 		}
+		/* the very value this side's range ends at: 64 bits of two
+		 * random IDSNs apart never meet, so one such match is proof
+		 * (the last acks before an abrupt end) */
+		if (wide && (raw == oc->side[o.side].dsn_max ||
+			     raw == oc->side[o.side].dsn_lo))
+			count = WIDE_EVIDENCE;
 		if (count < (wide ? WIDE_EVIDENCE : NARROW_EVIDENCE))
 			continue;
 		if (!wide && !mpf__mptcp_nodes_share_endpoint(node, o.node))

@@ -4,7 +4,7 @@
  * with, and what follows from them (token and IDSN, RFC 8684 3.1); and the
  * two libgcrypt primitives, key derivation and the MPTCP HMAC.
  *
- * Files tokens in by_token. Touches no subflow, and no frame beyond its
+ * Files tokens in by_token and keys in by_key. Touches no subflow, and no frame beyond its
  * key-mismatch flag.
  */
 #include <gcrypt.h>
@@ -34,11 +34,16 @@ derive_side(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 		s->base_guessed = false;
 	}
 	other = g_hash_table_lookup(st->by_token, GUINT_TO_POINTER(s->token));
-	if (other && other != node)
+	if (other && other != node) {
+		/* a collision: joins go to the newer connection, unless
+		 * their HMAC says they are the older one's (conn.c) */
 		mpf_log(ctx, MPF_LOG_WARNING,
 			"token %08x of node %u already belonged to node %u: "
-			"later joins go to the newer connection",
+			"a join goes to the one its HMAC verifies with",
 			s->token, node->id, other->id);
+		s->has_token_prev = true;
+		s->token_prev = other->id;
+	}
 	g_hash_table_replace(st->by_token, GUINT_TO_POINTER(s->token), node);
 }
 
@@ -58,6 +63,7 @@ mpf__mptcp_set_key(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	}
 	s->has_key = true;
 	s->key = key;
+	g_hash_table_replace(st->by_key, g_memdup2(&key, sizeof(key)), node);
 	derive_side(ctx, st, node, side);
 }
 

@@ -43,6 +43,10 @@ struct side {
 	bool has_key, has_token, has_idsn;
 	uint64_t key, idsn;
 	uint32_t token;
+	/* another connection had the same token before (a collision): its
+	 * id, for joins whose HMAC says they are its (conn.c) */
+	bool has_token_prev;
+	uint32_t token_prev;
 	/* base of relative DSNs: the IDSN, or a guess from the first value
 	 * seen when the key was not captured */
 	bool base_known, base_guessed;
@@ -94,6 +98,51 @@ struct evidence {
 	uint64_t raw;
 };
 
+/*
+ * A state machine's record (fsm.c): its state (enum mpf_mptcp_state) and
+ * the transitions that led there, each with its frame. Transitions only
+ * move forward (the tables in fsm.c), so a subflow makes at most six and a
+ * connection five; the array is a bound, not a guess.
+ */
+struct transition {
+	uint32_t frame;
+	uint8_t state; /* enum mpf_mptcp_state */
+	uint8_t cause; /* enum mpf_mptcp_fallback_cause, for FALLBACK */
+};
+
+#define MAX_TRANSITIONS 8
+
+struct fsm {
+	uint8_t state, n;
+	struct transition t[MAX_TRANSITIONS];
+};
+
+/* What moves a subflow's state machine (the table is in fsm.c). */
+enum sf_event {
+	SF_EV_SYN,       /* a SYN */
+	SF_EV_SYNACK,    /* a SYN/ACK that accepts the MP_CAPABLE or MP_JOIN */
+	SF_EV_REFUSED,   /* a join refused: no MP_JOIN in the SYN/ACK, or an
+			  * HMAC that does not match the keys */
+	SF_EV_ESTABLISH, /* the third ACK with keys or HMAC; both ways seen */
+	SF_EV_FALLBACK,  /* the connection on it goes plain TCP */
+	SF_EV_FIN,       /* a FIN one way */
+	SF_EV_FIN_BOTH,  /* FINs both ways */
+	SF_EV_RST,       /* an RST its receiver accepts */
+	SF_EV_COUNT
+};
+
+/* What moves a connection's state machine. */
+enum conn_event {
+	CONN_EV_SYN,           /* an MP_CAPABLE SYN */
+	CONN_EV_SYNACK,        /* the SYN/ACK accepting it */
+	CONN_EV_ESTABLISH,     /* a valid third ACK; a subflow established */
+	CONN_EV_FALLBACK,      /* plain TCP from here on */
+	CONN_EV_DATA_FIN,      /* a DATA_FIN from one side */
+	CONN_EV_DATA_FIN_BOTH, /* ... from both */
+	CONN_EV_FASTCLOSE,     /* MP_FASTCLOSE with the receiver's key */
+	CONN_EV_COUNT
+};
+
 /* Node data: one MPTCP connection. */
 struct conn {
 	int version; /* -1 until an MP_CAPABLE says */
@@ -103,6 +152,11 @@ struct conn {
 	bool third_ack_checked;
 	bool fallback;
 	uint32_t fallback_frame;
+	uint8_t fallback_cause; /* enum mpf_mptcp_fallback_cause */
+	/* fallback stays possible while no join is established and no data
+	 * was sent again at the data level (Linux: allow_infinite_fallback) */
+	bool no_more_fallback;
+	struct fsm fsm;
 	bool orphan; /* opened by an MP_JOIN whose token nobody had */
 	bool inferred;
 	struct mpf_mptcp_checks checks;
@@ -141,6 +195,17 @@ struct sdir {
 	guint head;
 	struct csum_acc csum;
 	struct mpf_mptcp_flow_stats st;
+	/* TCP this way (fsm.c): the next sequence number the sender will
+	 * use, the highest ack it sent for the other way, its FIN */
+	bool nxt_seen, ack_seen, fin;
+	uint32_t fin_frame; /* its first FIN's */
+	uint64_t snd_nxt, ack_max; /* relative, 64-bit */
+	/* the first segment this way without SYN (FIRST_* flags), for a
+	 * merge whose earlier part ended before the third ACK (partial.c) */
+	uint32_t first_frame;
+	uint8_t first, first_version;
+	bool map_seen;    /* a DSS mapping was seen this way */
+	bool csum_ok;     /* a DSS checksum was found right this way */
 };
 
 struct prio_change {
@@ -168,7 +233,40 @@ struct sub {
 	 * had the same ISN), established because both ways carried traffic
 	 * (not from its handshake) */
 	bool fresh, est_by_traffic;
+	struct fsm fsm;
+	/* join HMACs seen before the keys, checked when they come (hmac.c):
+	 * the SYN/ACK's truncated HMAC and the third ACK's, with frames */
+	uint32_t pend_synack_frame, pend_ack_frame;
+	uint64_t pend_trunc_hmac;
+	uint8_t pend_hmac[20];
+	/* an HMAC of this kind was counted: one sent again (a third ACK
+	 * retransmitted) is flagged but not counted twice */
+	bool synack_judged, ack_judged;
+	bool has_join_token; /* the token its MP_JOIN SYN carried */
+	uint32_t join_token;
+	/* an RST past what its sender was seen to send (fsm.c): the reset,
+	 * with its MP_TCPRST reason and MP_FASTCLOSE, unless its sender goes
+	 * on or a later RST is taken instead */
+	uint32_t pend_rst_frame;
+	int16_t pend_rst_reason;
+	uint8_t pend_rst_dir;
+	bool pend_fastclose;
 };
+
+/* What the receiver of an RST does with it (fsm.c). */
+enum rst_verdict {
+	RST_TAKEN = 0, /* the subflow is reset */
+	RST_AHEAD,     /* past what the sender was seen to send: a reset,
+			* or out of window if the sender goes on */
+	RST_REFUSED,   /* below what the receiver acknowledged, or not
+			* acknowledging an unanswered SYN: no effect */
+};
+
+/* What the first segment of a way without SYN carried (sdir.first). */
+#define FIRST_MPC 1u       /* an MP_CAPABLE */
+#define FIRST_MPC_VALID 2u /* ... one Linux takes, whatever the version */
+#define FIRST_DSS 4u       /* a DSS */
+#define FIRST_WHOLE 8u     /* all its TCP options were captured */
 
 /* A DSN index entry: which side of which node sent DSNs in a bucket. */
 struct dsn_owner {
@@ -181,6 +279,8 @@ struct state {
 	struct mpf_flow *last; /* the flow of the previous packet: segments
 				* come in bursts, so it saves most lookups */
 	GHashTable *by_token; /* token -> struct mpf_node * */
+	GHashTable *by_key;   /* uint64_t key (owned) -> struct mpf_node *:
+			       * a key is one connection's (infer.c) */
 	/* for association without the handshake: DSN bucket -> GArray of
 	 * struct dsn_owner; wide (64-bit) and narrow (low 32 bits) */
 	GHashTable *dsn_wide, *dsn_narrow;
@@ -240,6 +340,10 @@ struct sent {
 bool mpf__mptcp_pkt_from_src(const struct mpf_flow *f,
 			     const struct mpf_pkt *pkt);
 void mpf__mptcp_sub_flip(struct mpf_flow *f);
+const struct mpf_mptcp_opt *mpf__mptcp_find_opt(const struct mpf_mptcp_opt *o,
+						int n, unsigned subtype);
+void mpf__mptcp_join_owner(struct mpf_ctx *ctx, struct mpf_flow *f,
+			   bool synack, uint64_t trunc, const uint8_t *hmac);
 struct mpf_flow *mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 					const struct mpf_pkt *pkt,
 					const struct mpf_tuple *key,
@@ -273,10 +377,38 @@ void mpf__mptcp_csum_start(struct conn *c, struct sdir *fd, uint64_t ssn,
 void mpf__mptcp_csum_feed(struct conn *c, struct sdir *fd, uint64_t r,
 			  const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
+/* fsm.c */
+uint8_t mpf__mptcp_sf_next(uint8_t state, enum sf_event ev);
+uint8_t mpf__mptcp_conn_next(uint8_t state, enum conn_event ev);
+bool mpf__mptcp_sf_event(struct mpf_flow *f, enum sf_event ev, uint32_t frame);
+bool mpf__mptcp_conn_event(struct mpf_node *node, enum conn_event ev,
+			   uint32_t frame);
+void mpf__mptcp_fsm_amend(struct fsm *m, uint32_t frame, uint8_t state);
+void mpf__mptcp_fsm_merge(struct conn *k, const struct conn *g);
+void mpf__mptcp_sf_fold(struct sub *ks, const struct sub *gs, bool swap);
+bool mpf__mptcp_fsm_valid(const struct fsm *m);
+void mpf__mptcp_fallback(struct mpf_flow *f, uint8_t cause,
+			 struct mpf_frame *rec);
+bool mpf__mptcp_mpc_valid(const struct mpf_mptcp_opt *o, bool syn, bool ack,
+			  bool has_payload, int version);
+void mpf__mptcp_tcp_track(struct sub *s, int d, const struct mpf_pkt *pkt);
+enum rst_verdict mpf__mptcp_rst_verdict(const struct sub *s, int d,
+					const struct mpf_pkt *pkt);
+void mpf__mptcp_rst_pending_drop(struct mpf_ctx *ctx, struct sub *s);
+bool mpf__mptcp_seg_stale(const struct sub *s, int d,
+			  const struct mpf_pkt *pkt);
+uint32_t mpf__mptcp_sub_reset_frame(const struct sub *s);
+bool mpf__mptcp_sub_ended(const struct sub *s);
+uint8_t mpf__mptcp_conn_state(const struct mpf_node *node, uint32_t *frame);
+
 /* hmac.c */
-void mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
-			    const struct mpf_mptcp_opt *o,
-			    struct mpf_frame *rec);
+uint8_t mpf__mptcp_join_check(const struct conn *c, const struct sub *s,
+			      int a_side, bool synack, uint64_t trunc,
+			      const uint8_t *hmac);
+uint8_t mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f,
+			       int d, const struct mpf_mptcp_opt *o,
+			       struct mpf_frame *rec);
+void mpf__mptcp_verify_pending(struct mpf_ctx *ctx, struct mpf_node *node);
 uint8_t mpf__mptcp_verify_add_addr(const struct conn *c, int side,
 				   const struct mpf_mptcp_opt *o);
 
@@ -293,6 +425,9 @@ void mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g,
 struct mpf_node *mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st,
 				  struct mpf_node *node, int side, uint64_t raw,
 				  bool wide, bool is_dack, uint32_t frame);
+struct mpf_node *mpf__mptcp_infer_key(struct mpf_ctx *ctx, struct state *st,
+				      struct mpf_node *node, int side,
+				      uint64_t key, uint32_t frame);
 
 /* ingest.c */
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,

@@ -38,6 +38,10 @@ struct rseg {
 	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */
 	uint32_t syn_seq;
 	struct mpf_traffic t; /* way 0: sent by tuple.a */
+	/* what a subflow's state machine takes from plain segments (a
+	 * SYN/ACK, a third ACK, FINs, an RST: fsm.c), first frames each way
+	 * (way 0: sent by tuple.a), 0 for none */
+	uint32_t synack[2], first[2], fin[2], rst[2];
 };
 
 struct residue {
@@ -140,6 +144,22 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 		r->segs = 1;
 	}
 	mpf__traffic_add(&r->seg[r->segs - 1].t, a ? 0 : 1, pkt);
+	{
+		struct rseg *g = &r->seg[r->segs - 1];
+		uint32_t *at = NULL, w = a ? 0 : 1;
+
+		if ((pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_ACK)) ==
+		    (MPF_TCP_SYN | MPF_TCP_ACK))
+			at = &g->synack[w];
+		else if (!(pkt->tcp_flags & (MPF_TCP_SYN | MPF_TCP_RST)))
+			at = &g->first[w];
+		if (at && !*at)
+			*at = pkt->raw->number;
+		if ((pkt->tcp_flags & MPF_TCP_FIN) && !g->fin[w])
+			g->fin[w] = pkt->raw->number;
+		if ((pkt->tcp_flags & MPF_TCP_RST) && !g->rst[w])
+			g->rst[w] = pkt->raw->number;
+	}
 }
 
 void
@@ -155,24 +175,99 @@ mpf__mptcp_partial_fini(struct state *st)
 /* ----------------------------------------------------------- format */
 
 /* flow: its table state, role, handshake, HMAC, address ids, reset and
- * removal, ISNs, data stats each way; its MP_PRIO changes */
-#define SUB_T "(bbybbbbbynnnuubbbbuutttttttt)"
+ * removal, ISNs, data stats each way, the RST the capture may have ended
+ * on, first FIN each way, its machine's state, join nonces and the join
+ * HMACs that wait for the keys, the first segment each way after the
+ * handshake; its MP_PRIO changes; its transitions */
+#define SUB_T "(bbybbbbbynnnuubbbbuuttttttttunybuuy" "uubbuuttttbb" "uyyuyy)"
 #define PRIO_T "(ub)"
+/* a state machine: its state, its transitions (frame, state, cause) */
+#define FSM_T "y"
+#define TRANSITION_T "(uyy)"
 /* a side: key, token, IDSN, relative base, DSN and data-ack ranges, data
  * stats, DATA_FIN */
 #define SIDE_M "btbubtbbtbbttbtbtt" "tttttttttt" "bu"
 /* connection: version, flags, fallback, orphan, inferred, checks, two
- * sides, settled, resets */
-#define CONN_T "(nbbbbbubbuuuuuuuutttuuuuuu" SIDE_M SIDE_M "bu)"
+ * sides, settled, resets; the fallback's cause, fast closes with a bad
+ * key, its machine's state */
+#define CONN_T "(nbbbbbubbuuuuuuuutttuuuuuu" SIDE_M SIDE_M "buyu" FSM_T ")"
 #define ANNOUNCED_T "(yybbqy" MPF_ADDR_T "uuu)"
 #define EVIDENCE_T "(yyyyuuuyt)"
-#define RESIDUE_T "(" MPF_ENDPOINT_T MPF_ENDPOINT_T "ybbbu" MPF_TRAFFIC_T \
-	"bu" MPF_TRAFFIC_T ")"
+#define RSEG_M "bu" MPF_TRAFFIC_T "uuuuuuuu"
+#define RESIDUE_T "(" MPF_ENDPOINT_T MPF_ENDPOINT_T "ybb" RSEG_M RSEG_M ")"
 
-const char mpf__mptcp_flow_type[] = "(" SUB_T "a" PRIO_T ")";
+const char mpf__mptcp_flow_type[] = "(" SUB_T "a" PRIO_T "a" TRANSITION_T ")";
 const char mpf__mptcp_node_type[] =
-	"(" CONN_T "a" ANNOUNCED_T "a" EVIDENCE_T ")";
+	"(" CONN_T "a" ANNOUNCED_T "a" EVIDENCE_T "a" TRANSITION_T ")";
 const char mpf__mptcp_state_type[] = "(a" RESIDUE_T "u)";
+
+/* @n bytes (up to 8) of a join HMAC as a number, and back. */
+static uint64_t
+be_get(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+be_put(uint8_t *p, int n, uint64_t v)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* A machine's transitions (its state goes with the fixed part). */
+static GVariant *
+transitions_pack(const struct fsm *m)
+{
+	struct mpf_pack p;
+	int i;
+
+	mpf__pack_begin(&p);
+	for (i = 0; i < m->n; i++) {
+		mpf__pack_u(&p, m->t[i].frame);
+		mpf__pack_y(&p, m->t[i].state);
+		mpf__pack_y(&p, m->t[i].cause);
+		mpf__pack_next(&p);
+	}
+	return mpf__pack_array(&p, TRANSITION_T);
+}
+
+/* Reads @v into @m, whose state is set; false when it is no machine's. */
+static bool
+transitions_unpack(struct mpf_unpack *u, GVariant *v, struct fsm *m)
+{
+	gsize i, n = mpf__unpack_array(u, v);
+
+	if (n > MAX_TRANSITIONS)
+		return false;
+	m->n = (uint8_t)n;
+	for (i = 0; i < n; i++) {
+		m->t[i].frame = mpf__unpack_u(u);
+		m->t[i].state = mpf__unpack_y(u);
+		m->t[i].cause = mpf__unpack_y(u);
+		mpf__unpack_next(u);
+	}
+	return !u->bad && mpf__mptcp_fsm_valid(m);
+}
+
+/* Whether the frames of @m's transitions are of the capture. */
+static bool
+transitions_frames_ok(const struct mpf_ctx *ctx, const struct fsm *m)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		if (!mpf__partial_frame_ok(ctx, m->t[i].frame))
+			return false;
+	return true;
+}
 
 GVariant *
 mpf__mptcp_flow_export(const struct mpf_flow *flow)
@@ -211,6 +306,30 @@ mpf__mptcp_flow_export(const struct mpf_flow *flow)
 		mpf__pack_t(&p, st->reinjected_bytes);
 		mpf__pack_t(&p, st->retransmitted_bytes);
 	}
+	mpf__pack_u(&p, s->pend_rst_frame);
+	mpf__pack_n(&p, s->pend_rst_reason);
+	mpf__pack_y(&p, s->pend_rst_dir);
+	mpf__pack_b(&p, s->pend_fastclose);
+	mpf__pack_u(&p, s->dir[0].fin_frame);
+	mpf__pack_u(&p, s->dir[1].fin_frame);
+	mpf__pack_y(&p, s->fsm.state);
+	for (d = 0; d < 2; d++)
+		mpf__pack_u(&p, s->nonce[d]);
+	for (d = 0; d < 2; d++)
+		mpf__pack_b(&p, s->has_nonce[d]);
+	mpf__pack_u(&p, s->pend_synack_frame);
+	mpf__pack_u(&p, s->pend_ack_frame);
+	mpf__pack_t(&p, s->pend_trunc_hmac);
+	mpf__pack_t(&p, be_get(s->pend_hmac, 8));
+	mpf__pack_t(&p, be_get(s->pend_hmac + 8, 8));
+	mpf__pack_t(&p, be_get(s->pend_hmac + 16, 4));
+	mpf__pack_b(&p, s->synack_judged);
+	mpf__pack_b(&p, s->ack_judged);
+	for (d = 0; d < 2; d++) {
+		mpf__pack_u(&p, s->dir[d].first_frame);
+		mpf__pack_y(&p, s->dir[d].first);
+		mpf__pack_y(&p, s->dir[d].first_version);
+	}
 	mpf__pack_begin(&pr);
 	for (i = 0; s->prio && i < s->prio->len; i++) {
 		const struct prio_change *c = &g_array_index(s->prio, struct prio_change, i);
@@ -219,7 +338,8 @@ mpf__mptcp_flow_export(const struct mpf_flow *flow)
 		mpf__pack_b(&pr, c->backup);
 		mpf__pack_next(&pr);
 	}
-	return mpf__tuple(2, mpf__pack_tuple(&p, SUB_T), mpf__pack_array(&pr, PRIO_T));
+	return mpf__tuple(3, mpf__pack_tuple(&p, SUB_T), mpf__pack_array(&pr, PRIO_T),
+			  transitions_pack(&s->fsm));
 }
 
 /* The tuple (hash key) of a flow's two ends, as ingest files it. */
@@ -245,7 +365,9 @@ mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v)
 	struct sub *s = sub_of(flow);
 	GVariant *fixed = g_variant_get_child_value(v, 0);
 	GVariant *prio = g_variant_get_child_value(v, 1);
+	GVariant *trans = g_variant_get_child_value(v, 2);
 	struct mpf_unpack u;
+	uint64_t hmac[3];
 	gsize i, n;
 	int d;
 
@@ -278,16 +400,49 @@ mpf__mptcp_flow_import(struct mpf_flow *flow, GVariant *v)
 		st->reinjected_bytes = mpf__unpack_t(&u);
 		st->retransmitted_bytes = mpf__unpack_t(&u);
 	}
+	s->pend_rst_frame = mpf__unpack_u(&u);
+	s->pend_rst_reason = mpf__unpack_n(&u);
+	s->pend_rst_dir = mpf__unpack_y(&u);
+	s->pend_fastclose = mpf__unpack_b(&u);
+	for (d = 0; d < 2; d++) {
+		s->dir[d].fin_frame = mpf__unpack_u(&u);
+		s->dir[d].fin = s->dir[d].fin_frame != 0;
+	}
+	s->fsm.state = mpf__unpack_y(&u);
+	for (d = 0; d < 2; d++)
+		s->nonce[d] = mpf__unpack_u(&u);
+	for (d = 0; d < 2; d++)
+		s->has_nonce[d] = mpf__unpack_b(&u);
+	s->pend_synack_frame = mpf__unpack_u(&u);
+	s->pend_ack_frame = mpf__unpack_u(&u);
+	s->pend_trunc_hmac = mpf__unpack_t(&u);
+	hmac[0] = mpf__unpack_t(&u);
+	hmac[1] = mpf__unpack_t(&u);
+	hmac[2] = mpf__unpack_t(&u);
+	be_put(s->pend_hmac, 8, hmac[0]);
+	be_put(s->pend_hmac + 8, 8, hmac[1]);
+	be_put(s->pend_hmac + 16, 4, hmac[2]);
+	s->synack_judged = mpf__unpack_b(&u);
+	s->ack_judged = mpf__unpack_b(&u);
+	for (d = 0; d < 2; d++) {
+		s->dir[d].first_frame = mpf__unpack_u(&u);
+		s->dir[d].first = mpf__unpack_y(&u);
+		s->dir[d].first_version = mpf__unpack_y(&u);
+	}
 	tuple_of(flow, &s->tuple);
 	g_variant_unref(fixed);
-	if (u.bad || s->role > MPF_MPTCP_ROLE_UNKNOWN ||
+	if (u.bad || !transitions_unpack(&u, trans, &s->fsm) || hmac[2] > UINT32_MAX ||
+	    s->pend_rst_reason < -1 || s->pend_rst_reason > 255 ||
+	    s->pend_rst_dir > 1 || s->role > MPF_MPTCP_ROLE_UNKNOWN ||
 	    s->hmac > MPF_MPTCP_HMAC_LEGACY || s->addr_id[0] < -1 ||
 	    s->addr_id[0] > 255 || s->addr_id[1] < -1 || s->addr_id[1] > 255 ||
 	    s->rst_reason < -1 || s->rst_reason > 255 || flow->src.port == 0 ||
 	    flow->dst.port == 0) {
 		g_variant_unref(prio);
+		g_variant_unref(trans);
 		return MPF_ERR_MALFORMED;
 	}
+	g_variant_unref(trans);
 	n = mpf__unpack_array(&u, prio);
 	if (n)
 		s->prio = g_array_sized_new(FALSE, FALSE, sizeof(struct prio_change),
@@ -417,6 +572,9 @@ mpf__mptcp_node_export(const struct mpf_node *node)
 	side_pack(&p, &c->side[1]);
 	mpf__pack_b(&p, c->settled);
 	mpf__pack_u(&p, c->resets);
+	mpf__pack_y(&p, c->fallback_cause);
+	mpf__pack_u(&p, k->fastclose_bad_key);
+	mpf__pack_y(&p, c->fsm.state);
 	mpf__pack_begin(&an);
 	for (i = 0; c->announced && i < c->announced->len; i++) {
 		const struct announced *a = &g_array_index(c->announced,
@@ -450,9 +608,9 @@ mpf__mptcp_node_export(const struct mpf_node *node)
 		mpf__pack_t(&ev, e->raw);
 		mpf__pack_next(&ev);
 	}
-	return mpf__tuple(3, mpf__pack_tuple(&p, CONN_T),
+	return mpf__tuple(4, mpf__pack_tuple(&p, CONN_T),
 			  mpf__pack_array(&an, ANNOUNCED_T),
-			  mpf__pack_array(&ev, EVIDENCE_T));
+			  mpf__pack_array(&ev, EVIDENCE_T), transitions_pack(&c->fsm));
 }
 
 /* Files @node's subflows, tokens and DSN ranges in the state's tables. */
@@ -505,6 +663,7 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	GVariant *fixed = g_variant_get_child_value(v, 0);
 	GVariant *ann = g_variant_get_child_value(v, 1);
 	GVariant *ev = g_variant_get_child_value(v, 2);
+	GVariant *trans = g_variant_get_child_value(v, 3);
 	struct mpf_unpack u;
 	gsize i, n;
 	int st = MPF_OK;
@@ -540,6 +699,9 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	side_unpack(&u, &c->side[1]);
 	c->settled = mpf__unpack_b(&u);
 	c->resets = mpf__unpack_u(&u);
+	c->fallback_cause = mpf__unpack_y(&u);
+	k->fastclose_bad_key = mpf__unpack_u(&u);
+	c->fsm.state = mpf__unpack_y(&u);
 	{
 		uint32_t frames[] = { c->fallback_frame, k->mp_fail_frame,
 				      k->fastclose_frame, k->infinite_map_frame,
@@ -547,7 +709,10 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 				      c->side[1].st.data_fin_frame };
 
 		if (u.bad || c->version < -1 || c->version > 1 ||
-		    !frames_ok(ctx, frames, 6) || c->resets > node->flows->len)
+		    !frames_ok(ctx, frames, 6) || c->resets > node->flows->len ||
+		    c->fallback_cause > MPF_MPTCP_FALLBACK_INFINITE_MAPPING ||
+		    !transitions_unpack(&u, trans, &c->fsm) ||
+		    !transitions_frames_ok(ctx, &c->fsm))
 			st = MPF_ERR_MALFORMED;
 	}
 	n = st == MPF_OK ? mpf__unpack_array(&u, ann) : 0;
@@ -590,7 +755,7 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		e.keep_side = (int8_t)mpf__unpack_y(&u);
 		e.raw = mpf__unpack_t(&u);
 		mpf__unpack_next(&u);
-		if (u.bad || e.kind > MPF_MPTCP_EVIDENCE_DACK || e.wide > 1 ||
+		if (u.bad || e.kind > MPF_MPTCP_EVIDENCE_KEY || e.wide > 1 ||
 		    (uint8_t)e.owner_side > 1 || (uint8_t)e.prober_side > 1 ||
 		    (uint8_t)e.keep_side > 1 || !frames_ok(ctx, &e.frame, 1))
 			st = MPF_ERR_MALFORMED;
@@ -600,10 +765,15 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	}
 	for (i = 0; i < node->flows->len && st == MPF_OK; i++) {
 		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
-		uint32_t frames[] = { s->rst_frame, s->removed_frame };
+		uint32_t frames[] = { s->rst_frame, s->removed_frame,
+				      s->pend_rst_frame, s->dir[0].fin_frame,
+				      s->dir[1].fin_frame, s->pend_synack_frame,
+				      s->pend_ack_frame, s->dir[0].first_frame,
+				      s->dir[1].first_frame };
 		guint j;
 
-		if (!frames_ok(ctx, frames, 2))
+		if (!frames_ok(ctx, frames, 9) ||
+		    !transitions_frames_ok(ctx, &s->fsm))
 			st = MPF_ERR_MALFORMED;
 		for (j = 0; s->prio && j < s->prio->len; j++)
 			if (!frames_ok(ctx, &g_array_index(s->prio, struct prio_change,
@@ -613,6 +783,7 @@ mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 	g_variant_unref(fixed);
 	g_variant_unref(ann);
 	g_variant_unref(ev);
+	g_variant_unref(trans);
 	if (st == MPF_OK)
 		file_node(state, node);
 	return st;
@@ -622,7 +793,7 @@ static bool
 residue_pack(struct mpf_pack *p, gconstpointer value)
 {
 	const struct residue *r = value;
-	int k;
+	int k, w;
 
 	if (!r->segs)
 		return false;
@@ -635,6 +806,12 @@ residue_pack(struct mpf_pack *p, gconstpointer value)
 		mpf__pack_b(p, r->seg[k].syn_from_a);
 		mpf__pack_u(p, r->seg[k].syn_seq);
 		mpf__pack_traffic(p, &r->seg[k].t);
+		for (w = 0; w < 2; w++) {
+			mpf__pack_u(p, r->seg[k].synack[w]);
+			mpf__pack_u(p, r->seg[k].first[w]);
+			mpf__pack_u(p, r->seg[k].fin[w]);
+			mpf__pack_u(p, r->seg[k].rst[w]);
+		}
 	}
 	return true;
 }
@@ -669,7 +846,7 @@ mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	GVariant *res = g_variant_get_child_value(v, 0);
 	struct mpf_unpack u;
 	gsize i, n;
-	int status = MPF_OK, k;
+	int status = MPF_OK, k, w;
 
 	g_variant_get_child(v, 1, "u", &st->residues_lost);
 	n = mpf__unpack_array(&u, res);
@@ -685,6 +862,18 @@ mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 			r->seg[k].syn_from_a = mpf__unpack_b(&u);
 			r->seg[k].syn_seq = mpf__unpack_u(&u);
 			ok = mpf__unpack_traffic(&u, ctx, &r->seg[k].t) && ok;
+			for (w = 0; w < 2; w++) {
+				uint32_t *g[] = { &r->seg[k].synack[w],
+						  &r->seg[k].first[w],
+						  &r->seg[k].fin[w],
+						  &r->seg[k].rst[w] };
+				int j;
+
+				for (j = 0; j < 4; j++) {
+					*g[j] = mpf__unpack_u(&u);
+					ok = mpf__partial_frame_ok(ctx, *g[j]) && ok;
+				}
+			}
 		}
 		mpf__unpack_next(&u);
 		if (u.bad || !ok || !tuple_canonical(&r->tuple) || r->segs < 1 ||
@@ -720,6 +909,25 @@ table_drop(struct state *st, struct mpf_flow *f)
 	s->in_table = false;
 }
 
+/* Adds the later stretch @g to @K, the same one. */
+static void
+rseg_append(struct rseg *K, const struct rseg *g)
+{
+	int w;
+
+	mpf__traffic_merge(&K->t, &g->t);
+	for (w = 0; w < 2; w++) {
+		if (!K->synack[w])
+			K->synack[w] = g->synack[w];
+		if (!K->first[w])
+			K->first[w] = g->first[w];
+		if (!K->fin[w])
+			K->fin[w] = g->fin[w];
+		if (!K->rst[w])
+			K->rst[w] = g->rst[w];
+	}
+}
+
 /* Appends the later residue @r of a 4-tuple to @R, an earlier one. */
 static void
 residue_append(struct residue *R, const struct residue *r)
@@ -729,7 +937,7 @@ residue_append(struct residue *R, const struct residue *r)
 	if (r->seg[0].t.first_frame) {
 		if (R->segs == 0)
 			R->segs = 1;
-		mpf__traffic_merge(&R->seg[R->segs - 1].t, &r->seg[0].t);
+		rseg_append(&R->seg[R->segs - 1], &r->seg[0]);
 	}
 	if (r->segs == 2) {
 		if (R->segs < 2) {
@@ -737,7 +945,7 @@ residue_append(struct residue *R, const struct residue *r)
 			R->seg[1] = r->seg[1];
 		} else if (R->seg[1].syn_seq == r->seg[1].syn_seq &&
 			   R->seg[1].syn_from_a == r->seg[1].syn_from_a) {
-			mpf__traffic_merge(&R->seg[1].t, &r->seg[1].t);
+			rseg_append(&R->seg[1], &r->seg[1]);
 		} else {
 			R->ended = true;
 			return;
@@ -745,6 +953,62 @@ residue_append(struct residue *R, const struct residue *r)
 	}
 	R->ended = r->ended;
 	R->frozen = r->frozen;
+}
+
+/*
+ * What one context makes of plain segments @g (of a later part) on
+ * subflow @f, @swap when @g's way 0 is @f's reverse: a SYN/ACK without
+ * MP_CAPABLE (a fallback) or MP_JOIN (a join refused), a third ACK
+ * without MP_CAPABLE (a fallback), FINs and an RST (ingest.c handshake(),
+ * fsm.c). An RST its part ended on is no reset when its sender goes on.
+ */
+static void
+residue_states(struct mpf_flow *f, const struct rseg *g, bool swap)
+{
+	struct sub *s = sub_of(f), tmp;
+	struct conn *c = conn_of(f->node);
+	struct mpf_frame rec;
+	uint32_t rst = 0;
+	/* the way of @g the flow's forward (SYN sender's) way is */
+	int fwd = swap ? 1 : 0, cw, w;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memset(&rec, 0, sizeof(rec));
+	if (s->pend_rst_frame &&
+	    g->t.packets[s->pend_rst_dir == MPF_FLOW_FORWARD ? fwd : 1 - fwd]) {
+		s->pend_rst_frame = 0;
+		s->pend_rst_reason = -1;
+		s->pend_fastclose = false;
+	}
+	if (s->syn_seen && !s->synack_seen && (rec.number = g->synack[1 - fwd])) {
+		s->synack_seen = true;
+		if (s->role == MPF_MPTCP_ROLE_JOIN) {
+			s->join_rejected = true;
+			tmp.fsm.t[tmp.fsm.n].frame = rec.number;
+			tmp.fsm.t[tmp.fsm.n++].state = MPF_MPTCP_STATE_REJECTED;
+		} else if (s->role == MPF_MPTCP_ROLE_INITIAL && c->mpc_syn) {
+			mpf__mptcp_fallback(f, MPF_MPTCP_FALLBACK_SYNACK_NO_MPC, &rec);
+		}
+	}
+	cw = s->src_is_client ? fwd : 1 - fwd;
+	if (s->role == MPF_MPTCP_ROLE_INITIAL && c->mpc_synack &&
+	    !c->third_ack_checked && (rec.number = g->first[cw])) {
+		c->third_ack_checked = true;
+		mpf__mptcp_fallback(f, MPF_MPTCP_FALLBACK_ACK_NO_MPC, &rec);
+	}
+	for (w = 0; w < 2; w++) {
+		tmp.dir[w].fin = g->fin[w] != 0;
+		tmp.dir[w].fin_frame = g->fin[w];
+		if (g->rst[w] && (!rst || g->rst[w] < rst))
+			rst = g->rst[w];
+	}
+	if (rst && !s->rst_frame) {
+		s->rst_frame = rst;
+		c->resets++;
+		tmp.fsm.t[tmp.fsm.n].frame = rst;
+		tmp.fsm.t[tmp.fsm.n++].state = MPF_MPTCP_STATE_RESET;
+	}
+	mpf__mptcp_sf_fold(s, &tmp, swap);
 }
 
 void
@@ -771,14 +1035,17 @@ mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
 			bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
 			uint64_t n = traffic_packets(&r->seg[0].t);
 
-			if (r->seg[0].t.first_frame)
+			if (r->seg[0].t.first_frame) {
 				mpf__traffic_to_flow(f, &r->seg[0].t, swap);
+				residue_states(f, &r->seg[0], swap);
+			}
 			if (r->segs == 2) {
 				/* its SYN: a retransmission of @f's keeps it */
 				if (s->dir[0].isn_known &&
 				    s->dir[0].isn == r->seg[1].syn_seq &&
 				    r->seg[1].syn_from_a == !swap) {
 					mpf__traffic_to_flow(f, &r->seg[1].t, swap);
+					residue_states(f, &r->seg[1], swap);
 					n += traffic_packets(&r->seg[1].t);
 					if (r->ended)
 						table_drop(st, f);
@@ -813,8 +1080,12 @@ owner_of(struct state *st, const struct mpf_flow *f)
 
 	if (!F || !s->fresh)
 		return F;
-	/* a SYN on a known 4-tuple continues it only with its ISN */
+	/* a SYN on a known 4-tuple continues it only with its ISN, and only
+	 * while it lives (a subflow that ended is followed by a new one on
+	 * its 4-tuple, as ingest.c's tuple_reused says) */
 	o = sub_of(F);
+	if (mpf__mptcp_sub_ended(o) || o->role != s->role)
+		return NULL;
 	if (o->dir[0].isn_known && s->dir[0].isn_known &&
 	    o->dir[0].isn == s->dir[0].isn && mpf__endpoint_equal(&F->src, &f->src))
 		return F;
@@ -822,7 +1093,8 @@ owner_of(struct state *st, const struct mpf_flow *f)
 }
 
 /* Folds subflow @gs (of the part after) into @ks, the same subflow; @swap
- * when its source is @ks's destination. */
+ * when its source is @ks's destination. An RST @ks's part ended on must
+ * have been dealt with (flow_fold()). */
 static void
 sub_fold(struct sub *ks, const struct sub *gs, bool swap)
 {
@@ -851,11 +1123,35 @@ sub_fold(struct sub *ks, const struct sub *gs, bool swap)
 			kd->isn_known = true;
 			kd->isn = gd->isn;
 		}
+		if (!ks->has_nonce[swap ? 1 - d : d] && gs->has_nonce[d]) {
+			ks->has_nonce[swap ? 1 - d : d] = true;
+			ks->nonce[swap ? 1 - d : d] = gs->nonce[d];
+		}
 	}
+	/* join HMACs the later part could not check: checked once the
+	 * connections are folded (mpf__mptcp_partial_join()) */
+	if (gs->pend_synack_frame && !ks->synack_judged && !ks->pend_synack_frame) {
+		ks->pend_synack_frame = gs->pend_synack_frame;
+		ks->pend_trunc_hmac = gs->pend_trunc_hmac;
+	}
+	if (gs->pend_ack_frame && !ks->ack_judged && !ks->pend_ack_frame) {
+		ks->pend_ack_frame = gs->pend_ack_frame;
+		memcpy(ks->pend_hmac, gs->pend_hmac, sizeof(ks->pend_hmac));
+	}
+	ks->synack_judged = ks->synack_judged || gs->synack_judged;
+	ks->ack_judged = ks->ack_judged || gs->ack_judged;
+	mpf__mptcp_sf_fold(ks, gs, swap);
 	if (ks->rst_reason < 0)
 		ks->rst_reason = gs->rst_reason;
 	if (!ks->rst_frame)
 		ks->rst_frame = gs->rst_frame;
+	if (!ks->rst_frame && !ks->pend_rst_frame && gs->pend_rst_frame) {
+		ks->pend_rst_frame = gs->pend_rst_frame;
+		ks->pend_rst_reason = gs->pend_rst_reason;
+		ks->pend_rst_dir = (uint8_t)(swap ? 1 - gs->pend_rst_dir
+						  : gs->pend_rst_dir);
+		ks->pend_fastclose = gs->pend_fastclose;
+	}
 	if (!ks->removed_frame)
 		ks->removed_frame = gs->removed_frame;
 	/* MP_PRIO as ingest lists them: the first one, then each change */
@@ -871,13 +1167,54 @@ sub_fold(struct sub *ks, const struct sub *gs, bool swap)
 	}
 }
 
+/*
+ * The third ACK of @F's connection, when the earlier part ended after the
+ * SYN/ACK and @gs (of the later part, @swap as flow_fold()) begins with
+ * the client's first segment: without a valid MP_CAPABLE (or, v1, without
+ * any) the server falls back there, as ingest.c's handshake() says.
+ */
+static void
+third_ack_fold(struct mpf_flow *F, const struct sub *gs, bool swap)
+{
+	struct sub *ks = sub_of(F);
+	struct conn *c = conn_of(F->node);
+	int kd = ks->src_is_client ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
+	const struct sdir *g = &gs->dir[swap ? 1 - kd : kd];
+	struct mpf_frame rec;
+
+	if (ks->role != MPF_MPTCP_ROLE_INITIAL || !c->mpc_synack ||
+	    c->third_ack_checked || c->fallback || !g->first_frame)
+		return;
+	c->third_ack_checked = true;
+	memset(&rec, 0, sizeof(rec));
+	rec.number = g->first_frame;
+	if (g->first & FIRST_MPC) {
+		if (!(g->first & FIRST_MPC_VALID) || g->first_version != c->version)
+			mpf__mptcp_fallback(F, MPF_MPTCP_FALLBACK_ACK_INVALID_MPC,
+					    &rec);
+	} else if (!(c->version == 0 && (g->first & FIRST_DSS)) &&
+		   (g->first & FIRST_WHOLE)) {
+		mpf__mptcp_fallback(F, MPF_MPTCP_FALLBACK_ACK_NO_MPC, &rec);
+	}
+}
+
 /* Folds subflow @f of the later part into @F, the one it continues. */
 static void
 flow_fold(struct state *st, struct mpf_flow *F, struct mpf_flow *f)
 {
 	bool swap = !mpf__endpoint_equal(&F->src, &f->src);
+	struct sub *ks = sub_of(F);
 
-	sub_fold(sub_of(F), sub_of(f), swap);
+	/* an RST the earlier part ended on, past what its sender sent, was
+	 * no reset if its sender goes on in the later part (fsm.c) */
+	if (ks->pend_rst_frame &&
+	    f->packets[swap ? 1 - ks->pend_rst_dir : ks->pend_rst_dir]) {
+		ks->pend_rst_frame = 0;
+		ks->pend_rst_reason = -1;
+		ks->pend_fastclose = false;
+	}
+	third_ack_fold(F, sub_of(f), swap);
+	sub_fold(ks, sub_of(f), swap);
 	mpf__partial_flow_fold(F, f, swap);
 	if (!sub_of(f)->in_table)
 		table_drop(st, F);
@@ -1026,6 +1363,7 @@ checks_fold(struct mpf_mptcp_checks *k, const struct mpf_mptcp_checks *g,
 		k->fastclose_frame = g->fastclose_frame;
 	if (!k->infinite_map_frame)
 		k->infinite_map_frame = g->infinite_map_frame;
+	k->fastclose_bad_key += g->fastclose_bad_key;
 }
 
 /* Adds the later part's announcements: one repeated across the cut is
@@ -1085,10 +1423,6 @@ conn_fold(struct conn *k, struct conn *g, bool flip)
 	k->mpc_syn = k->mpc_syn || g->mpc_syn;
 	k->mpc_synack = k->mpc_synack || g->mpc_synack;
 	k->third_ack_checked = k->third_ack_checked || g->third_ack_checked;
-	if (!k->fallback && g->fallback) {
-		k->fallback = true;
-		k->fallback_frame = g->fallback_frame;
-	}
 	/* a join whose token was of nobody in its part found @k's */
 	checks_fold(&k->checks, &g->checks, k->orphan || !g->orphan);
 	k->orphan = k->orphan && g->orphan;
@@ -1130,6 +1464,9 @@ conn_fold(struct conn *k, struct conn *g, bool flip)
 		mpf__mptcp_side_absorb(ks, gsd);
 	}
 	announced_fold(k, g, flip);
+	/* the later part's transitions (a fallback with them), once its
+	 * DATA_FINs are the sides' */
+	mpf__mptcp_fsm_merge(k, g);
 	/* a part that grouped subflows without their keys, when the earlier
 	 * one had them: one context tied those subflows by their 4-tuples,
 	 * from no evidence */
@@ -1212,6 +1549,8 @@ mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
 	for (i = 0; i < target->flows->len; i++)
 		if (sub_of(g_ptr_array_index(target->flows, i))->rst_frame)
 			conn_of(target)->resets++;
+	/* the keys of one part, the joins of the other */
+	mpf__mptcp_verify_pending(into, target);
 	file_node(st, target);
 	for (sd = 0; sd < 2; sd++)
 		mpf__mptcp_index_side(st, target, sd);

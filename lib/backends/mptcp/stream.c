@@ -80,6 +80,11 @@ mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 			if (v == node || v == owner)
 				g_hash_table_remove(st->by_token, tok);
 		}
+		if (x->has_key) {
+			v = g_hash_table_lookup(st->by_key, &x->key);
+			if (v == node || v == owner)
+				g_hash_table_remove(st->by_key, &x->key);
+		}
 		if (x->wide_indexed) {
 			if (x->wide_hi - x->wide_lo < 4096)
 				owners_drop(st->dsn_wide, x->wide_lo, x->wide_hi,
