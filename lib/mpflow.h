@@ -121,6 +121,9 @@ enum mpf_protocol {
 	MPF_PROTO_MPTCP = 1,
 	MPF_PROTO_SCTP = 2,
 	MPF_PROTO_LISP = 3,
+	/* one past the last value: arrays by protocol are this long, so
+	 * adding a protocol is one line here (Since: 0.2) */
+	MPF_PROTO_COUNT
 };
 
 /* Returns: (transfer none) "none", "mptcp", "sctp", "lisp" or "unknown". */
