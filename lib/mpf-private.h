@@ -13,12 +13,10 @@
 
 #include "mpflow.h"
 
-#define MPF_PROTO_MAX 4 /* one past the last enum mpf_protocol value */
-
 /* ------------------------------------------------------------ config */
 
 struct mpf_config {
-	bool backend_on[MPF_PROTO_MAX];
+	bool backend_on[MPF_PROTO_COUNT];
 	bool retain_frames;
 	mpf_log_func log_func;
 	enum mpf_log_level log_level;
@@ -576,7 +574,7 @@ struct mpf_ctx {
 	uint32_t last_number;
 	bool fed;
 	uint64_t counters[MPF_COUNTER_COUNT];
-	void *state[MPF_PROTO_MAX]; /* backend states by protocol */
+	void *state[MPF_PROTO_COUNT]; /* backend states by protocol */
 	/* streaming: live nodes by queue, most recently active first */
 	GQueue lru[3];
 	struct mpf_node *last_node; /* the previous frame's: most come in runs */

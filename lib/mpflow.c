@@ -70,7 +70,7 @@ mpf_counter_name(enum mpf_counter counter)
 
 /* ------------------------------------------------------------ protocol */
 
-static const char *const proto_names[MPF_PROTO_MAX] = {
+static const char *const proto_names[MPF_PROTO_COUNT] = {
 	[MPF_PROTO_NONE] = "none",
 	[MPF_PROTO_MPTCP] = "mptcp",
 	[MPF_PROTO_SCTP] = "sctp",
@@ -80,7 +80,7 @@ static const char *const proto_names[MPF_PROTO_MAX] = {
 const char *
 mpf_protocol_to_string(enum mpf_protocol proto)
 {
-	if ((unsigned)proto >= MPF_PROTO_MAX)
+	if ((unsigned)proto >= MPF_PROTO_COUNT)
 		return "unknown";
 	return proto_names[proto];
 }
@@ -92,7 +92,7 @@ mpf_protocol_from_string(const char *name, enum mpf_protocol *proto)
 
 	if (!name || !proto)
 		return MPF_ERR_INVALID;
-	for (i = 1; i < MPF_PROTO_MAX; i++) {
+	for (i = 1; i < MPF_PROTO_COUNT; i++) {
 		if (g_ascii_strcasecmp(name, proto_names[i]) == 0) {
 			*proto = (enum mpf_protocol)i;
 			return MPF_OK;
@@ -121,7 +121,7 @@ config_defaults(struct mpf_config *cfg)
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	for (i = 1; i < MPF_PROTO_MAX; i++)
+	for (i = 1; i < MPF_PROTO_COUNT; i++)
 		cfg->backend_on[i] = mpf__backend_find((enum mpf_protocol)i) != NULL;
 	cfg->retain_frames = true;
 	cfg->log_level = MPF_LOG_WARNING;

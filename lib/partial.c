@@ -829,11 +829,11 @@ node_import(struct mpf_ctx *ctx, GVariant *v, const struct span *sp)
 	t1 = mpf__unpack_x(&u);
 	packets = mpf__unpack_t(&u);
 	bytes = mpf__unpack_t(&u);
-	b = proto < MPF_PROTO_MAX ? mpf__backend_find((enum mpf_protocol)proto)
+	b = proto < MPF_PROTO_COUNT ? mpf__backend_find((enum mpf_protocol)proto)
 				  : NULL;
 	if (!b) {
 		/* a protocol this build has no backend for */
-		st = proto && proto < MPF_PROTO_MAX ? MPF_ERR_UNSUPPORTED
+		st = proto && proto < MPF_PROTO_COUNT ? MPF_ERR_UNSUPPORTED
 						    : MPF_ERR_MALFORMED;
 		goto out;
 	}
@@ -880,7 +880,7 @@ out:
 static int
 state_import(struct mpf_ctx *ctx, GVariant *states)
 {
-	bool seen[MPF_PROTO_MAX] = { false };
+	bool seen[MPF_PROTO_COUNT] = { false };
 	gsize i, n = g_variant_n_children(states);
 	int st = MPF_OK;
 
@@ -890,10 +890,10 @@ state_import(struct mpf_ctx *ctx, GVariant *states)
 		guint8 proto;
 
 		g_variant_get_child(states, i, "(y@v)", &proto, &bv);
-		b = proto < MPF_PROTO_MAX
+		b = proto < MPF_PROTO_COUNT
 			    ? mpf__backend_find((enum mpf_protocol)proto)
 			    : NULL;
-		if (!proto || proto >= MPF_PROTO_MAX) {
+		if (!proto || proto >= MPF_PROTO_COUNT) {
 			st = MPF_ERR_MALFORMED;
 		} else if (!b) {
 			st = MPF_ERR_UNSUPPORTED; /* not in this build */
