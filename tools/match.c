@@ -51,7 +51,7 @@ load_one(const char *path, const struct match_options *o, int *status)
 	}
 	mpf_config_set_retain_frames(cfg, false);
 	mpf_config_set_segment_log(cfg, true);
-	for (i = 1; i < 4; i++)
+	for (i = 1; i < MPF_PROTO_COUNT; i++)
 		if (o->disabled[i] &&
 		    mpf_config_set_backend(cfg, (enum mpf_protocol)i, false) !=
 			    MPF_OK) {

@@ -27,7 +27,7 @@ struct match_run {
 
 struct match_options {
 	enum report_format fmt;
-	bool disabled[4];     /* backends switched off (enum mpf_protocol) */
+	bool disabled[MPF_PROTO_COUNT]; /* backends switched off */
 	int verbose;
 	mpf_log_func log;     /* for -v, nullable */
 	bool has_offset;      /* --clock-offset given */

@@ -153,7 +153,7 @@ struct options {
 	bool idle_set, cap_set;
 	uint32_t idle;    /* --idle-timeout, seconds */
 	uint64_t cap_mib; /* --memory-cap */
-	bool disabled[4];
+	bool disabled[MPF_PROTO_COUNT];
 	bool has_kind;
 	bool delay;              /* plot -k delay: two captures */
 	bool time_set; /* --time-axis */
@@ -316,7 +316,7 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
 		if (o->cap_set)
 			mpf_config_set_memory_cap(cfg, o->cap_mib << 20);
 	}
-	for (i = 1; i < 4; i++)
+	for (i = 1; i < MPF_PROTO_COUNT; i++)
 		if (o->disabled[i] &&
 		    mpf_config_set_backend(cfg, (enum mpf_protocol)i, false) !=
 			    MPF_OK)
