@@ -37,7 +37,14 @@ class _Names:
     def __init__(self):
         m = lib()
         bits = range(32)
-        self.proto = {i: string(m.mpf_protocol_to_string(i)) for i in range(4)}
+        # every protocol the library names (MPF_PROTO_COUNT is not
+        # exported to Python: the first "unknown" marks the end)
+        self.proto = {}
+        while True:
+            name = string(m.mpf_protocol_to_string(len(self.proto)))
+            if name == "unknown":
+                break
+            self.proto[len(self.proto)] = name
         self.mptcp_opt = {i: string(m.mpf_mptcp_subtype_to_string(i)) for i in bits}
         self.mptcp_flag = {i: string(m.mpf_mptcp_frame_flag_to_string(1 << i))
                            for i in bits}
