@@ -169,7 +169,7 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 			if (kind == 8) {
 				struct mpf_cursor c;
 
-				mpf_cursor_init(&c, opts + off + 2, 8);
+				mpf_cursor_init(&c, opts + off + 2, 8, 8);
 				pkt->ts_val = mpf_get_be32(&c);
 				pkt->ts_ecr = mpf_get_be32(&c);
 				pkt->has_ts = true;
@@ -188,7 +188,7 @@ decode_tcp(struct mpf_pkt *pkt)
 	size_t hlen;
 	int st;
 
-	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap);
+	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
 	if (pkt->l4_cap >= 4) {
 		pkt->sport = mpf_get_be16(&c);
 		pkt->dport = mpf_get_be16(&c);
@@ -223,7 +223,7 @@ decode_ports(struct mpf_pkt *pkt, size_t hlen)
 {
 	struct mpf_cursor c;
 
-	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap);
+	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
 	if (pkt->l4_cap < 4 || pkt->l4_len < hlen)
 		return short_header(hlen, pkt->l4_len);
 	pkt->sport = mpf_get_be16(&c);
@@ -422,7 +422,7 @@ decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 
 	if (cap < 20)
 		return short_header(20, wire);
-	mpf_cursor_init(&c, p, cap);
+	mpf_cursor_init(&c, p, cap, wire);
 	vihl = mpf_get_u8(&c);
 	hlen = (size_t)(vihl & 0x0f) * 4;
 	mpf_cursor_skip(&c, 1); /* TOS */
@@ -495,7 +495,7 @@ decode_ipv6(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 
 	if (cap < 40)
 		return short_header(40, wire);
-	mpf_cursor_init(&c, p, cap);
+	mpf_cursor_init(&c, p, cap, wire);
 	mpf_cursor_skip(&c, 4); /* version, class, flow label */
 	plen = mpf_get_be16(&c);
 	nh = mpf_get_u8(&c);
@@ -520,7 +520,7 @@ decode_ipv6(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 			return mpf__status_worst(st, MPF_ERR_MALFORMED);
 		if (off + 2 > cap)
 			return mpf__status_worst(st, MPF_ERR_TRUNCATED);
-		mpf_cursor_init(&e, p + off, cap - off);
+		mpf_cursor_init(&e, p + off, cap - off, total - off);
 		next = mpf_get_u8(&e);
 		hl = mpf_get_u8(&e);
 		if (nh == 44) {

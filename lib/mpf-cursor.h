@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * A bounds-checked reader over captured bytes (internal).
+ * The one bounds-checked reader over packet bytes (internal), used by every
+ * parser: the link and IP decoder, MPTCP options, SCTP chunks, LISP.
  *
- * Every multi-byte field of a packet is read through these functions and
- * never by casting packet bytes to a struct. A read past the end returns 0
- * and sets the sticky @overrun flag, so a parser reads a whole header, then
+ * A cursor knows two ends: @cap, where the capture stopped, and @end, where
+ * the structure being read ends on the wire (a frame's wire length, an IP
+ * total length, a chunk's or an option's length field). Reading past @end
+ * means the fields contradict each other: MPF_ERR_MALFORMED. Reading past
+ * @cap but not @end means the snapshot length cut bytes the wire had:
+ * MPF_ERR_TRUNCATED. The first such outcome sticks in @status; every read
+ * after it returns 0 and moves nothing, so a parser reads a whole header,
  * checks once, then changes state: no longjmp, no half-updated graph.
+ * mpf_cursor_invalid() records a contradiction the reader cannot see (a
+ * length below its minimum), as tcpdump's ND_ICHECK does.
  *
- * A sub-cursor (mpf_cursor_sub) narrows the window to one TLV, so that an
- * option parser can only ever see its own bytes.
+ * @end may lie past the captured buffer: it is compared, never read.
+ * No other file shifts packet bytes into integers.
  */
 #ifndef MPF_CURSOR_H
 #define MPF_CURSOR_H
@@ -18,45 +25,91 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mpflow.h"
+
 struct mpf_cursor {
 	const uint8_t *p;   /* next byte to read */
-	const uint8_t *end; /* one past the last captured byte */
-	bool overrun;       /* a read or skip ran past @end */
+	const uint8_t *cap; /* one past the last captured byte */
+	const uint8_t *end; /* one past the structure's last byte on the wire */
+	int status;         /* MPF_OK or the first error met */
 };
 
+/* A cursor over @data: @cap bytes captured of @len on the wire (a capture
+ * longer than the wire says is cut to it). */
 static inline void
-mpf_cursor_init(struct mpf_cursor *c, const uint8_t *data, size_t len)
+mpf_cursor_init(struct mpf_cursor *c, const uint8_t *data, size_t cap,
+		size_t len)
 {
+	if (cap > len)
+		cap = len;
 	c->p = data;
+	c->cap = data + cap;
 	c->end = data + len;
-	c->overrun = false;
+	c->status = MPF_OK;
 }
 
+/* Captured bytes left to read (0 once an error is met). */
 static inline size_t
 mpf_cursor_left(const struct mpf_cursor *c)
 {
-	return (size_t)(c->end - c->p);
+	return c->status == MPF_OK ? (size_t)(c->cap - c->p) : 0;
 }
 
-/* Whether @n more bytes can be read; never sets the overrun flag. */
+/* Bytes the structure has left on the wire (0 once an error is met). */
+static inline size_t
+mpf_cursor_wire_left(const struct mpf_cursor *c)
+{
+	return c->status == MPF_OK ? (size_t)(c->end - c->p) : 0;
+}
+
+/* Whether @n more bytes were captured; changes nothing. */
 static inline bool
 mpf_cursor_has(const struct mpf_cursor *c, size_t n)
 {
-	return !c->overrun && mpf_cursor_left(c) >= n;
+	return mpf_cursor_left(c) >= n;
 }
 
-/* Returns a pointer to the next @n bytes and skips them, or NULL (and sets
- * the overrun flag) when fewer are left. */
+/* Records @st (a negative status) unless an earlier error stands. */
+static inline void
+mpf_cursor_fail(struct mpf_cursor *c, int st)
+{
+	if (c->status == MPF_OK)
+		c->status = st;
+}
+
+/* Records that a field contradicts the structure (ND_ICHECK). */
+static inline void
+mpf_cursor_invalid(struct mpf_cursor *c)
+{
+	mpf_cursor_fail(c, MPF_ERR_MALFORMED);
+}
+
+/*
+ * Whether the next @n bytes can be read (ND_TCHECK): false, with the
+ * status set, when the structure has fewer (malformed) or the capture
+ * holds fewer (truncated). Moves nothing.
+ */
+static inline bool
+mpf_cursor_need(struct mpf_cursor *c, size_t n)
+{
+	if (c->status != MPF_OK)
+		return false;
+	if ((size_t)(c->end - c->p) < n)
+		c->status = MPF_ERR_MALFORMED;
+	else if ((size_t)(c->cap - c->p) < n)
+		c->status = MPF_ERR_TRUNCATED;
+	return c->status == MPF_OK;
+}
+
+/* Returns a pointer to the next @n bytes and skips them, or NULL (status
+ * set, nothing moved) when they cannot be read. */
 static inline const uint8_t *
 mpf_cursor_take(struct mpf_cursor *c, size_t n)
 {
-	const uint8_t *q;
+	const uint8_t *q = c->p;
 
-	if (!mpf_cursor_has(c, n)) {
-		c->overrun = true;
+	if (!mpf_cursor_need(c, n))
 		return NULL;
-	}
-	q = c->p;
 	c->p += n;
 	return q;
 }
@@ -67,6 +120,13 @@ mpf_cursor_skip(struct mpf_cursor *c, size_t n)
 	return mpf_cursor_take(c, n) != NULL;
 }
 
+/* The next byte without moving, or 0 (status set) when there is none. */
+static inline uint8_t
+mpf_peek_u8(struct mpf_cursor *c)
+{
+	return mpf_cursor_need(c, 1) ? c->p[0] : 0;
+}
+
 static inline uint8_t
 mpf_get_u8(struct mpf_cursor *c)
 {
@@ -75,37 +135,56 @@ mpf_get_u8(struct mpf_cursor *c)
 	return q ? q[0] : 0;
 }
 
+/* Big-endian (network order) unsigned fields of 2 to 8 bytes. */
+static inline uint64_t
+mpf__cursor_be(struct mpf_cursor *c, size_t n)
+{
+	const uint8_t *q = mpf_cursor_take(c, n);
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; q && i < n; i++)
+		v = v << 8 | q[i];
+	return v;
+}
+
 static inline uint16_t
 mpf_get_be16(struct mpf_cursor *c)
 {
-	const uint8_t *q = mpf_cursor_take(c, 2);
+	return (uint16_t)mpf__cursor_be(c, 2);
+}
 
-	return q ? (uint16_t)(q[0] << 8 | q[1]) : 0;
+static inline uint32_t
+mpf_get_be24(struct mpf_cursor *c)
+{
+	return (uint32_t)mpf__cursor_be(c, 3);
 }
 
 static inline uint32_t
 mpf_get_be32(struct mpf_cursor *c)
 {
-	const uint8_t *q = mpf_cursor_take(c, 4);
-
-	return q ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-			   (uint32_t)q[2] << 8 | q[3]
-		 : 0;
+	return (uint32_t)mpf__cursor_be(c, 4);
 }
 
 static inline uint64_t
 mpf_get_be64(struct mpf_cursor *c)
 {
-	const uint8_t *q = mpf_cursor_take(c, 8);
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; q && i < 8; i++)
-		v = v << 8 | q[i];
-	return v;
+	return mpf__cursor_be(c, 8);
 }
 
-/* Copies @n bytes into @out (zero-filled on overrun). */
+/* A 4-byte field whose byte order the reader does not know (BSD loopback's
+ * host-order family): little-endian. */
+static inline uint32_t
+mpf_get_le32(struct mpf_cursor *c)
+{
+	const uint8_t *q = mpf_cursor_take(c, 4);
+
+	return q ? (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
+			   (uint32_t)q[1] << 8 | q[0]
+		 : 0;
+}
+
+/* Copies @n bytes into @out (zero-filled when they cannot be read). */
 static inline bool
 mpf_get_bytes(struct mpf_cursor *c, void *out, size_t n)
 {
@@ -120,21 +199,23 @@ mpf_get_bytes(struct mpf_cursor *c, void *out, size_t n)
 }
 
 /*
- * A child cursor over the next @n bytes of @c, or over what is left when
- * fewer were captured (then *@cut is set, when not NULL). @c skips them.
+ * A child cursor over the next @n bytes of @c (a TLV's value, an LCAF's
+ * payload), so that its parser can only see its own bytes; @c does not
+ * move (skip the @n bytes when done). When the structure has fewer than
+ * @n bytes, @c turns malformed and the child, empty, carries the error.
  */
 static inline struct mpf_cursor
-mpf_cursor_sub(struct mpf_cursor *c, size_t n, bool *cut)
+mpf_cursor_sub(struct mpf_cursor *c, size_t n)
 {
-	struct mpf_cursor s = { c->p, c->p, false };
-	size_t left = c->overrun ? 0 : mpf_cursor_left(c);
+	struct mpf_cursor s = { c->p, c->p, c->p, c->status };
 
-	if (cut)
-		*cut = left < n;
-	if (left < n)
-		n = left;
+	if (c->status == MPF_OK && (size_t)(c->end - c->p) < n)
+		mpf_cursor_invalid(c);
+	s.status = c->status;
+	if (s.status != MPF_OK)
+		return s;
 	s.end = c->p + n;
-	c->p += n;
+	s.cap = s.end < c->cap ? s.end : c->cap;
 	return s;
 }
 

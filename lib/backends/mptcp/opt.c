@@ -197,7 +197,7 @@ mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 	/* read what was captured: fields past the cut read as zero, and
 	 * o->cap tells the caller which ones are real */
 	o->cap = (uint8_t)(captured < o->len ? captured : o->len);
-	mpf_cursor_init(&c, p, o->cap);
+	mpf_cursor_init(&c, p, o->cap, o->len);
 	mpf_cursor_skip(&c, 2);
 	b2 = mpf_get_u8(&c);
 	o->subtype = b2 >> 4;

@@ -165,7 +165,7 @@ mpf__sctp_parse_chunk(const struct mpf_sctp_chunk *ch,
 
 	memset(in, 0, sizeof(*in));
 	in->type = ch->type;
-	mpf_cursor_init(&c, ch->value, ch->value_cap);
+	mpf_cursor_init(&c, ch->value, ch->value_cap, ch->len - 4u);
 
 /* The fixed part the analysis needs: malformed when the chunk is
  * shorter, truncated when the capture is. */

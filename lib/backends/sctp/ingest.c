@@ -504,7 +504,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 
 	if (pkt->sctp_cap < 12)
 		return pkt->sctp_len < 12 ? MPF_ERR_MALFORMED : MPF_ERR_TRUNCATED;
-	mpf_cursor_init(&c, pkt->sctp, pkt->sctp_cap);
+	mpf_cursor_init(&c, pkt->sctp, pkt->sctp_cap, pkt->sctp_len);
 	sport = mpf_get_be16(&c);
 	dport = mpf_get_be16(&c);
 	vtag = mpf_get_be32(&c);
