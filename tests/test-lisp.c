@@ -68,10 +68,10 @@
 
 /* A cursor over @p, garbage first so that init must set every field. */
 static void
-cur_over(struct mpf_lisp_cur *c, const uint8_t *p, size_t cap, size_t len)
+cur_over(struct mpf_cursor *c, const uint8_t *p, size_t cap, size_t len)
 {
 	memset(c, GARBAGE, sizeof(*c));
-	mpf__lisp_cur_init(c, p, cap, len);
+	mpf_cursor_init(c, p, cap, len);
 }
 
 static const char *
@@ -297,7 +297,8 @@ static const struct bad_addr_case bad_addrs[] = {
 	/* the IID LCAF ends inside its address */
 	{ "IID length 8",
 	  BYTES(LCAF(LCAF_IID, 0, 8), 0, 0, 0, 7, AFI_V4(10, 0, 0, 7)), 14 },
-	{ "IID length 3", BYTES(LCAF(LCAF_IID, 0, 3), 0, 0, 7), 10 },
+	/* a 4-byte IID in 3 bytes: the length field shows the fault */
+	{ "IID length 3", BYTES(LCAF(LCAF_IID, 0, 3), 0, 0, 7), 8 },
 	/* an instance id and no address */
 	{ "IID length 4", BYTES(LCAF(LCAF_IID, 0, 4), 0, 0, 0, 7), 12 },
 	{ "AFI list splits an address",
@@ -313,7 +314,7 @@ static const struct bad_addr_case bad_addrs[] = {
 
 /* Reads @n bytes at @p (cap and len apart) into a garbage-filled struct. */
 static bool
-read_addr_at(const uint8_t *p, size_t cap, size_t len, struct mpf_lisp_cur *c,
+read_addr_at(const uint8_t *p, size_t cap, size_t len, struct mpf_cursor *c,
 	     struct mpf_lisp_addr *a)
 {
 	cur_over(c, p, cap, len);
@@ -341,7 +342,7 @@ check_addr(const struct addr_case *t, const struct mpf_lisp_addr *a)
 START_TEST(test_addr_fields)
 {
 	const struct addr_case *t = &addr_cases[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_addr a;
 	struct buf b;
 	uint8_t *p = buf_new(&b, t->b, t->n, false);
@@ -361,7 +362,7 @@ START_TEST(test_addr_followed)
 {
 	const struct addr_case *t = &addr_cases[_i];
 	uint8_t more[64];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_addr a;
 	struct buf b;
 	uint8_t *p;
@@ -385,7 +386,7 @@ START_TEST(test_addr_prefix)
 	size_t k;
 
 	for (k = 0; k < t->used; k++) {
-		struct mpf_lisp_cur c;
+		struct mpf_cursor c;
 		struct mpf_lisp_addr a;
 		struct buf b;
 		uint8_t *p = buf_new(&b, t->b, k, true);
@@ -406,7 +407,7 @@ END_TEST
 START_TEST(test_addr_bad)
 {
 	const struct bad_addr_case *t = &bad_addrs[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_addr a;
 	struct buf b;
 	uint8_t *p = buf_new(&b, t->b, t->n, true);
@@ -435,7 +436,7 @@ END_TEST
 START_TEST(test_cursor)
 {
 	static const uint8_t v4[] = { AFI_V4(10, 0, 0, 3), AFI_V4(10, 0, 0, 4) };
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_addr a;
 	struct buf b;
 	uint8_t *p = buf_new(&b, v4, sizeof(v4), false);
@@ -568,7 +569,7 @@ static const struct rec_case rec_cases[] = {
 
 /* What the locator callback saw, and where the cursor was each time. */
 struct seen_locs {
-	const struct mpf_lisp_cur *c;
+	const struct mpf_cursor *c;
 	const uint8_t *start;
 	unsigned count;
 	struct mpf_lisp_wire_loc loc[8];
@@ -587,7 +588,7 @@ on_loc(const struct mpf_lisp_wire_loc *l, void *user)
 }
 
 static bool
-read_record_at(const uint8_t *p, size_t cap, size_t len, struct mpf_lisp_cur *c,
+read_record_at(const uint8_t *p, size_t cap, size_t len, struct mpf_cursor *c,
 	       struct mpf_lisp_record *r, struct seen_locs *s)
 {
 	cur_over(c, p, cap, len);
@@ -601,7 +602,7 @@ read_record_at(const uint8_t *p, size_t cap, size_t len, struct mpf_lisp_cur *c,
 START_TEST(test_record_fields)
 {
 	const struct rec_case *t = &rec_cases[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct seen_locs s;
 	struct buf b;
@@ -651,7 +652,7 @@ END_TEST
 START_TEST(test_record_no_callback)
 {
 	const struct rec_case *t = &rec_cases[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct buf b;
 	uint8_t *p = buf_new(&b, t->b, t->n, false);
@@ -669,7 +670,7 @@ END_TEST
 START_TEST(test_record_prefix)
 {
 	const struct rec_case *t = &rec_cases[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct seen_locs full, s;
 	struct buf b;
@@ -702,7 +703,7 @@ END_TEST
 START_TEST(test_record_count_overrun)
 {
 	uint8_t rec[] = { REC_TCPDUMP };
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct seen_locs s;
 	struct buf b;
@@ -735,7 +736,7 @@ END_TEST
 START_TEST(test_record_bad_addr)
 {
 	uint8_t rec[] = { REC_PROBE_REPLY };
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct seen_locs s;
 	struct buf b;
@@ -760,7 +761,7 @@ END_TEST
 /* Two records back to back: the cursor is left at the second. */
 START_TEST(test_record_sequence)
 {
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_record r;
 	struct seen_locs s;
 	struct buf b;
@@ -884,11 +885,12 @@ static const struct bad_addr_case bad_hdrs[] = {
 	  BYTES(0x10, 0x00, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x00, 0x00,
 		0x00, 0x05, 10, 0, 0, 1),
 	  16 },
-	{ "Map-Reply without nonce", BYTES(0x20, 0x00, 0x00, 0x01, 1, 2, 3), 6 },
+	/* the 8-byte nonce cannot fit in the 3 bytes the message has left */
+	{ "Map-Reply without nonce", BYTES(0x20, 0x00, 0x00, 0x01, 1, 2, 3), 4 },
 };
 
 static bool
-read_header_at(const uint8_t *p, size_t cap, size_t len, struct mpf_lisp_cur *c,
+read_header_at(const uint8_t *p, size_t cap, size_t len, struct mpf_cursor *c,
 	       struct mpf_lisp_msg *m)
 {
 	cur_over(c, p, cap, len);
@@ -922,7 +924,7 @@ check_header(const struct hdr_case *t, const struct mpf_lisp_msg *m)
 START_TEST(test_header_fields)
 {
 	const struct hdr_case *t = &hdr_cases[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct buf b;
 	uint8_t *p = buf_new(&b, t->b, t->n, false);
@@ -944,7 +946,7 @@ START_TEST(test_header_prefix)
 	size_t k;
 
 	for (k = 0; k < t->n; k++) {
-		struct mpf_lisp_cur c;
+		struct mpf_cursor c;
 		struct mpf_lisp_msg m;
 		struct buf b;
 		uint8_t *p = buf_new(&b, t->b, k, true);
@@ -973,7 +975,7 @@ END_TEST
 START_TEST(test_header_bad)
 {
 	const struct bad_addr_case *t = &bad_hdrs[_i];
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct buf b;
 	uint8_t *p = buf_new(&b, t->b, t->n, true);
@@ -999,7 +1001,7 @@ END_TEST
 START_TEST(test_header_other_types)
 {
 	uint8_t msg[] = { 0x00, 0xab, 0xcd, 0x07, 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct buf b;
 	uint8_t *p;
@@ -1023,7 +1025,7 @@ END_TEST
 /* The header, then each record: a whole message read as control() does. */
 START_TEST(test_header_then_records)
 {
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct mpf_lisp_record r;
 	struct seen_locs s;
@@ -1912,7 +1914,7 @@ START_TEST(test_referral_nonce)
 		0x60, 0x00, 0x00, 0x01, 0x01, 0x02, 0x03, 0x04,
 		0x05, 0x06, 0x07, 0x08,
 	};
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct buf b;
 	uint8_t *p = buf_new(&b, referral, sizeof(referral), false);
@@ -1936,7 +1938,7 @@ START_TEST(test_info_nonce)
 		0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x00, 0x01,
 		0x00, 0x18, AFI_V4(192, 168, 1, 0),
 	};
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct buf b;
 	uint8_t *p = buf_new(&b, info, sizeof(info), false);

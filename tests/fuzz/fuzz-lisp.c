@@ -17,7 +17,7 @@
 #include "backends/lisp/lisp.h"
 
 static void
-check_cur(const struct mpf_lisp_cur *c, const uint8_t *base)
+check_cur(const struct mpf_cursor *c, const uint8_t *base)
 {
 	MPF_FUZZ_CHECK(c->p >= base && c->p <= c->end);
 	MPF_FUZZ_CHECK(c->cap <= c->end);
@@ -39,7 +39,7 @@ on_loc(const struct mpf_lisp_wire_loc *l, void *user)
 }
 
 static void
-records(struct mpf_lisp_cur *c, const uint8_t *base, unsigned count)
+records(struct mpf_cursor *c, const uint8_t *base, unsigned count)
 {
 	unsigned i, locs;
 
@@ -56,7 +56,7 @@ records(struct mpf_lisp_cur *c, const uint8_t *base, unsigned count)
 int
 mpf_fuzz_lisp(const uint8_t *data, size_t size)
 {
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	struct mpf_lisp_msg m;
 	struct mpf_lisp_addr a;
 	struct mpf_lisp_record r;
@@ -73,7 +73,7 @@ mpf_fuzz_lisp(const uint8_t *data, size_t size)
 	copy = mpf_fuzz_dup(data + 1, cap);
 	if (!copy)
 		return 0;
-	mpf__lisp_cur_init(&c, copy, cap, len);
+	mpf_cursor_init(&c, copy, cap, len);
 	switch (data[0] & 3) {
 	case 0:
 		mpf__lisp_read_header(&c, &m);

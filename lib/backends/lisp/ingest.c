@@ -55,9 +55,9 @@ find_nonce(struct state *st, uint64_t nonce, uint32_t *frame)
  */
 static bool
 mapping_record(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
-	       struct mpf_lisp_cur *c, struct mpf_frame *rec, int type)
+	       struct mpf_cursor *c, struct mpf_frame *rec, int type)
 {
-	struct mpf_lisp_cur save = *c;
+	struct mpf_cursor save = *c;
 	struct mpf_lisp_record r;
 	struct rec_ctx rc = { NULL, rec, false };
 
@@ -90,7 +90,7 @@ mapping_record(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 /* Reads a control message at @c; @depth counts ECM nesting. */
 static int
 control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
-	struct mpf_lisp_cur *c, struct mpf_frame *rec, int depth)
+	struct mpf_cursor *c, struct mpf_frame *rec, int depth)
 {
 	struct mpf_lisp_msg m;
 	unsigned i;
@@ -119,8 +119,8 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 			struct mpf_lisp_addr eid;
 			struct mpf_node *site;
 
-			mpf__lisp_skip(c, 1);
-			mpf__lisp_u8(c); /* mask length */
+			mpf_cursor_skip(c, 1);
+			mpf_get_u8(c); /* mask length */
 			if (!mpf__lisp_read_addr(c, &eid))
 				break;
 			/* a query, not a mapping: count it on a known site */
@@ -169,7 +169,7 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	case LISP_ECM: {
 		/* an IP header, a UDP header, then a control message */
 		struct mpf_pkt inner;
-		struct mpf_lisp_cur in;
+		struct mpf_cursor in;
 		int r;
 
 		rec->bflags |= MPF_LISP_FRAME_ECM;
@@ -181,7 +181,7 @@ control(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 				   (size_t)(c->end - c->p));
 		if (!inner.has_ports || !inner.payload)
 			return r < 0 ? r : MPF_ERR_MALFORMED;
-		mpf__lisp_cur_init(&in, inner.payload, inner.payload_cap,
+		mpf_cursor_init(&in, inner.payload, inner.payload_cap,
 				   inner.payload_len);
 		r = control(ctx, st, pkt, &in, rec, depth + 1);
 		return r;
@@ -357,7 +357,7 @@ data(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 /* A Registration ACK or NACK: counted on the site it names, if known
  * (a refusal of a prefix never registered makes no site). */
 static void
-registration_answer(struct state *st, struct mpf_lisp_cur *c,
+registration_answer(struct state *st, struct mpf_cursor *c,
 		    struct mpf_frame *rec, bool nack)
 {
 	struct mpf_lisp_addr eid;
@@ -367,10 +367,10 @@ registration_answer(struct state *st, struct mpf_lisp_cur *c,
 	unsigned bits;
 
 	if (nack) {
-		reason = mpf__lisp_u8(c);
-		mpf__lisp_skip(c, 2);
+		reason = mpf_get_u8(c);
+		mpf_cursor_skip(c, 2);
 	}
-	len = mpf__lisp_u8(c);
+	len = mpf_get_u8(c);
 	if (!mpf__lisp_read_addr(c, &eid) || !eid.is_ip)
 		return;
 	bits = eid.ip.family == 4 ? 32 : 128;
@@ -402,7 +402,7 @@ registration_answer(struct state *st, struct mpf_lisp_cur *c,
 static int
 reliable_message(struct mpf_ctx *ctx, struct state *st,
 		 const struct mpf_pkt *pkt, uint16_t type,
-		 struct mpf_lisp_cur *c, struct mpf_frame *rec)
+		 struct mpf_cursor *c, struct mpf_frame *rec)
 {
 	switch (type) {
 	case RT_REGISTRATION:
@@ -414,7 +414,7 @@ reliable_message(struct mpf_ctx *ctx, struct state *st,
 		return c->status;
 	case RT_MAPPING_NOTIFICATION:
 		rec->ref[1] = LISP_MAP_NOTIFY;
-		if (mpf__lisp_skip(c, 24)) /* xTR-ID, site id */
+		if (mpf_cursor_skip(c, 24)) /* xTR-ID, site id */
 			mapping_record(ctx, st, pkt, c, rec, LISP_MAP_NOTIFY);
 		return c->status;
 	default:
@@ -428,28 +428,31 @@ static int
 reliable(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	 struct mpf_frame *rec)
 {
-	size_t off = 0, cap = pkt->payload_cap, len = pkt->payload_len;
-	const uint8_t *p = pkt->payload;
+	struct mpf_cursor all;
 	int status = MPF_OK;
 	unsigned count = 0;
 
-	while (off + 8 <= len) {
+	mpf_cursor_init(&all, pkt->payload, pkt->payload_cap, pkt->payload_len);
+	while (mpf_cursor_wire_left(&all) >= 8) {
 		uint16_t type, mlen;
 		uint32_t marker;
-		struct mpf_lisp_cur c;
+		struct mpf_cursor m = all, c;
 		struct mpf_frame more, *r = rec;
 
-		if (off + 8 > cap)
+		if (!mpf_cursor_has(&all, 8))
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		type = (uint16_t)(p[off] << 8 | p[off + 1]);
-		mlen = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		if (mlen < 12 || off + mlen > len)
+		type = mpf_get_be16(&m);
+		mlen = mpf_get_be16(&m);
+		if (mlen < 12 || mlen > mpf_cursor_wire_left(&all))
 			break; /* a message cut by the segment, or no framing */
-		if (off + mlen > cap)
+		if (!mpf_cursor_has(&all, mlen))
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		marker = (uint32_t)p[off + mlen - 4] << 24 |
-			 (uint32_t)p[off + mlen - 3] << 16 |
-			 (uint32_t)p[off + mlen - 2] << 8 | p[off + mlen - 1];
+		/* type, length, message id; the message; the end marker */
+		m = mpf_cursor_sub(&all, mlen);
+		mpf_cursor_skip(&m, 8);
+		c = mpf_cursor_sub(&m, mlen - 12u);
+		mpf_cursor_skip(&m, mlen - 12u);
+		marker = mpf_get_be32(&m);
 		if (marker != RT_END_MARKER)
 			return mpf__status_worst(status, MPF_ERR_MALFORMED);
 		/* The frame's type, nonce and instance are its first
@@ -459,7 +462,6 @@ reliable(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 			more = *rec;
 			r = &more;
 		}
-		mpf__lisp_cur_init(&c, p + off + 8, mlen - 12, mlen - 12);
 		status = mpf__status_worst(status,
 					   reliable_message(ctx, st, pkt, type, &c, r));
 		if (r == &more) {
@@ -467,7 +469,7 @@ reliable(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 				rec->node = more.node;
 			rec->bflags |= more.bflags;
 		}
-		off += mlen;
+		mpf_cursor_skip(&all, mlen);
 	}
 	return status;
 }
@@ -477,7 +479,7 @@ mpf__lisp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		 struct mpf_frame *rec)
 {
 	struct state *st = state;
-	struct mpf_lisp_cur c;
+	struct mpf_cursor c;
 	int r;
 
 	if (pkt->ip_proto == 17 && pkt->dport == LISP_DATA_PORT && pkt->payload)
@@ -493,7 +495,7 @@ mpf__lisp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	} else if (!pkt->payload) {
 		return pkt->payload_len ? MPF_ERR_TRUNCATED : MPF_ERR_MALFORMED;
 	} else {
-		mpf__lisp_cur_init(&c, pkt->payload, pkt->payload_cap,
+		mpf_cursor_init(&c, pkt->payload, pkt->payload_cap,
 				   pkt->payload_len);
 		r = control(ctx, st, pkt, &c, rec, 0);
 	}

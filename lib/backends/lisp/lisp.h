@@ -7,6 +7,7 @@
 #define MPF_BACKEND_LISP_H
 
 #include "mpf-private.h"
+#include "mpf-cursor.h"
 
 #define LISP_DATA_PORT 4341
 #define LISP_CONTROL_PORT 4342
@@ -54,23 +55,10 @@ struct mpf_lisp_addr {
 	uint32_t iid;
 };
 
-/* A reader over a message: captured bytes and the declared end apart. */
-struct mpf_lisp_cur {
-	const uint8_t *p;
-	const uint8_t *cap; /* one past the last captured byte */
-	const uint8_t *end; /* one past the message's last byte */
-	int status;         /* sticky: MPF_ERR_TRUNCATED or _MALFORMED */
-};
-
-void mpf__lisp_cur_init(struct mpf_lisp_cur *c, const uint8_t *p, size_t cap,
-			size_t len);
-/* A byte, and a skip over @n bytes, through the cursor (msg.c). */
-uint8_t mpf__lisp_u8(struct mpf_lisp_cur *c);
-bool mpf__lisp_skip(struct mpf_lisp_cur *c, size_t n);
 
 /* Reads an AFI and its address (LCAF Instance ID and AFI list
  * understood); returns false (c->status set) when it cannot. */
-bool mpf__lisp_read_addr(struct mpf_lisp_cur *c, struct mpf_lisp_addr *a);
+bool mpf__lisp_read_addr(struct mpf_cursor *c, struct mpf_lisp_addr *a);
 
 /* A locator record as the wire has it. */
 struct mpf_lisp_wire_loc {
@@ -88,7 +76,7 @@ struct mpf_lisp_record {
 };
 
 /* Reads one EID record and its locators, calling @loc for each. */
-bool mpf__lisp_read_record(struct mpf_lisp_cur *c, struct mpf_lisp_record *r,
+bool mpf__lisp_read_record(struct mpf_cursor *c, struct mpf_lisp_record *r,
 			   void (*loc)(const struct mpf_lisp_wire_loc *l,
 				       void *user),
 			   void *user);
@@ -114,7 +102,7 @@ struct mpf_lisp_msg {
  * Map-Request through the ITR-RLOCs). c->p is left at the first record.
  * Returns: false when the message is cut or malformed (c->status says).
  */
-bool mpf__lisp_read_header(struct mpf_lisp_cur *c, struct mpf_lisp_msg *m);
+bool mpf__lisp_read_header(struct mpf_cursor *c, struct mpf_lisp_msg *m);
 
 /* The LISP data header (RFC 9300 5.3). */
 struct mpf_lisp_data {
