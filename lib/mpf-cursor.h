@@ -48,11 +48,13 @@ mpf_cursor_init(struct mpf_cursor *c, const uint8_t *data, size_t cap,
 	c->status = MPF_OK;
 }
 
-/* Captured bytes left to read (0 once an error is met). */
+/* Captured bytes left to read (0 once an error is met, or once
+ * mpf_cursor_pass() went past the capture). */
 static inline size_t
 mpf_cursor_left(const struct mpf_cursor *c)
 {
-	return c->status == MPF_OK ? (size_t)(c->cap - c->p) : 0;
+	return c->status == MPF_OK && c->p < c->cap ? (size_t)(c->cap - c->p)
+						    : 0;
 }
 
 /* Bytes the structure has left on the wire (0 once an error is met). */
@@ -94,9 +96,9 @@ mpf_cursor_need(struct mpf_cursor *c, size_t n)
 {
 	if (c->status != MPF_OK)
 		return false;
-	if ((size_t)(c->end - c->p) < n)
+	if (mpf_cursor_wire_left(c) < n)
 		c->status = MPF_ERR_MALFORMED;
-	else if ((size_t)(c->cap - c->p) < n)
+	else if (mpf_cursor_left(c) < n)
 		c->status = MPF_ERR_TRUNCATED;
 	return c->status == MPF_OK;
 }
@@ -118,6 +120,22 @@ static inline bool
 mpf_cursor_skip(struct mpf_cursor *c, size_t n)
 {
 	return mpf_cursor_take(c, n) != NULL;
+}
+
+/*
+ * Moves past @n bytes that nobody reads (padding), whether captured or
+ * not: malformed only when the structure has fewer. A read after it tells
+ * whether the capture went on.
+ */
+static inline bool
+mpf_cursor_pass(struct mpf_cursor *c, size_t n)
+{
+	if (mpf_cursor_wire_left(c) < n) {
+		mpf_cursor_invalid(c);
+		return false;
+	}
+	c->p += n;
+	return true;
 }
 
 /* The next byte without moving, or 0 (status set) when there is none. */
@@ -215,7 +233,7 @@ mpf_cursor_sub(struct mpf_cursor *c, size_t n)
 	if (s.status != MPF_OK)
 		return s;
 	s.end = c->p + n;
-	s.cap = s.end < c->cap ? s.end : c->cap;
+	s.cap = s.end < c->cap ? s.end : c->cap; /* < s.p after a pass */
 	return s;
 }
 

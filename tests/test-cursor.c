@@ -225,6 +225,37 @@ START_TEST(test_sub)
 }
 END_TEST
 
+/* Passing over padding the capture lacks: allowed, and the next read
+ * tells truncated (more on the wire) from malformed (the end). */
+START_TEST(test_pass)
+{
+	struct mpf_cursor c, s;
+
+	mpf_cursor_init(&c, bytes, 2, 8);
+	ck_assert(mpf_cursor_pass(&c, 4));
+	ck_assert(c.p == bytes + 4);
+	ck_assert_uint_eq(mpf_cursor_left(&c), 0);
+	ck_assert_uint_eq(mpf_cursor_wire_left(&c), 4);
+	s = mpf_cursor_sub(&c, 4);
+	ck_assert_uint_eq(mpf_cursor_left(&s), 0);
+	ck_assert_uint_eq(mpf_get_u8(&s), 0);
+	ck_assert_int_eq(s.status, MPF_ERR_TRUNCATED);
+	ck_assert_uint_eq(mpf_get_be32(&c), 0);
+	ck_assert_int_eq(c.status, MPF_ERR_TRUNCATED);
+
+	mpf_cursor_init(&c, bytes, 2, 8);
+	ck_assert(mpf_cursor_pass(&c, 8));
+	ck_assert_uint_eq(mpf_get_u8(&c), 0);
+	ck_assert_int_eq(c.status, MPF_ERR_MALFORMED);
+
+	/* past the structure: malformed, nothing moved */
+	mpf_cursor_init(&c, bytes, 16, 8);
+	ck_assert(!mpf_cursor_pass(&c, 9));
+	ck_assert_int_eq(c.status, MPF_ERR_MALFORMED);
+	ck_assert(c.p == bytes);
+}
+END_TEST
+
 static Suite *
 cursor_suite(void)
 {
@@ -236,6 +267,7 @@ cursor_suite(void)
 	tcase_add_test(tc, test_cap_beyond_wire);
 	tcase_add_test(tc, test_need_and_invalid);
 	tcase_add_test(tc, test_sub);
+	tcase_add_test(tc, test_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }
