@@ -64,42 +64,47 @@ mpf_sctp_chunk_bit(unsigned type)
 	return 1u << 31; /* any other type */
 }
 
+/* Moves past the padding after a chunk or parameter of @len bytes; the
+ * last one of a packet may go without it. */
+static void
+pass_padding(struct mpf_cursor *c, size_t len)
+{
+	size_t pad = (((len + 3) & ~(size_t)3) - len);
+	size_t left = mpf_cursor_wire_left(c);
+
+	mpf_cursor_pass(c, pad < left ? pad : left);
+}
+
 int
 mpf__sctp_walk(const uint8_t *sctp, size_t cap, size_t len,
 	       bool (*fn)(const struct mpf_sctp_chunk *ch, void *user),
 	       void *user)
 {
-	size_t off = 12;
+	struct mpf_cursor c;
 
-	if (cap > len)
-		cap = len;
-	if (len < 12)
-		return MPF_ERR_MALFORMED;
-	if (cap < 12)
-		return MPF_ERR_TRUNCATED;
-	while (off < len) {
+	mpf_cursor_init(&c, sctp, cap, len);
+	if (!mpf_cursor_skip(&c, 12)) /* the common header */
+		return c.status;
+	while (mpf_cursor_wire_left(&c) > 0) {
+		struct mpf_cursor h = c, v;
 		struct mpf_sctp_chunk ch;
-		size_t padded;
 
-		if (off + 4 > len)
+		if (!mpf_cursor_need(&h, 4)) /* type, flags, length */
+			return h.status;
+		ch.type = mpf_get_u8(&h);
+		ch.flags = mpf_get_u8(&h);
+		ch.len = mpf_get_be16(&h);
+		if (ch.len < 4 || ch.len > mpf_cursor_wire_left(&c))
 			return MPF_ERR_MALFORMED;
-		if (off + 4 > cap)
-			return MPF_ERR_TRUNCATED;
-		ch.type = sctp[off];
-		ch.flags = sctp[off + 1];
-		ch.len = (uint16_t)(sctp[off + 2] << 8 | sctp[off + 3]);
-		if (ch.len < 4 || off + ch.len > len)
-			return MPF_ERR_MALFORMED;
-		ch.value = sctp + off + 4;
-		ch.value_cap = (uint32_t)(off + ch.len <= cap ? ch.len - 4u
-				     : cap - off - 4);
+		v = mpf_cursor_sub(&c, ch.len);
+		mpf_cursor_skip(&v, 4);
+		ch.value = v.p;
+		ch.value_cap = (uint32_t)mpf_cursor_left(&v);
 		if (!fn(&ch, user))
 			return MPF_OK;
-		if (off + ch.len > cap)
-			return MPF_ERR_TRUNCATED;
-		/* the last chunk may go without its padding */
-		padded = ((size_t)ch.len + 3) & ~(size_t)3;
-		off += padded;
+		if (!mpf_cursor_skip(&c, ch.len))
+			return c.status;
+		pass_padding(&c, ch.len);
 	}
 	/* all chunks captured, but maybe not the last one's padding */
 	return cap < len ? MPF_ERR_TRUNCATED : MPF_OK;
@@ -112,29 +117,30 @@ mpf__sctp_walk_params(const uint8_t *p, size_t cap, size_t len,
 				 void *user),
 		      void *user)
 {
-	size_t off = 0;
+	struct mpf_cursor c;
 
-	if (cap > len)
-		cap = len;
-	while (off + 4 <= len) {
+	mpf_cursor_init(&c, p, cap, len);
+	while (mpf_cursor_wire_left(&c) >= 4) {
+		struct mpf_cursor h = c, v;
 		uint16_t type, plen;
 
-		if (off + 4 > cap)
-			return MPF_ERR_TRUNCATED;
-		type = (uint16_t)(p[off] << 8 | p[off + 1]);
-		plen = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		if (plen < 4 || off + plen > len)
+		type = mpf_get_be16(&h);
+		plen = mpf_get_be16(&h);
+		if (h.status != MPF_OK)
+			return h.status;
+		if (plen < 4 || plen > mpf_cursor_wire_left(&c))
 			return MPF_ERR_MALFORMED;
-		if (!fn(type, p + off + 4,
-			(uint32_t)(off + plen <= cap ? plen - 4u : cap - off - 4),
-			plen - 4u, user))
+		v = mpf_cursor_sub(&c, plen);
+		mpf_cursor_skip(&v, 4);
+		if (!fn(type, v.p, (uint32_t)mpf_cursor_left(&v), plen - 4u,
+			user))
 			return MPF_OK;
-		if (off + plen > cap)
-			return MPF_ERR_TRUNCATED;
-		off += ((size_t)plen + 3) & ~(size_t)3;
+		if (!mpf_cursor_skip(&c, plen))
+			return c.status;
+		pass_padding(&c, plen);
 	}
-	/* a tail too short for a parameter header */
-	return off < len && len - off >= 4 ? MPF_ERR_MALFORMED : MPF_OK;
+	/* a tail shorter than a parameter header: nothing to read */
+	return MPF_OK;
 }
 
 /* An IPv4 or IPv6 address parameter's value into @a. */
@@ -165,78 +171,71 @@ mpf__sctp_parse_chunk(const struct mpf_sctp_chunk *ch,
 
 	memset(in, 0, sizeof(*in));
 	in->type = ch->type;
-	mpf_cursor_init(&c, ch->value, ch->value_cap, ch->len - 4u);
+	mpf_cursor_init(&c, ch->value, ch->value_cap, vlen);
 
-/* The fixed part the analysis needs: malformed when the chunk is
- * shorter, truncated when the capture is. */
-#define NEED(n)                                                              \
-	do {                                                                 \
-		if (vlen < (n))                                              \
-			return MPF_ERR_MALFORMED;                            \
-		if (ch->value_cap < (n))                                     \
-			return MPF_ERR_TRUNCATED;                            \
-	} while (0)
-
+	/* Each type first checks the fixed part the analysis needs:
+	 * malformed when the chunk is shorter, truncated when the capture
+	 * is. */
 	switch (ch->type) {
 	case SCTP_DATA:
-		NEED(12);
+	case SCTP_I_DATA: {
+		uint32_t fixed = ch->type == SCTP_DATA ? 12 : 16;
+
+		if (!mpf_cursor_need(&c, fixed))
+			return c.status;
 		in->u.data.tsn = mpf_get_be32(&c);
 		in->u.data.stream = mpf_get_be16(&c);
-		in->u.data.data_len = vlen - 12;
+		in->u.data.data_len = vlen - fixed;
 		break;
-	case SCTP_I_DATA:
-		NEED(16);
-		in->u.data.tsn = mpf_get_be32(&c);
-		in->u.data.stream = mpf_get_be16(&c);
-		in->u.data.data_len = vlen - 16;
-		break;
+	}
 	case SCTP_INIT:
 	case SCTP_INIT_ACK:
-		NEED(16);
+		if (!mpf_cursor_need(&c, 16))
+			return c.status;
 		in->u.init.tag = mpf_get_be32(&c);
 		in->u.init.a_rwnd = mpf_get_be32(&c);
 		in->u.init.os = mpf_get_be16(&c);
 		in->u.init.mis = mpf_get_be16(&c);
 		in->u.init.initial_tsn = mpf_get_be32(&c);
-		in->u.init.params = ch->value + 16;
-		in->u.init.params_cap = ch->value_cap - 16;
-		in->u.init.params_len = vlen - 16;
+		in->u.init.params = c.p;
+		in->u.init.params_cap = (uint32_t)mpf_cursor_left(&c);
+		in->u.init.params_len = (uint32_t)mpf_cursor_wire_left(&c);
 		break;
 	case SCTP_SACK:
-		NEED(12);
-		in->u.sack.cum_ack = mpf_get_be32(&c);
-		in->u.sack.a_rwnd = mpf_get_be32(&c);
-		in->u.sack.gaps = mpf_get_be16(&c);
-		in->u.sack.dups = mpf_get_be16(&c);
-		break;
 	case SCTP_NR_SACK:
-		/* as SACK, then the number of NR gap blocks before the
-		 * number of duplicate TSNs, and 2 reserved bytes */
-		NEED(16);
+		/* NR-SACK: as SACK, then the number of NR gap blocks before
+		 * the number of duplicate TSNs, and 2 reserved bytes */
+		if (!mpf_cursor_need(&c, ch->type == SCTP_SACK ? 12 : 16))
+			return c.status;
 		in->u.sack.cum_ack = mpf_get_be32(&c);
 		in->u.sack.a_rwnd = mpf_get_be32(&c);
 		in->u.sack.gaps = mpf_get_be16(&c);
-		mpf_cursor_skip(&c, 2);
+		if (ch->type == SCTP_NR_SACK)
+			mpf_cursor_skip(&c, 2);
 		in->u.sack.dups = mpf_get_be16(&c);
 		break;
 	case SCTP_HEARTBEAT:
 	case SCTP_HEARTBEAT_ACK:
-		NEED(4);
+		/* one Heartbeat Info parameter: type, length, the info */
 		mpf_cursor_skip(&c, 2);
 		in->u.heartbeat.info_len = mpf_get_be16(&c);
-		if (in->u.heartbeat.info_len < 4 || in->u.heartbeat.info_len > vlen)
+		if (c.status != MPF_OK)
+			return c.status;
+		if (in->u.heartbeat.info_len < 4 ||
+		    in->u.heartbeat.info_len - 4u > mpf_cursor_wire_left(&c))
 			return MPF_ERR_MALFORMED;
 		in->u.heartbeat.info_len -= 4;
-		in->u.heartbeat.info = ch->value + 4;
-		if (ch->value_cap < 4 + in->u.heartbeat.info_len)
-			return MPF_ERR_TRUNCATED;
+		in->u.heartbeat.info = c.p;
+		if (!mpf_cursor_need(&c, in->u.heartbeat.info_len))
+			return c.status;
 		break;
 	case SCTP_ABORT:
 		in->u.abort.t_bit = ch->flags & 0x01;
 		in->u.abort.cause = -1;
-		if (vlen >= 4) {
-			NEED(2);
+		if (vlen >= 4) { /* the first error cause's code */
 			in->u.abort.cause = mpf_get_be16(&c);
+			if (c.status != MPF_OK)
+				return c.status;
 		}
 		break;
 	case SCTP_SHUTDOWN_COMPLETE:
@@ -244,42 +243,46 @@ mpf__sctp_parse_chunk(const struct mpf_sctp_chunk *ch,
 		in->u.abort.cause = -1;
 		break;
 	case SCTP_SHUTDOWN:
-		NEED(4);
+		if (!mpf_cursor_need(&c, 4))
+			return c.status;
 		in->u.shutdown.cum_ack = mpf_get_be32(&c);
 		break;
 	case SCTP_ASCONF: {
+		struct mpf_cursor v;
 		uint16_t type, plen;
 		struct mpf_addr a;
 
-		NEED(8);
+		if (!mpf_cursor_need(&c, 8))
+			return c.status;
 		in->u.asconf.serial = mpf_get_be32(&c);
+		/* the address parameter the receiver finds the association by */
 		type = mpf_get_be16(&c);
 		plen = mpf_get_be16(&c);
-		/* the address parameter the receiver finds the association by */
-		if (plen < 4 || plen > vlen - 4)
+		if (plen < 4 || plen - 4u > mpf_cursor_wire_left(&c))
 			return MPF_ERR_MALFORMED;
-		if (ch->value_cap < 4u + plen)
-			return MPF_ERR_TRUNCATED;
-		if (mpf__sctp_addr_param(type, ch->value + 8, plen - 4,
-					 plen - 4u, &a)) {
+		v = mpf_cursor_sub(&c, plen - 4u);
+		if (!mpf_cursor_need(&v, plen - 4u))
+			return v.status;
+		if (mpf__sctp_addr_param(type, v.p, plen - 4u, plen - 4u, &a)) {
 			in->u.asconf.has_lookup = true;
 			in->u.asconf.lookup = a;
 		}
-		plen = (uint16_t)((plen + 3) & ~3);
-		in->u.asconf.params = ch->value + 4 + plen;
-		in->u.asconf.params_len = vlen >= 4u + plen ? vlen - 4 - plen : 0;
-		in->u.asconf.params_cap = ch->value_cap >= 4u + plen
-						  ? ch->value_cap - 4 - plen
-						  : 0;
+		mpf_cursor_skip(&c, plen - 4u);
+		pass_padding(&c, plen);
+		in->u.asconf.params = c.p;
+		in->u.asconf.params_len = (uint32_t)mpf_cursor_wire_left(&c);
+		in->u.asconf.params_cap = (uint32_t)mpf_cursor_left(&c);
 		break;
 	}
 	case SCTP_ASCONF_ACK:
-		NEED(4);
+		if (!mpf_cursor_need(&c, 4))
+			return c.status;
 		in->u.asconf.serial = mpf_get_be32(&c);
 		break;
 	case SCTP_FORWARD_TSN:
 	case SCTP_I_FORWARD_TSN:
-		NEED(4);
+		if (!mpf_cursor_need(&c, 4))
+			return c.status;
 		in->u.forward_tsn.new_cum_tsn = mpf_get_be32(&c);
 		break;
 	case SCTP_SHUTDOWN_ACK:
@@ -290,6 +293,5 @@ mpf__sctp_parse_chunk(const struct mpf_sctp_chunk *ch,
 		 * unknown ones: nothing the analysis reads */
 		break;
 	}
-#undef NEED
 	return MPF_OK;
 }
