@@ -113,18 +113,22 @@ asconf_param(uint16_t type, const uint8_t *v, uint32_t cap, uint32_t len,
 	struct assoc *a = assoc_of(ap->node);
 	struct mpf_addr addr;
 	struct saddr *x;
+	struct mpf_cursor c;
 	uint16_t at, al;
 
 	if (type != SCTP_P_ADD_IP && type != SCTP_P_DEL_IP &&
 	    type != SCTP_P_SET_PRIMARY)
 		return true;
 	/* correlation id (4), then an address parameter */
-	if (len < 8 || cap < 8)
+	mpf_cursor_init(&c, v, cap, len);
+	if (!mpf_cursor_need(&c, 8))
 		return true;
-	at = (uint16_t)(v[4] << 8 | v[5]);
-	al = (uint16_t)(v[6] << 8 | v[7]);
-	if (al < 4 || al > len - 4 ||
-	    !mpf__sctp_addr_param(at, v + 8, cap - 8, al - 4u, &addr))
+	mpf_cursor_skip(&c, 4);
+	at = mpf_get_be16(&c);
+	al = mpf_get_be16(&c);
+	if (al < 4 || al - 4u > mpf_cursor_wire_left(&c) ||
+	    !mpf__sctp_addr_param(at, c.p, (uint32_t)mpf_cursor_left(&c),
+				  al - 4u, &addr))
 		return true;
 	/* the wildcard address means the packet's source (RFC 5061 4.2.1) */
 	if ((addr.family == 4 && !memcmp(addr.bytes, "\0\0\0\0", 4)) ||
