@@ -34,12 +34,17 @@ struct mpf_cursor {
 	int status;         /* MPF_OK or the first error met */
 };
 
-/* A cursor over @data: @cap bytes captured of @len on the wire (a capture
- * longer than the wire says is cut to it). */
+/* A cursor over @data (not NULL): @cap bytes captured of @len on the wire
+ * (a capture longer than the wire says is cut to it). */
 static inline void
 mpf_cursor_init(struct mpf_cursor *c, const uint8_t *data, size_t cap,
 		size_t len)
 {
+	/* a length meaning "unknown" (SIZE_MAX) must not wrap the pointer */
+	size_t room = (size_t)(UINTPTR_MAX - (uintptr_t)data);
+
+	if (len > room)
+		len = room;
 	if (cap > len)
 		cap = len;
 	c->p = data;

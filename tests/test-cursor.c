@@ -225,6 +225,20 @@ START_TEST(test_sub)
 }
 END_TEST
 
+/* A structure of unknown length (SIZE_MAX): a read past the capture is
+ * truncated, and the end pointer does not wrap. */
+START_TEST(test_unknown_length)
+{
+	struct mpf_cursor c;
+
+	mpf_cursor_init(&c, bytes, 3, SIZE_MAX);
+	ck_assert(c.end > c.cap);
+	ck_assert_uint_eq(mpf_get_be16(&c), 0x0102);
+	ck_assert_uint_eq(mpf_get_be16(&c), 0);
+	ck_assert_int_eq(c.status, MPF_ERR_TRUNCATED);
+}
+END_TEST
+
 /* Passing over padding the capture lacks: allowed, and the next read
  * tells truncated (more on the wire) from malformed (the end). */
 START_TEST(test_pass)
@@ -268,6 +282,7 @@ cursor_suite(void)
 	tcase_add_test(tc, test_need_and_invalid);
 	tcase_add_test(tc, test_sub);
 	tcase_add_test(tc, test_pass);
+	tcase_add_test(tc, test_unknown_length);
 	suite_add_tcase(s, tc);
 	return s;
 }
