@@ -187,15 +187,17 @@ mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 		return MPF_ERR_MALFORMED; /* no room for a length byte */
 	if (captured < 2)
 		return MPF_ERR_TRUNCATED;
-	if (p[0] != MPTCP_OPT_KIND)
+	mpf_cursor_init(&c, p, captured, declared);
+	if (mpf_get_u8(&c) != MPTCP_OPT_KIND)
 		return MPF_ERR_INVALID;
-	o->len = p[1];
+	o->len = mpf_get_u8(&c);
 	if (o->len > declared || o->len < 3)
 		return MPF_ERR_MALFORMED;
-	if (captured < 3)
-		return MPF_ERR_TRUNCATED;
-	/* read what was captured: fields past the cut read as zero, and
-	 * o->cap tells the caller which ones are real */
+	if (!mpf_cursor_has(&c, 1))
+		return MPF_ERR_TRUNCATED; /* the subtype was not captured */
+	/* from here on the option's own bytes: read what was captured;
+	 * fields past the cut read as zero, and o->cap tells the caller
+	 * which ones are real */
 	o->cap = (uint8_t)(captured < o->len ? captured : o->len);
 	mpf_cursor_init(&c, p, o->cap, o->len);
 	mpf_cursor_skip(&c, 2);
