@@ -78,17 +78,6 @@ mpf__linktype_supported(int linktype)
 	}
 }
 
-/*
- * The header at @c (captured) needs @need bytes that the frame had on the
- * wire only if @wire_left >= @need: truncated when the wire had them,
- * malformed when even the wire did not.
- */
-static int
-short_header(size_t need, size_t wire_left)
-{
-	return wire_left >= need ? MPF_ERR_TRUNCATED : MPF_ERR_MALFORMED;
-}
-
 /* ------------------------------------------------------------ transport */
 
 /* Checks one TCP option's declared length against its kind. */
@@ -119,63 +108,61 @@ int
 mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 			size_t declared, size_t captured)
 {
-	size_t off = 0;
+	struct mpf_cursor c;
 	int status = MPF_OK;
 
 	pkt->n_opts = 0;
 	pkt->has_ts = false;
-	if (captured > declared)
-		captured = declared;
-	while (off < declared) {
+	mpf_cursor_init(&c, opts, captured, declared);
+	while (mpf_cursor_wire_left(&c) > 0) {
+		struct mpf_cursor o = c; /* this option */
+		uint8_t off = (uint8_t)(c.p - opts);
 		uint8_t kind, len;
 
-		if (off >= captured) /* a malformed option before stays first */
+		if (!mpf_cursor_has(&c, 1)) /* a malformed option before stays first */
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		kind = opts[off];
+		kind = mpf_get_u8(&o);
 		if (kind == 0) /* end of option list: the rest is padding */
 			break;
 		if (kind == 1) { /* NOP */
-			off++;
+			mpf_cursor_skip(&c, 1);
 			continue;
 		}
-		if (off + 1 >= declared)
+		if (mpf_cursor_wire_left(&c) < 2)
 			return MPF_ERR_MALFORMED; /* no room for a length byte */
-		if (off + 1 >= captured)
+		if (!mpf_cursor_has(&c, 2))
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		len = opts[off + 1];
-		if (len < 2 || off + len > declared)
+		len = mpf_get_u8(&o);
+		if (len < 2 || len > mpf_cursor_wire_left(&c))
 			return MPF_ERR_MALFORMED;
-		if (off + len > captured) {
+		if (!mpf_cursor_has(&c, len)) {
 			/* keep the cut option: its captured head may still
 			 * say something (an MPTCP data ack, a join token) */
 			if (tcp_option_length_ok(kind, len) &&
 			    pkt->n_opts < MPF_TCP_MAX_OPTS) {
-				struct mpf_tcp_opt *o = &pkt->opts[pkt->n_opts++];
+				struct mpf_tcp_opt *t = &pkt->opts[pkt->n_opts++];
 
-				o->kind = kind;
-				o->len = len;
-				o->off = (uint8_t)off;
+				t->kind = kind;
+				t->len = len;
+				t->off = off;
 			}
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
 		}
 		if (!tcp_option_length_ok(kind, len)) {
 			status = MPF_ERR_MALFORMED; /* skip it, keep the rest */
 		} else if (pkt->n_opts < MPF_TCP_MAX_OPTS) {
-			struct mpf_tcp_opt *o = &pkt->opts[pkt->n_opts++];
+			struct mpf_tcp_opt *t = &pkt->opts[pkt->n_opts++];
 
-			o->kind = kind;
-			o->len = len;
-			o->off = (uint8_t)off;
+			t->kind = kind;
+			t->len = len;
+			t->off = off;
 			if (kind == 8) {
-				struct mpf_cursor c;
-
-				mpf_cursor_init(&c, opts + off + 2, 8, 8);
-				pkt->ts_val = mpf_get_be32(&c);
-				pkt->ts_ecr = mpf_get_be32(&c);
+				pkt->ts_val = mpf_get_be32(&o);
+				pkt->ts_ecr = mpf_get_be32(&o);
 				pkt->has_ts = true;
 			}
 		}
-		off += len;
+		mpf_cursor_skip(&c, len);
 	}
 	return status;
 }
@@ -183,19 +170,20 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 static int
 decode_tcp(struct mpf_pkt *pkt)
 {
-	struct mpf_cursor c;
+	struct mpf_cursor c, whole;
 	uint16_t off_flags;
 	size_t hlen;
 	int st;
 
 	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
-	if (pkt->l4_cap >= 4) {
+	whole = c;
+	if (mpf_cursor_has(&c, 4)) { /* the ports even of a cut header */
 		pkt->sport = mpf_get_be16(&c);
 		pkt->dport = mpf_get_be16(&c);
 		pkt->has_ports = true;
 	}
-	if (pkt->l4_cap < 20 || pkt->l4_len < 20)
-		return short_header(20, pkt->l4_len);
+	if (!mpf_cursor_need(&whole, 20))
+		return whole.status;
 	pkt->seq = mpf_get_be32(&c);
 	pkt->ack = mpf_get_be32(&c);
 	off_flags = mpf_get_be16(&c);
@@ -224,13 +212,15 @@ decode_ports(struct mpf_pkt *pkt, size_t hlen)
 	struct mpf_cursor c;
 
 	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
-	if (pkt->l4_cap < 4 || pkt->l4_len < hlen)
-		return short_header(hlen, pkt->l4_len);
+	if (mpf_cursor_wire_left(&c) < hlen)
+		return MPF_ERR_MALFORMED;
 	pkt->sport = mpf_get_be16(&c);
 	pkt->dport = mpf_get_be16(&c);
+	if (c.status != MPF_OK)
+		return c.status;
 	pkt->has_ports = true;
-	if (pkt->l4_cap < hlen)
-		return MPF_ERR_TRUNCATED;
+	if (!mpf_cursor_skip(&c, hlen - 4))
+		return c.status;
 	pkt->payload_len = pkt->l4_len - (uint32_t)hlen;
 	pkt->payload_cap = pkt->l4_cap - (uint32_t)hlen;
 	pkt->payload = pkt->l4 + hlen;
@@ -241,8 +231,8 @@ decode_ports(struct mpf_pkt *pkt, size_t hlen)
 
 #define MAX_TUNNELS 4 /* nested encapsulations followed before we stop */
 
-static int decode_ethernet(struct mpf_pkt *pkt, const uint8_t *p, size_t cap,
-			   size_t wire);
+static int decode_ethernet(struct mpf_pkt *pkt, struct mpf_cursor *c);
+static int decode_ip(struct mpf_pkt *pkt, struct mpf_cursor *c);
 
 /* Forgets the outer packet before decoding the one it carries. */
 static void
@@ -258,109 +248,119 @@ reset_for_inner(struct mpf_pkt *pkt)
 	pkt->tunnels = (uint8_t)(tunnels + 1);
 }
 
+/* Whether the next byte starts an IPv4 or IPv6 header (the cursor's
+ * status tells when there is no next byte). */
+static bool
+looks_like_ip(struct mpf_cursor *c)
+{
+	uint8_t version = mpf_peek_u8(c) >> 4;
+
+	return version == 4 || version == 6;
+}
+
 /*
- * The payload of the current transport (@p, captured @cap, on the wire
- * @wire) is itself a packet: an IP packet when @ethernet is false, else an
- * Ethernet frame.
+ * What is left at @c, the payload of the current transport, is itself a
+ * packet: an IP packet when @ethernet is false, else an Ethernet frame.
  */
 static int
-decode_inner(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire,
-	     bool ethernet)
+decode_inner(struct mpf_pkt *pkt, struct mpf_cursor *c, bool ethernet)
 {
 	if (pkt->tunnels >= MAX_TUNNELS)
 		return MPF_OK; /* leave it as the outer packet */
-	if (!ethernet) {
-		if (cap < 1)
-			return short_header(1, wire);
-		if ((p[0] >> 4) != 4 && (p[0] >> 4) != 6)
-			return MPF_OK; /* not IP: the outer packet stands */
-	}
+	if (!ethernet && !looks_like_ip(c))
+		return c->status; /* not IP: the outer packet stands */
 	reset_for_inner(pkt);
 	if (ethernet)
-		return decode_ethernet(pkt, p, cap, wire);
-	return mpf__decode_ip(pkt, p, cap, wire);
+		return decode_ethernet(pkt, c);
+	return decode_ip(pkt, c);
+}
+
+/* The transport payload, as a cursor. */
+static void
+payload_cursor(const struct mpf_pkt *pkt, struct mpf_cursor *c)
+{
+	mpf_cursor_init(c, pkt->payload, pkt->payload_cap, pkt->payload_len);
 }
 
 /* GTP-U (3GPP TS 29.281): a G-PDU carries a user IP packet. */
 static int
 decode_gtpu(struct mpf_pkt *pkt)
 {
-	const uint8_t *p = pkt->payload;
-	size_t cap = pkt->payload_cap, wire = pkt->payload_len, off = 8;
-	uint8_t flags;
+	struct mpf_cursor c;
+	uint8_t flags, type, next;
 
-	if (cap < 8)
-		return short_header(8, wire);
-	flags = p[0];
-	if ((flags >> 5) != 1 || p[1] != 0xff)
+	payload_cursor(pkt, &c);
+	if (!mpf_cursor_need(&c, 8))
+		return c.status;
+	flags = mpf_get_u8(&c);
+	type = mpf_get_u8(&c);
+	mpf_cursor_skip(&c, 6); /* length, TEID */
+	if ((flags >> 5) != 1 || type != 0xff)
 		return MPF_OK; /* not version 1, or signalling */
 	if (flags & 0x07) { /* E, S or PN: sequence, N-PDU, next extension */
-		uint8_t next;
-
-		if (wire < 12)
-			return MPF_ERR_MALFORMED;
-		if (cap < 12)
-			return MPF_ERR_TRUNCATED;
-		next = (flags & 0x04) ? p[11] : 0;
-		off = 12;
+		if (!mpf_cursor_need(&c, 4))
+			return c.status;
+		mpf_cursor_skip(&c, 3);
+		next = mpf_get_u8(&c);
+		if (!(flags & 0x04))
+			next = 0;
 		while (next != 0) { /* extension headers, 4-octet units */
-			size_t len;
+			size_t len = (size_t)mpf_peek_u8(&c) * 4;
 
-			if (off >= wire)
+			if (c.status != MPF_OK)
+				return c.status;
+			if (len == 0)
 				return MPF_ERR_MALFORMED;
-			if (off >= cap)
-				return MPF_ERR_TRUNCATED;
-			len = (size_t)p[off] * 4;
-			if (len == 0 || off + len > wire)
-				return MPF_ERR_MALFORMED;
-			if (off + len > cap)
-				return MPF_ERR_TRUNCATED;
-			next = p[off + len - 1];
-			off += len;
+			if (!mpf_cursor_need(&c, len))
+				return c.status;
+			mpf_cursor_skip(&c, len - 1);
+			next = mpf_get_u8(&c); /* the last octet */
 		}
 	}
-	return decode_inner(pkt, p + off, cap - off, wire - off, false);
+	return decode_inner(pkt, &c, false);
 }
 
 /* VXLAN (RFC 7348): 8 bytes, then an Ethernet frame. */
 static int
 decode_vxlan(struct mpf_pkt *pkt)
 {
-	const uint8_t *p = pkt->payload;
-	size_t cap = pkt->payload_cap, wire = pkt->payload_len;
+	struct mpf_cursor c;
+	uint8_t flags;
 
-	if (cap < 8)
-		return short_header(8, wire);
-	if (!(p[0] & 0x08))
+	payload_cursor(pkt, &c);
+	if (!mpf_cursor_need(&c, 8))
+		return c.status;
+	flags = mpf_get_u8(&c);
+	mpf_cursor_skip(&c, 7); /* reserved, VNI, reserved */
+	if (!(flags & 0x08))
 		return MPF_OK; /* no valid VNI: not ours to guess */
-	return decode_inner(pkt, p + 8, cap - 8, wire - 8, true);
+	return decode_inner(pkt, &c, true);
 }
 
 /* GRE (RFC 2784, RFC 2890) carrying IP or Ethernet (0x6558). */
 static int
 decode_gre(struct mpf_pkt *pkt)
 {
-	const uint8_t *p = pkt->l4;
-	size_t cap = pkt->l4_cap, wire = pkt->l4_len, off = 4;
+	struct mpf_cursor c;
 	uint16_t flags, type;
+	size_t more = 0;
 
-	if (cap < 4)
-		return short_header(4, wire);
-	flags = (uint16_t)(p[0] << 8 | p[1]);
-	type = (uint16_t)(p[2] << 8 | p[3]);
+	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
+	if (!mpf_cursor_need(&c, 4))
+		return c.status;
+	flags = mpf_get_be16(&c);
+	type = mpf_get_be16(&c);
 	if ((flags & 0x4007) != 0)
 		return MPF_OK; /* version 1 (PPTP), RFC 1701 source routes */
-	off += (flags & 0x8000) ? 4 : 0; /* checksum and reserved */
-	off += (flags & 0x2000) ? 4 : 0; /* key */
-	off += (flags & 0x1000) ? 4 : 0; /* sequence number */
-	if (off > wire)
-		return MPF_ERR_MALFORMED;
-	if (off > cap)
-		return MPF_ERR_TRUNCATED;
+	more += (flags & 0x8000) ? 4 : 0; /* checksum and reserved */
+	more += (flags & 0x2000) ? 4 : 0; /* key */
+	more += (flags & 0x1000) ? 4 : 0; /* sequence number */
+	if (!mpf_cursor_skip(&c, more))
+		return c.status;
 	if (type == ETH_IPV4 || type == ETH_IPV6)
-		return decode_inner(pkt, p + off, cap - off, wire - off, false);
+		return decode_inner(pkt, &c, false);
 	if (type == 0x6558)
-		return decode_inner(pkt, p + off, cap - off, wire - off, true);
+		return decode_inner(pkt, &c, true);
 	return MPF_OK;
 }
 
@@ -388,11 +388,13 @@ decode_udp(struct mpf_pkt *pkt)
 static int
 decode_transport(struct mpf_pkt *pkt)
 {
+	struct mpf_cursor c;
+
 	switch (pkt->ip_proto) {
 	case 4:  /* IPv4 in IP */
 	case 41: /* IPv6 in IP */
-		return decode_inner(pkt, pkt->l4, pkt->l4_cap, pkt->l4_len,
-				    false);
+		mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
+		return decode_inner(pkt, &c, false);
 	case 6:
 		return decode_tcp(pkt);
 	case 17:
@@ -412,29 +414,29 @@ decode_transport(struct mpf_pkt *pkt)
 /* ------------------------------------------------------------------- IP */
 
 static int
-decode_ipv4(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+decode_ipv4(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
-	struct mpf_cursor c;
+	const uint8_t *p = c->p;
+	size_t cap = mpf_cursor_left(c), wire = mpf_cursor_wire_left(c);
 	uint8_t vihl;
 	uint16_t frag;
 	size_t total, hlen;
 	int st = MPF_OK;
 
-	if (cap < 20)
-		return short_header(20, wire);
-	mpf_cursor_init(&c, p, cap, wire);
-	vihl = mpf_get_u8(&c);
+	if (!mpf_cursor_need(c, 20))
+		return c->status;
+	vihl = mpf_get_u8(c);
 	hlen = (size_t)(vihl & 0x0f) * 4;
-	mpf_cursor_skip(&c, 1); /* TOS */
-	total = mpf_get_be16(&c);
-	mpf_cursor_skip(&c, 2); /* identification */
-	frag = mpf_get_be16(&c);
-	mpf_cursor_skip(&c, 1); /* TTL */
-	pkt->ip_proto = mpf_get_u8(&c);
-	mpf_cursor_skip(&c, 2); /* checksum */
+	mpf_cursor_skip(c, 1); /* TOS */
+	total = mpf_get_be16(c);
+	mpf_cursor_skip(c, 2); /* identification */
+	frag = mpf_get_be16(c);
+	mpf_cursor_skip(c, 1); /* TTL */
+	pkt->ip_proto = mpf_get_u8(c);
+	mpf_cursor_skip(c, 2); /* checksum */
 	pkt->src.family = pkt->dst.family = 4;
-	mpf_get_bytes(&c, pkt->src.bytes, 4);
-	mpf_get_bytes(&c, pkt->dst.bytes, 4);
+	mpf_get_bytes(c, pkt->src.bytes, 4);
+	mpf_get_bytes(c, pkt->dst.bytes, 4);
 	pkt->ip_version = 4;
 	if (hlen < 20)
 		return MPF_ERR_MALFORMED;
@@ -485,24 +487,25 @@ ipv6_is_ext_header(uint8_t nh)
 }
 
 static int
-decode_ipv6(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+decode_ipv6(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
-	struct mpf_cursor c;
+	const uint8_t *p = c->p;
+	size_t cap = mpf_cursor_left(c), wire = mpf_cursor_wire_left(c);
+	struct mpf_cursor ip;
 	uint16_t plen;
 	uint8_t nh;
-	size_t total, off = 40;
+	size_t total;
 	int st = MPF_OK;
 
-	if (cap < 40)
-		return short_header(40, wire);
-	mpf_cursor_init(&c, p, cap, wire);
-	mpf_cursor_skip(&c, 4); /* version, class, flow label */
-	plen = mpf_get_be16(&c);
-	nh = mpf_get_u8(&c);
-	mpf_cursor_skip(&c, 1); /* hop limit */
+	if (!mpf_cursor_need(c, 40))
+		return c->status;
+	mpf_cursor_skip(c, 4); /* version, class, flow label */
+	plen = mpf_get_be16(c);
+	nh = mpf_get_u8(c);
+	mpf_cursor_skip(c, 1); /* hop limit */
 	pkt->src.family = pkt->dst.family = 6;
-	mpf_get_bytes(&c, pkt->src.bytes, 16);
-	mpf_get_bytes(&c, pkt->dst.bytes, 16);
+	mpf_get_bytes(c, pkt->src.bytes, 16);
+	mpf_get_bytes(c, pkt->dst.bytes, 16);
 	pkt->ip_version = 6;
 	total = 40 + (size_t)plen;
 	if (plen == 0 && wire > 40)
@@ -511,26 +514,25 @@ decode_ipv6(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 		st = MPF_ERR_MALFORMED;
 		total = wire;
 	}
+	/* the extension headers and the transport end where the IP
+	 * packet does, not where the frame does */
+	mpf_cursor_init(&ip, p, cap, total);
+	mpf_cursor_skip(&ip, 40);
 	while (ipv6_is_ext_header(nh)) {
-		struct mpf_cursor e;
+		struct mpf_cursor e = ip;
 		uint8_t next, hl;
 		size_t len;
 
-		if (off + 2 > total)
-			return mpf__status_worst(st, MPF_ERR_MALFORMED);
-		if (off + 2 > cap)
-			return mpf__status_worst(st, MPF_ERR_TRUNCATED);
-		mpf_cursor_init(&e, p + off, cap - off, total - off);
+		if (!mpf_cursor_need(&e, 2))
+			return mpf__status_worst(st, e.status);
 		next = mpf_get_u8(&e);
 		hl = mpf_get_u8(&e);
 		if (nh == 44) {
 			uint16_t fo;
 
 			len = 8;
-			if (off + len > total)
-				return mpf__status_worst(st, MPF_ERR_MALFORMED);
-			if (off + len > cap)
-				return mpf__status_worst(st, MPF_ERR_TRUNCATED);
+			if (!mpf_cursor_need(&ip, len))
+				return mpf__status_worst(st, ip.status);
 			fo = mpf_get_be16(&e);
 			if ((fo & 0xfff8) != 0) {
 				pkt->fragment = true;
@@ -542,47 +544,53 @@ decode_ipv6(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
 		} else {
 			len = ((size_t)hl + 1) * 8;
 		}
-		if (off + len > total)
-			return mpf__status_worst(st, MPF_ERR_MALFORMED);
-		if (off + len > cap)
-			return mpf__status_worst(st, MPF_ERR_TRUNCATED);
-		off += len;
+		if (!mpf_cursor_skip(&ip, len))
+			return mpf__status_worst(st, ip.status);
 		nh = next;
 	}
 	pkt->ip_proto = nh;
-	pkt->l4 = p + off;
-	pkt->l4_len = (uint32_t)(total - off);
-	pkt->l4_cap = (uint32_t)((cap < total ? cap : total) - off);
+	pkt->l4 = ip.p;
+	pkt->l4_len = (uint32_t)mpf_cursor_wire_left(&ip);
+	pkt->l4_cap = (uint32_t)mpf_cursor_left(&ip);
 	return mpf__status_worst(st, decode_transport(pkt));
 }
 
-int
-mpf__decode_ip(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+static int
+decode_ip(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
-	if (cap < 1)
-		return short_header(1, wire);
-	switch (p[0] >> 4) {
+	uint8_t version = mpf_peek_u8(c) >> 4;
+
+	if (c->status != MPF_OK)
+		return c->status;
+	switch (version) {
 	case 4:
-		return decode_ipv4(pkt, p, cap, wire);
+		return decode_ipv4(pkt, c);
 	case 6:
-		return decode_ipv6(pkt, p, cap, wire);
+		return decode_ipv6(pkt, c);
 	default:
 		return MPF_ERR_MALFORMED;
 	}
 }
 
+int
+mpf__decode_ip(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+{
+	struct mpf_cursor c;
+
+	mpf_cursor_init(&c, p, cap, wire);
+	return decode_ip(pkt, &c);
+}
+
 /* ----------------------------------------------------------- link layer */
 
-static int decode_ppp(struct mpf_pkt *pkt, const uint8_t *p, size_t cap,
-		      size_t wire);
+static int decode_ppp(struct mpf_pkt *pkt, struct mpf_cursor *c);
 
 /*
- * An Ethernet type at @p (already read: @type), through any stack of VLAN
- * tags, MPLS labels and PPPoE down to IP.
+ * An Ethernet type (already read: @type), then what @c holds, through any
+ * stack of VLAN tags, MPLS labels and PPPoE down to IP.
  */
 static int
-decode_ethertype(struct mpf_pkt *pkt, uint16_t type, const uint8_t *p,
-		 size_t cap, size_t wire)
+decode_ethertype(struct mpf_pkt *pkt, uint16_t type, struct mpf_cursor *c)
 {
 	int depth;
 
@@ -590,41 +598,46 @@ decode_ethertype(struct mpf_pkt *pkt, uint16_t type, const uint8_t *p,
 		switch (type) {
 		case ETH_IPV4:
 		case ETH_IPV6:
-			return mpf__decode_ip(pkt, p, cap, wire);
+			return decode_ip(pkt, c);
 		case ETH_VLAN:
 		case ETH_QINQ:
 		case ETH_QINQ_OLD:
-			if (cap < 4)
-				return short_header(4, wire);
-			type = (uint16_t)(p[2] << 8 | p[3]);
-			p += 4, cap -= 4, wire -= 4;
+			if (!mpf_cursor_need(c, 4))
+				return c->status;
+			mpf_cursor_skip(c, 2); /* priority, DEI, VLAN id */
+			type = mpf_get_be16(c);
 			continue;
 		case ETH_MPLS:
 		case ETH_MPLS_MC:
 			for (; depth < MAX_STACKED_TAGS; depth++) {
 				bool bottom;
 
-				if (cap < 4)
-					return short_header(4, wire);
-				bottom = (p[2] & 0x01) != 0;
-				p += 4, cap -= 4, wire -= 4;
+				if (!mpf_cursor_need(c, 4))
+					return c->status;
+				mpf_cursor_skip(c, 2); /* label */
+				bottom = (mpf_get_u8(c) & 0x01) != 0;
+				mpf_cursor_skip(c, 1); /* TTL */
 				if (bottom)
 					break;
 			}
 			if (depth == MAX_STACKED_TAGS)
 				return MPF_ERR_MALFORMED;
 			/* no type field under MPLS: guess from the version */
-			if (cap < 1)
-				return short_header(1, wire);
-			if ((p[0] >> 4) != 4 && (p[0] >> 4) != 6)
-				return MPF_OK; /* pseudowire or other payload */
-			return mpf__decode_ip(pkt, p, cap, wire);
-		case ETH_PPPOE:
-			if (cap < 6)
-				return short_header(6, wire);
-			if (p[1] != 0x00) /* code 0: session data */
+			if (!looks_like_ip(c))
+				return c->status; /* pseudowire or other payload */
+			return decode_ip(pkt, c);
+		case ETH_PPPOE: {
+			uint8_t code;
+
+			if (!mpf_cursor_need(c, 6))
+				return c->status;
+			mpf_cursor_skip(c, 1); /* version, type */
+			code = mpf_get_u8(c);
+			mpf_cursor_skip(c, 4); /* session id, length */
+			if (code != 0x00) /* code 0: session data */
 				return MPF_OK;
-			return decode_ppp(pkt, p + 6, cap - 6, wire - 6);
+			return decode_ppp(pkt, c);
+		}
 		default:
 			return MPF_OK; /* not IP: ARP, LLDP, ... */
 		}
@@ -633,78 +646,82 @@ decode_ethertype(struct mpf_pkt *pkt, uint16_t type, const uint8_t *p,
 }
 
 static int
-decode_ethernet(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+decode_ethernet(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
 	uint16_t type;
 
-	if (cap < 14)
-		return short_header(14, wire);
-	type = (uint16_t)(p[12] << 8 | p[13]);
-	p += 14, cap -= 14, wire -= 14;
+	if (!mpf_cursor_need(c, 14))
+		return c->status;
+	mpf_cursor_skip(c, 12); /* destination, source */
+	type = mpf_get_be16(c);
 	if (type < 0x0600) {
 		/* 802.3 length field: only LLC/SNAP carries an Ethernet type */
-		if (cap < 8)
-			return short_header(8, wire);
-		if (p[0] != 0xaa || p[1] != 0xaa || p[2] != 0x03)
+		static const uint8_t snap[3] = { 0xaa, 0xaa, 0x03 };
+		const uint8_t *llc;
+
+		if (!mpf_cursor_need(c, 8))
+			return c->status;
+		llc = mpf_cursor_take(c, 3);
+		if (memcmp(llc, snap, sizeof(snap)) != 0)
 			return MPF_OK;
-		type = (uint16_t)(p[6] << 8 | p[7]);
-		p += 8, cap -= 8, wire -= 8;
+		mpf_cursor_skip(c, 3); /* OUI */
+		type = mpf_get_be16(c);
 	}
-	return decode_ethertype(pkt, type, p, cap, wire);
+	return decode_ethertype(pkt, type, c);
 }
 
 /* PPP (RFC 1661), with or without the HDLC address and control bytes and
  * with a one- or two-byte protocol field. */
 static int
-decode_ppp(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire)
+decode_ppp(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
+	struct mpf_cursor hdlc = *c;
 	uint16_t proto;
 
 	/* a lone 0xff is the address field cut by the capture, not a
 	 * protocol: RFC 1661 6.6 decides on two bytes, 0x00ff is reserved */
-	if (cap == 1 && p[0] == 0xff)
-		return short_header(2, wire);
-	if (cap >= 2 && p[0] == 0xff && p[1] == 0x03)
-		p += 2, cap -= 2, wire -= 2;
-	if (cap < 1)
-		return short_header(1, wire);
-	if (p[0] & 0x01) { /* compressed protocol field */
-		proto = p[0];
-		p += 1, cap -= 1, wire -= 1;
-	} else {
-		if (cap < 2)
-			return short_header(2, wire);
-		proto = (uint16_t)(p[0] << 8 | p[1]);
-		p += 2, cap -= 2, wire -= 2;
+	if (mpf_get_u8(&hdlc) == 0xff) {
+		uint8_t control = mpf_get_u8(&hdlc);
+
+		if (hdlc.status != MPF_OK)
+			return hdlc.status;
+		if (control == 0x03)
+			*c = hdlc;
 	}
+	proto = mpf_peek_u8(c);
+	if (c->status != MPF_OK)
+		return c->status;
+	if (proto & 0x01) /* compressed protocol field */
+		mpf_cursor_skip(c, 1);
+	else
+		proto = mpf_get_be16(c);
+	if (c->status != MPF_OK)
+		return c->status;
 	if (proto == 0x0021 || proto == 0x0057)
-		return mpf__decode_ip(pkt, p, cap, wire);
+		return decode_ip(pkt, c);
 	return MPF_OK;
 }
 
 /* BSD loopback: a 4-byte address family, host order (NULL) or network
  * order (LOOP). IPv6 has a different value on each BSD. */
 static int
-decode_null(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire,
-	    bool network_order)
+decode_null(struct mpf_pkt *pkt, struct mpf_cursor *c, bool network_order)
 {
+	struct mpf_cursor host = *c;
 	uint32_t af, le, be;
 
-	if (cap < 4)
-		return short_header(4, wire);
-	be = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-	     p[3];
-	le = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 |
-	     p[0];
+	be = mpf_get_be32(c);
+	le = mpf_get_le32(&host);
+	if (c->status != MPF_OK)
+		return c->status;
 	/* host order is unknown: the family values are small, so the byte
 	 * order in which the value is small is the right one */
 	af = network_order || be < 256 ? be : le;
-	p += 4, cap -= 4, wire -= 4;
 	switch (af) {
 	case 2:                     /* AF_INET */
 	case 10:                    /* AF_INET6, Linux */
 	case 24: case 28: case 30:  /* AF_INET6: NetBSD/OpenBSD, FreeBSD, macOS */
-		return mpf__decode_ip(pkt, p, cap, wire);
+		return decode_ip(pkt, c);
 	default:
 		return MPF_OK;
 	}
@@ -713,8 +730,9 @@ decode_null(struct mpf_pkt *pkt, const uint8_t *p, size_t cap, size_t wire,
 int
 mpf__decode(const struct mpf_packet *raw, struct mpf_pkt *pkt)
 {
-	const uint8_t *p = raw->data;
 	size_t cap = raw->caplen, wire = raw->wirelen;
+	struct mpf_cursor c;
+	uint16_t type;
 	int st;
 
 	memset(pkt, 0, MPF_PKT_RESET_SIZE);
@@ -722,46 +740,49 @@ mpf__decode(const struct mpf_packet *raw, struct mpf_pkt *pkt)
 	pkt->ts_ns = raw->ts_sec * 1000000000LL + raw->ts_nsec;
 	if (wire < cap)
 		wire = cap; /* a writer that lied about the wire length */
+	mpf_cursor_init(&c, raw->data, cap, wire);
 
 	switch (raw->linktype) {
 	case LT_ETHERNET:
-		st = decode_ethernet(pkt, p, cap, wire);
+		st = decode_ethernet(pkt, &c);
 		break;
 	case LT_LINUX_SLL:
-		if (cap < 16) {
-			st = short_header(16, wire);
+		if (!mpf_cursor_need(&c, 16)) {
+			st = c.status;
 			break;
 		}
-		st = decode_ethertype(pkt, (uint16_t)(p[14] << 8 | p[15]),
-				      p + 16, cap - 16, wire - 16);
+		mpf_cursor_skip(&c, 14); /* packet type ... address */
+		type = mpf_get_be16(&c);
+		st = decode_ethertype(pkt, type, &c);
 		break;
 	case LT_LINUX_SLL2:
-		if (cap < 20) {
-			st = short_header(20, wire);
+		if (!mpf_cursor_need(&c, 20)) {
+			st = c.status;
 			break;
 		}
-		st = decode_ethertype(pkt, (uint16_t)(p[0] << 8 | p[1]), p + 20,
-				      cap - 20, wire - 20);
+		type = mpf_get_be16(&c);
+		mpf_cursor_skip(&c, 18); /* reserved ... address */
+		st = decode_ethertype(pkt, type, &c);
 		break;
 	case LT_RAW:
 	case LT_RAW_DLT12:
 	case LT_RAW_DLT14:
 	case LT_IPV4:
 	case LT_IPV6:
-		st = mpf__decode_ip(pkt, p, cap, wire);
+		st = decode_ip(pkt, &c);
 		break;
 	case LT_NULL:
-		st = decode_null(pkt, p, cap, wire, false);
+		st = decode_null(pkt, &c, false);
 		break;
 	case LT_LOOP:
-		st = decode_null(pkt, p, cap, wire, true);
+		st = decode_null(pkt, &c, true);
 		break;
 	case LT_PPP:
 	case LT_PPP_HDLC:
-		st = decode_ppp(pkt, p, cap, wire);
+		st = decode_ppp(pkt, &c);
 		break;
 	case LT_PPP_ETHER: /* a PPPoE header, then PPP */
-		st = decode_ethertype(pkt, ETH_PPPOE, p, cap, wire);
+		st = decode_ethertype(pkt, ETH_PPPOE, &c);
 		break;
 	default:
 		st = MPF_ERR_UNSUPPORTED;
