@@ -364,24 +364,34 @@ decode_gre(struct mpf_pkt *pkt)
 	return MPF_OK;
 }
 
+/* The encapsulations over UDP this decoder removes, by port: the only
+ * ports it knows (a backend's own ports are in its udp_ports). */
+static const struct udp_tunnel {
+	uint16_t port;
+	bool either; /* the source port too, not only the destination */
+	int (*decode)(struct mpf_pkt *pkt);
+} udp_tunnels[] = {
+	{ 2152, true, decode_gtpu },   /* GTP-U */
+	{ 4789, false, decode_vxlan }, /* VXLAN */
+};
+
 static int
 decode_udp(struct mpf_pkt *pkt)
 {
 	int st = decode_ports(pkt, 8);
+	size_t i;
 
 	if (st != MPF_OK)
 		return st;
-	if (pkt->dport == 2152 || pkt->sport == 2152)
-		return decode_gtpu(pkt);
-	if (pkt->dport == 4789)
-		return decode_vxlan(pkt);
-	if (pkt->dport == 9899 || pkt->sport == 9899) {
-		/* SCTP over UDP: the addresses stay the outer ones */
-		pkt->sctp = pkt->payload;
-		pkt->sctp_cap = pkt->payload_cap;
-		pkt->sctp_len = pkt->payload_len;
-		pkt->sctp_udp = true;
+	for (i = 0; i < G_N_ELEMENTS(udp_tunnels); i++) {
+		const struct udp_tunnel *t = &udp_tunnels[i];
+
+		if (pkt->dport == t->port || (t->either && pkt->sport == t->port))
+			return t->decode(pkt);
 	}
+	/* a protocol over UDP (SCTP, RFC 6951) is its backend's to read;
+	 * the addresses stay the outer ones */
+	pkt->udp_owner = mpf__backend_udp_owner(pkt->sport, pkt->dport);
 	return MPF_OK;
 }
 
@@ -401,10 +411,7 @@ decode_transport(struct mpf_pkt *pkt)
 		return decode_udp(pkt);
 	case 47:
 		return decode_gre(pkt);
-	case 132:
-		pkt->sctp = pkt->l4;
-		pkt->sctp_cap = pkt->l4_cap;
-		pkt->sctp_len = pkt->l4_len;
+	case 132: /* SCTP: the ports of its 12-byte common header */
 		return decode_ports(pkt, 12);
 	default:
 		return MPF_OK;

@@ -150,11 +150,9 @@ struct mpf_pkt {
 	uint8_t n_opts;
 	bool has_ts;
 	uint32_t ts_val, ts_ecr;
-	/* SCTP (RFC 9260): the common header and chunks, over IP or over UDP
-	 * (RFC 6951, port 9899); captured sctp_cap of sctp_len bytes */
-	const uint8_t *sctp;
-	uint32_t sctp_cap, sctp_len;
-	bool sctp_udp;
+	/* UDP: the backend that claims one of the ports (its udp_ports),
+	 * whose header the payload is; MPF_PROTO_NONE for the others */
+	enum mpf_protocol udp_owner;
 	/* transport payload */
 	const uint8_t *payload;
 	uint32_t payload_len; /* on the wire */
@@ -487,6 +485,10 @@ struct mpf_backend {
 	void (*init)(struct mpf_ctx *ctx, void *state);
 	void (*fini)(struct mpf_ctx *ctx, void *state);
 	bool (*claims)(const struct mpf_pkt *pkt);
+	/* UDP ports (either side, 0-terminated; NULL for none) whose payload
+	 * is this backend's protocol: the decoder marks such packets in
+	 * pkt->udp_owner, after the tunnels it removes */
+	const uint16_t *udp_ports;
 	int (*ingest)(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 	void (*node_fini)(struct mpf_node *node);
@@ -538,6 +540,9 @@ struct mpf_backend {
 /* The registry: every backend this build has, NULL-terminated. */
 extern const struct mpf_backend *const mpf__backends[];
 const struct mpf_backend *mpf__backend_find(enum mpf_protocol proto);
+/* The backend whose udp_ports hold @sport or @dport (the first in registry
+ * order), or MPF_PROTO_NONE. */
+enum mpf_protocol mpf__backend_udp_owner(uint16_t sport, uint16_t dport);
 
 extern const struct mpf_backend mpf__backend_mptcp;
 extern const struct mpf_backend mpf__backend_sctp;

@@ -2771,6 +2771,52 @@ START_TEST(test_udp)
 }
 END_TEST
 
+/* A UDP port a backend claims (SCTP over UDP, RFC 6951) marks the packet
+ * for that backend, either way round; a tunnel's port goes first. */
+START_TEST(test_udp_owner)
+{
+	struct frame f;
+	struct dec d;
+
+	ck_assert_int_eq(mpf__backend_udp_owner(9899, 1), MPF_PROTO_SCTP);
+	ck_assert_int_eq(mpf__backend_udp_owner(1, 9899), MPF_PROTO_SCTP);
+	ck_assert_int_eq(mpf__backend_udp_owner(5353, 53), MPF_PROTO_NONE);
+
+	frame_init(&f);
+	build_udp(&f);
+	ck_assert_int_eq(dec_frame(&d, LT_ETHERNET, &f), MPF_OK);
+	ck_assert_int_eq(d.pkt.udp_owner, MPF_PROTO_NONE);
+	dec_free(&d);
+
+	set16(&f, 34 + 2, 9899);
+	ck_assert_int_eq(dec_frame(&d, LT_ETHERNET, &f), MPF_OK);
+	ck_assert_int_eq(d.pkt.udp_owner, MPF_PROTO_SCTP);
+	ck_assert_ptr_eq(d.pkt.payload, d.copy + 42);
+	dec_free(&d);
+
+	set16(&f, 34, 9899);
+	set16(&f, 34 + 2, 53);
+	ck_assert_int_eq(dec_frame(&d, LT_ETHERNET, &f), MPF_OK);
+	ck_assert_int_eq(d.pkt.udp_owner, MPF_PROTO_SCTP);
+	dec_free(&d);
+
+	/* GTP-U's port wins; this payload is no G-PDU, so the outer packet
+	 * stands, and no backend's */
+	set16(&f, 34 + 2, 2152);
+	ck_assert_int_eq(dec_frame(&d, LT_ETHERNET, &f), MPF_OK);
+	ck_assert_uint_eq(d.pkt.tunnels, 0);
+	ck_assert_int_eq(d.pkt.udp_owner, MPF_PROTO_NONE);
+	dec_free(&d);
+
+	/* the header cut: no owner */
+	set16(&f, 34 + 2, 9899);
+	ck_assert_int_eq(dec_run(&d, LT_ETHERNET, f.b, 34 + 6, f.len),
+			 MPF_ERR_TRUNCATED);
+	ck_assert_int_eq(d.pkt.udp_owner, MPF_PROTO_NONE);
+	dec_free(&d);
+}
+END_TEST
+
 START_TEST(test_sctp)
 {
 	struct frame f;
@@ -3326,6 +3372,7 @@ suite(void)
 
 	tc = tcase_create("udp-sctp");
 	tcase_add_test(tc, test_udp);
+	tcase_add_test(tc, test_udp_owner);
 	tcase_add_test(tc, test_sctp);
 	suite_add_tcase(s, tc);
 

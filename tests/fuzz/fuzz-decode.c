@@ -69,10 +69,8 @@ mpf_fuzz_decode(const uint8_t *data, size_t size)
 		MPF_FUZZ_CHECK(inside(pkt.payload, pkt.payload_cap, copy, len));
 		MPF_FUZZ_CHECK(pkt.payload_cap <= pkt.payload_len);
 	}
-	if (pkt.sctp) {
-		MPF_FUZZ_CHECK(inside(pkt.sctp, pkt.sctp_cap, copy, len));
-		MPF_FUZZ_CHECK(pkt.sctp_cap <= pkt.sctp_len);
-	}
+	if (pkt.udp_owner != MPF_PROTO_NONE) /* a backend's UDP payload */
+		MPF_FUZZ_CHECK(pkt.ip_proto == 17 && pkt.payload);
 	if (pkt.has_tcp) {
 		MPF_FUZZ_CHECK(pkt.tcp_hlen >= 20 && pkt.tcp_hlen <= 60);
 		MPF_FUZZ_CHECK(pkt.tcp_opts_cap <= pkt.tcp_opts_len);

@@ -78,7 +78,10 @@ sctp_node_fini(struct mpf_node *n)
 static bool
 sctp_claims(const struct mpf_pkt *pkt)
 {
-	return pkt->sctp != NULL;
+	const uint8_t *sctp;
+	uint32_t cap, len;
+
+	return mpf__sctp_locate(pkt, &sctp, &cap, &len);
 }
 
 /* ----------------------------------------------------- associations */
@@ -363,6 +366,7 @@ const struct mpf_backend mpf__backend_sctp = {
 	.init = sctp_init,
 	.fini = sctp_fini,
 	.claims = sctp_claims,
+	.udp_ports = mpf__sctp_udp_ports,
 	.ingest = mpf__sctp_ingest,
 	.node_fini = sctp_node_fini,
 	.flow_fini = NULL,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * chunk.c: walks the chunks of an SCTP packet and the TLV parameters of
- * a chunk, reads the fields of each chunk type into struct mpf_sctp_info,
- * and names the chunk types.
+ * chunk.c: finds the SCTP packet in a decoded one (over IP, or over UDP
+ * on the ports the backend claims in the registry), walks its chunks and
+ * the TLV parameters of a chunk, reads the fields of each chunk type into
+ * struct mpf_sctp_info, and names the chunk types.
  *
  * Reads only the captured bytes it is given (mpf-cursor.h); knows nothing
  * of associations, paths or the graph.
@@ -62,6 +63,27 @@ mpf_sctp_chunk_bit(unsigned type)
 		if (chunk_names[i].type == type)
 			return 1u << i;
 	return 1u << 31; /* any other type */
+}
+
+const uint16_t mpf__sctp_udp_ports[] = { 9899, 0 };
+
+bool
+mpf__sctp_locate(const struct mpf_pkt *pkt, const uint8_t **sctp,
+		 uint32_t *cap, uint32_t *len)
+{
+	if (pkt->ip_proto == 132 && pkt->l4) {
+		*sctp = pkt->l4;
+		*cap = pkt->l4_cap;
+		*len = pkt->l4_len;
+		return true;
+	}
+	if (pkt->udp_owner == MPF_PROTO_SCTP) {
+		*sctp = pkt->payload;
+		*cap = pkt->payload_cap;
+		*len = pkt->payload_len;
+		return true;
+	}
+	return false;
 }
 
 /* Moves past the padding after a chunk or parameter of @len bytes; the

@@ -505,20 +505,23 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	uint32_t vtag, wire;
 	bool frozen = false;
 	int st_walk;
+	const uint8_t *sctp = NULL;
+	uint32_t sctp_cap = 0, sctp_len = 0;
 
-	if (pkt->sctp_cap < 12)
-		return pkt->sctp_len < 12 ? MPF_ERR_MALFORMED : MPF_ERR_TRUNCATED;
-	mpf_cursor_init(&c, pkt->sctp, pkt->sctp_cap, pkt->sctp_len);
+	mpf__sctp_locate(pkt, &sctp, &sctp_cap, &sctp_len); /* claimed */
+	if (sctp_cap < 12)
+		return sctp_len < 12 ? MPF_ERR_MALFORMED : MPF_ERR_TRUNCATED;
+	mpf_cursor_init(&c, sctp, sctp_cap, sctp_len);
 	sport = mpf_get_be16(&c);
 	dport = mpf_get_be16(&c);
 	vtag = mpf_get_be32(&c);
 	wire = mpf_get_be32(&c);
 
 	/* the checksum: a packet that fails it changes nothing */
-	if (pkt->sctp_cap < pkt->sctp_len || wire == 0) {
+	if (sctp_cap < sctp_len || wire == 0) {
 		rec->bflags |= MPF_SCTP_FRAME_CRC_UNVERIFIED;
-	} else if (mpf__sctp_checksum(pkt->sctp, pkt->sctp_len) != wire) {
-		if (mpf__sctp_adler32(pkt->sctp, pkt->sctp_len) == wire) {
+	} else if (mpf__sctp_checksum(sctp, sctp_len) != wire) {
+		if (mpf__sctp_adler32(sctp, sctp_len) == wire) {
 			rec->bflags |= MPF_SCTP_FRAME_ADLER32;
 		} else {
 			rec->bflags |= MPF_SCTP_FRAME_CRC_BAD;
@@ -527,7 +530,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	}
 
 	memset(&sc, 0, sizeof(sc));
-	st_walk = mpf__sctp_walk(pkt->sctp, pkt->sctp_cap, pkt->sctp_len,
+	st_walk = mpf__sctp_walk(sctp, sctp_cap, sctp_len,
 				 scan_chunk, &sc);
 	sc.status = mpf__status_worst(st_walk, sc.status);
 
@@ -649,7 +652,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	rec->node = n->id;
 	rec->flow = ap.flow ? ap.flow->id : MPF_ID_NONE;
 	rec->dir = (uint8_t)ap.side;
-	rec->payload_len = pkt->sctp_len;
+	rec->payload_len = sctp_len;
 	rec->ref[1] = sc.chunks;
 	if (ap.flow)
 		mpf__flow_account(ap.flow, (enum mpf_flow_dir)ap.dir, pkt);
@@ -663,7 +666,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 		a->st[ap.side].crc_bad++;
 
 	ap.status = sc.status;
-	mpf__sctp_walk(pkt->sctp, pkt->sctp_cap, pkt->sctp_len, apply_chunk,
+	mpf__sctp_walk(sctp, sctp_cap, sctp_len, apply_chunk,
 		       &ap);
 
 	/* the source is one of the sender's addresses */

@@ -99,6 +99,18 @@ struct mpf_sctp_info {
 	} u;
 };
 
+/* The UDP ports of SCTP over UDP (RFC 6951), for the registry. */
+extern const uint16_t mpf__sctp_udp_ports[];
+
+/*
+ * Finds the SCTP packet (common header and chunks) in @pkt: over IP, or
+ * over UDP on one of mpf__sctp_udp_ports. Sets *@sctp, *@cap captured and
+ * *@len on the wire when found.
+ * Returns: whether @pkt carries SCTP.
+ */
+bool mpf__sctp_locate(const struct mpf_pkt *pkt, const uint8_t **sctp,
+		      uint32_t *cap, uint32_t *len);
+
 /*
  * Walks the chunks of an SCTP packet: @sctp holds @cap captured bytes of a
  * @len-byte packet (common header included). Calls @fn for each chunk
