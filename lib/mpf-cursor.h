@@ -40,9 +40,12 @@ static inline void
 mpf_cursor_init(struct mpf_cursor *c, const uint8_t *data, size_t cap,
 		size_t len)
 {
-	/* a length meaning "unknown" (SIZE_MAX) must not wrap the pointer */
+	/* a length meaning "unknown" (SIZE_MAX) must neither wrap the
+	 * pointer nor make a negative offset of it */
 	size_t room = (size_t)(UINTPTR_MAX - (uintptr_t)data);
 
+	if (room > PTRDIFF_MAX)
+		room = PTRDIFF_MAX;
 	if (len > room)
 		len = room;
 	if (cap > len)
