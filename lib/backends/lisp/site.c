@@ -177,12 +177,16 @@ trie_remove(struct state *st, uint32_t iid, const struct mpf_addr *prefix,
 	}
 }
 
-/* How many trie roots (instance ids and families) are alive: the unit
- * tests' view of what released sites leave behind. */
-guint
-mpf__lisp_trie_roots(const struct state *st)
+/* How many trie roots (instance ids and families) and sites are alive
+ * in the backend's @state: the unit tests' view of what released sites
+ * leave behind. */
+void
+mpf__lisp_count(const void *state, guint *roots, guint *sites)
 {
-	return g_hash_table_size(st->tries);
+	const struct state *st = state;
+
+	*roots = g_hash_table_size(st->tries);
+	*sites = g_hash_table_size(st->sites);
 }
 
 /* The site of the longest prefix that covers @addr in @iid, or NULL. */
