@@ -602,6 +602,11 @@ void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
 struct mpf_node *mpf__node_live(struct mpf_ctx *ctx, uint32_t id);
 /* Queues a new node. */
 void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
+/* Measures @n again now (streaming; nothing otherwise): for a backend
+ * that made @n grow while analysing a frame that is not @n's (a record
+ * of a message that carries many), so that what it holds is charged
+ * before the next eviction looks. */
+void mpf__stream_grew(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */
 void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);
