@@ -401,8 +401,11 @@ sctp_node_mem(const struct mpf_node *node)
 	}
 	if (a->primary)
 		m += a->primary->len * sizeof(struct mpf_sctp_primary) + 32;
+	/* a GHashTable and its first arrays of 8 slots, then per entry */
 	if (a->flows)
-		m += 64 + g_hash_table_size(a->flows) * 32;
+		m += 224 + g_hash_table_size(a->flows) * 32;
+	/* each tag filed in by_key: its key and the table's slots */
+	m += (size_t)(a->has_tag[0] + a->has_tag[1]) * 56;
 	return m;
 }
 
