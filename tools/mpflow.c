@@ -337,7 +337,8 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
  * Runs the analysis of @o's input. Returns the exit status; the output of
  * what was analysed is always written, even when the input breaks off.
  */
-/* MPF_BENCH_HEAP=1: the heap the process holds (glibc's bytes in use),
+/* MPF_BENCH_HEAP=1: the heap the process holds (glibc's bytes in use,
+ * mapped chunks included),
  * sampled every HEAP_EVERY frames and at the end, beside the library's
  * state estimate at the same moment, so that bench/hostile can check the
  * estimate against what is really held. The heap is counted from after
@@ -355,7 +356,9 @@ static void
 heap_sample(struct heap_probe *h, const struct mpf_ctx *ctx)
 {
 	struct mallinfo2 mi = mallinfo2();
-	size_t used = mi.uordblks > h->base ? mi.uordblks - h->base : 0;
+	/* chunks in the arenas and the big ones malloc mapped on their own */
+	size_t all = mi.uordblks + mi.hblkhd;
+	size_t used = all > h->base ? all - h->base : 0;
 
 	if (used >= h->peak) {
 		h->peak = used;
@@ -426,8 +429,10 @@ run(const struct options *o, enum command cmd)
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
 		pd = plot_data_new();
 	if (probe && *probe && strcmp(probe, "0") != 0) {
+		struct mallinfo2 mi = mallinfo2();
+
 		heap.on = true;
-		heap.base = mallinfo2().uordblks;
+		heap.base = mi.uordblks + mi.hblkhd;
 	}
 	while ((r = input_next(in, &fr)) > 0) {
 		struct mpf_packet pkt;
