@@ -744,7 +744,8 @@ mpf__decode(const struct mpf_packet *raw, struct mpf_pkt *pkt)
 
 	memset(pkt, 0, MPF_PKT_RESET_SIZE);
 	pkt->raw = raw;
-	pkt->ts_ns = raw->ts_sec * 1000000000LL + raw->ts_nsec;
+	/* saturating: a caller may hand any time (the fuzzers do) */
+	pkt->ts_ns = mpf__ts_ns(raw->ts_sec, raw->ts_nsec);
 	if (wire < cap)
 		wire = cap; /* a writer that lied about the wire length */
 	mpf_cursor_init(&c, raw->data, cap, wire);

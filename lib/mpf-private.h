@@ -3,6 +3,18 @@
  * Internal structures shared by the core (ctx.c, graph.c, decode.c) and the
  * backends. Nothing here is installed. Cross-file internal functions are
  * named mpf__* and have hidden visibility.
+ *
+ * The rule of state (bounded by construction; bench/hostile checks it):
+ * every structure that grows with input is owned by a node (or by a
+ * global index with a fixed bound), is charged to the state estimate
+ * when it grows (node_mem(), measured with its node, or through
+ * mpf__stream_grew() for a node that is not the frame's), and is freed
+ * with its owner, the last of an index's entries taking the index's own
+ * structures with it (a LISP trie root goes with its last site). Every
+ * per-packet operation is O(1) amortized, or O(log n) in the state held:
+ * nothing scans a whole table or list per event; a list that a packet
+ * searches has a fixed bound (the SCTP halves waiting on one port pair).
+ * The estimate stays within 25 % of the heap really held.
  */
 #ifndef MPF_PRIVATE_H
 #define MPF_PRIVATE_H
@@ -605,6 +617,11 @@ void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
 struct mpf_node *mpf__node_live(struct mpf_ctx *ctx, uint32_t id);
 /* Queues a new node. */
 void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
+/* Measures @n again now (streaming; nothing otherwise): for a backend
+ * that made @n grow while analysing a frame that is not @n's (a record
+ * of a message that carries many), so that what it holds is charged
+ * before the next eviction looks. */
+void mpf__stream_grew(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */
 void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);

@@ -258,6 +258,13 @@ mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n)
 }
 
 void
+mpf__stream_grew(struct mpf_ctx *ctx, struct mpf_node *n)
+{
+	if (ctx->config.streaming && n->queue)
+		measure(ctx, n, true);
+}
+
+void
 mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 		     struct mpf_node *gone)
 {

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -336,6 +337,47 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
  * Runs the analysis of @o's input. Returns the exit status; the output of
  * what was analysed is always written, even when the input breaks off.
  */
+/* MPF_BENCH_HEAP=1: the heap the process holds (glibc's bytes in use,
+ * mapped chunks included),
+ * sampled every HEAP_EVERY frames and at the end, beside the library's
+ * state estimate at the same moment, so that bench/hostile can check the
+ * estimate against what is really held. The heap is counted from after
+ * the context was made; its peak sample is reported with the estimate
+ * of that sample. */
+#define HEAP_EVERY 4096
+
+struct heap_probe {
+	bool on;
+	size_t base, peak;
+	uint64_t est_at_peak;
+};
+
+static void
+heap_sample(struct heap_probe *h, const struct mpf_ctx *ctx)
+{
+	struct mallinfo2 mi = mallinfo2();
+	/* chunks in the arenas and the big ones malloc mapped on their own */
+	size_t all = mi.uordblks + mi.hblkhd;
+	size_t used = all > h->base ? all - h->base : 0;
+
+	if (used >= h->peak) {
+		h->peak = used;
+		h->est_at_peak = mpf_ctx_get_state_bytes(ctx, NULL);
+	}
+}
+
+static void
+heap_report(const struct heap_probe *h, const struct mpf_ctx *ctx)
+{
+	uint64_t peak;
+
+	mpf_ctx_get_state_bytes(ctx, &peak);
+	fprintf(stderr,
+		"%s: heap: %zu bytes in use at the peak sample, state "
+		"estimate then %" PRIu64 ", estimate peak %" PRIu64 "\n",
+		progname, h->peak, h->est_at_peak, peak);
+}
+
 static int
 run(const struct options *o, enum command cmd)
 {
@@ -348,6 +390,8 @@ run(const struct options *o, enum command cmd)
 	GArray *times = NULL; /* each frame's time stamp, for printing */
 	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
 	struct summary_stream ss = { stdout, o->fmt, NULL, 0, NULL };
+	struct heap_probe heap = { false, 0, 0, 0 };
+	const char *probe = getenv("MPF_BENCH_HEAP");
 	uint32_t number = 0;
 	int r, status = EXIT_SUCCESS;
 
@@ -384,6 +428,12 @@ run(const struct options *o, enum command cmd)
 		report_stream_begin(&ss);
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
 		pd = plot_data_new();
+	if (probe && *probe && strcmp(probe, "0") != 0) {
+		struct mallinfo2 mi = mallinfo2();
+
+		heap.on = true;
+		heap.base = mi.uordblks + mi.hblkhd;
+	}
 	while ((r = input_next(in, &fr)) > 0) {
 		struct mpf_packet pkt;
 		const struct mpf_frame *f;
@@ -397,6 +447,8 @@ run(const struct options *o, enum command cmd)
 		pkt.ts_nsec = fr.ts_nsec;
 		if (mpf_ctx_feed(ctx, &pkt, &f) != MPF_OK)
 			continue;
+		if (heap.on && fr.number % HEAP_EVERY == 0)
+			heap_sample(&heap, ctx);
 		if (cmd == CMD_FRAMES && o->stream &&
 		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
 			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
@@ -411,6 +463,10 @@ run(const struct options *o, enum command cmd)
 	if (input_is_live(in)) {
 		catch_signals(false);
 		live_input = NULL;
+	}
+	if (heap.on) {
+		heap_sample(&heap, ctx);
+		heap_report(&heap, ctx);
 	}
 	if (cmd == CMD_FRAMES && !o->stream)
 		print_retained(o, &w, ctx, number, times);

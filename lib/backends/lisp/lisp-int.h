@@ -140,6 +140,7 @@ void mpf__lisp_record_done(struct mpf_node *site,
 			   struct mpf_frame *rec);
 
 bool mpf__lisp_site_file(struct state *st, struct mpf_node *site);
+void mpf__lisp_count(const void *state, guint *roots, guint *sites);
 struct mpf_node *mpf__lisp_site_find(struct state *st,
 				     const struct mpf_node *like);
 

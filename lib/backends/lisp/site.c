@@ -11,6 +11,9 @@
 
 #include "backends/lisp/lisp-int.h"
 
+/* A trie node as malloc holds it: 24 bytes in a 32-byte chunk. */
+#define TNODE_COST 32
+
 static guint
 site_key_hash(gconstpointer k)
 {
@@ -164,6 +167,26 @@ trie_remove(struct state *st, uint32_t iid, const struct mpf_addr *prefix,
 		g_free(t);
 		t = up;
 	}
+	/* the root goes with the last site of its instance: a flood of
+	 * instance ids must leave nothing behind (the table's destroy
+	 * function frees it) */
+	if (i == 0 && !t->site && !t->child[0] && !t->child[1]) {
+		int64_t key = (int64_t)iid << 1 | (prefix->family == 6);
+
+		g_hash_table_remove(st->tries, &key);
+	}
+}
+
+/* How many trie roots (instance ids and families) and sites are alive
+ * in the backend's @state: the unit tests' view of what released sites
+ * leave behind. */
+void
+mpf__lisp_count(const void *state, guint *roots, guint *sites)
+{
+	const struct state *st = state;
+
+	*roots = g_hash_table_size(st->tries);
+	*sites = g_hash_table_size(st->sites);
 }
 
 /* The site of the longest prefix that covers @addr in @iid, or NULL. */
@@ -408,7 +431,10 @@ lisp_node_mem(const struct mpf_node *node)
 	       (s->changes ? s->changes->len * sizeof(struct mpf_lisp_change) + 32
 			   : 0) +
 	       (s->flows ? 64 + g_hash_table_size(s->flows) * 32 : 0) +
-	       (size_t)s->len * sizeof(struct tnode) + 64; /* trie, table */
+	       /* its trie branch (a malloc chunk per level), its table
+		* entry and key, and the root of its instance (its table
+		* entry and key) when it is alone in it */
+	       ((size_t)s->len + 1) * TNODE_COST + 64 + 48;
 }
 
 /* A site the map server confirmed, or that answered or carried data: a

@@ -28,12 +28,6 @@ side_key_equal(gconstpointer a, gconstpointer b)
 	return x->tag == y->tag && x->rport == y->rport && x->sport == y->sport;
 }
 
-guint
-mpf__sctp_port_pair(uint16_t a, uint16_t b)
-{
-	return a < b ? (guint)a << 16 | b : (guint)b << 16 | a;
-}
-
 static void
 sctp_init(struct mpf_ctx *ctx, void *st)
 {
@@ -44,7 +38,7 @@ sctp_init(struct mpf_ctx *ctx, void *st)
 	s->by_key = g_hash_table_new_full(side_key_hash, side_key_equal, g_free,
 					  NULL);
 	s->half = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-					(GDestroyNotify)g_ptr_array_unref);
+					(GDestroyNotify)g_queue_free);
 }
 
 static void
@@ -107,19 +101,49 @@ mpf__sctp_find_key(struct state *st, uint16_t rport, uint16_t sport,
 	return g_hash_table_lookup(st->by_key, &k);
 }
 
+/* The key of the half associations that wait for the tag of the side on
+ * port @rport, the other side being on @sport. */
+static gpointer
+half_key(uint16_t rport, uint16_t sport)
+{
+	return GUINT_TO_POINTER((guint)rport << 16 | sport);
+}
+
+static int
+half_missing(const struct assoc *a)
+{
+	return a->has_tag[MPF_SIDE_CLIENT] ? MPF_SIDE_SERVER : MPF_SIDE_CLIENT;
+}
+
+GQueue *
+mpf__sctp_half_waiting(struct state *st, uint16_t rport, uint16_t sport)
+{
+	return g_hash_table_lookup(st->half, half_key(rport, sport));
+}
+
+/* Files @n, which knows one tag, among those waiting for the other: the
+ * most recent first, at most HALF_WAITING on one port pair and way, so
+ * that finding the one a packet completes costs the same whatever came
+ * before (the oldest stops waiting: a packet for it makes a new half). */
 void
 mpf__sctp_half_add(struct state *st, struct mpf_node *n)
 {
 	struct assoc *a = assoc_of(n);
-	gpointer key = GUINT_TO_POINTER(mpf__sctp_port_pair(a->port[0],
-							    a->port[1]));
-	GPtrArray *v = g_hash_table_lookup(st->half, key);
+	int m = half_missing(a);
+	gpointer key = half_key(a->port[m], a->port[1 - m]);
+	GQueue *q = g_hash_table_lookup(st->half, key);
 
-	if (!v) {
-		v = g_ptr_array_new();
-		g_hash_table_insert(st->half, key, v);
+	if (!q) {
+		q = g_queue_new();
+		g_hash_table_insert(st->half, key, q);
 	}
-	g_ptr_array_add(v, n);
+	if (q->length >= HALF_WAITING) {
+		struct mpf_node *old = g_queue_pop_tail(q);
+
+		assoc_of(old)->half_listed = false;
+		st->half_dropped++;
+	}
+	g_queue_push_head(q, n);
 	a->half_listed = true;
 }
 
@@ -127,15 +151,23 @@ void
 mpf__sctp_half_remove(struct state *st, struct mpf_node *n)
 {
 	struct assoc *a = assoc_of(n);
-	GPtrArray *v;
+	gpointer key;
+	GQueue *q;
+	int m;
 
 	if (!a->half_listed)
 		return;
-	v = g_hash_table_lookup(st->half,
-				GUINT_TO_POINTER(mpf__sctp_port_pair(a->port[0],
-								     a->port[1])));
-	if (v)
-		g_ptr_array_remove_fast(v, n);
+	/* filed under the side it missed then: with both tags known now,
+	 * either side may be it */
+	for (m = 0; m < 2; m++) {
+		key = half_key(a->port[m], a->port[1 - m]);
+		q = g_hash_table_lookup(st->half, key);
+		if (q && g_queue_remove(q, n)) {
+			if (q->length == 0)
+				g_hash_table_remove(st->half, key);
+			break;
+		}
+	}
 	a->half_listed = false;
 }
 
@@ -253,38 +285,82 @@ mpf__sctp_path_get(struct mpf_ctx *ctx, struct mpf_node *n,
 
 /* ------------------------------------------------------------- TSNs */
 
+static void
+tsn_set(struct tsnwin *w, uint32_t tsn)
+{
+	uint32_t i = tsn & (w->size - 1);
+
+	w->bits[i / 8] |= (uint8_t)(1 << (i % 8));
+}
+
+static bool
+tsn_get(const struct tsnwin *w, uint32_t tsn)
+{
+	uint32_t i = tsn & (w->size - 1);
+
+	return w->bits[i / 8] >> (i % 8) & 1;
+}
+
+/* Makes the window @need bits wide (a power of two), keeping what it
+ * knows of the TSNs from w->hi down. */
+static void
+tsn_grow(struct tsnwin *w, uint32_t need)
+{
+	struct tsnwin old = *w;
+	uint32_t k;
+
+	while (w->size < need)
+		w->size *= 2;
+	if (w->size == old.size)
+		return;
+	w->bits = g_malloc0(w->size / 8);
+	for (k = 0; k < old.size; k++)
+		if (tsn_get(&old, old.hi - k))
+			tsn_set(w, old.hi - k);
+	g_free(old.bits);
+}
+
 /* Marks @tsn sent by one side; returns true when it was seen before. */
 bool
 mpf__sctp_tsn_seen(struct tsnwin *w, uint32_t tsn)
 {
-	uint32_t i;
+	uint32_t i, hi, lo, need;
 	int32_t d;
 
-	if (!w->bits)
-		w->bits = g_malloc0(TSN_WINDOW / 8);
 	if (!w->init) {
 		w->init = true;
-		w->hi = tsn;
-		w->bits[(tsn % TSN_WINDOW) / 8] |= (uint8_t)(1 << (tsn % 8));
+		w->hi = w->lo = tsn;
+		w->size = TSN_WINDOW_MIN;
+		w->bits = g_malloc0(w->size / 8);
+		tsn_set(w, tsn);
 		return false;
 	}
 	d = (int32_t)(tsn - w->hi);
+	if (d <= 0 && (uint32_t)-d >= TSN_WINDOW)
+		return true; /* far below the window: surely sent before */
+	hi = d > 0 ? tsn : w->hi;
+	lo = (int32_t)(tsn - w->lo) < 0 ? tsn : w->lo;
+	need = hi - lo + 1;
+	if (need > TSN_WINDOW || need == 0) {
+		need = TSN_WINDOW;
+		lo = hi - (TSN_WINDOW - 1);
+	}
+	tsn_grow(w, need);
 	if (d > 0) {
 		/* forget the TSNs that leave the window */
-		uint32_t clear = (uint32_t)d < TSN_WINDOW ? (uint32_t)d : TSN_WINDOW;
+		uint32_t clear = (uint32_t)d < w->size ? (uint32_t)d : w->size;
 
 		for (i = 1; i <= clear; i++) {
-			uint32_t t = w->hi + i;
+			uint32_t t = (w->hi + i) & (w->size - 1);
 
-			w->bits[(t % TSN_WINDOW) / 8] &= (uint8_t)~(1 << (t % 8));
+			w->bits[t / 8] &= (uint8_t)~(1 << (t % 8));
 		}
 		w->hi = tsn;
-	} else if ((uint32_t)-d >= TSN_WINDOW) {
-		return true; /* far below the window: surely sent before */
 	}
-	if (w->bits[(tsn % TSN_WINDOW) / 8] & (1 << (tsn % 8)))
+	w->lo = lo;
+	if (tsn_get(w, tsn))
 		return true;
-	w->bits[(tsn % TSN_WINDOW) / 8] |= (uint8_t)(1 << (tsn % 8));
+	tsn_set(w, tsn);
 	return false;
 }
 
@@ -310,16 +386,7 @@ sctp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		if (v == node || v == owner)
 			g_hash_table_remove(st->by_key, &k);
 	}
-	if (a->half_listed) {
-		gpointer key = GUINT_TO_POINTER(mpf__sctp_port_pair(a->port[0],
-								    a->port[1]));
-		GPtrArray *v;
-
-		mpf__sctp_half_remove(st, node);
-		v = g_hash_table_lookup(st->half, key);
-		if (v && v->len == 0)
-			g_hash_table_remove(st->half, key);
-	}
+	mpf__sctp_half_remove(st, node);
 }
 
 static size_t
@@ -333,12 +400,15 @@ sctp_node_mem(const struct mpf_node *node)
 		if (a->addrs[i])
 			m += a->addrs[i]->len * sizeof(struct saddr) + 32;
 		if (a->tsn[i].bits)
-			m += TSN_WINDOW / 8;
+			m += a->tsn[i].size / 8 + 16;
 	}
 	if (a->primary)
 		m += a->primary->len * sizeof(struct mpf_sctp_primary) + 32;
+	/* a GHashTable and its first arrays of 8 slots, then per entry */
 	if (a->flows)
-		m += 64 + g_hash_table_size(a->flows) * 32;
+		m += 224 + g_hash_table_size(a->flows) * 32;
+	/* each tag filed in by_key: its key and the table's slots */
+	m += (size_t)(a->has_tag[0] + a->has_tag[1]) * 56;
 	return m;
 }
 

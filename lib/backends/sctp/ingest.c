@@ -455,32 +455,26 @@ sender_side(const struct assoc *a, uint16_t sport, uint16_t dport,
 
 /* A half node the packet completes: same ports, the tag of the side the
  * packet goes to still unknown, and (when there are several) an address
- * in common. */
+ * in common. Only the halves waiting on the packet's ports and way are
+ * looked at, HALF_WAITING at most. */
 static struct mpf_node *
 half_match(struct state *st, const struct mpf_pkt *pkt, uint16_t sport,
 	   uint16_t dport)
 {
-	gpointer key = GUINT_TO_POINTER(mpf__sctp_port_pair(sport, dport));
-	GPtrArray *v = g_hash_table_lookup(st->half, key);
+	GQueue *q = mpf__sctp_half_waiting(st, dport, sport);
 	struct mpf_node *only = NULL;
-	guint i, n = 0;
+	guint n = 0;
+	GList *l;
 
-	for (i = 0; v && i < v->len; i++) {
-		struct mpf_node *h = g_ptr_array_index(v, i);
+	for (l = q ? q->head : NULL; l; l = l->next) {
+		struct mpf_node *h = l->data;
 		struct assoc *a = assoc_of(h);
-		int rcv;
+		/* the receiver is the side without a tag */
+		int rcv = a->has_tag[MPF_SIDE_CLIENT] ? MPF_SIDE_SERVER
+						      : MPF_SIDE_CLIENT;
 
+		st->half_steps++;
 		if (a->end != MPF_SCTP_END_OPEN)
-			continue;
-		/* the receiver is the side with the other port */
-		rcv = a->port[MPF_SIDE_CLIENT] == dport &&
-				      a->port[MPF_SIDE_SERVER] == sport
-			      ? MPF_SIDE_CLIENT
-			      : a->port[MPF_SIDE_SERVER] == dport &&
-					      a->port[MPF_SIDE_CLIENT] == sport
-				      ? MPF_SIDE_SERVER
-				      : -1;
-		if (rcv < 0 || a->has_tag[rcv])
 			continue;
 		if (mpf__sctp_addr_find(a, 1 - rcv, &pkt->src) ||
 		    mpf__sctp_addr_find(a, rcv, &pkt->dst))

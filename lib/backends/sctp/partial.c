@@ -591,28 +591,26 @@ target_of(struct state *st, const struct mpf_node *node, bool *flip)
 	 * of @node's tag without one, and an address in common when there
 	 * are several */
 	for (gs = 0; gs < 2; gs++) {
-		GPtrArray *v = g_hash_table_lookup(
-			st->half, GUINT_TO_POINTER(mpf__sctp_port_pair(g->port[0],
-								       g->port[1])));
+		GQueue *q;
 		struct mpf_node *only = NULL;
 		bool only_flip = false;
-		guint i, count = 0;
+		guint count = 0;
+		GList *l;
 
 		if (!g->has_tag[gs])
 			continue;
-		for (i = 0; v && i < v->len; i++) {
-			struct mpf_node *h = g_ptr_array_index(v, i);
+		/* those waiting for the tag of a side on @node's port of
+		 * side gs */
+		q = mpf__sctp_half_waiting(st, g->port[gs], g->port[1 - gs]);
+		for (l = q ? q->head : NULL; l; l = l->next) {
+			struct mpf_node *h = l->data;
 			struct assoc *k = assoc_of(h);
 			guint j;
 
 			if (k->end != MPF_SCTP_END_OPEN)
 				continue;
-			for (ks = 0; ks < 2; ks++)
-				if (!k->has_tag[ks] && k->port[ks] == g->port[gs] &&
-				    k->port[1 - ks] == g->port[1 - gs])
-					break;
-			if (ks == 2)
-				continue;
+			ks = k->has_tag[MPF_SIDE_CLIENT] ? MPF_SIDE_SERVER
+							 : MPF_SIDE_CLIENT;
 			for (j = 0; g->addrs[gs] && j < g->addrs[gs]->len; j++)
 				if (mpf__sctp_addr_find(k, ks,
 							&g_array_index(g->addrs[gs],

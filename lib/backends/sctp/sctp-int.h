@@ -55,12 +55,19 @@ struct saddr {
 #define TSN_WINDOW 65536  /* TSNs remembered per direction */
 #define DATA_MOVE_RUN 4   /* new DATA packets on a path before it counts */
 #define MAX_PRIMARY 256   /* primary changes kept per node */
+#define HALF_WAITING 32   /* half associations waiting on one port pair
+			   * and way (assoc.c: mpf__sctp_half_add) */
+#define TSN_WINDOW_MIN 256 /* bits a window starts with */
 
-/* The TSNs one side sent, a window of the most recent. */
+/* The TSNs one side sent, a window of the most recent: it covers the
+ * TSNs from the lowest seen to the highest, TSN_WINDOW at most, and
+ * starts small (an association of one packet costs a few bytes). */
 struct tsnwin {
 	bool init;
 	uint32_t hi;   /* highest TSN seen */
-	uint8_t *bits; /* TSN_WINDOW bits, by tsn % TSN_WINDOW */
+	uint32_t lo;   /* lowest TSN still in the window */
+	uint32_t size; /* bits, a power of two up to TSN_WINDOW */
+	uint8_t *bits; /* size bits, by tsn % size */
 };
 
 /* Node data: one association. */
@@ -104,7 +111,11 @@ struct side_key {
 
 struct state {
 	GHashTable *by_key; /* struct side_key * (owned) -> struct mpf_node * */
-	GHashTable *half;   /* port pair -> GPtrArray of half nodes */
+	/* half nodes waiting for the tag of one side: (its port << 16 |
+	 * the other side's port) -> GQueue, the most recent first */
+	GHashTable *half;
+	uint64_t half_dropped; /* halves that stopped waiting (queue full) */
+	uint64_t half_steps;   /* halves looked at to match packets (tests) */
 	/* shard mode (partial.c): packets with a wrong CRC that matched no
 	 * association here, which one of an earlier part may own */
 	GHashTable *residues;
@@ -137,10 +148,11 @@ bool mpf__sctp_addr_param(uint16_t type, const uint8_t *v, uint32_t cap,
 			  uint32_t len, struct mpf_addr *a);
 
 /* assoc.c */
-guint mpf__sctp_port_pair(uint16_t a, uint16_t b);
 void mpf__sctp_file_key(struct state *st, struct mpf_node *n, int side);
 struct mpf_node *mpf__sctp_find_key(struct state *st, uint16_t rport,
 				    uint16_t sport, uint32_t tag);
+GQueue *mpf__sctp_half_waiting(struct state *st, uint16_t rport,
+				uint16_t sport);
 void mpf__sctp_half_add(struct state *st, struct mpf_node *n);
 void mpf__sctp_half_remove(struct state *st, struct mpf_node *n);
 struct saddr *mpf__sctp_addr_find(struct assoc *a, int side,
