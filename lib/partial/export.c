@@ -23,23 +23,15 @@ static GVariant *
 flow_export(const struct mpf_flow *f)
 {
 	const struct mpf_backend *b = f->node->backend;
+	struct mpf_traffic t;
 	struct mpf_pack p;
-	int d;
 
+	mpf__partial_flow_traffic(f, &t);
 	mpf__pack_begin(&p);
 	mpf__pack_u(&p, f->id);
 	mpf__pack_endpoint(&p, &f->src);
 	mpf__pack_endpoint(&p, &f->dst);
-	mpf__pack_u(&p, f->first_frame);
-	mpf__pack_u(&p, f->last_frame);
-	mpf__pack_x(&p, f->first_ts);
-	mpf__pack_x(&p, f->last_ts);
-	for (d = 0; d < 2; d++)
-		mpf__pack_t(&p, f->packets[d]);
-	for (d = 0; d < 2; d++)
-		mpf__pack_t(&p, f->bytes[d]);
-	for (d = 0; d < 2; d++)
-		mpf__pack_t(&p, f->payload[d]);
+	mpf__pack_traffic(&p, &t);
 	return mpf__tuple(2, mpf__pack_tuple(&p, FLOW_CORE_T),
 			  g_variant_new_variant(b->flow_export ? b->flow_export(f)
 							       : unit()));
@@ -120,12 +112,13 @@ ctx_export(const struct mpf_ctx *ctx)
 	return v;
 }
 
+/* @v as @n little-endian bytes at @p. */
 static void
-put_le32(uint8_t *p, uint32_t v)
+put_le(uint8_t *p, uint64_t v, int n)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < n; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
@@ -135,7 +128,6 @@ mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data, size_t *len)
 	GVariant *top, *le;
 	uint8_t *buf;
 	gsize size;
-	int i;
 
 	if (data)
 		*data = NULL;
@@ -152,10 +144,9 @@ mpf_ctx_export_partial(const struct mpf_ctx *ctx, void **data, size_t *len)
 	size = g_variant_get_size(top);
 	buf = g_malloc(PARTIAL_HEAD + size);
 	memcpy(buf, PARTIAL_MAGIC, 8);
-	put_le32(buf + 8, PARTIAL_VERSION);
-	put_le32(buf + 12, 0);
-	for (i = 0; i < 8; i++)
-		buf[16 + i] = (uint8_t)((uint64_t)size >> (8 * i));
+	put_le(buf + 8, PARTIAL_VERSION, 4);
+	put_le(buf + 12, 0, 4);
+	put_le(buf + 16, size, 8);
 	g_variant_store(top, buf + PARTIAL_HEAD);
 	g_variant_unref(top);
 	*data = buf;

@@ -101,9 +101,8 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 	struct mpf_endpoint src, dst;
 	struct mpf_unpack u;
 	struct mpf_flow *f;
-	uint32_t id, first, last;
-	int64_t t0, t1;
-	uint64_t pk[2], by[2], pl[2];
+	struct mpf_traffic t;
+	uint32_t id;
 	bool ends;
 	int st = MPF_OK, d;
 
@@ -112,37 +111,29 @@ flow_import(struct mpf_ctx *ctx, struct mpf_node *n, GVariant *v,
 	/* one after the other: the order of operands is not C's to keep */
 	ends = mpf__unpack_endpoint(&u, &src);
 	ends = mpf__unpack_endpoint(&u, &dst) && ends;
-	first = mpf__unpack_u(&u);
-	last = mpf__unpack_u(&u);
-	t0 = mpf__unpack_x(&u);
-	t1 = mpf__unpack_x(&u);
-	for (d = 0; d < 2; d++)
-		pk[d] = mpf__unpack_t(&u);
-	for (d = 0; d < 2; d++)
-		by[d] = mpf__unpack_t(&u);
-	for (d = 0; d < 2; d++)
-		pl[d] = mpf__unpack_t(&u);
-	if (u.bad || !ends || !mpf__partial_times_ok(t0, t1) || id >= ctx->flows.next ||
-	    mpf__ids_get(&ctx->flows, id) ||
-	    !in_span(sp, first, last) || first < n->first_frame ||
-	    last > n->last_frame || pk[0] > G_MAXUINT32 ||
-	    pk[1] > G_MAXUINT32 || by[0] > pk[0] << 32 || by[1] > pk[1] << 32) {
+	mpf__partial_traffic_read(&u, &t);
+	if (u.bad || !ends || !mpf__partial_times_ok(t.first_ts, t.last_ts) ||
+	    id >= ctx->flows.next || mpf__ids_get(&ctx->flows, id) ||
+	    !in_span(sp, t.first_frame, t.last_frame) ||
+	    t.first_frame < n->first_frame || t.last_frame > n->last_frame ||
+	    t.packets[0] > G_MAXUINT32 || t.packets[1] > G_MAXUINT32 ||
+	    t.bytes[0] > t.packets[0] << 32 || t.bytes[1] > t.packets[1] << 32) {
 		st = MPF_ERR_MALFORMED;
 		goto out;
 	}
 	f = mpf__flow_alloc(ctx, n, id);
 	f->src = src;
 	f->dst = dst;
-	f->first_frame = first;
-	f->last_frame = last;
-	f->first_ts = t0;
-	f->last_ts = t1;
+	f->first_frame = t.first_frame;
+	f->last_frame = t.last_frame;
+	f->first_ts = t.first_ts;
+	f->last_ts = t.last_ts;
 	for (d = 0; d < 2; d++) {
-		f->packets[d] = pk[d];
-		f->bytes[d] = by[d];
-		f->payload[d] = pl[d];
+		f->packets[d] = t.packets[d];
+		f->bytes[d] = t.bytes[d];
+		f->payload[d] = t.payload[d];
 	}
-	*packets += pk[0] + pk[1];
+	*packets += t.packets[0] + t.packets[1];
 	part = backend_part(bv, b->flow_type);
 	if (!part)
 		st = MPF_ERR_MALFORMED;

@@ -65,23 +65,44 @@ mpf__pack_begin(struct mpf_pack *p)
 	p->align = 1;
 }
 
+/* Zeros up to the next multiple of @align (at most 8). */
 static void
-pack(struct mpf_pack *p, const void *v, guint size)
+pad_to(struct mpf_pack *p, guint align)
 {
 	static const uint8_t zero[8];
-	guint pad = (size - p->b->len % size) % size;
+	guint pad = (align - p->b->len % align) % align;
 
 	if (pad)
 		g_byte_array_append(p->b, zero, pad);
+}
+
+static void
+pack(struct mpf_pack *p, const void *v, guint size)
+{
+	pad_to(p, size);
 	g_byte_array_append(p->b, v, size);
 	p->align = MAX(p->align, size);
 }
 
-void
-mpf__pack_y(struct mpf_pack *p, uint8_t v)
-{
-	pack(p, &v, 1);
-}
+/* The basic fixed-size types by their GVariant letter, but 'b' (a bool
+ * is packed as a byte); one pair of functions each. */
+#define BASIC_TYPES(X)                                                       \
+	X(y, uint8_t)                                                        \
+	X(n, int16_t)                                                        \
+	X(q, uint16_t)                                                       \
+	X(i, int32_t)                                                        \
+	X(u, uint32_t)                                                       \
+	X(x, int64_t)                                                        \
+	X(t, uint64_t)                                                       \
+	X(d, double)
+
+#define PACK_BASIC(letter, type)                                             \
+	void mpf__pack_##letter(struct mpf_pack *p, type v)                  \
+	{                                                                    \
+		pack(p, &v, sizeof(v));                                      \
+	}
+BASIC_TYPES(PACK_BASIC)
+#undef PACK_BASIC
 
 void
 mpf__pack_b(struct mpf_pack *p, bool v)
@@ -90,55 +111,9 @@ mpf__pack_b(struct mpf_pack *p, bool v)
 }
 
 void
-mpf__pack_n(struct mpf_pack *p, int16_t v)
-{
-	pack(p, &v, 2);
-}
-
-void
-mpf__pack_q(struct mpf_pack *p, uint16_t v)
-{
-	pack(p, &v, 2);
-}
-
-void
-mpf__pack_i(struct mpf_pack *p, int32_t v)
-{
-	pack(p, &v, 4);
-}
-
-void
-mpf__pack_u(struct mpf_pack *p, uint32_t v)
-{
-	pack(p, &v, 4);
-}
-
-void
-mpf__pack_x(struct mpf_pack *p, int64_t v)
-{
-	pack(p, &v, 8);
-}
-
-void
-mpf__pack_t(struct mpf_pack *p, uint64_t v)
-{
-	pack(p, &v, 8);
-}
-
-void
-mpf__pack_d(struct mpf_pack *p, double v)
-{
-	pack(p, &v, 8);
-}
-
-void
 mpf__pack_next(struct mpf_pack *p)
 {
-	static const uint8_t zero[8];
-	guint pad = (p->align - p->b->len % p->align) % p->align;
-
-	if (pad)
-		g_byte_array_append(p->b, zero, pad);
+	pad_to(p, p->align);
 }
 
 static GVariant *
@@ -241,14 +216,17 @@ mpf__unpack_next(struct mpf_unpack *u)
 	u->off = (u->off + u->align - 1) / u->align * u->align;
 }
 
-uint8_t
-mpf__unpack_y(struct mpf_unpack *u)
-{
-	uint8_t v;
-
-	unpack(u, &v, 1);
-	return v;
-}
+/* A value read past the end reads as 0 (and marks the cursor bad). */
+#define UNPACK_BASIC(letter, type)                                           \
+	type mpf__unpack_##letter(struct mpf_unpack *u)                      \
+	{                                                                    \
+		type v;                                                      \
+                                                                             \
+		unpack(u, &v, sizeof(v));                                    \
+		return v;                                                    \
+	}
+BASIC_TYPES(UNPACK_BASIC)
+#undef UNPACK_BASIC
 
 bool
 mpf__unpack_b(struct mpf_unpack *u)
@@ -256,87 +234,20 @@ mpf__unpack_b(struct mpf_unpack *u)
 	return mpf__unpack_y(u) != 0;
 }
 
-int16_t
-mpf__unpack_n(struct mpf_unpack *u)
-{
-	int16_t v;
-
-	unpack(u, &v, 2);
-	return v;
-}
-
-uint16_t
-mpf__unpack_q(struct mpf_unpack *u)
-{
-	uint16_t v;
-
-	unpack(u, &v, 2);
-	return v;
-}
-
-int32_t
-mpf__unpack_i(struct mpf_unpack *u)
-{
-	int32_t v;
-
-	unpack(u, &v, 4);
-	return v;
-}
-
-uint32_t
-mpf__unpack_u(struct mpf_unpack *u)
-{
-	uint32_t v;
-
-	unpack(u, &v, 4);
-	return v;
-}
-
-int64_t
-mpf__unpack_x(struct mpf_unpack *u)
-{
-	int64_t v;
-
-	unpack(u, &v, 8);
-	return v;
-}
-
-uint64_t
-mpf__unpack_t(struct mpf_unpack *u)
-{
-	uint64_t v;
-
-	unpack(u, &v, 8);
-	return v;
-}
-
-double
-mpf__unpack_d(struct mpf_unpack *u)
-{
-	double v;
-
-	unpack(u, &v, 8);
-	return v;
-}
-
 static uint64_t
 load_be64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v));
+	return GUINT64_FROM_BE(v);
 }
 
 static void
 store_be64(uint8_t *p, uint64_t v)
 {
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
+	v = GUINT64_TO_BE(v);
+	memcpy(p, &v, sizeof(v));
 }
 
 void

@@ -62,7 +62,7 @@
 /* A flow: its id, ends, frames, times, packets, bytes and payload each
  * way; then its backend's part. A node: protocol, id, frames, times,
  * packets, bytes; its flows; its backend's part. */
-#define FLOW_CORE_T "(u" MPF_ENDPOINT_T MPF_ENDPOINT_T "uuxxtttttt)"
+#define FLOW_CORE_T "(u" MPF_ENDPOINT_T MPF_ENDPOINT_T MPF_TRAFFIC_T ")"
 #define FLOW_T "(" FLOW_CORE_T "v)"
 #define NODE_CORE_T "(yuuuxxtt)"
 #define NODE_T "(" NODE_CORE_T "a" FLOW_T "v)"
@@ -91,6 +91,10 @@ void mpf__partial_span_fold(uint32_t *f0, uint32_t *f1, int64_t *t0,
 /* traffic.c: the traffic of flow @f, its frames, times and counts. */
 void mpf__partial_flow_traffic(const struct mpf_flow *f,
 			       struct mpf_traffic *t);
+
+/* traffic.c: reads a traffic (MPF_TRAFFIC_T) from @u, unchecked: the
+ * caller checks it as its own reading requires. */
+void mpf__partial_traffic_read(struct mpf_unpack *u, struct mpf_traffic *t);
 
 /* import.c: the context of the partial @data (*@out NULL on error). */
 int mpf__partial_load(const void *data, size_t len, struct mpf_ctx **out);

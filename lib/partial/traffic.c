@@ -115,9 +115,8 @@ mpf__partial_times_ok(int64_t t0, int64_t t1)
 	return t0 >= -lim && t0 <= lim && t1 >= -lim && t1 <= lim;
 }
 
-bool
-mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
-		    struct mpf_traffic *t)
+void
+mpf__partial_traffic_read(struct mpf_unpack *u, struct mpf_traffic *t)
 {
 	int d;
 
@@ -131,6 +130,15 @@ mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
 		t->bytes[d] = mpf__unpack_t(u);
 	for (d = 0; d < 2; d++)
 		t->payload[d] = mpf__unpack_t(u);
+}
+
+bool
+mpf__unpack_traffic(struct mpf_unpack *u, const struct mpf_ctx *ctx,
+		    struct mpf_traffic *t)
+{
+	int d;
+
+	mpf__partial_traffic_read(u, t);
 	for (d = 0; d < 2; d++)
 		if (t->packets[d] > ctx->counters[MPF_COUNTER_FRAMES] ||
 		    t->bytes[d] > t->packets[d] << 32 || t->payload[d] > t->bytes[d])
