@@ -212,6 +212,17 @@ item_add(GArray *a, uint64_t k1, uint64_t k2, uint64_t k3)
 
 #define ITEM(a, i) (&g_array_index((a), struct item, (i)))
 
+/* The end of the run of sorted items from @i that share its k1. */
+static inline guint
+item_run_end(const GArray *a, guint i)
+{
+	guint j = i;
+
+	while (j < a->len && ITEM(a, j)->k1 == ITEM(a, i)->k1)
+		j++;
+	return j;
+}
+
 /* ------------------------------------------------------------- sides */
 
 /* The flow (or conversation) a segment counts for as fed; NULL if none. */

@@ -11,6 +11,24 @@
 
 /* ------------------------------------------------------ 1. connections */
 
+/* The run of items from @i with @i's k1 (it ends at *@end): whether it
+ * holds exactly one item of each side (k2), whose ids (k3) are then in
+ * @id. */
+static bool
+one_each(const GArray *a, guint i, guint *end, uint32_t id[2])
+{
+	uint32_t cnt[2] = { 0, 0 };
+	guint t;
+
+	*end = item_run_end(a, i);
+	id[0] = id[1] = NONE;
+	for (t = i; t < *end; t++) {
+		cnt[ITEM(a, t)->k2]++;
+		id[ITEM(a, t)->k2] = (uint32_t)ITEM(a, t)->k3;
+	}
+	return cnt[0] == 1 && cnt[1] == 1;
+}
+
 /* Files each live MPTCP node of both sides under the token values it
  * knows (@which: 3 both tokens, 1 the client's, 2 the server's) and
  * pairs the values found exactly once on each side. */
@@ -48,29 +66,22 @@ pair_nodes_by_token(struct mpf_match *m, int which)
 	}
 	items_sort(a);
 	for (i = 0; i < a->len; i = j) {
-		uint32_t cnt[2] = { 0, 0 }, id[2] = { NONE, NONE };
-		guint t;
+		const struct mpf_node *c, *s;
+		uint32_t id[2];
+		uint64_t key;
+		bool keys = which == 3;
 
-		for (j = i; j < a->len && ITEM(a, j)->k1 == ITEM(a, i)->k1; j++)
-			;
-		for (t = i; t < j; t++) {
-			cnt[ITEM(a, t)->k2]++;
-			id[ITEM(a, t)->k2] = (uint32_t)ITEM(a, t)->k3;
-		}
-		if (cnt[0] == 1 && cnt[1] == 1) {
-			const struct mpf_node *c = mpf_ctx_get_node(m->s[0].ctx, id[0]);
-			const struct mpf_node *s = mpf_ctx_get_node(m->s[1].ctx, id[1]);
-			uint64_t key;
-			bool keys = which == 3;
-
-			for (k = 0; k < 2 && keys; k++)
-				keys = mpf_node_get_mptcp_key(c, (enum mpf_side)k, &key) &&
-				       mpf_node_get_mptcp_key(s, (enum mpf_side)k, &key);
-			m->s[0].nd[id[0]].key_peer = id[1];
-			m->s[1].nd[id[1]].key_peer = id[0];
-			m->s[0].nd[id[0]].key_how = m->s[1].nd[id[1]].key_how =
-				keys ? MPF_MATCH_KEYS : MPF_MATCH_TOKEN;
-		}
+		if (!one_each(a, i, &j, id))
+			continue;
+		c = mpf_ctx_get_node(m->s[0].ctx, id[0]);
+		s = mpf_ctx_get_node(m->s[1].ctx, id[1]);
+		for (k = 0; k < 2 && keys; k++)
+			keys = mpf_node_get_mptcp_key(c, (enum mpf_side)k, &key) &&
+			       mpf_node_get_mptcp_key(s, (enum mpf_side)k, &key);
+		m->s[0].nd[id[0]].key_peer = id[1];
+		m->s[1].nd[id[1]].key_peer = id[0];
+		m->s[0].nd[id[0]].key_how = m->s[1].nd[id[1]].key_how =
+			keys ? MPF_MATCH_KEYS : MPF_MATCH_TOKEN;
 	}
 	g_array_free(a, TRUE);
 }
@@ -143,16 +154,9 @@ pair_flows_by_isn(struct mpf_match *m, GArray *fp, bool scoped)
 	}
 	items_sort(a);
 	for (i = 0; i < a->len; i = j) {
-		uint32_t cnt[2] = { 0, 0 }, id[2] = { NONE, NONE };
-		guint t;
+		uint32_t id[2];
 
-		for (j = i; j < a->len && ITEM(a, j)->k1 == ITEM(a, i)->k1; j++)
-			;
-		for (t = i; t < j; t++) {
-			cnt[ITEM(a, t)->k2]++;
-			id[ITEM(a, t)->k2] = (uint32_t)ITEM(a, t)->k3;
-		}
-		if (cnt[0] != 1 || cnt[1] != 1 || !flows_may_pair(m, id[0], id[1]))
+		if (!one_each(a, i, &j, id) || !flows_may_pair(m, id[0], id[1]))
 			continue;
 		/* both SYN/ACKs seen: they must agree too */
 		if (m->s[0].fl[id[0]].has_isn[1] && m->s[1].fl[id[1]].has_isn[1] &&
@@ -198,8 +202,7 @@ pair_flows_by_data(struct mpf_match *m, GArray *fp)
 		unsigned nc = 0, ns = 0, nv = 0, u, v;
 		guint t;
 
-		for (j = i; j < a->len && ITEM(a, j)->k1 == ITEM(a, i)->k1; j++)
-			;
+		j = item_run_end(a, i);
 		for (t = i; t < j; t++) {
 			int side = (int)(ITEM(a, t)->k2 >> 32);
 			const struct side *sd = &m->s[side];

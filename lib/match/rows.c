@@ -103,8 +103,7 @@ delays_fill(struct mpf_match *m, GArray *delays)
 			&g_array_index(m->subs, struct spair, (guint)(key >> 1));
 		struct mpf_match_dir *d = &sp->dir[key & 1];
 
-		for (j = i; j < delays->len && ITEM(delays, j)->k1 == key; j++)
-			;
+		j = item_run_end(delays, i);
 		d->has_delay = true;
 		d->delay_min = delay_at(delays, i);
 		d->delay_max = delay_at(delays, j - 1);
