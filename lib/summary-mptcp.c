@@ -99,7 +99,6 @@ static void
 json_addresses(GString *out, const struct mpf_node *n)
 {
 	uint32_t i, count = mpf_node_get_mptcp_address_count(n);
-	char a[MPF_ADDR_STRLEN];
 
 	g_string_append_c(out, '[');
 	for (i = 0; i < count; i++) {
@@ -110,7 +109,7 @@ json_addresses(GString *out, const struct mpf_node *n)
 		g_string_append_printf(out, "%s{\"side\": \"%s\", \"id\": %u, \"addr\": ",
 			i ? ", " : "",
 			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id);
-		mpf__json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
+		mpf__json_addr(out, &ad.addr);
 		g_string_append(out, ", \"port\": ");
 		if (ad.has_port)
 			g_string_append_printf(out, "%u", ad.port);
@@ -156,24 +155,19 @@ json_evidence(GString *out, const struct mpf_node *n)
 static void
 json_side(GString *out, const struct mpf_node *n, enum mpf_side side)
 {
-	uint64_t key, idsn;
-	uint32_t token;
+	uint64_t key = 0, idsn = 0;
+	uint32_t token = 0;
+	bool has; /* apart: C does not order a call's arguments */
 
 	g_string_append(out, "{\"key\": ");
-	if (mpf_node_get_mptcp_key(n, side, &key))
-		g_string_append_printf(out, "\"%016" PRIx64 "\"", key);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_key(n, side, &key);
+	mpf__json_hex(out, has, key, 16);
 	g_string_append(out, ", \"token\": ");
-	if (mpf_node_get_mptcp_token(n, side, &token))
-		g_string_append_printf(out, "\"%08" PRIx32 "\"", token);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_token(n, side, &token);
+	mpf__json_hex(out, has, token, 8);
 	g_string_append(out, ", \"idsn\": ");
-	if (mpf_node_get_mptcp_idsn(n, side, &idsn))
-		g_string_append_printf(out, "\"%016" PRIx64 "\"", idsn);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_idsn(n, side, &idsn);
+	mpf__json_hex(out, has, idsn, 16);
 	g_string_append_c(out, '}');
 }
 

@@ -73,6 +73,23 @@ mpf_json_string(const char *s)
 }
 
 void
+mpf__json_addr(GString *out, const struct mpf_addr *addr)
+{
+	char a[MPF_ADDR_STRLEN];
+
+	mpf__json_string(out, mpf_addr_to_string(addr, a, sizeof(a)));
+}
+
+void
+mpf__json_hex(GString *out, bool has, uint64_t v, int digits)
+{
+	if (has)
+		g_string_append_printf(out, "\"%0*" PRIx64 "\"", digits, v);
+	else
+		g_string_append(out, "null");
+}
+
+void
 mpf__json_frame(GString *out, uint32_t frame)
 {
 	if (frame)
@@ -115,14 +132,13 @@ static void
 json_flow(GString *out, const struct mpf_node *node, const struct mpf_flow *f)
 {
 	struct mpf_endpoint s, d;
-	char a[MPF_ADDR_STRLEN];
 
 	mpf_flow_get_endpoints(f, &s, &d);
 	g_string_append_printf(out, "{\"id\": %" PRIu32 ", \"src\": ",
 			       mpf_flow_get_id(f));
-	mpf__json_string(out, mpf_addr_to_string(&s.addr, a, sizeof(a)));
+	mpf__json_addr(out, &s.addr);
 	g_string_append_printf(out, ", \"sport\": %u, \"dst\": ", s.port);
-	mpf__json_string(out, mpf_addr_to_string(&d.addr, a, sizeof(a)));
+	mpf__json_addr(out, &d.addr);
 	g_string_append_printf(out, ", \"dport\": %u", d.port);
 	g_string_append_printf(out,
 			       ", \"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
