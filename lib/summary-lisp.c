@@ -84,10 +84,7 @@ mpf__json_lisp_node(GString *out, const struct mpf_node *n)
 		st.registers, st.notifies, st.replies, st.requests, st.negative,
 		st.data_packets, st.data_bytes, st.to_site_packets, st.backup_used,
 		st.ttl, st.action, st.acks, st.refusals);
-	if (st.refusals)
-		g_string_append_printf(out, "%u", st.refusal_reason);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.refusals, st.refusal_reason);
 	g_string_append(out, ", \"refusal_frame\": ");
 	mpf__json_frame(out, st.refusal_frame);
 	g_string_append_c(out, '}');

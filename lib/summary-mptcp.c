@@ -26,17 +26,11 @@ json_dir_stats(GString *out, const struct mpf_node *n, enum mpf_side side)
 		st.retransmitted_bytes, st.segments, st.reinjections,
 		st.retransmissions, st.out_of_order, st.data_acks,
 		st.dup_data_acks);
-	if (st.has_highest_dack)
-		g_string_append_printf(out, "%" PRIu64, st.highest_dack);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.has_highest_dack, st.highest_dack);
 	g_string_append(out, ", \"data_fin_frame\": ");
 	mpf__json_frame(out, st.data_fin ? st.data_fin_frame : 0);
 	g_string_append(out, ", \"data_fin_dsn\": ");
-	if (st.data_fin)
-		g_string_append_printf(out, "%" PRIu64, st.data_fin_dsn);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.data_fin, st.data_fin_dsn);
 	g_string_append_c(out, '}');
 }
 
@@ -111,10 +105,7 @@ json_addresses(GString *out, const struct mpf_node *n)
 			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id);
 		mpf__json_addr(out, &ad.addr);
 		g_string_append(out, ", \"port\": ");
-		if (ad.has_port)
-			g_string_append_printf(out, "%u", ad.port);
-		else
-			g_string_append(out, "null");
+		mpf__json_uint(out, ad.has_port, ad.port);
 		g_string_append(out, ", \"frame\": ");
 		mpf__json_frame(out, ad.frame);
 		g_string_append(out, ", \"echo_frame\": ");
@@ -192,10 +183,7 @@ json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f
 	mpf__json_frame(out, mpf_flow_get_mptcp_reset_frame(f));
 	reason = mpf_flow_get_mptcp_reset_reason(f);
 	g_string_append(out, ", \"reset_reason\": ");
-	if (reason >= 0)
-		g_string_append_printf(out, "%d", reason);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, reason >= 0, (uint64_t)reason);
 	g_string_append(out, ", \"prio_changes\": [");
 	for (i = 0; mpf_flow_get_mptcp_prio(f, i, &frame, &backup); i++)
 		g_string_append_printf(out, "%s{\"frame\": %" PRIu32 ", \"backup\": %s}",
@@ -241,15 +229,9 @@ mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
 		mpf_flow_get_mptcp_src_is_client(f) ? "true" : "false",
 		mpf_flow_get_mptcp_backup(f) ? "true" : "false");
 	g_string_append(out, ", \"src_addr_id\": ");
-	if (id0 >= 0)
-		g_string_append_printf(out, "%d", id0);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, id0 >= 0, (uint64_t)id0);
 	g_string_append(out, ", \"dst_addr_id\": ");
-	if (id1 >= 0)
-		g_string_append_printf(out, "%d", id1);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, id1 >= 0, (uint64_t)id1);
 	json_flow_mptcp(out, n, f);
 }
 
@@ -263,10 +245,7 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 	int v = mpf_node_get_mptcp_version(n);
 
 	g_string_append(out, ",\n     \"mptcp\": {\"version\": ");
-	if (v >= 0)
-		g_string_append_printf(out, "%d", v);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, v >= 0, (uint64_t)v);
 	g_string_append_printf(out, ", \"fallback\": %s, \"fallback_frame\": ",
 		mpf_node_get_mptcp_fallback(n, &fb) ? "true" : "false");
 	if (mpf_node_get_mptcp_fallback(n, &fb))

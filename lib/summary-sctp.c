@@ -137,10 +137,7 @@ mpf__json_sctp_node(GString *out, const struct mpf_node *n)
 	g_string_append(out, ", \"end_frame\": ");
 	mpf__json_frame(out, frame);
 	g_string_append(out, ", \"abort_cause\": ");
-	if (cause >= 0)
-		g_string_append_printf(out, "%d", cause);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, cause >= 0, (uint64_t)cause);
 	g_string_append_printf(out, ", \"half\": %s", mpf_node_get_sctp_half(n) ? "true" : "false");
 	g_string_append(out, ",\n       \"c2s\": ");
 	json_sctp_dir(out, n, MPF_SIDE_CLIENT);

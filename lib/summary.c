@@ -81,6 +81,15 @@ mpf__json_addr(GString *out, const struct mpf_addr *addr)
 }
 
 void
+mpf__json_uint(GString *out, bool has, uint64_t v)
+{
+	if (has)
+		g_string_append_printf(out, "%" PRIu64, v);
+	else
+		g_string_append(out, "null");
+}
+
+void
 mpf__json_hex(GString *out, bool has, uint64_t v, int digits)
 {
 	if (has)
@@ -92,10 +101,7 @@ mpf__json_hex(GString *out, bool has, uint64_t v, int digits)
 void
 mpf__json_frame(GString *out, uint32_t frame)
 {
-	if (frame)
-		g_string_append_printf(out, "%" PRIu32, frame);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, frame != 0, frame);
 }
 
 void

@@ -16,6 +16,8 @@
 void mpf__json_string(GString *out, const char *s);
 /* An address as a JSON string. */
 void mpf__json_addr(GString *out, const struct mpf_addr *addr);
+/* @v when @has, else null. */
+void mpf__json_uint(GString *out, bool has, uint64_t v);
 /* "@v" in hexadecimal with @digits digits (zero-padded) when @has, else
  * null. */
 void mpf__json_hex(GString *out, bool has, uint64_t v, int digits);
