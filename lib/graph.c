@@ -93,6 +93,20 @@ mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
 	n->last_ts = pkt->ts_ns;
 }
 
+/* Widens the frames and times of @keep (a node or a flow: the same
+ * fields) to take in @gone's. */
+#define SPAN_WIDEN(keep, gone)                                               \
+	do {                                                                 \
+		if ((gone)->first_frame < (keep)->first_frame) {             \
+			(keep)->first_frame = (gone)->first_frame;           \
+			(keep)->first_ts = (gone)->first_ts;                 \
+		}                                                            \
+		if ((gone)->last_frame > (keep)->last_frame) {               \
+			(keep)->last_frame = (gone)->last_frame;             \
+			(keep)->last_ts = (gone)->last_ts;                   \
+		}                                                            \
+	} while (0)
+
 void
 mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 		struct mpf_node *gone,
@@ -109,14 +123,7 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	g_ptr_array_set_size(gone->flows, 0);
 	keep->packets += gone->packets;
 	keep->bytes += gone->bytes;
-	if (gone->first_frame < keep->first_frame) {
-		keep->first_frame = gone->first_frame;
-		keep->first_ts = gone->first_ts;
-	}
-	if (gone->last_frame > keep->last_frame) {
-		keep->last_frame = gone->last_frame;
-		keep->last_ts = gone->last_ts;
-	}
+	SPAN_WIDEN(keep, gone);
 	gone->merged_into = keep->id;
 	gone->packets = gone->bytes = 0;
 	/* @gone and the nodes merged into it before are @keep's now (and
@@ -154,14 +161,7 @@ mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 		keep->bytes[k] += gone->bytes[d];
 		keep->payload[k] += gone->payload[d];
 	}
-	if (gone->first_frame < keep->first_frame) {
-		keep->first_frame = gone->first_frame;
-		keep->first_ts = gone->first_ts;
-	}
-	if (gone->last_frame > keep->last_frame) {
-		keep->last_frame = gone->last_frame;
-		keep->last_ts = gone->last_ts;
-	}
+	SPAN_WIDEN(keep, gone);
 	g_ptr_array_remove(gone->node->flows, gone);
 	gone->merged_into = keep->id;
 	/* freed with the node that keeps @keep (streaming) */
@@ -202,14 +202,7 @@ mpf__flow_move(struct mpf_ctx *ctx, struct mpf_flow *f, struct mpf_node *to,
 	g_ptr_array_add(to->flows, f);
 	to->packets += packets;
 	to->bytes += bytes;
-	if (f->first_frame < to->first_frame) {
-		to->first_frame = f->first_frame;
-		to->first_ts = f->first_ts;
-	}
-	if (f->last_frame > to->last_frame) {
-		to->last_frame = f->last_frame;
-		to->last_ts = f->last_ts;
-	}
+	SPAN_WIDEN(to, f);
 	if (fix)
 		mpf__store_rewrite(ctx->store, f->first_frame, from->id, fix,
 				   user);
