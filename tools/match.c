@@ -127,6 +127,21 @@ match_run_free(struct match_run *run)
 	run->ctx[0] = run->ctx[1] = NULL;
 }
 
+int
+match_open(struct match_run *run, const struct match_options *o,
+	   const char *client, const char *server)
+{
+	int status;
+
+	memset(run, 0, sizeof(*run));
+	run->path[0] = client;
+	run->path[1] = server;
+	status = match_load(run, o);
+	if (!run->match)
+		match_run_free(run);
+	return status;
+}
+
 int64_t
 match_offset(const struct match_run *run, const struct match_options *o)
 {
@@ -556,33 +571,42 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 
 /* ----------------------------------------------------------- command */
 
-/* Every delay negative both ways: the captures are likely given in the
- * wrong order (the server's first). */
+/* Whether @pred holds for a way of a subflow pair of @m. */
 static bool
-looks_swapped(const struct mpf_match *m)
+any_way(const struct mpf_match *m, bool (*pred)(const struct mpf_match_dir *x))
 {
-	struct mpf_match_clock c;
 	uint32_t k, j;
-	bool any[2] = { false, false };
 
-	mpf_match_get_clock(m, &c, sizeof(c));
-	if (!c.has_c2s_min || !c.has_s2c_min)
-		return false;
 	for (k = 0; k < mpf_match_get_connection_count(m); k++) {
 		struct mpf_match_connection cn;
 
 		mpf_match_get_connection(m, k, &cn, sizeof(cn));
 		for (j = 0; j < cn.subflows; j++) {
 			struct mpf_match_subflow s;
-			int d;
 
 			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
-			for (d = 0; d < 2; d++)
-				if (s.dir[d].has_delay && s.dir[d].delay_max >= 0)
-					any[d] = true;
+			if (pred(&s.dir[0]) || pred(&s.dir[1]))
+				return true;
 		}
 	}
-	return !any[0] && !any[1];
+	return false;
+}
+
+static bool
+delay_not_negative(const struct mpf_match_dir *x)
+{
+	return x->has_delay && x->delay_max >= 0;
+}
+
+/* Every delay negative both ways: the captures are likely given in the
+ * wrong order (the server's first). */
+static bool
+looks_swapped(const struct mpf_match *m)
+{
+	struct mpf_match_clock c;
+
+	mpf_match_get_clock(m, &c, sizeof(c));
+	return c.has_c2s_min && c.has_s2c_min && !any_way(m, delay_not_negative);
 }
 
 static uint32_t
@@ -603,29 +627,10 @@ mptcp_nodes(const struct mpf_ctx *ctx)
 /* Many segments lost one way and as many unsent the other in one subflow
  * pair: the two captures cut the data into other segments (offloads). */
 static bool
-looks_resegmented(const struct mpf_match *m)
+resegmented(const struct mpf_match_dir *x)
 {
-	uint32_t k, j;
-
-	for (k = 0; k < mpf_match_get_connection_count(m); k++) {
-		struct mpf_match_connection cn;
-
-		mpf_match_get_connection(m, k, &cn, sizeof(cn));
-		for (j = 0; j < cn.subflows; j++) {
-			struct mpf_match_subflow s;
-			int d;
-
-			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
-			for (d = 0; d < 2; d++) {
-				const struct mpf_match_dir *x = &s.dir[d];
-
-				if (x->lost >= 8 && x->unsent >= 8 &&
-				    x->lost * 4 >= x->sent && x->unsent * 4 >= x->received)
-					return true;
-			}
-		}
-	}
-	return false;
+	return x->lost >= 8 && x->unsent >= 8 && x->lost * 4 >= x->sent &&
+	       x->unsent * 4 >= x->received;
 }
 
 int
@@ -636,14 +641,9 @@ match_command(const struct match_options *o, const char *client,
 	int status;
 	int64_t off;
 
-	memset(&run, 0, sizeof(run));
-	run.path[0] = client;
-	run.path[1] = server;
-	status = match_load(&run, o);
-	if (!run.match) {
-		match_run_free(&run);
+	status = match_open(&run, o, client, server);
+	if (!run.match)
 		return status ? status : 1;
-	}
 	off = match_offset(&run, o);
 	if (o->fmt == REPORT_CSV)
 		print_csv(stdout, run.match, off);
@@ -682,7 +682,7 @@ match_command(const struct match_options *o, const char *client,
 			"the server's capture given first? (mpflow match CLIENT "
 			"SERVER)\n");
 	}
-	if (looks_resegmented(run.match))
+	if (any_way(run.match, resegmented))
 		fprintf(stderr,
 			"mpflow: warning: many segments of one capture are not "
 			"in the other and the other way round: were they cut "
