@@ -856,7 +856,6 @@ report_html_command(const struct plot_request *rq, const char *capture,
 {
 	uint32_t i, nodes = 0, sections = 0, plotted = 0;
 	FILE *out = plot_open_output(rq->output);
-	int c;
 
 	if (!out)
 		return 1;
@@ -871,16 +870,8 @@ report_html_command(const struct plot_request *rq, const char *capture,
 		     "<h1>mpflow report</h1>\n<p class=\"capture\">Capture <code>",
 		css);
 	esc(out, capture);
-	fprintf(out, "</code>: %" PRIu64 " frames, %" PRIu32 " node%s",
-		mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES), nodes,
-		nodes == 1 ? "" : "s");
-	for (c = MPF_COUNTER_ANALYSED; c < MPF_COUNTER_COUNT; c++) {
-		uint64_t v = mpf_ctx_get_counter(ctx, (enum mpf_counter)c);
-
-		if (v)
-			fprintf(out, ", %s %" PRIu64,
-				mpf_counter_name((enum mpf_counter)c), v);
-	}
+	fputs("</code>: ", out);
+	report_counters(out, ctx, nodes);
 	fputs(".</p>\n<h2>Nodes</h2>\n", out);
 	write_node_table(out, ctx, pd);
 	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
