@@ -212,6 +212,18 @@ text_token(FILE *out, const struct mpf_node *n, enum mpf_side side)
 		fputs("-", out);
 }
 
+/* The four unmatched lists, in order: client nodes, server nodes, client
+ * flows, server flows. */
+#define UNMATCHED_SIDE(k) ((k) % 2 ? MPF_SIDE_SERVER : MPF_SIDE_CLIENT)
+#define UNMATCHED_FLOWS(k) ((k) >= 2)
+static const char *const text_unmatched[4] = {
+	"\nunmatched client nodes:", "; server nodes:",
+	"\n          client flows:", "; server flows:",
+};
+static const char *const json_unmatched[4] = {
+	"client_nodes", "server_nodes", "client_flows", "server_flows",
+};
+
 static void
 text_ids(FILE *out, const struct mpf_match *m, enum mpf_side side, bool flows)
 {
@@ -235,6 +247,7 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 	struct mpf_match_clock c;
 	char a[72], b[32], d1[32], d2[32], d3[32], d4[32];
 	uint32_t i, j;
+	int k;
 
 	fprintf(out, "client %s: %" PRIu64 " frames\nserver %s: %" PRIu64
 		     " frames\n",
@@ -310,14 +323,10 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 			}
 		}
 	}
-	fputs("\nunmatched client nodes:", out);
-	text_ids(out, m, MPF_SIDE_CLIENT, false);
-	fputs("; server nodes:", out);
-	text_ids(out, m, MPF_SIDE_SERVER, false);
-	fputs("\n          client flows:", out);
-	text_ids(out, m, MPF_SIDE_CLIENT, true);
-	fputs("; server flows:", out);
-	text_ids(out, m, MPF_SIDE_SERVER, true);
+	for (k = 0; k < 4; k++) {
+		fputs(text_unmatched[k], out);
+		text_ids(out, m, UNMATCHED_SIDE(k), UNMATCHED_FLOWS(k));
+	}
 	fputc('\n', out);
 }
 
@@ -521,14 +530,11 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 			cn.useful, cn.redundant, cn.useful_bytes,
 			cn.redundant_bytes);
 	}
-	fputs("], \"unmatched\": {\"client_nodes\": ", out);
-	json_ids(out, m, MPF_SIDE_CLIENT, false);
-	fputs(", \"server_nodes\": ", out);
-	json_ids(out, m, MPF_SIDE_SERVER, false);
-	fputs(", \"client_flows\": ", out);
-	json_ids(out, m, MPF_SIDE_CLIENT, true);
-	fputs(", \"server_flows\": ", out);
-	json_ids(out, m, MPF_SIDE_SERVER, true);
+	fputs("], \"unmatched\": {", out);
+	for (k = 0; k < 4; k++) {
+		fprintf(out, "%s\"%s\": ", k ? ", " : "", json_unmatched[k]);
+		json_ids(out, m, UNMATCHED_SIDE(k), UNMATCHED_FLOWS(k));
+	}
 	fputs("}, \"packets\": [", out);
 	for (i = 0; i < np; i++) {
 		struct mpf_match_packet p;
