@@ -332,6 +332,15 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 
 /* ---------------------------------------------------------- CSV, JSON */
 
+/* A frame number and the comma after it; nothing for 0. */
+static void
+csv_frame(FILE *out, uint32_t frame)
+{
+	if (frame)
+		fprintf(out, "%" PRIu32, frame);
+	fputc(',', out);
+}
+
 static void
 print_csv(FILE *out, const struct mpf_match *m, int64_t off)
 {
@@ -349,12 +358,8 @@ print_csv(FILE *out, const struct mpf_match *m, int64_t off)
 		fprintf(out, "%" PRIu32 ",%" PRIu32 ",%s,%s,", p.connection,
 			p.subflow, dir_names[p.dir & 1],
 			mpf_match_state_to_string(p.state));
-		if (p.client_frame)
-			fprintf(out, "%" PRIu32, p.client_frame);
-		fputc(',', out);
-		if (p.server_frame)
-			fprintf(out, "%" PRIu32, p.server_frame);
-		fputc(',', out);
+		csv_frame(out, p.client_frame);
+		csv_frame(out, p.server_frame);
 		if (p.client_frame)
 			print_time(out, p.client_time);
 		fputc(',', out);
@@ -369,12 +374,8 @@ print_csv(FILE *out, const struct mpf_match *m, int64_t off)
 		if (p.has_dsn)
 			fprintf(out, "%" PRIu64, p.dsn);
 		fprintf(out, ",%s,", mpf_match_verdict_to_string(p.verdict));
-		if (p.original_frame)
-			fprintf(out, "%" PRIu32, p.original_frame);
-		fputc(',', out);
-		if (p.original_received_frame)
-			fprintf(out, "%" PRIu32, p.original_received_frame);
-		fputc(',', out);
+		csv_frame(out, p.original_frame);
+		csv_frame(out, p.original_received_frame);
 		if (p.first_received_frame)
 			fprintf(out, "%" PRIu32, p.first_received_frame);
 		fputc('\n', out);
