@@ -18,8 +18,8 @@
 #include <glib.h>
 
 #include "match.h"
-#include "plot-svg.h"
 #include "plot.h"
+#include "svg.h"
 
 #define DELAY_BUCKETS 480 /* columns: two pixels each */
 #define DELAY_SERIES 64   /* subflow pairs drawn; the rest are counted */
