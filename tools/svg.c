@@ -134,7 +134,6 @@ svg_pick_unit(double vmax, const char *const *names, const char **name)
 	return div;
 }
 
-
 void
 svg_fit_values(struct area *a, double vmin, double vmax, double div)
 {
@@ -286,7 +285,6 @@ svg_draw_axes(FILE *out, const struct area *a, double div, const char *yname)
 	plot_escape(out, yname);
 	fputs("</text>\n</g>\n", out);
 }
-
 
 void
 svg_begin(FILE *out, bool inline_svg, const char *kind, const char *id_name,

@@ -231,49 +231,26 @@ unmatched(const struct mpf_match *match, enum mpf_side capture, bool flows)
 		     : match->s[capture].unmatched_nodes;
 }
 
-static uint32_t
-unmatched_count(const struct mpf_match *match, enum mpf_side capture,
-		bool flows)
-{
-	const GArray *a = unmatched(match, capture, flows);
-
-	return a ? a->len : 0;
-}
-
-static uint32_t
-unmatched_at(const struct mpf_match *match, enum mpf_side capture, bool flows,
-	     uint32_t index)
-{
-	const GArray *a = unmatched(match, capture, flows);
-
-	return a && index < a->len ? g_array_index(a, uint32_t, index)
-				   : MPF_ID_NONE;
-}
-
-uint32_t
-mpf_match_get_unmatched_node_count(const struct mpf_match *match,
-				   enum mpf_side capture)
-{
-	return unmatched_count(match, capture, false);
-}
-
-uint32_t
-mpf_match_get_unmatched_node(const struct mpf_match *match,
-			     enum mpf_side capture, uint32_t index)
-{
-	return unmatched_at(match, capture, false, index);
-}
-
-uint32_t
-mpf_match_get_unmatched_flow_count(const struct mpf_match *match,
-				   enum mpf_side capture)
-{
-	return unmatched_count(match, capture, true);
-}
-
-uint32_t
-mpf_match_get_unmatched_flow(const struct mpf_match *match,
-			     enum mpf_side capture, uint32_t index)
-{
-	return unmatched_at(match, capture, true, index);
-}
+/* mpf_match_get_unmatched_<what>_count() and mpf_match_get_unmatched_
+ * <what>() for nodes and flows alike. */
+#define UNMATCHED_GETTERS(what, flows)                                       \
+	uint32_t mpf_match_get_unmatched_##what##_count(                     \
+		const struct mpf_match *match, enum mpf_side capture)        \
+	{                                                                    \
+		const GArray *a = unmatched(match, capture, flows);          \
+									     \
+		return a ? a->len : 0;                                       \
+	}                                                                    \
+									     \
+	uint32_t mpf_match_get_unmatched_##what(                             \
+		const struct mpf_match *match, enum mpf_side capture,        \
+		uint32_t index)                                              \
+	{                                                                    \
+		const GArray *a = unmatched(match, capture, flows);          \
+									     \
+		return a && index < a->len ? g_array_index(a, uint32_t, index) \
+					   : MPF_ID_NONE;                    \
+	}
+UNMATCHED_GETTERS(node, false)
+UNMATCHED_GETTERS(flow, true)
+#undef UNMATCHED_GETTERS

@@ -119,7 +119,6 @@ fpair_add(struct mpf_match *m, GArray *fp, uint32_t c, uint32_t s,
 	g_array_append_val(fp, p);
 }
 
-
 /* Subflows by the initial sequence number of their SYN: within token
  * pairs (@scoped), or anywhere the number is unique on both sides. */
 static void

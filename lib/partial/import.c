@@ -20,7 +20,6 @@ get_le(const uint8_t *p, int n)
 	return v;
 }
 
-
 /* The GVariant of a partial, checked for its header and normal form. */
 static int
 partial_open(const void *data, size_t len, GVariant **out)

@@ -59,7 +59,6 @@ mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone)
 	gone->packets = gone->bytes = 0;
 }
 
-
 void
 mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node *n)
 {
