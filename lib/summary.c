@@ -17,6 +17,12 @@
 
 /* ----------------------------------------------------------- values */
 
+/* The characters JSON escapes by name. */
+static const char *const json_escapes[128] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t",
+	['\r'] = "\\r",
+};
+
 void
 mpf__json_string(GString *out, const char *s)
 {
@@ -33,28 +39,12 @@ mpf__json_string(GString *out, const char *s)
 			s++;
 			continue;
 		}
-		switch (ch) {
-		case '"':
-			g_string_append(out, "\\\"");
-			break;
-		case '\\':
-			g_string_append(out, "\\\\");
-			break;
-		case '\n':
-			g_string_append(out, "\\n");
-			break;
-		case '\t':
-			g_string_append(out, "\\t");
-			break;
-		case '\r':
-			g_string_append(out, "\\r");
-			break;
-		default:
-			if (ch < 0x20)
-				g_string_append_printf(out, "\\u%04x", ch);
-			else
-				g_string_append_len(out, s, g_utf8_next_char(s) - s);
-		}
+		if (ch < G_N_ELEMENTS(json_escapes) && json_escapes[ch])
+			g_string_append(out, json_escapes[ch]);
+		else if (ch < 0x20)
+			g_string_append_printf(out, "\\u%04x", ch);
+		else
+			g_string_append_len(out, s, g_utf8_next_char(s) - s);
 		s = g_utf8_next_char(s);
 	}
 	g_string_append_c(out, '"');

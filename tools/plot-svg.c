@@ -45,6 +45,12 @@ plot_kind_to_string(enum plot_kind kind)
 							  : "unknown";
 }
 
+/* The characters XML text and attributes escape. */
+static const char *const xml_entities[128] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\''] = "&#39;",
+};
+
 void
 plot_escape(FILE *out, const char *s)
 {
@@ -65,29 +71,13 @@ plot_escape(FILE *out, const char *s)
 			s = next - 1;
 			continue;
 		}
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', out);
-			else
-				fputc(*s, out);
-		}
+		/* ASCII here */
+		if (xml_entities[(unsigned char)*s])
+			fputs(xml_entities[(unsigned char)*s], out);
+		else if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			fputc('?', out); /* not allowed in XML 1.0 */
+		else
+			fputc(*s, out);
 	}
 }
 
