@@ -93,6 +93,20 @@ mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
 	n->last_ts = pkt->ts_ns;
 }
 
+/* Widens the frames and times of @keep (a node or a flow: the same
+ * fields) to take in @gone's. */
+#define SPAN_WIDEN(keep, gone)                                               \
+	do {                                                                 \
+		if ((gone)->first_frame < (keep)->first_frame) {             \
+			(keep)->first_frame = (gone)->first_frame;           \
+			(keep)->first_ts = (gone)->first_ts;                 \
+		}                                                            \
+		if ((gone)->last_frame > (keep)->last_frame) {               \
+			(keep)->last_frame = (gone)->last_frame;             \
+			(keep)->last_ts = (gone)->last_ts;                   \
+		}                                                            \
+	} while (0)
+
 void
 mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 		struct mpf_node *gone,
@@ -109,14 +123,7 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	g_ptr_array_set_size(gone->flows, 0);
 	keep->packets += gone->packets;
 	keep->bytes += gone->bytes;
-	if (gone->first_frame < keep->first_frame) {
-		keep->first_frame = gone->first_frame;
-		keep->first_ts = gone->first_ts;
-	}
-	if (gone->last_frame > keep->last_frame) {
-		keep->last_frame = gone->last_frame;
-		keep->last_ts = gone->last_ts;
-	}
+	SPAN_WIDEN(keep, gone);
 	gone->merged_into = keep->id;
 	gone->packets = gone->bytes = 0;
 	/* @gone and the nodes merged into it before are @keep's now (and
@@ -154,14 +161,7 @@ mpf__flow_absorb(struct mpf_flow *keep, struct mpf_flow *gone)
 		keep->bytes[k] += gone->bytes[d];
 		keep->payload[k] += gone->payload[d];
 	}
-	if (gone->first_frame < keep->first_frame) {
-		keep->first_frame = gone->first_frame;
-		keep->first_ts = gone->first_ts;
-	}
-	if (gone->last_frame > keep->last_frame) {
-		keep->last_frame = gone->last_frame;
-		keep->last_ts = gone->last_ts;
-	}
+	SPAN_WIDEN(keep, gone);
 	g_ptr_array_remove(gone->node->flows, gone);
 	gone->merged_into = keep->id;
 	/* freed with the node that keeps @keep (streaming) */
@@ -202,14 +202,7 @@ mpf__flow_move(struct mpf_ctx *ctx, struct mpf_flow *f, struct mpf_node *to,
 	g_ptr_array_add(to->flows, f);
 	to->packets += packets;
 	to->bytes += bytes;
-	if (f->first_frame < to->first_frame) {
-		to->first_frame = f->first_frame;
-		to->first_ts = f->first_ts;
-	}
-	if (f->last_frame > to->last_frame) {
-		to->last_frame = f->last_frame;
-		to->last_ts = f->last_ts;
-	}
+	SPAN_WIDEN(to, f);
 	if (fix)
 		mpf__store_rewrite(ctx->store, f->first_frame, from->id, fix,
 				   user);
@@ -356,22 +349,42 @@ mpf_addr_to_string(const struct mpf_addr *addr, char *buf, size_t len)
 
 /* ----------------------------------------------------------- accessors */
 
-uint32_t
-mpf_ctx_get_node_count(const struct mpf_ctx *ctx)
-{
-	return ctx ? ctx->nodes.next : 0;
-}
+/*
+ * The getters that read one field: mpf_<object>_get_<name>() gives the
+ * field, or @none when the object is NULL.
+ */
+#define FIELD_GETTERS(X)                                                     \
+	X(ctx, node_count, uint32_t, nodes.next, 0)                          \
+	X(ctx, flow_count, uint32_t, flows.next, 0)                          \
+	X(node, id, uint32_t, id, MPF_ID_NONE)                               \
+	X(node, merged_into, uint32_t, merged_into, MPF_ID_NONE)             \
+	X(node, first_frame, uint32_t, first_frame, 0)                       \
+	X(node, last_frame, uint32_t, last_frame, 0)                         \
+	X(node, first_time, int64_t, first_ts, 0)                            \
+	X(node, last_time, int64_t, last_ts, 0)                              \
+	X(node, packets, uint64_t, packets, 0)                               \
+	X(node, bytes, uint64_t, bytes, 0)                                   \
+	X(node, flow_count, uint32_t, flows->len, 0)                         \
+	X(flow, id, uint32_t, id, MPF_ID_NONE)                               \
+	X(flow, merged_into, uint32_t, merged_into, MPF_ID_NONE)             \
+	X(flow, node_id, uint32_t, node->id, MPF_ID_NONE)                    \
+	X(flow, first_frame, uint32_t, first_frame, 0)                       \
+	X(flow, last_frame, uint32_t, last_frame, 0)                         \
+	X(flow, first_time, int64_t, first_ts, 0)                            \
+	X(flow, last_time, int64_t, last_ts, 0)
+
+#define FIELD_GETTER(object, name, type, field, none)                        \
+	type mpf_##object##_get_##name(const struct mpf_##object *object)    \
+	{                                                                    \
+		return object ? object->field : none;                        \
+	}
+FIELD_GETTERS(FIELD_GETTER)
+#undef FIELD_GETTER
 
 const struct mpf_node *
 mpf_ctx_get_node(const struct mpf_ctx *ctx, uint32_t id)
 {
 	return ctx ? mpf__ids_get(&ctx->nodes, id) : NULL;
-}
-
-uint32_t
-mpf_ctx_get_flow_count(const struct mpf_ctx *ctx)
-{
-	return ctx ? ctx->flows.next : 0;
 }
 
 const struct mpf_flow *
@@ -452,64 +465,26 @@ mpf__ids_fini(struct mpf_ids *t)
 	memset(t, 0, sizeof(*t));
 }
 
-uint32_t
-mpf_node_get_id(const struct mpf_node *node)
-{
-	return node ? node->id : MPF_ID_NONE;
-}
+/* The flow's counts one way: mpf_flow_get_<name>(flow, dir), 0 for a NULL
+ * flow or a direction out of range. */
+#define FLOW_WAY_GETTERS(X)                                                  \
+	X(packets, packets)                                                  \
+	X(bytes, bytes)                                                      \
+	X(payload_bytes, payload)
 
-uint32_t
-mpf_node_get_merged_into(const struct mpf_node *node)
-{
-	return node ? node->merged_into : MPF_ID_NONE;
-}
+#define FLOW_WAY_GETTER(name, field)                                         \
+	uint64_t mpf_flow_get_##name(const struct mpf_flow *flow,            \
+				     enum mpf_flow_dir dir)                  \
+	{                                                                    \
+		return flow && (unsigned)dir < 2 ? flow->field[dir] : 0;     \
+	}
+FLOW_WAY_GETTERS(FLOW_WAY_GETTER)
+#undef FLOW_WAY_GETTER
 
 enum mpf_protocol
 mpf_node_get_protocol(const struct mpf_node *node)
 {
 	return node ? (enum mpf_protocol)node->protocol : MPF_PROTO_NONE;
-}
-
-uint32_t
-mpf_node_get_first_frame(const struct mpf_node *node)
-{
-	return node ? node->first_frame : 0;
-}
-
-uint32_t
-mpf_node_get_last_frame(const struct mpf_node *node)
-{
-	return node ? node->last_frame : 0;
-}
-
-int64_t
-mpf_node_get_first_time(const struct mpf_node *node)
-{
-	return node ? node->first_ts : 0;
-}
-
-int64_t
-mpf_node_get_last_time(const struct mpf_node *node)
-{
-	return node ? node->last_ts : 0;
-}
-
-uint64_t
-mpf_node_get_packets(const struct mpf_node *node)
-{
-	return node ? node->packets : 0;
-}
-
-uint64_t
-mpf_node_get_bytes(const struct mpf_node *node)
-{
-	return node ? node->bytes : 0;
-}
-
-uint32_t
-mpf_node_get_flow_count(const struct mpf_node *node)
-{
-	return node ? node->flows->len : 0;
 }
 
 const struct mpf_flow *
@@ -518,24 +493,6 @@ mpf_node_get_flow(const struct mpf_node *node, uint32_t index)
 	if (!node || index >= node->flows->len)
 		return NULL;
 	return g_ptr_array_index(node->flows, index);
-}
-
-uint32_t
-mpf_flow_get_id(const struct mpf_flow *flow)
-{
-	return flow ? flow->id : MPF_ID_NONE;
-}
-
-uint32_t
-mpf_flow_get_merged_into(const struct mpf_flow *flow)
-{
-	return flow ? flow->merged_into : MPF_ID_NONE;
-}
-
-uint32_t
-mpf_flow_get_node_id(const struct mpf_flow *flow)
-{
-	return flow ? flow->node->id : MPF_ID_NONE;
 }
 
 void
@@ -548,46 +505,4 @@ mpf_flow_get_endpoints(const struct mpf_flow *flow, struct mpf_endpoint *src,
 		*src = flow->src;
 	if (dst)
 		*dst = flow->dst;
-}
-
-uint32_t
-mpf_flow_get_first_frame(const struct mpf_flow *flow)
-{
-	return flow ? flow->first_frame : 0;
-}
-
-uint32_t
-mpf_flow_get_last_frame(const struct mpf_flow *flow)
-{
-	return flow ? flow->last_frame : 0;
-}
-
-int64_t
-mpf_flow_get_first_time(const struct mpf_flow *flow)
-{
-	return flow ? flow->first_ts : 0;
-}
-
-int64_t
-mpf_flow_get_last_time(const struct mpf_flow *flow)
-{
-	return flow ? flow->last_ts : 0;
-}
-
-uint64_t
-mpf_flow_get_packets(const struct mpf_flow *flow, enum mpf_flow_dir dir)
-{
-	return flow && (unsigned)dir < 2 ? flow->packets[dir] : 0;
-}
-
-uint64_t
-mpf_flow_get_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
-{
-	return flow && (unsigned)dir < 2 ? flow->bytes[dir] : 0;
-}
-
-uint64_t
-mpf_flow_get_payload_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
-{
-	return flow && (unsigned)dir < 2 ? flow->payload[dir] : 0;
 }

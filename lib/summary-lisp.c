@@ -32,7 +32,7 @@ mpf__json_lisp_node(GString *out, const struct mpf_node *n)
 {
 	uint32_t iid = 0, i, count = mpf_node_get_lisp_locator_count(n);
 	struct mpf_lisp_stats st;
-	char buf[MPF_ADDR_STRLEN + 8], a[MPF_ADDR_STRLEN];
+	char buf[MPF_ADDR_STRLEN + 8];
 
 	mpf_node_get_lisp_iid(n, &iid);
 	mpf_node_get_lisp_stats(n, &st, sizeof(st));
@@ -44,7 +44,7 @@ mpf__json_lisp_node(GString *out, const struct mpf_node *n)
 
 		mpf_node_get_lisp_locator(n, i, &l, sizeof(l));
 		g_string_append(out, i ? ",\n         {\"rloc\": " : "\n         {\"rloc\": ");
-		mpf__json_string(out, mpf_addr_to_string(&l.rloc, a, sizeof(a)));
+		mpf__json_addr(out, &l.rloc);
 		g_string_append_printf(out,
 			", \"priority\": %u, \"weight\": %u, \"mpriority\": %u"
 			", \"mweight\": %u, \"first_frame\": %" PRIu32
@@ -67,7 +67,7 @@ mpf__json_lisp_node(GString *out, const struct mpf_node *n)
 		mpf_node_get_lisp_change(n, i, &c, sizeof(c));
 		g_string_append_printf(out, "%s{\"kind\": \"%s\", \"frame\": %" PRIu32 ", \"rloc\": ",
 			i ? ", " : "", change_names[c.kind % 3], c.frame);
-		mpf__json_string(out, mpf_addr_to_string(&c.rloc, a, sizeof(a)));
+		mpf__json_addr(out, &c.rloc);
 		g_string_append_printf(out,
 			", \"old_priority\": %u, \"old_weight\": %u, \"priority\": %u"
 			", \"weight\": %u}",
@@ -84,10 +84,7 @@ mpf__json_lisp_node(GString *out, const struct mpf_node *n)
 		st.registers, st.notifies, st.replies, st.requests, st.negative,
 		st.data_packets, st.data_bytes, st.to_site_packets, st.backup_used,
 		st.ttl, st.action, st.acks, st.refusals);
-	if (st.refusals)
-		g_string_append_printf(out, "%u", st.refusal_reason);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.refusals, st.refusal_reason);
 	g_string_append(out, ", \"refusal_frame\": ");
 	mpf__json_frame(out, st.refusal_frame);
 	g_string_append_c(out, '}');
@@ -97,7 +94,6 @@ void
 mpf__json_lisp_ctx(GString *out, const struct mpf_ctx *ctx)
 {
 	uint32_t i, count = mpf_ctx_get_lisp_unmapped_count(ctx);
-	char a[MPF_ADDR_STRLEN];
 
 	g_string_append(out, ",\n \"lisp_unmapped\": [");
 	for (i = 0; i < count; i++) {
@@ -106,7 +102,7 @@ mpf__json_lisp_ctx(GString *out, const struct mpf_ctx *ctx)
 		mpf_ctx_get_lisp_unmapped(ctx, i, &u, sizeof(u));
 		g_string_append_printf(out, "%s{\"iid\": %" PRIu32 ", \"eid\": ", i ? ", " : "",
 			u.iid);
-		mpf__json_string(out, mpf_addr_to_string(&u.eid, a, sizeof(a)));
+		mpf__json_addr(out, &u.eid);
 		g_string_append_printf(out, ", \"packets\": %" PRIu64 ", \"first_frame\": %" PRIu32 "}",
 			u.packets, u.first_frame);
 	}

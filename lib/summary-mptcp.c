@@ -26,17 +26,11 @@ json_dir_stats(GString *out, const struct mpf_node *n, enum mpf_side side)
 		st.retransmitted_bytes, st.segments, st.reinjections,
 		st.retransmissions, st.out_of_order, st.data_acks,
 		st.dup_data_acks);
-	if (st.has_highest_dack)
-		g_string_append_printf(out, "%" PRIu64, st.highest_dack);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.has_highest_dack, st.highest_dack);
 	g_string_append(out, ", \"data_fin_frame\": ");
 	mpf__json_frame(out, st.data_fin ? st.data_fin_frame : 0);
 	g_string_append(out, ", \"data_fin_dsn\": ");
-	if (st.data_fin)
-		g_string_append_printf(out, "%" PRIu64, st.data_fin_dsn);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, st.data_fin, st.data_fin_dsn);
 	g_string_append_c(out, '}');
 }
 
@@ -99,7 +93,6 @@ static void
 json_addresses(GString *out, const struct mpf_node *n)
 {
 	uint32_t i, count = mpf_node_get_mptcp_address_count(n);
-	char a[MPF_ADDR_STRLEN];
 
 	g_string_append_c(out, '[');
 	for (i = 0; i < count; i++) {
@@ -110,12 +103,9 @@ json_addresses(GString *out, const struct mpf_node *n)
 		g_string_append_printf(out, "%s{\"side\": \"%s\", \"id\": %u, \"addr\": ",
 			i ? ", " : "",
 			ad.side == MPF_SIDE_CLIENT ? "client" : "server", ad.id);
-		mpf__json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
+		mpf__json_addr(out, &ad.addr);
 		g_string_append(out, ", \"port\": ");
-		if (ad.has_port)
-			g_string_append_printf(out, "%u", ad.port);
-		else
-			g_string_append(out, "null");
+		mpf__json_uint(out, ad.has_port, ad.port);
 		g_string_append(out, ", \"frame\": ");
 		mpf__json_frame(out, ad.frame);
 		g_string_append(out, ", \"echo_frame\": ");
@@ -156,24 +146,19 @@ json_evidence(GString *out, const struct mpf_node *n)
 static void
 json_side(GString *out, const struct mpf_node *n, enum mpf_side side)
 {
-	uint64_t key, idsn;
-	uint32_t token;
+	uint64_t key = 0, idsn = 0;
+	uint32_t token = 0;
+	bool has; /* apart: C does not order a call's arguments */
 
 	g_string_append(out, "{\"key\": ");
-	if (mpf_node_get_mptcp_key(n, side, &key))
-		g_string_append_printf(out, "\"%016" PRIx64 "\"", key);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_key(n, side, &key);
+	mpf__json_hex(out, has, key, 16);
 	g_string_append(out, ", \"token\": ");
-	if (mpf_node_get_mptcp_token(n, side, &token))
-		g_string_append_printf(out, "\"%08" PRIx32 "\"", token);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_token(n, side, &token);
+	mpf__json_hex(out, has, token, 8);
 	g_string_append(out, ", \"idsn\": ");
-	if (mpf_node_get_mptcp_idsn(n, side, &idsn))
-		g_string_append_printf(out, "\"%016" PRIx64 "\"", idsn);
-	else
-		g_string_append(out, "null");
+	has = mpf_node_get_mptcp_idsn(n, side, &idsn);
+	mpf__json_hex(out, has, idsn, 16);
 	g_string_append_c(out, '}');
 }
 
@@ -198,10 +183,7 @@ json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f
 	mpf__json_frame(out, mpf_flow_get_mptcp_reset_frame(f));
 	reason = mpf_flow_get_mptcp_reset_reason(f);
 	g_string_append(out, ", \"reset_reason\": ");
-	if (reason >= 0)
-		g_string_append_printf(out, "%d", reason);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, reason >= 0, (uint64_t)reason);
 	g_string_append(out, ", \"prio_changes\": [");
 	for (i = 0; mpf_flow_get_mptcp_prio(f, i, &frame, &backup); i++)
 		g_string_append_printf(out, "%s{\"frame\": %" PRIu32 ", \"backup\": %s}",
@@ -247,15 +229,9 @@ mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
 		mpf_flow_get_mptcp_src_is_client(f) ? "true" : "false",
 		mpf_flow_get_mptcp_backup(f) ? "true" : "false");
 	g_string_append(out, ", \"src_addr_id\": ");
-	if (id0 >= 0)
-		g_string_append_printf(out, "%d", id0);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, id0 >= 0, (uint64_t)id0);
 	g_string_append(out, ", \"dst_addr_id\": ");
-	if (id1 >= 0)
-		g_string_append_printf(out, "%d", id1);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, id1 >= 0, (uint64_t)id1);
 	json_flow_mptcp(out, n, f);
 }
 
@@ -269,10 +245,7 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 	int v = mpf_node_get_mptcp_version(n);
 
 	g_string_append(out, ",\n     \"mptcp\": {\"version\": ");
-	if (v >= 0)
-		g_string_append_printf(out, "%d", v);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, v >= 0, (uint64_t)v);
 	g_string_append_printf(out, ", \"fallback\": %s, \"fallback_frame\": ",
 		mpf_node_get_mptcp_fallback(n, &fb) ? "true" : "false");
 	if (mpf_node_get_mptcp_fallback(n, &fb))

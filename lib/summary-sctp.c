@@ -26,23 +26,20 @@ static const struct {
 static void
 json_sctp_side(GString *out, const struct mpf_node *n, enum mpf_side side)
 {
-	uint32_t i, count = mpf_node_get_sctp_addr_count(n, side), vtag;
-	char a[MPF_ADDR_STRLEN];
-	bool first;
+	uint32_t i, count = mpf_node_get_sctp_addr_count(n, side), vtag = 0;
+	bool first, has_vtag;
 	size_t k;
 
 	g_string_append_printf(out, "{\"port\": %u, \"vtag\": ", mpf_node_get_sctp_port(n, side));
-	if (mpf_node_get_sctp_vtag(n, side, &vtag))
-		g_string_append_printf(out, "\"%08" PRIx32 "\"", vtag);
-	else
-		g_string_append(out, "null");
+	has_vtag = mpf_node_get_sctp_vtag(n, side, &vtag);
+	mpf__json_hex(out, has_vtag, vtag, 8);
 	g_string_append(out, ", \"addrs\": [");
 	for (i = 0; i < count; i++) {
 		struct mpf_sctp_addr ad;
 
 		mpf_node_get_sctp_addr(n, side, i, &ad, sizeof(ad));
 		g_string_append(out, i ? ", " : "");
-		mpf__json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
+		mpf__json_addr(out, &ad.addr);
 	}
 	g_string_append(out, "], \"addresses\": [");
 	for (i = 0; i < count; i++) {
@@ -51,7 +48,7 @@ json_sctp_side(GString *out, const struct mpf_node *n, enum mpf_side side)
 		mpf_node_get_sctp_addr(n, side, i, &ad, sizeof(ad));
 		g_string_append(out, i ? ", " : "");
 		g_string_append(out, "{\"addr\": ");
-		mpf__json_string(out, mpf_addr_to_string(&ad.addr, a, sizeof(a)));
+		mpf__json_addr(out, &ad.addr);
 		g_string_append(out, ", \"origin\": [");
 		for (k = 0, first = true; k < sizeof(origins) / sizeof(origins[0]); k++)
 			if (ad.origin & origins[k].bit)
@@ -125,7 +122,6 @@ mpf__json_sctp_node(GString *out, const struct mpf_node *n)
 {
 	enum mpf_sctp_end end;
 	uint32_t frame, i, count = mpf_node_get_sctp_primary_count(n);
-	char a[MPF_ADDR_STRLEN];
 	int cause;
 
 	g_string_append(out, ",\n     \"sctp\": {\"client\": ");
@@ -141,10 +137,7 @@ mpf__json_sctp_node(GString *out, const struct mpf_node *n)
 	g_string_append(out, ", \"end_frame\": ");
 	mpf__json_frame(out, frame);
 	g_string_append(out, ", \"abort_cause\": ");
-	if (cause >= 0)
-		g_string_append_printf(out, "%d", cause);
-	else
-		g_string_append(out, "null");
+	mpf__json_uint(out, cause >= 0, (uint64_t)cause);
 	g_string_append_printf(out, ", \"half\": %s", mpf_node_get_sctp_half(n) ? "true" : "false");
 	g_string_append(out, ",\n       \"c2s\": ");
 	json_sctp_dir(out, n, MPF_SIDE_CLIENT);
@@ -160,7 +153,7 @@ mpf__json_sctp_node(GString *out, const struct mpf_node *n)
 			i ? ", " : "",
 			p.kind == MPF_SCTP_PRIMARY_SET ? "set_primary" : "data_moved",
 			p.frame, p.side == MPF_SIDE_CLIENT ? "client" : "server");
-		mpf__json_string(out, mpf_addr_to_string(&p.addr, a, sizeof(a)));
+		mpf__json_addr(out, &p.addr);
 		g_string_append(out, ", \"flow\": ");
 		if (p.flow != MPF_ID_NONE)
 			g_string_append_printf(out, "%" PRIu32 "}", p.flow);

@@ -17,6 +17,12 @@
 
 /* ----------------------------------------------------------- values */
 
+/* The characters JSON escapes by name. */
+static const char *const json_escapes[128] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\n'] = "\\n", ['\t'] = "\\t",
+	['\r'] = "\\r",
+};
+
 void
 mpf__json_string(GString *out, const char *s)
 {
@@ -33,28 +39,12 @@ mpf__json_string(GString *out, const char *s)
 			s++;
 			continue;
 		}
-		switch (ch) {
-		case '"':
-			g_string_append(out, "\\\"");
-			break;
-		case '\\':
-			g_string_append(out, "\\\\");
-			break;
-		case '\n':
-			g_string_append(out, "\\n");
-			break;
-		case '\t':
-			g_string_append(out, "\\t");
-			break;
-		case '\r':
-			g_string_append(out, "\\r");
-			break;
-		default:
-			if (ch < 0x20)
-				g_string_append_printf(out, "\\u%04x", ch);
-			else
-				g_string_append_len(out, s, g_utf8_next_char(s) - s);
-		}
+		if (ch < G_N_ELEMENTS(json_escapes) && json_escapes[ch])
+			g_string_append(out, json_escapes[ch]);
+		else if (ch < 0x20)
+			g_string_append_printf(out, "\\u%04x", ch);
+		else
+			g_string_append_len(out, s, g_utf8_next_char(s) - s);
 		s = g_utf8_next_char(s);
 	}
 	g_string_append_c(out, '"');
@@ -73,12 +63,35 @@ mpf_json_string(const char *s)
 }
 
 void
-mpf__json_frame(GString *out, uint32_t frame)
+mpf__json_addr(GString *out, const struct mpf_addr *addr)
 {
-	if (frame)
-		g_string_append_printf(out, "%" PRIu32, frame);
+	char a[MPF_ADDR_STRLEN];
+
+	mpf__json_string(out, mpf_addr_to_string(addr, a, sizeof(a)));
+}
+
+void
+mpf__json_uint(GString *out, bool has, uint64_t v)
+{
+	if (has)
+		g_string_append_printf(out, "%" PRIu64, v);
 	else
 		g_string_append(out, "null");
+}
+
+void
+mpf__json_hex(GString *out, bool has, uint64_t v, int digits)
+{
+	if (has)
+		g_string_append_printf(out, "\"%0*" PRIx64 "\"", digits, v);
+	else
+		g_string_append(out, "null");
+}
+
+void
+mpf__json_frame(GString *out, uint32_t frame)
+{
+	mpf__json_uint(out, frame != 0, frame);
 }
 
 void
@@ -115,14 +128,13 @@ static void
 json_flow(GString *out, const struct mpf_node *node, const struct mpf_flow *f)
 {
 	struct mpf_endpoint s, d;
-	char a[MPF_ADDR_STRLEN];
 
 	mpf_flow_get_endpoints(f, &s, &d);
 	g_string_append_printf(out, "{\"id\": %" PRIu32 ", \"src\": ",
 			       mpf_flow_get_id(f));
-	mpf__json_string(out, mpf_addr_to_string(&s.addr, a, sizeof(a)));
+	mpf__json_addr(out, &s.addr);
 	g_string_append_printf(out, ", \"sport\": %u, \"dst\": ", s.port);
-	mpf__json_string(out, mpf_addr_to_string(&d.addr, a, sizeof(a)));
+	mpf__json_addr(out, &d.addr);
 	g_string_append_printf(out, ", \"dport\": %u", d.port);
 	g_string_append_printf(out,
 			       ", \"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32

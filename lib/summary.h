@@ -14,6 +14,13 @@
 /* @s as a JSON string, quotes included (bytes that are not UTF-8 as
  * U+FFFD escapes). */
 void mpf__json_string(GString *out, const char *s);
+/* An address as a JSON string. */
+void mpf__json_addr(GString *out, const struct mpf_addr *addr);
+/* @v when @has, else null. */
+void mpf__json_uint(GString *out, bool has, uint64_t v);
+/* "@v" in hexadecimal with @digits digits (zero-padded) when @has, else
+ * null. */
+void mpf__json_hex(GString *out, bool has, uint64_t v, int digits);
 /* A frame number, or null for 0. */
 void mpf__json_frame(GString *out, uint32_t frame);
 /* A number of seconds (or any double) with @decimals digits, in the C

@@ -338,6 +338,17 @@ def nat(lt, d):
     return d
 
 
+def late_losses(doc, snd, late, want_s2c, nat=False):
+    """The losses one way, independently, of what @snd sent while the
+    receiver's capture @late ran (by the match's smallest delay that
+    way); and that delay, in microseconds."""
+    dmin = doc["clock"]["s2c_min_us" if want_s2c else "c2s_min_us"] or 0
+    lost, _ = independent_losses(
+        snd, late, want_s2c,
+        lambda ts: late.first_ts <= ts + dmin * 1000 <= late.last_ts, nat=nat)
+    return lost, dmin
+
+
 for name in NAMES:
     d = os.path.join(PAIRS, name)
     cpath, spath = os.path.join(d, "client.pcap"), os.path.join(d, "server.pcap")
@@ -367,10 +378,7 @@ for name in NAMES:
     check(r.returncode == 0 and doc and doc["connections"], name + ": late start pairs")
     if doc and doc["connections"]:
         t = totals(doc)
-        dmin = doc["clock"]["c2s_min_us"] or 0
-        lost, sent = independent_losses(
-            cli, srv_late, False,
-            lambda ts: srv_late.first_ts <= ts + dmin * 1000 <= srv_late.last_ts, nat=True)
+        lost, dmin = late_losses(doc, cli, srv_late, False, nat=True)
         check(t["c2s"]["lost"] == lost, "%s: late start: c2s lost %d, independently %d" %
               (name, t["c2s"]["lost"], lost))
         lost, sent = independent_losses(srv_late, cli, True, nat=True)
@@ -391,10 +399,7 @@ for name in NAMES:
     check(r.returncode == 0 and doc and doc["connections"], name + ": client late: pairs")
     if doc and doc["connections"]:
         t = totals(doc)
-        dmin = doc["clock"]["s2c_min_us"] or 0
-        lost, sent = independent_losses(
-            srv, cli_late, True,
-            lambda ts: cli_late.first_ts <= ts + dmin * 1000 <= cli_late.last_ts)
+        lost, dmin = late_losses(doc, srv, cli_late, True)
         check(t["s2c"]["lost"] == lost and t["s2c"]["outside"] > 0,
               "%s: client late: s2c lost %d, independently %d" % (name, t["s2c"]["lost"], lost))
 

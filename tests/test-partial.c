@@ -733,7 +733,7 @@ START_TEST(hostile_headers)
 }
 END_TEST
 
-/* The format as lib/partial.c writes it. */
+/* The format as lib/partial/ writes it. */
 #define NODES_T "a(yuuuxxtta(u(yayq)(yayq)uuxx(tt)(tt)(tt)v)v)"
 #define TOP_T "(uuuuxxat" NODES_T "a(yv))"
 

@@ -127,6 +127,21 @@ match_run_free(struct match_run *run)
 	run->ctx[0] = run->ctx[1] = NULL;
 }
 
+int
+match_open(struct match_run *run, const struct match_options *o,
+	   const char *client, const char *server)
+{
+	int status;
+
+	memset(run, 0, sizeof(*run));
+	run->path[0] = client;
+	run->path[1] = server;
+	status = match_load(run, o);
+	if (!run->match)
+		match_run_free(run);
+	return status;
+}
+
 int64_t
 match_offset(const struct match_run *run, const struct match_options *o)
 {
@@ -197,6 +212,18 @@ text_token(FILE *out, const struct mpf_node *n, enum mpf_side side)
 		fputs("-", out);
 }
 
+/* The four unmatched lists, in order: client nodes, server nodes, client
+ * flows, server flows. */
+#define UNMATCHED_SIDE(k) ((k) % 2 ? MPF_SIDE_SERVER : MPF_SIDE_CLIENT)
+#define UNMATCHED_FLOWS(k) ((k) >= 2)
+static const char *const text_unmatched[4] = {
+	"\nunmatched client nodes:", "; server nodes:",
+	"\n          client flows:", "; server flows:",
+};
+static const char *const json_unmatched[4] = {
+	"client_nodes", "server_nodes", "client_flows", "server_flows",
+};
+
 static void
 text_ids(FILE *out, const struct mpf_match *m, enum mpf_side side, bool flows)
 {
@@ -220,6 +247,7 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 	struct mpf_match_clock c;
 	char a[72], b[32], d1[32], d2[32], d3[32], d4[32];
 	uint32_t i, j;
+	int k;
 
 	fprintf(out, "client %s: %" PRIu64 " frames\nserver %s: %" PRIu64
 		     " frames\n",
@@ -295,18 +323,23 @@ print_text(FILE *out, const struct match_run *run, int64_t off)
 			}
 		}
 	}
-	fputs("\nunmatched client nodes:", out);
-	text_ids(out, m, MPF_SIDE_CLIENT, false);
-	fputs("; server nodes:", out);
-	text_ids(out, m, MPF_SIDE_SERVER, false);
-	fputs("\n          client flows:", out);
-	text_ids(out, m, MPF_SIDE_CLIENT, true);
-	fputs("; server flows:", out);
-	text_ids(out, m, MPF_SIDE_SERVER, true);
+	for (k = 0; k < 4; k++) {
+		fputs(text_unmatched[k], out);
+		text_ids(out, m, UNMATCHED_SIDE(k), UNMATCHED_FLOWS(k));
+	}
 	fputc('\n', out);
 }
 
 /* ---------------------------------------------------------- CSV, JSON */
+
+/* A frame number and the comma after it; nothing for 0. */
+static void
+csv_frame(FILE *out, uint32_t frame)
+{
+	if (frame)
+		fprintf(out, "%" PRIu32, frame);
+	fputc(',', out);
+}
 
 static void
 print_csv(FILE *out, const struct mpf_match *m, int64_t off)
@@ -325,12 +358,8 @@ print_csv(FILE *out, const struct mpf_match *m, int64_t off)
 		fprintf(out, "%" PRIu32 ",%" PRIu32 ",%s,%s,", p.connection,
 			p.subflow, dir_names[p.dir & 1],
 			mpf_match_state_to_string(p.state));
-		if (p.client_frame)
-			fprintf(out, "%" PRIu32, p.client_frame);
-		fputc(',', out);
-		if (p.server_frame)
-			fprintf(out, "%" PRIu32, p.server_frame);
-		fputc(',', out);
+		csv_frame(out, p.client_frame);
+		csv_frame(out, p.server_frame);
 		if (p.client_frame)
 			print_time(out, p.client_time);
 		fputc(',', out);
@@ -345,12 +374,8 @@ print_csv(FILE *out, const struct mpf_match *m, int64_t off)
 		if (p.has_dsn)
 			fprintf(out, "%" PRIu64, p.dsn);
 		fprintf(out, ",%s,", mpf_match_verdict_to_string(p.verdict));
-		if (p.original_frame)
-			fprintf(out, "%" PRIu32, p.original_frame);
-		fputc(',', out);
-		if (p.original_received_frame)
-			fprintf(out, "%" PRIu32, p.original_received_frame);
-		fputc(',', out);
+		csv_frame(out, p.original_frame);
+		csv_frame(out, p.original_received_frame);
 		if (p.first_received_frame)
 			fprintf(out, "%" PRIu32, p.first_received_frame);
 		fputc('\n', out);
@@ -506,14 +531,11 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 			cn.useful, cn.redundant, cn.useful_bytes,
 			cn.redundant_bytes);
 	}
-	fputs("], \"unmatched\": {\"client_nodes\": ", out);
-	json_ids(out, m, MPF_SIDE_CLIENT, false);
-	fputs(", \"server_nodes\": ", out);
-	json_ids(out, m, MPF_SIDE_SERVER, false);
-	fputs(", \"client_flows\": ", out);
-	json_ids(out, m, MPF_SIDE_CLIENT, true);
-	fputs(", \"server_flows\": ", out);
-	json_ids(out, m, MPF_SIDE_SERVER, true);
+	fputs("], \"unmatched\": {", out);
+	for (k = 0; k < 4; k++) {
+		fprintf(out, "%s\"%s\": ", k ? ", " : "", json_unmatched[k]);
+		json_ids(out, m, UNMATCHED_SIDE(k), UNMATCHED_FLOWS(k));
+	}
 	fputs("}, \"packets\": [", out);
 	for (i = 0; i < np; i++) {
 		struct mpf_match_packet p;
@@ -556,33 +578,42 @@ print_json(FILE *out, const struct match_run *run, int64_t off)
 
 /* ----------------------------------------------------------- command */
 
-/* Every delay negative both ways: the captures are likely given in the
- * wrong order (the server's first). */
+/* Whether @pred holds for a way of a subflow pair of @m. */
 static bool
-looks_swapped(const struct mpf_match *m)
+any_way(const struct mpf_match *m, bool (*pred)(const struct mpf_match_dir *x))
 {
-	struct mpf_match_clock c;
 	uint32_t k, j;
-	bool any[2] = { false, false };
 
-	mpf_match_get_clock(m, &c, sizeof(c));
-	if (!c.has_c2s_min || !c.has_s2c_min)
-		return false;
 	for (k = 0; k < mpf_match_get_connection_count(m); k++) {
 		struct mpf_match_connection cn;
 
 		mpf_match_get_connection(m, k, &cn, sizeof(cn));
 		for (j = 0; j < cn.subflows; j++) {
 			struct mpf_match_subflow s;
-			int d;
 
 			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
-			for (d = 0; d < 2; d++)
-				if (s.dir[d].has_delay && s.dir[d].delay_max >= 0)
-					any[d] = true;
+			if (pred(&s.dir[0]) || pred(&s.dir[1]))
+				return true;
 		}
 	}
-	return !any[0] && !any[1];
+	return false;
+}
+
+static bool
+delay_not_negative(const struct mpf_match_dir *x)
+{
+	return x->has_delay && x->delay_max >= 0;
+}
+
+/* Every delay negative both ways: the captures are likely given in the
+ * wrong order (the server's first). */
+static bool
+looks_swapped(const struct mpf_match *m)
+{
+	struct mpf_match_clock c;
+
+	mpf_match_get_clock(m, &c, sizeof(c));
+	return c.has_c2s_min && c.has_s2c_min && !any_way(m, delay_not_negative);
 }
 
 static uint32_t
@@ -603,29 +634,10 @@ mptcp_nodes(const struct mpf_ctx *ctx)
 /* Many segments lost one way and as many unsent the other in one subflow
  * pair: the two captures cut the data into other segments (offloads). */
 static bool
-looks_resegmented(const struct mpf_match *m)
+resegmented(const struct mpf_match_dir *x)
 {
-	uint32_t k, j;
-
-	for (k = 0; k < mpf_match_get_connection_count(m); k++) {
-		struct mpf_match_connection cn;
-
-		mpf_match_get_connection(m, k, &cn, sizeof(cn));
-		for (j = 0; j < cn.subflows; j++) {
-			struct mpf_match_subflow s;
-			int d;
-
-			mpf_match_get_subflow(m, k, j, &s, sizeof(s));
-			for (d = 0; d < 2; d++) {
-				const struct mpf_match_dir *x = &s.dir[d];
-
-				if (x->lost >= 8 && x->unsent >= 8 &&
-				    x->lost * 4 >= x->sent && x->unsent * 4 >= x->received)
-					return true;
-			}
-		}
-	}
-	return false;
+	return x->lost >= 8 && x->unsent >= 8 && x->lost * 4 >= x->sent &&
+	       x->unsent * 4 >= x->received;
 }
 
 int
@@ -636,14 +648,9 @@ match_command(const struct match_options *o, const char *client,
 	int status;
 	int64_t off;
 
-	memset(&run, 0, sizeof(run));
-	run.path[0] = client;
-	run.path[1] = server;
-	status = match_load(&run, o);
-	if (!run.match) {
-		match_run_free(&run);
+	status = match_open(&run, o, client, server);
+	if (!run.match)
 		return status ? status : 1;
-	}
 	off = match_offset(&run, o);
 	if (o->fmt == REPORT_CSV)
 		print_csv(stdout, run.match, off);
@@ -682,7 +689,7 @@ match_command(const struct match_options *o, const char *client,
 			"the server's capture given first? (mpflow match CLIENT "
 			"SERVER)\n");
 	}
-	if (looks_resegmented(run.match))
+	if (any_way(run.match, resegmented))
 		fprintf(stderr,
 			"mpflow: warning: many segments of one capture are not "
 			"in the other and the other way round: were they cut "

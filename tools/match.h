@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * `mpflow match CLIENT SERVER`: two captures of one run, matched packet by
- * packet (lib/match.c), printed as text, CSV or JSON. Uses only the
+ * packet (lib/match/), printed as text, CSV or JSON. Uses only the
  * public libmpflow API.
  */
 #ifndef MPFLOW_MATCH_H
@@ -43,6 +43,10 @@ struct match_options {
  * run->match is NULL when not). */
 int match_load(struct match_run *run, const struct match_options *o);
 void match_run_free(struct match_run *run);
+/* The same for a @run zeroed first with paths @client and @server; freed
+ * already when run->match is NULL. */
+int match_open(struct match_run *run, const struct match_options *o,
+	       const char *client, const char *server);
 
 /* The clock offset to subtract from client-to-server delays (and add to
  * server-to-client ones): the option's, or 0. */

@@ -8,7 +8,7 @@
  * drawn events longer than a fifth of the connection are cut to a few
  * pixels, longest first, while one is longer than a fifth of the time
  * still shown (so a pause goes, a stall of a busy connection stays);
- * they are marked on the plot (plot-svg.c), and the rest of the width is
+ * they are marked on the plot (svg.c), and the rest of the width is
  * shared in proportion to time: one time scale across the kept pieces.
  */
 #include <stdlib.h>

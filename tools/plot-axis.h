@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The time axis of the plots (plot-axis.c), private to plot-svg.c: time
- * to pixels, with the long idle stretches of a connection cut out, so
- * that the data is not crowded into a few percent of the width.
+ * The time axis of the plots (plot-axis.c), private to the SVG drawing
+ * (plot-svg.c builds it, svg.c draws it): time to pixels, with the long
+ * idle stretches of a connection cut out, so that the data is not
+ * crowded into a few percent of the width.
  */
 #ifndef MPFLOW_PLOT_AXIS_H
 #define MPFLOW_PLOT_AXIS_H

@@ -18,8 +18,8 @@
 #include <glib.h>
 
 #include "match.h"
-#include "plot-svg.h"
 #include "plot.h"
+#include "svg.h"
 
 #define DELAY_BUCKETS 480 /* columns: two pixels each */
 #define DELAY_SERIES 64   /* subflow pairs drawn; the rest are counted */
@@ -422,14 +422,9 @@ match_plot_command(const struct match_options *o, const char *client,
 	int status;
 	FILE *out;
 
-	memset(&run, 0, sizeof(run));
-	run.path[0] = client;
-	run.path[1] = server;
-	status = match_load(&run, o);
-	if (!run.match) {
-		match_run_free(&run);
+	status = match_open(&run, o, client, server);
+	if (!run.match)
 		return status ? status : 1;
-	}
 	conn = match_plot_default(&run, has_node, node);
 	if (conn == MPF_ID_NONE) {
 		if (has_node)

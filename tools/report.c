@@ -100,19 +100,32 @@ report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd)
 
 /* ------------------------------------------------------------- summary */
 
+/* Each protocol's part of a node's text: its title line's end, then the
+ * lines after the common one. */
+static const struct {
+	enum mpf_protocol protocol;
+	void (*title)(FILE *out, const struct mpf_node *n);
+	void (*node)(FILE *out, const struct mpf_node *n);
+} text_parts[] = {
+	{ MPF_PROTO_MPTCP, report_mptcp_text_title, report_mptcp_text_node },
+	{ MPF_PROTO_SCTP, report_sctp_text_title, report_sctp_text_node },
+	{ MPF_PROTO_LISP, report_lisp_text_title, report_lisp_text_node },
+};
+
 static void
 text_node(FILE *out, const struct mpf_node *n)
 {
+	enum mpf_protocol proto = mpf_node_get_protocol(n);
+	size_t k;
 	char hb[32];
 
+	for (k = 0; k < G_N_ELEMENTS(text_parts); k++)
+		if (text_parts[k].protocol == proto)
+			break;
 	fprintf(out, "node %" PRIu32 "  %s", mpf_node_get_id(n),
-		mpf_protocol_to_string(mpf_node_get_protocol(n)));
-	if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
-		report_mptcp_text_title(out, n);
-	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
-		report_sctp_text_title(out, n);
-	else if (mpf_node_get_protocol(n) == MPF_PROTO_LISP)
-		report_lisp_text_title(out, n);
+		mpf_protocol_to_string(proto));
+	if (k < G_N_ELEMENTS(text_parts))
+		text_parts[k].title(out, n);
 	fprintf(out,
 		"  frames %" PRIu32 "-%" PRIu32 "  %" PRIu64
 		" packets  %s  %.3f s\n",
@@ -121,12 +134,8 @@ text_node(FILE *out, const struct mpf_node *n)
 		report_bytes(mpf_node_get_bytes(n), hb, sizeof(hb)),
 		report_seconds(mpf_node_get_last_time(n) -
 			       mpf_node_get_first_time(n)));
-	if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
-		report_mptcp_text_node(out, n);
-	else if (mpf_node_get_protocol(n) == MPF_PROTO_SCTP)
-		report_sctp_text_node(out, n);
-	else if (mpf_node_get_protocol(n) == MPF_PROTO_LISP)
-		report_lisp_text_node(out, n);
+	if (k < G_N_ELEMENTS(text_parts))
+		text_parts[k].node(out, n);
 }
 
 /* Whether node @i is one to show: live, and not merged into another. */
@@ -138,15 +147,14 @@ shown_node(const struct mpf_ctx *ctx, uint32_t i)
 	return n && mpf_node_get_merged_into(n) == MPF_ID_NONE ? n : NULL;
 }
 
-static void
-text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
-	      uint32_t shown)
+void
+report_counters(FILE *out, const struct mpf_ctx *ctx, uint32_t nodes)
 {
 	int c;
 
-	fprintf(out, "capture %s: %" PRIu64 " frames, %" PRIu32 " node%s",
-		path, mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES), shown,
-		shown == 1 ? "" : "s");
+	fprintf(out, "%" PRIu64 " frames, %" PRIu32 " node%s",
+		mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES), nodes,
+		nodes == 1 ? "" : "s");
 	for (c = MPF_COUNTER_ANALYSED; c < MPF_COUNTER_COUNT; c++) {
 		uint64_t v = mpf_ctx_get_counter(ctx, (enum mpf_counter)c);
 
@@ -154,6 +162,14 @@ text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
 			fprintf(out, ", %s %" PRIu64,
 				mpf_counter_name((enum mpf_counter)c), v);
 	}
+}
+
+static void
+text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
+	      uint32_t shown)
+{
+	fprintf(out, "capture %s: ", path);
+	report_counters(out, ctx, shown);
 	fputc('\n', out);
 }
 

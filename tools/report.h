@@ -63,6 +63,12 @@ void report_json_frame(FILE *out, uint32_t frame);
 const char *report_endpoint(const struct mpf_endpoint *e, char *buf,
 			    size_t len);
 double report_seconds(int64_t ns);
+/* "F frames, N node(s)" and each counter that is not 0, as ", name
+ * value": the capture's line in the text and HTML reports. */
+void report_counters(FILE *out, const struct mpf_ctx *ctx, uint32_t nodes);
+/* The HTML report's graph of node @n: its addresses on two sides, its
+ * flows between them (tools/report-graph.c). */
+void report_html_graph(FILE *out, const struct mpf_node *n);
 /* "123 B", "1.5 MB" into @buf. */
 const char *report_bytes(uint64_t b, char *buf, size_t len);
 /* One name of a list: after @sep, or as a JSON string when @sep is NULL. */
