@@ -57,8 +57,11 @@ G_STATIC_ASSERT(sizeof(struct packed) == 32);
 G_STATIC_ASSERT(offsetof(struct mpf_frame, form) == 0);
 
 struct mpf_store {
-	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned */
+	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned; NULL once
+			    * every slot of the block is released */
 	uint32_t count;
+	uint32_t first;    /* slots below are released */
+	uint32_t live_blocks;
 	uint64_t ext;      /* frames kept in full */
 };
 
@@ -86,7 +89,7 @@ mpf__store_free(struct mpf_store *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->count; i++) {
+	for (i = s->first; i < s->count; i++) {
 		struct packed *p = slot(s, i);
 
 		if ((p->meta & META_FORM) == MPF_FORM_EXT)
@@ -215,8 +218,10 @@ mpf__store_add(struct mpf_store *s, const struct mpf_frame *f)
 {
 	struct packed *p;
 
-	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len)
+	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len) {
 		g_ptr_array_add(s->blocks, g_new(struct packed, BLOCK_FRAMES));
+		s->live_blocks++;
+	}
 	p = slot(s, s->count++);
 	p->meta = MPF_FORM_PACKED; /* no stale heap record to reuse */
 	put(s, p, f);
@@ -229,14 +234,15 @@ find(const struct mpf_store *s, uint32_t number)
 {
 	uint32_t lo, hi, first;
 
-	if (!s || s->count == 0)
+	if (!s || s->count == s->first)
 		return -1;
-	first = slot(s, 0)->number;
+	first = slot(s, s->first)->number;
 	/* frames are usually numbered 1, 2, 3...: try the direct slot */
-	lo = number - first;
-	if (number >= first && lo < s->count && slot(s, lo)->number == number)
+	lo = s->first + (number - first);
+	if (number >= first && lo >= s->first && lo < s->count &&
+	    slot(s, lo)->number == number)
 		return lo;
-	lo = 0;
+	lo = s->first;
 	hi = s->count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -283,10 +289,11 @@ void
 mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 		   void (*fix)(struct mpf_frame *rec, void *user), void *user)
 {
-	uint32_t lo = 0, hi, i;
+	uint32_t lo, hi, i;
 
 	if (!s)
 		return;
+	lo = s->first; /* released records are final by contract */
 	hi = s->count;
 	while (lo < hi) { /* the first record from frame @from */
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -331,7 +338,7 @@ mpf__store_bytes(const struct mpf_store *s)
 {
 	if (!s)
 		return 0;
-	return (uint64_t)s->blocks->len * BLOCK_FRAMES * sizeof(struct packed) +
+	return (uint64_t)s->live_blocks * BLOCK_FRAMES * sizeof(struct packed) +
 	       s->blocks->len * sizeof(void *) +
 	       s->ext * sizeof(struct mpf_frame);
 }
@@ -339,7 +346,33 @@ mpf__store_bytes(const struct mpf_store *s)
 uint32_t
 mpf__store_count(const struct mpf_store *s)
 {
-	return s ? s->count : 0;
+	return s ? s->count - s->first : 0;
+}
+
+void
+mpf__store_release(struct mpf_store *s, uint32_t before)
+{
+	uint32_t b;
+
+	if (!s)
+		return;
+	while (s->first < s->count && slot(s, s->first)->number < before) {
+		struct packed *p = slot(s, s->first);
+
+		if ((p->meta & META_FORM) == MPF_FORM_EXT) {
+			g_free(p->u.ext);
+			s->ext--;
+		}
+		s->first++;
+		/* a block goes when its last slot does: the pointers handed
+		 * out for its frames end with their release */
+		if (s->first % BLOCK_FRAMES == 0) {
+			b = s->first / BLOCK_FRAMES - 1;
+			g_free(g_ptr_array_index(s->blocks, b));
+			g_ptr_array_index(s->blocks, b) = NULL;
+			s->live_blocks--;
+		}
+	}
 }
 
 uint64_t
