@@ -103,9 +103,9 @@ void mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 uint64_t mpf__store_bytes(const struct mpf_store *s);
 uint32_t mpf__store_count(const struct mpf_store *s);
 uint64_t mpf__store_ext_count(const struct mpf_store *s);
-/* Frees the records of the frames numbered below @before (they are final:
- * see mpf_ctx_get_first_unsettled()); finding or editing them gives NULL
- * from then on. */
+/* Frees the records of the frames numbered below @before; finding or
+ * editing them gives NULL from then on (an edit of a released record is
+ * dropped: the caller let it go). */
 void mpf__store_release(struct mpf_store *s, uint32_t before);
 
 enum {

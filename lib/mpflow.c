@@ -472,7 +472,9 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		mpf__seglog_add(ctx, &dec, rec);
 	if (ctx->store) {
 		stored = mpf__store_add(ctx->store, rec);
-		if (rec->node != MPF_ID_NONE)
+		/* a node's frame list grows with the capture: not when
+		 * streaming (mpf_node_foreach_frame() says so) */
+		if (rec->node != MPF_ID_NONE && !ctx->config.streaming)
 			frame_to_node(ctx, rec);
 	}
 	if (result)
@@ -556,11 +558,9 @@ mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx)
 void
 mpf_ctx_release_frames(struct mpf_ctx *ctx, uint32_t before)
 {
-	uint32_t settled = mpf_ctx_get_first_unsettled(ctx);
-
 	if (!ctx || ctx->busy)
 		return;
-	mpf__store_release(ctx->store, before < settled ? before : settled);
+	mpf__store_release(ctx->store, before);
 }
 
 uint64_t

@@ -388,14 +388,16 @@ MPF_PUBLIC const struct mpf_frame *mpf_ctx_get_frame(const struct mpf_ctx *ctx,
 MPF_PUBLIC uint32_t mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx);
 
 /*
- * Frees the retained results of the frames numbered below @before, never
- * of a frame at or past mpf_ctx_get_first_unsettled() (the lower of the
- * two counts), so that a caller that has printed them keeps memory flat:
- * mpf_ctx_get_frame() returns NULL for them from then on, and pointers
- * to them are no longer valid. With streaming, results are retained (and
- * then must be released with this) only when
- * mpf_config_set_retain_frames(true) was called on the config. Does
- * nothing from a callback.
+ * Frees the retained results of the frames numbered below @before, so
+ * that a caller that printed them keeps memory flat: mpf_ctx_get_frame()
+ * returns NULL for them from then on, and pointers to them are no longer
+ * valid. Below mpf_ctx_get_first_unsettled() nothing is lost; a result
+ * released before it settled keeps what it had, and what a later frame
+ * would have added to it (a link to a reinjection, a node renumbered by
+ * a merge) is dropped (a caller bounding its memory by frames does that
+ * on purpose). With streaming, results are retained (and then must be
+ * released with this) only when mpf_config_set_retain_frames(true) was
+ * called on the config. Does nothing from a callback.
  * Since: 0.2
  */
 MPF_PUBLIC void mpf_ctx_release_frames(struct mpf_ctx *ctx, uint32_t before);
