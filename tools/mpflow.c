@@ -149,6 +149,7 @@ struct options {
 	enum report_format fmt;
 	bool all;
 	bool stream;
+	bool line_buffered; /* -l, or a live capture */
 	int verbose;
 	bool idle_set, cap_set;
 	uint32_t idle;    /* --idle-timeout, seconds */
@@ -237,63 +238,6 @@ on_idle(int64_t ts_sec, uint32_t ts_nsec, void *user)
 	mpf_ctx_expire(user, ts_sec, ts_nsec);
 }
 
-/* One frame's time stamp, kept when the input cannot be read again. */
-struct stamp {
-	uint32_t number;
-	uint32_t nsec;
-	int64_t sec;
-};
-
-/*
- * Prints the retained results of the frames read, with each frame's time
- * from @times (an input that cannot be read twice) or from a second read
- * of the file, which gives the same frames with the same numbers.
- */
-static void
-print_retained(const struct options *o, struct frames_writer *w,
-	       const struct mpf_ctx *ctx, uint32_t number, GArray *times)
-{
-	struct input *in = NULL;
-	struct input_frame fr;
-	char *msg = NULL;
-	guint k = 0;
-
-	if (!times) {
-		struct input_options io = o->in;
-
-		io.progress = false;
-		io.quiet = true;
-		if (input_open(&io, &in, &msg) != INPUT_OK) {
-			g_free(msg);
-			return; /* the file changed under us: print no more */
-		}
-	}
-	for (;;) {
-		const struct mpf_frame *f;
-		uint32_t n, nsec;
-		int64_t sec;
-
-		if (times) {
-			const struct stamp *t;
-
-			if (k >= times->len)
-				break;
-			t = &g_array_index(times, struct stamp, k++);
-			n = t->number, sec = t->sec, nsec = t->nsec;
-		} else {
-			if (input_next(in, &fr) <= 0)
-				break;
-			n = fr.number, sec = fr.ts_sec, nsec = fr.ts_nsec;
-		}
-		if (n > number)
-			break;
-		f = mpf_ctx_get_frame(ctx, n);
-		if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
-			report_frames_row(w, f, sec, nsec);
-	}
-	input_close(in);
-}
-
 /* The analysis context @cmd and @o ask for; NULL when out of memory. */
 static struct mpf_ctx *
 make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
@@ -304,12 +248,13 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
 
 	if (!cfg)
 		return NULL;
-	/* summary needs only the graph; frames keeps every result (32 bytes
-	 * a frame) so that links to later frames are filled in, unless the
-	 * user streams; a streamed summary lets nodes go as they end */
-	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES && !o->stream);
-	if (cmd == CMD_SUMMARY && o->stream) {
+	/* summary needs only the graph; frames keeps each result (32 bytes)
+	 * until it is final and printed (frames.c); streamed, nodes go as
+	 * they end */
+	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES);
+	if ((cmd == CMD_SUMMARY || cmd == CMD_FRAMES) && o->stream)
 		mpf_config_set_streaming(cfg, true);
+	if (cmd == CMD_SUMMARY && o->stream) {
 		mpf_config_set_release_handler(cfg, on_release, ss);
 		if (o->idle_set)
 			mpf_config_set_idle_timeout(cfg, o->idle);
@@ -339,13 +284,14 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
 static int
 run(const struct options *o, enum command cmd)
 {
-	struct frames_writer w = { stdout, o->fmt, 0, false, 0 };
+	struct frames_writer w = { stdout, o->fmt, o->line_buffered, 0, false,
+				   0, NULL, 0 };
+	struct frames_pass *fp = NULL; /* frames: rows waiting to be final */
 	struct mpf_ctx *ctx;
 	struct input *in;
 	struct input_frame fr;
 	const char *shown;
 	char *msg = NULL, stats[160];
-	GArray *times = NULL; /* each frame's time stamp, for printing */
 	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
 	struct summary_stream ss = { stdout, o->fmt, NULL, 0, NULL };
 	uint32_t number = 0;
@@ -369,17 +315,16 @@ run(const struct options *o, enum command cmd)
 	if (input_is_live(in)) {
 		/* frames as they come, and a clean end on Ctrl-C */
 		setvbuf(stdout, NULL, _IOLBF, 0);
+		w.line = true;
 		live_input = in;
 		catch_signals(true);
 		input_set_idle(in, on_idle, ctx);
 	}
 
-	/* the frames' times for printing after the pass: read from the file
-	 * again, as Wireshark does, or kept when it cannot be read again */
-	if (cmd == CMD_FRAMES && !o->stream && !input_is_rereadable(in))
-		times = g_array_new(FALSE, FALSE, sizeof(struct stamp));
-	if (cmd == CMD_FRAMES)
+	if (cmd == CMD_FRAMES) {
 		report_frames_begin(&w, shown);
+		fp = frames_pass_new(&w, o->all, o->stream);
+	}
 	if (cmd == CMD_SUMMARY && o->stream)
 		report_stream_begin(&ss);
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
@@ -397,25 +342,20 @@ run(const struct options *o, enum command cmd)
 		pkt.ts_nsec = fr.ts_nsec;
 		if (mpf_ctx_feed(ctx, &pkt, &f) != MPF_OK)
 			continue;
-		if (cmd == CMD_FRAMES && o->stream &&
-		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
-			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
+		if (fp)
+			frames_pass_fed(fp, ctx, pkt.number, pkt.ts_sec,
+					pkt.ts_nsec);
 		if (pd)
 			plot_data_add(pd, f, pkt.ts_sec * 1000000000LL + pkt.ts_nsec);
-		if (times) {
-			struct stamp t = { fr.number, fr.ts_nsec, fr.ts_sec };
-
-			g_array_append_val(times, t);
-		}
 	}
 	if (input_is_live(in)) {
 		catch_signals(false);
 		live_input = NULL;
 	}
-	if (cmd == CMD_FRAMES && !o->stream)
-		print_retained(o, &w, ctx, number, times);
-	if (cmd == CMD_FRAMES)
+	if (cmd == CMD_FRAMES) {
+		frames_pass_free(fp, ctx);
 		report_frames_end(&w);
+	}
 	else if (cmd == CMD_PLOT)
 		status = plot_command(&o->pic, shown, ctx, pd);
 	else if (cmd == CMD_REPORT)
@@ -425,8 +365,6 @@ run(const struct options *o, enum command cmd)
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
 	plot_data_free(pd);
-	if (times)
-		g_array_free(times, TRUE);
 	if (r < 0) {
 		fflush(stdout);
 		fprintf(stderr, "%s: %s\n", progname, input_error(in));
@@ -824,6 +762,7 @@ main(int argc, char **argv)
 		fail_usage("--node and --kind apply to plot only");
 	if (line_buffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	o.line_buffered = line_buffered;
 	status = run(&o, cmd);
 	g_free((char *)o.in.filter);
 	return status;

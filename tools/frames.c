@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * \summary: `mpflow frames`: one row per frame, in the one pass that
+ * analyses the capture
+ *
+ * A frame's row is printed once its result is final: the library says
+ * which frames a later one may still change (mpf_ctx_get_first_unsettled:
+ * a reinjection links back to the frame it repeats, a merge renumbers a
+ * node's frames), and the rows below are printed and their results
+ * released, so that memory holds the unsettled window, not the capture.
+ * With --stream the window is bounded too (FRAMES_WINDOW rows): an older
+ * row is printed as it stands, and a link a later frame would add to it
+ * is lost.
+ *
+ * One table of columns serves CSV and JSON, and the text layout reads the
+ * same cells. Rows are formatted by hand into one buffer (no printf per
+ * field) and written in large blocks, or after each batch of rows when
+ * the output is line-buffered.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "report.h"
+
+#define OUT_SIZE (64u << 10)
+/* rows held at most with --stream; 16 bytes of time stamp and 32 of
+ * result each */
+#define FRAMES_WINDOW (1u << 18)
+/* frames between two questions to the library (a walk of the nodes) */
+#define SETTLE_STEP 4096u
+
+/* ------------------------------------------------------------ cells */
+
+enum kind {
+	K_NUM,    /* a number, always there */
+	K_OPT,    /* a number, or empty (CSV) / null (JSON) */
+	K_TIME,   /* seconds.nanoseconds */
+	K_NAME,   /* a word, or empty / null */
+	K_STATUS, /* a word, always there */
+	K_HEX,    /* hex digits, or empty / null; a JSON string */
+	K_LIST,   /* names: a|b (CSV), ["a", "b"] (JSON) */
+};
+
+enum col {
+	C_FRAME, C_TIME, C_PROTOCOL, C_NODE, C_FLOW, C_DIRECTION, C_STATUS,
+	C_LEN, C_DSN, C_DACK, C_MAPPING, C_OPTIONS, C_FLAGS, C_REINJ_OF,
+	C_REINJ_IN, C_TSN, C_CUM, C_IID, C_NONCE, C_REQUEST, C_COUNT
+};
+
+/* The CSV and JSON columns, in order: names are a contract (see the man
+ * page), added to, never renamed. */
+static const struct column {
+	const char *name;
+	enum kind kind;
+} columns[C_COUNT] = {
+	[C_FRAME] = { "frame", K_NUM },
+	[C_TIME] = { "time", K_TIME },
+	[C_PROTOCOL] = { "protocol", K_NAME },
+	[C_NODE] = { "node", K_OPT },
+	[C_FLOW] = { "flow", K_OPT },
+	[C_DIRECTION] = { "direction", K_NAME },
+	[C_STATUS] = { "status", K_STATUS },
+	[C_LEN] = { "len", K_NUM },
+	[C_DSN] = { "dsn", K_OPT },
+	[C_DACK] = { "dack", K_OPT },
+	[C_MAPPING] = { "mapping_frame", K_OPT },
+	[C_OPTIONS] = { "options", K_LIST },
+	[C_FLAGS] = { "flags", K_LIST },
+	[C_REINJ_OF] = { "reinjection_of", K_OPT },
+	[C_REINJ_IN] = { "reinjected_in", K_OPT },
+	[C_TSN] = { "tsn", K_OPT },
+	[C_CUM] = { "cum_tsn_ack", K_OPT },
+	[C_IID] = { "iid", K_OPT },
+	[C_NONCE] = { "nonce", K_HEX },
+	[C_REQUEST] = { "request_frame", K_OPT },
+};
+
+struct cell {
+	bool has;
+	uint64_t v;    /* numbers, list bits */
+	const char *s; /* names */
+};
+
+/* One frame's values, each read once from the library. */
+struct row {
+	struct cell c[C_COUNT];
+	enum mpf_protocol proto;
+	uint32_t nsec; /* of C_TIME, whose v is the (signed) seconds */
+};
+
+static inline void
+set(struct cell *c, bool has, uint64_t v)
+{
+	c->has = has;
+	c->v = v;
+}
+
+/* The getters: the only place that reads a frame. */
+static void
+fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
+{
+	enum mpf_protocol proto = mpf_frame_get_protocol(f);
+	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
+	int st = mpf_frame_get_status(f);
+	uint64_t v = 0;
+	uint32_t w = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->proto = proto;
+	set(&r->c[C_FRAME], true, mpf_frame_get_number(f));
+	set(&r->c[C_TIME], true, (uint64_t)sec);
+	r->nsec = nsec;
+	if (proto != MPF_PROTO_NONE) {
+		r->c[C_PROTOCOL].s = mpf_protocol_to_string(proto);
+		r->c[C_DIRECTION].s = mpf_frame_get_direction(f) ==
+						      MPF_DIR_CLIENT_TO_SERVER
+					      ? "c2s"
+					      : "s2c";
+	}
+	set(&r->c[C_NODE], node != MPF_ID_NONE, node);
+	set(&r->c[C_FLOW], flow != MPF_ID_NONE, flow);
+	r->c[C_STATUS].s = st == MPF_OK ? "ok" : mpf_status_name(st);
+	set(&r->c[C_LEN], true, mpf_frame_get_payload_length(f));
+	/* each protocol's getters say nothing of another's frames */
+	switch (proto) {
+	case MPF_PROTO_MPTCP:
+		r->c[C_DSN].has = mpf_frame_get_mptcp_dsn(f, &r->c[C_DSN].v);
+		r->c[C_DACK].has = mpf_frame_get_mptcp_dack(f, &r->c[C_DACK].v);
+		w = mpf_frame_get_mptcp_mapping_frame(f);
+		set(&r->c[C_MAPPING], w != 0, w);
+		w = mpf_frame_get_mptcp_reinjection_of(f);
+		set(&r->c[C_REINJ_OF], w != 0, w);
+		w = mpf_frame_get_mptcp_reinjected_in(f);
+		set(&r->c[C_REINJ_IN], w != 0, w);
+		r->c[C_OPTIONS].v = mpf_frame_get_mptcp_options(f);
+		r->c[C_FLAGS].v = mpf_frame_get_mptcp_flags(f);
+		break;
+	case MPF_PROTO_SCTP:
+		r->c[C_TSN].has = mpf_frame_get_sctp_tsn(f, &w);
+		r->c[C_TSN].v = w;
+		r->c[C_CUM].has = mpf_frame_get_sctp_cum_ack(f, &w);
+		r->c[C_CUM].v = w;
+		r->c[C_OPTIONS].v = mpf_frame_get_sctp_chunks(f);
+		r->c[C_FLAGS].v = mpf_frame_get_sctp_flags(f);
+		break;
+	case MPF_PROTO_LISP:
+		r->c[C_IID].has = mpf_frame_get_lisp_iid(f, &w);
+		r->c[C_IID].v = w;
+		r->c[C_NONCE].has = mpf_frame_get_lisp_nonce(f, &v);
+		r->c[C_NONCE].v = v;
+		w = mpf_frame_get_lisp_request_frame(f);
+		set(&r->c[C_REQUEST], w != 0, w);
+		/* the message type, as a list of one */
+		r->c[C_OPTIONS].v = (uint64_t)(int64_t)mpf_frame_get_lisp_type(f);
+		r->c[C_FLAGS].v = mpf_frame_get_lisp_flags(f);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ----------------------------------------------------------- output */
+
+static void
+out_flush(struct frames_writer *w)
+{
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static inline char *
+out_room(struct frames_writer *w, size_t n)
+{
+	if (w->len + n > OUT_SIZE)
+		out_flush(w);
+	return w->buf + w->len;
+}
+
+static inline void
+put(struct frames_writer *w, const char *s, size_t n)
+{
+	if (n > OUT_SIZE) { /* never for a row's piece; keep it correct */
+		out_flush(w);
+		fwrite(s, 1, n, w->out);
+		return;
+	}
+	memcpy(out_room(w, n), s, n);
+	w->len += n;
+}
+
+static inline void
+puts_(struct frames_writer *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+static inline void
+putc_(struct frames_writer *w, char c)
+{
+	*out_room(w, 1) = c;
+	w->len++;
+}
+
+/* The decimal digits of @v, ending at @end; returns where they start. */
+static inline char *
+dec(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static inline void
+put_u64(struct frames_writer *w, uint64_t v)
+{
+	char b[20], *s = dec(b + sizeof(b), v);
+
+	put(w, s, (size_t)(b + sizeof(b) - s));
+}
+
+static void
+put_hex(struct frames_writer *w, uint64_t v)
+{
+	char b[16], *s = b + sizeof(b);
+
+	do {
+		*--s = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	put(w, s, (size_t)(b + sizeof(b) - s));
+}
+
+/* @sec.@nsec, nine digits after the point. */
+static void
+put_time(struct frames_writer *w, int64_t sec, uint32_t nsec)
+{
+	char b[32], *end = b + sizeof(b), *s;
+	int i;
+
+	s = end;
+	/* at least nine digits (a file's nanoseconds may say more) */
+	for (i = 0; i < 9 || nsec; i++) {
+		*--s = (char)('0' + nsec % 10);
+		nsec /= 10;
+	}
+	*--s = '.';
+	s = dec(s, sec < 0 ? 0 - (uint64_t)sec : (uint64_t)sec);
+	if (sec < 0)
+		*--s = '-';
+	put(w, s, (size_t)(end - s));
+}
+
+/* @s left-aligned (@left) or right-aligned in @width columns. */
+static void
+put_padded(struct frames_writer *w, const char *s, size_t n, int width,
+	   bool left)
+{
+	static const char spaces[] = "                ";
+	size_t pad = (size_t)width > n ? (size_t)width - n : 0;
+
+	if (pad >= sizeof(spaces)) /* widths are below 16 */
+		pad = sizeof(spaces) - 1;
+	if (!left)
+		put(w, spaces, pad);
+	put(w, s, n);
+	if (left)
+		put(w, spaces, pad);
+}
+
+/* A number cell as text, "" when absent, aligned. */
+static void
+put_cell_padded(struct frames_writer *w, const struct cell *c, int width)
+{
+	char b[20], *s = b + sizeof(b);
+
+	if (c->has)
+		s = dec(b + sizeof(b), c->v);
+	put_padded(w, s, (size_t)(b + sizeof(b) - s), width, false);
+}
+
+struct names {
+	struct frames_writer *w;
+	const char *sep; /* NULL: JSON strings */
+	bool first;
+};
+
+static void
+put_name(const char *name, void *user)
+{
+	struct names *n = user;
+
+	if (!n->first)
+		puts_(n->w, n->sep ? n->sep : ", ");
+	n->first = false;
+	if (n->sep) {
+		puts_(n->w, name);
+	} else {
+		putc_(n->w, '"');
+		puts_(n->w, name);
+		putc_(n->w, '"');
+	}
+}
+
+/* The names of a list cell (protocol elements or flags), each protocol's
+ * own. */
+static void
+put_list(struct frames_writer *w, const struct row *r, enum col col,
+	 const char *sep)
+{
+	struct names n = { w, sep, true };
+	unsigned bits = (unsigned)r->c[col].v;
+	bool flags = col == C_FLAGS;
+
+	switch (r->proto) {
+	case MPF_PROTO_MPTCP:
+		report_mptcp_frame_names(bits, flags, put_name, &n);
+		break;
+	case MPF_PROTO_SCTP:
+		report_sctp_frame_names(bits, flags, put_name, &n);
+		break;
+	case MPF_PROTO_LISP:
+		report_lisp_frame_names(bits, flags, put_name, &n);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+put_csv(struct frames_writer *w, const struct row *r)
+{
+	int i;
+
+	for (i = 0; i < C_COUNT; i++) {
+		const struct cell *c = &r->c[i];
+
+		if (i)
+			putc_(w, ',');
+		switch (columns[i].kind) {
+		case K_NUM:
+		case K_OPT:
+			if (c->has)
+				put_u64(w, c->v);
+			break;
+		case K_TIME:
+			put_time(w, (int64_t)c->v, r->nsec);
+			break;
+		case K_NAME:
+		case K_STATUS:
+			if (c->s)
+				puts_(w, c->s);
+			break;
+		case K_HEX:
+			if (c->has)
+				put_hex(w, c->v);
+			break;
+		case K_LIST:
+			put_list(w, r, (enum col)i, "|");
+			break;
+		}
+	}
+	putc_(w, '\n');
+}
+
+static void
+put_json(struct frames_writer *w, const struct row *r)
+{
+	int i;
+
+	puts_(w, w->rows ? ",\n  {" : "\n  {");
+	for (i = 0; i < C_COUNT; i++) {
+		const struct cell *c = &r->c[i];
+
+		if (i)
+			put(w, ", ", 2);
+		putc_(w, '"');
+		puts_(w, columns[i].name);
+		put(w, "\": ", 3);
+		switch (columns[i].kind) {
+		case K_NUM:
+		case K_OPT:
+			if (c->has || columns[i].kind == K_NUM)
+				put_u64(w, c->v);
+			else
+				put(w, "null", 4);
+			break;
+		case K_TIME:
+			put_time(w, (int64_t)c->v, r->nsec);
+			break;
+		case K_NAME:
+		case K_STATUS:
+			if (c->s) {
+				putc_(w, '"');
+				puts_(w, c->s);
+				putc_(w, '"');
+			} else {
+				put(w, "null", 4);
+			}
+			break;
+		case K_HEX:
+			if (c->has) {
+				putc_(w, '"');
+				put_hex(w, c->v);
+				putc_(w, '"');
+			} else {
+				put(w, "null", 4);
+			}
+			break;
+		case K_LIST:
+			putc_(w, '[');
+			put_list(w, r, (enum col)i, NULL);
+			putc_(w, ']');
+			break;
+		}
+	}
+	putc_(w, '}');
+}
+
+/* The text layout: the table's cells, some two protocols share. */
+static void
+put_text(struct frames_writer *w, const struct row *r)
+{
+	int64_t ns = (int64_t)r->c[C_TIME].v * 1000000000LL + r->nsec;
+	const char *proto = r->c[C_PROTOCOL].s ? r->c[C_PROTOCOL].s : "-";
+	const char *dir = r->c[C_DIRECTION].s ? r->c[C_DIRECTION].s : "";
+	char tb[32];
+	int n;
+
+	if (!w->have_t0) {
+		w->t0_ns = ns;
+		w->have_t0 = true;
+	}
+	put_cell_padded(w, &r->c[C_FRAME], 7);
+	put(w, "  ", 2);
+	/* the relative time is a double, as it always was printed */
+	n = snprintf(tb, sizeof(tb), "%11.6f", report_seconds(ns - w->t0_ns));
+	put(w, tb, (size_t)n);
+	put(w, "  ", 2);
+	put_padded(w, proto, strlen(proto), 5, true);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[C_NODE], 5);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[C_FLOW], 5);
+	put(w, "  ", 2);
+	put_padded(w, dir, strlen(dir), 3, true);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[C_LEN], 6);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[r->c[C_TSN].has ? C_TSN : C_DSN], 12);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[r->c[C_CUM].has ? C_CUM : C_DACK], 12);
+	put(w, "  ", 2);
+	put_cell_padded(w, &r->c[C_MAPPING], 7);
+	put(w, "  ", 2);
+	put_list(w, r, C_OPTIONS, ",");
+	putc_(w, ' ');
+	put_list(w, r, C_FLAGS, ",");
+	if (r->c[C_REINJ_OF].has) {
+		put(w, " (of ", 5);
+		put_u64(w, r->c[C_REINJ_OF].v);
+		putc_(w, ')');
+	}
+	if (strcmp(r->c[C_STATUS].s, "ok") != 0) {
+		put(w, " [", 2);
+		puts_(w, r->c[C_STATUS].s);
+		putc_(w, ']');
+	}
+	putc_(w, '\n');
+}
+
+void
+report_frames_begin(struct frames_writer *w, const char *path)
+{
+	char *q;
+	int i;
+
+	w->rows = 0;
+	w->have_t0 = false;
+	w->len = 0;
+	w->buf = g_malloc(OUT_SIZE);
+	switch (w->fmt) {
+	case REPORT_CSV:
+		for (i = 0; i < C_COUNT; i++) {
+			if (i)
+				putc_(w, ',');
+			puts_(w, columns[i].name);
+		}
+		putc_(w, '\n');
+		break;
+	case REPORT_JSON:
+		puts_(w, "{\"capture\": ");
+		q = mpf_json_string(path);
+		puts_(w, q);
+		mpf_free(q);
+		puts_(w, ", \"frames\": [");
+		break;
+	default: {
+		char h[160];
+		int n = snprintf(h, sizeof(h),
+				 "%7s  %11s  %-5s  %5s  %5s  %-3s  %6s  %12s  "
+				 "%12s  %7s  %s\n",
+				 "frame", "time", "proto", "node", "flow", "dir",
+				 "len", "dsn/tsn", "dack/cumack", "mapping",
+				 "elements / notes");
+
+		put(w, h, (size_t)n);
+		break;
+	}
+	}
+}
+
+void
+report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
+		  int64_t ts_sec, uint32_t ts_nsec)
+{
+	struct row r;
+
+	fill_row(&r, f, ts_sec, ts_nsec);
+	switch (w->fmt) {
+	case REPORT_CSV:
+		put_csv(w, &r);
+		break;
+	case REPORT_JSON:
+		put_json(w, &r);
+		break;
+	default:
+		put_text(w, &r);
+		break;
+	}
+	w->rows++;
+}
+
+void
+report_frames_flush(struct frames_writer *w)
+{
+	out_flush(w);
+	if (w->line)
+		fflush(w->out);
+}
+
+void
+report_frames_end(struct frames_writer *w)
+{
+	if (w->fmt == REPORT_JSON)
+		puts_(w, w->rows ? "\n]}\n" : "]}\n");
+	out_flush(w);
+	g_free(w->buf);
+	w->buf = NULL;
+}
+
+/* ------------------------------------------------- the one pass */
+
+/* A frame fed whose row waits: its number and time stamp. */
+struct stamp {
+	uint32_t number;
+	uint32_t nsec;
+	int64_t sec;
+};
+
+struct frames_pass {
+	struct frames_writer *w;
+	bool all;      /* --all: frames without a node too */
+	bool bounded;  /* --stream: FRAMES_WINDOW rows at most */
+	GArray *wait;  /* struct stamp, from index head */
+	guint head;
+	uint32_t since; /* frames fed since the library was last asked */
+	uint32_t step;
+};
+
+struct frames_pass *
+frames_pass_new(struct frames_writer *w, bool all, bool bounded)
+{
+	struct frames_pass *p = g_new0(struct frames_pass, 1);
+
+	p->w = w;
+	p->all = all;
+	p->bounded = bounded;
+	p->wait = g_array_new(FALSE, FALSE, sizeof(struct stamp));
+	/* a line-buffered output wants each row as soon as it is final */
+	p->step = w->line ? 1 : SETTLE_STEP;
+	return p;
+}
+
+/* Prints the waiting rows of frames below @upto, and lets their results
+ * go. */
+static void
+print_below(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t upto)
+{
+	const struct stamp *v = (const struct stamp *)(void *)p->wait->data;
+	guint n = p->wait->len, h = p->head;
+
+	for (; h < n && v[h].number < upto; h++) {
+		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, v[h].number);
+
+		if (f && (p->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
+			report_frames_row(p->w, f, v[h].sec, v[h].nsec);
+	}
+	if (h == p->head)
+		return;
+	p->head = h;
+	mpf_ctx_release_frames(ctx, upto);
+	if (p->head >= 4096 && p->head * 2 >= n) {
+		g_array_remove_range(p->wait, 0, p->head);
+		p->head = 0;
+	}
+	if (p->w->line)
+		report_frames_flush(p->w);
+}
+
+void
+frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t number,
+		int64_t ts_sec, uint32_t ts_nsec)
+{
+	struct stamp s = { number, ts_nsec, ts_sec };
+	uint32_t step = p->step;
+
+	g_array_append_val(p->wait, s);
+	/* asking walks the live nodes: not more often than a fraction of
+	 * them, so that many nodes do not make it quadratic */
+	if (!p->w->line && mpf_ctx_get_node_count(ctx) / 8 > step)
+		step = mpf_ctx_get_node_count(ctx) / 8;
+	if (++p->since >= step) {
+		p->since = 0;
+		print_below(p, ctx, mpf_ctx_get_first_unsettled(ctx));
+	}
+	if (p->bounded && p->wait->len - p->head > FRAMES_WINDOW) {
+		/* the oldest row goes as it stands */
+		const struct stamp *v = (const struct stamp *)(void *)p->wait->data;
+
+		print_below(p, ctx, v[p->head + FRAMES_WINDOW / 8].number);
+	}
+}
+
+void
+frames_pass_free(struct frames_pass *p, struct mpf_ctx *ctx)
+{
+	if (!p)
+		return;
+	print_below(p, ctx, UINT32_MAX);
+	g_array_free(p->wait, TRUE);
+	g_free(p);
+}
