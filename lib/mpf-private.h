@@ -235,6 +235,11 @@ struct mpf_node {
 	uint8_t *fr_buf;
 	size_t fr_len, fr_cap;
 	uint32_t fr_last, fr_count;
+	/* the backend's node_unsettled() answer, kept while the node gets
+	 * no packet (every change to it comes with one): packets + 1 when
+	 * it was asked, 0 never */
+	uint64_t unsettled_at;
+	uint32_t unsettled;
 };
 
 enum {

@@ -471,6 +471,12 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	if (ctx->seglog)
 		mpf__seglog_add(ctx, &dec, rec);
 	if (ctx->store) {
+		struct mpf_node *n = rec->node == MPF_ID_NONE
+					     ? NULL
+					     : mpf__ids_get(&ctx->nodes, rec->node);
+
+		if (n) /* its frame may have changed what it settles */
+			n->unsettled_at = 0;
 		stored = mpf__store_add(ctx->store, rec);
 		/* a node's frame list grows with the capture: not when
 		 * streaming (mpf_node_foreach_frame() says so) */
@@ -518,11 +524,17 @@ mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 
 /* The lowest frame of @n (live, not absorbed) whose record may change. */
 static uint32_t
-node_unsettled(const struct mpf_node *n)
+node_unsettled(struct mpf_node *n)
 {
 	if (!n || n->merged_into != MPF_ID_NONE || !n->backend->node_unsettled)
 		return UINT32_MAX;
-	return n->backend->node_unsettled(n);
+	/* the nodes that got no packet since (most of a long capture's,
+	 * when they are kept) cost nothing */
+	if (n->unsettled_at != n->packets + 1) {
+		n->unsettled = n->backend->node_unsettled(n);
+		n->unsettled_at = n->packets + 1;
+	}
+	return n->unsettled;
 }
 
 struct unsettled {
