@@ -153,34 +153,27 @@ static void
 unpack(const struct packed *p, struct mpf_frame *f)
 {
 	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
+	bool hi = (p->status & STATUS_VAL0_HI) != 0;
 
-	memset(f, 0, sizeof(*f));
+	/* every field set, no memset: the getters unpack once each */
 	f->form = MPF_FORM_FULL;
 	/* sign-extend the 5-bit status */
 	f->status = (int8_t)((int)(p->status & STATUS_MASK) -
 			     ((p->status & 0x10) ? 32 : 0));
 	f->protocol = (uint8_t)((p->meta >> META_PROTO_SHIFT) & 3);
 	f->dir = (p->meta & META_DIR) ? 1 : 0;
-	if (p->meta & META_VAL0)
-		f->flags |= MPF_FRAME_HAS_VAL0;
-	if (p->meta & META_VAL1)
-		f->flags |= MPF_FRAME_HAS_VAL1;
+	f->flags = (uint16_t)(((p->meta & META_VAL0) ? MPF_FRAME_HAS_VAL0 : 0) |
+			      ((p->meta & META_VAL1) ? MPF_FRAME_HAS_VAL1 : 0));
 	f->number = p->number;
 	f->node = p->u.p.node;
-	f->flow = p->u.p.flow;
+	f->flow = hi ? MPF_ID_NONE : p->u.p.flow;
 	f->payload_len = p->payload_len;
-	f->val[0] = p->u.p.val0;
-	if (p->status & STATUS_VAL0_HI) {
-		f->flow = MPF_ID_NONE;
-		f->val[0] |= (uint64_t)p->u.p.flow << 32;
-	}
+	f->val[0] = p->u.p.val0 | (hi ? (uint64_t)p->u.p.flow << 32 : 0);
 	f->val[1] = p->u.p.val1;
-	if (p->u.p.ref0)
-		f->ref[0] = p->number - (p->u.p.ref0 - 1u);
-	if (p->meta & META_AUX_REF1)
-		f->ref[1] = aux;
-	else
-		f->opts = (uint16_t)aux;
+	f->ref[0] = p->u.p.ref0 ? p->number - (p->u.p.ref0 - 1u) : 0;
+	f->ref[1] = (p->meta & META_AUX_REF1) ? aux : 0;
+	f->ref[2] = 0;
+	f->opts = (p->meta & META_AUX_REF1) ? 0 : (uint16_t)aux;
 	f->bflags = (uint32_t)p->u.p.bflags[0] | (uint32_t)p->u.p.bflags[1] << 8 |
 		    (uint32_t)p->u.p.bflags[2] << 16;
 }

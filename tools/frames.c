@@ -162,6 +162,16 @@ fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
 
 /* ----------------------------------------------------------- output */
 
+/* A row is written through a cursor into the buffer, which has room for
+ * ROW_MAX bytes when the row starts: 20 cells, two lists of at most 32
+ * names of a few dozen bytes. A list that would pass it is cut (never
+ * seen: the names are short). */
+#define ROW_MAX 8192u
+
+struct cur {
+	char *p, *end;
+};
+
 static void
 out_flush(struct frames_writer *w)
 {
@@ -170,60 +180,76 @@ out_flush(struct frames_writer *w)
 	w->len = 0;
 }
 
-static inline char *
-out_room(struct frames_writer *w, size_t n)
+/* A cursor with room for a row. */
+static inline struct cur
+row_start(struct frames_writer *w)
 {
-	if (w->len + n > OUT_SIZE)
+	struct cur c;
+
+	if (w->len + ROW_MAX > OUT_SIZE)
 		out_flush(w);
-	return w->buf + w->len;
+	c.p = w->buf + w->len;
+	c.end = c.p + ROW_MAX;
+	return c;
 }
 
 static inline void
-put(struct frames_writer *w, const char *s, size_t n)
+row_done(struct frames_writer *w, const struct cur *c)
 {
-	if (n > OUT_SIZE) { /* never for a row's piece; keep it correct */
-		out_flush(w);
-		fwrite(s, 1, n, w->out);
-		return;
-	}
-	memcpy(out_room(w, n), s, n);
-	w->len += n;
+	w->len = (size_t)(c->p - w->buf);
+}
+
+/* Short strings: a byte loop beats a call to memcpy. */
+static inline void
+cat(struct cur *c, const char *s)
+{
+	while (*s && c->p < c->end)
+		*c->p++ = *s++;
 }
 
 static inline void
-puts_(struct frames_writer *w, const char *s)
+cat_n(struct cur *c, const char *s, size_t n)
 {
-	put(w, s, strlen(s));
+	while (n-- && c->p < c->end)
+		*c->p++ = *s++;
 }
 
-static inline void
-putc_(struct frames_writer *w, char c)
-{
-	*out_room(w, 1) = c;
-	w->len++;
-}
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"68697071727374757677787980818283848586878889909192939495969798"
+	"99";
 
 /* The decimal digits of @v, ending at @end; returns where they start. */
 static inline char *
 dec(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned k = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--end = digits2[k + 1];
+		*--end = digits2[k];
+	}
+	if (v >= 10) {
+		*--end = digits2[v * 2 + 1];
+		*--end = digits2[v * 2];
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
 }
 
 static inline void
-put_u64(struct frames_writer *w, uint64_t v)
+cat_u64(struct cur *c, uint64_t v)
 {
 	char b[20], *s = dec(b + sizeof(b), v);
 
-	put(w, s, (size_t)(b + sizeof(b) - s));
+	cat_n(c, s, (size_t)(b + sizeof(b) - s));
 }
 
 static void
-put_hex(struct frames_writer *w, uint64_t v)
+cat_hex(struct cur *c, uint64_t v)
 {
 	char b[16], *s = b + sizeof(b);
 
@@ -231,12 +257,12 @@ put_hex(struct frames_writer *w, uint64_t v)
 		*--s = "0123456789abcdef"[v & 15];
 		v >>= 4;
 	} while (v);
-	put(w, s, (size_t)(b + sizeof(b) - s));
+	cat_n(c, s, (size_t)(b + sizeof(b) - s));
 }
 
 /* @sec.@nsec, nine digits after the point. */
 static void
-put_time(struct frames_writer *w, int64_t sec, uint32_t nsec)
+cat_time(struct cur *c, int64_t sec, uint32_t nsec)
 {
 	char b[32], *end = b + sizeof(b), *s;
 	int i;
@@ -251,79 +277,76 @@ put_time(struct frames_writer *w, int64_t sec, uint32_t nsec)
 	s = dec(s, sec < 0 ? 0 - (uint64_t)sec : (uint64_t)sec);
 	if (sec < 0)
 		*--s = '-';
-	put(w, s, (size_t)(end - s));
+	cat_n(c, s, (size_t)(end - s));
 }
 
 /* @s left-aligned (@left) or right-aligned in @width columns. */
 static void
-put_padded(struct frames_writer *w, const char *s, size_t n, int width,
-	   bool left)
+cat_padded(struct cur *c, const char *s, size_t n, int width, bool left)
 {
-	static const char spaces[] = "                ";
 	size_t pad = (size_t)width > n ? (size_t)width - n : 0;
 
-	if (pad >= sizeof(spaces)) /* widths are below 16 */
-		pad = sizeof(spaces) - 1;
 	if (!left)
-		put(w, spaces, pad);
-	put(w, s, n);
+		while (pad--)
+			cat_n(c, " ", 1);
+	cat_n(c, s, n);
 	if (left)
-		put(w, spaces, pad);
+		while (pad--)
+			cat_n(c, " ", 1);
 }
 
 /* A number cell as text, "" when absent, aligned. */
 static void
-put_cell_padded(struct frames_writer *w, const struct cell *c, int width)
+cat_cell_padded(struct cur *c, const struct cell *x, int width)
 {
 	char b[20], *s = b + sizeof(b);
 
-	if (c->has)
-		s = dec(b + sizeof(b), c->v);
-	put_padded(w, s, (size_t)(b + sizeof(b) - s), width, false);
+	if (x->has)
+		s = dec(b + sizeof(b), x->v);
+	cat_padded(c, s, (size_t)(b + sizeof(b) - s), width, false);
 }
 
 struct names {
-	struct frames_writer *w;
+	struct cur *c;
 	const char *sep; /* NULL: JSON strings */
 	bool first;
 };
 
 static void
-put_name(const char *name, void *user)
+cat_name(const char *name, void *user)
 {
 	struct names *n = user;
 
 	if (!n->first)
-		puts_(n->w, n->sep ? n->sep : ", ");
+		cat(n->c, n->sep ? n->sep : ", ");
 	n->first = false;
 	if (n->sep) {
-		puts_(n->w, name);
+		cat(n->c, name);
 	} else {
-		putc_(n->w, '"');
-		puts_(n->w, name);
-		putc_(n->w, '"');
+		cat_n(n->c, "\"", 1);
+		cat(n->c, name);
+		cat_n(n->c, "\"", 1);
 	}
 }
 
 /* The names of a list cell (protocol elements or flags), each protocol's
  * own. */
 static void
-put_list(struct frames_writer *w, const struct row *r, enum col col,
-	 const char *sep)
+cat_list(struct cur *c, const struct row *r, enum col col, const char *sep)
 {
-	struct names n = { w, sep, true };
+	struct names n = { c, sep, true };
 	unsigned bits = (unsigned)r->c[col].v;
 	bool flags = col == C_FLAGS;
 
 	switch (r->proto) {
 	case MPF_PROTO_MPTCP:
-		report_mptcp_frame_names(bits, flags, put_name, &n);
+		report_mptcp_frame_names(bits, flags, cat_name, &n);
 		break;
 	case MPF_PROTO_SCTP:
-		report_sctp_frame_names(bits, flags, put_name, &n);
+		report_sctp_frame_names(bits, flags, cat_name, &n);
 		break;
 	case MPF_PROTO_LISP:
-		report_lisp_frame_names(bits, flags, put_name, &n);
+		report_lisp_frame_names(bits, flags, cat_name, &n);
 		break;
 	default:
 		break;
@@ -331,98 +354,98 @@ put_list(struct frames_writer *w, const struct row *r, enum col col,
 }
 
 static void
-put_csv(struct frames_writer *w, const struct row *r)
+cat_csv(struct cur *c, const struct row *r)
 {
 	int i;
 
 	for (i = 0; i < C_COUNT; i++) {
-		const struct cell *c = &r->c[i];
+		const struct cell *x = &r->c[i];
 
 		if (i)
-			putc_(w, ',');
+			cat_n(c, ",", 1);
 		switch (columns[i].kind) {
 		case K_NUM:
 		case K_OPT:
-			if (c->has)
-				put_u64(w, c->v);
+			if (x->has)
+				cat_u64(c, x->v);
 			break;
 		case K_TIME:
-			put_time(w, (int64_t)c->v, r->nsec);
+			cat_time(c, (int64_t)x->v, r->nsec);
 			break;
 		case K_NAME:
 		case K_STATUS:
-			if (c->s)
-				puts_(w, c->s);
+			if (x->s)
+				cat(c, x->s);
 			break;
 		case K_HEX:
-			if (c->has)
-				put_hex(w, c->v);
+			if (x->has)
+				cat_hex(c, x->v);
 			break;
 		case K_LIST:
-			put_list(w, r, (enum col)i, "|");
+			cat_list(c, r, (enum col)i, "|");
 			break;
 		}
 	}
-	putc_(w, '\n');
+	cat_n(c, "\n", 1);
 }
 
 static void
-put_json(struct frames_writer *w, const struct row *r)
+cat_json(struct cur *c, const struct row *r, bool first)
 {
 	int i;
 
-	puts_(w, w->rows ? ",\n  {" : "\n  {");
+	cat(c, first ? "\n  {" : ",\n  {");
 	for (i = 0; i < C_COUNT; i++) {
-		const struct cell *c = &r->c[i];
+		const struct cell *x = &r->c[i];
 
 		if (i)
-			put(w, ", ", 2);
-		putc_(w, '"');
-		puts_(w, columns[i].name);
-		put(w, "\": ", 3);
+			cat_n(c, ", ", 2);
+		cat_n(c, "\"", 1);
+		cat(c, columns[i].name);
+		cat_n(c, "\": ", 3);
 		switch (columns[i].kind) {
 		case K_NUM:
 		case K_OPT:
-			if (c->has || columns[i].kind == K_NUM)
-				put_u64(w, c->v);
+			if (x->has || columns[i].kind == K_NUM)
+				cat_u64(c, x->v);
 			else
-				put(w, "null", 4);
+				cat_n(c, "null", 4);
 			break;
 		case K_TIME:
-			put_time(w, (int64_t)c->v, r->nsec);
+			cat_time(c, (int64_t)x->v, r->nsec);
 			break;
 		case K_NAME:
 		case K_STATUS:
-			if (c->s) {
-				putc_(w, '"');
-				puts_(w, c->s);
-				putc_(w, '"');
+			if (x->s) {
+				cat_n(c, "\"", 1);
+				cat(c, x->s);
+				cat_n(c, "\"", 1);
 			} else {
-				put(w, "null", 4);
+				cat_n(c, "null", 4);
 			}
 			break;
 		case K_HEX:
-			if (c->has) {
-				putc_(w, '"');
-				put_hex(w, c->v);
-				putc_(w, '"');
+			if (x->has) {
+				cat_n(c, "\"", 1);
+				cat_hex(c, x->v);
+				cat_n(c, "\"", 1);
 			} else {
-				put(w, "null", 4);
+				cat_n(c, "null", 4);
 			}
 			break;
 		case K_LIST:
-			putc_(w, '[');
-			put_list(w, r, (enum col)i, NULL);
-			putc_(w, ']');
+			cat_n(c, "[", 1);
+			cat_list(c, r, (enum col)i, NULL);
+			cat_n(c, "]", 1);
 			break;
 		}
 	}
-	putc_(w, '}');
+	cat_n(c, "}", 1);
 }
 
 /* The text layout: the table's cells, some two protocols share. */
 static void
-put_text(struct frames_writer *w, const struct row *r)
+cat_text(struct cur *c, struct frames_writer *w, const struct row *r)
 {
 	int64_t ns = (int64_t)r->c[C_TIME].v * 1000000000LL + r->nsec;
 	const char *proto = r->c[C_PROTOCOL].s ? r->c[C_PROTOCOL].s : "-";
@@ -434,47 +457,48 @@ put_text(struct frames_writer *w, const struct row *r)
 		w->t0_ns = ns;
 		w->have_t0 = true;
 	}
-	put_cell_padded(w, &r->c[C_FRAME], 7);
-	put(w, "  ", 2);
+	cat_cell_padded(c, &r->c[C_FRAME], 7);
+	cat_n(c, "  ", 2);
 	/* the relative time is a double, as it always was printed */
 	n = snprintf(tb, sizeof(tb), "%11.6f", report_seconds(ns - w->t0_ns));
-	put(w, tb, (size_t)n);
-	put(w, "  ", 2);
-	put_padded(w, proto, strlen(proto), 5, true);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[C_NODE], 5);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[C_FLOW], 5);
-	put(w, "  ", 2);
-	put_padded(w, dir, strlen(dir), 3, true);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[C_LEN], 6);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[r->c[C_TSN].has ? C_TSN : C_DSN], 12);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[r->c[C_CUM].has ? C_CUM : C_DACK], 12);
-	put(w, "  ", 2);
-	put_cell_padded(w, &r->c[C_MAPPING], 7);
-	put(w, "  ", 2);
-	put_list(w, r, C_OPTIONS, ",");
-	putc_(w, ' ');
-	put_list(w, r, C_FLAGS, ",");
+	cat_n(c, tb, (size_t)n);
+	cat_n(c, "  ", 2);
+	cat_padded(c, proto, strlen(proto), 5, true);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[C_NODE], 5);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[C_FLOW], 5);
+	cat_n(c, "  ", 2);
+	cat_padded(c, dir, strlen(dir), 3, true);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[C_LEN], 6);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[r->c[C_TSN].has ? C_TSN : C_DSN], 12);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[r->c[C_CUM].has ? C_CUM : C_DACK], 12);
+	cat_n(c, "  ", 2);
+	cat_cell_padded(c, &r->c[C_MAPPING], 7);
+	cat_n(c, "  ", 2);
+	cat_list(c, r, C_OPTIONS, ",");
+	cat_n(c, " ", 1);
+	cat_list(c, r, C_FLAGS, ",");
 	if (r->c[C_REINJ_OF].has) {
-		put(w, " (of ", 5);
-		put_u64(w, r->c[C_REINJ_OF].v);
-		putc_(w, ')');
+		cat_n(c, " (of ", 5);
+		cat_u64(c, r->c[C_REINJ_OF].v);
+		cat_n(c, ")", 1);
 	}
 	if (strcmp(r->c[C_STATUS].s, "ok") != 0) {
-		put(w, " [", 2);
-		puts_(w, r->c[C_STATUS].s);
-		putc_(w, ']');
+		cat_n(c, " [", 2);
+		cat(c, r->c[C_STATUS].s);
+		cat_n(c, "]", 1);
 	}
-	putc_(w, '\n');
+	cat_n(c, "\n", 1);
 }
 
 void
 report_frames_begin(struct frames_writer *w, const char *path)
 {
+	struct cur c;
 	char *q;
 	int i;
 
@@ -484,32 +508,29 @@ report_frames_begin(struct frames_writer *w, const char *path)
 	w->buf = g_malloc(OUT_SIZE);
 	switch (w->fmt) {
 	case REPORT_CSV:
+		c = row_start(w);
 		for (i = 0; i < C_COUNT; i++) {
 			if (i)
-				putc_(w, ',');
-			puts_(w, columns[i].name);
+				cat_n(&c, ",", 1);
+			cat(&c, columns[i].name);
 		}
-		putc_(w, '\n');
+		cat_n(&c, "\n", 1);
+		row_done(w, &c);
 		break;
 	case REPORT_JSON:
-		puts_(w, "{\"capture\": ");
-		q = mpf_json_string(path);
-		puts_(w, q);
+		out_flush(w);
+		q = mpf_json_string(path); /* any length */
+		fputs("{\"capture\": ", w->out);
+		fputs(q, w->out);
+		fputs(", \"frames\": [", w->out);
 		mpf_free(q);
-		puts_(w, ", \"frames\": [");
 		break;
-	default: {
-		char h[160];
-		int n = snprintf(h, sizeof(h),
-				 "%7s  %11s  %-5s  %5s  %5s  %-3s  %6s  %12s  "
-				 "%12s  %7s  %s\n",
-				 "frame", "time", "proto", "node", "flow", "dir",
-				 "len", "dsn/tsn", "dack/cumack", "mapping",
-				 "elements / notes");
-
-		put(w, h, (size_t)n);
+	default:
+		fprintf(w->out,
+			"%7s  %11s  %-5s  %5s  %5s  %-3s  %6s  %12s  %12s  %7s  %s\n",
+			"frame", "time", "proto", "node", "flow", "dir", "len",
+			"dsn/tsn", "dack/cumack", "mapping", "elements / notes");
 		break;
-	}
 	}
 }
 
@@ -517,20 +538,22 @@ void
 report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		  int64_t ts_sec, uint32_t ts_nsec)
 {
+	struct cur c = row_start(w);
 	struct row r;
 
 	fill_row(&r, f, ts_sec, ts_nsec);
 	switch (w->fmt) {
 	case REPORT_CSV:
-		put_csv(w, &r);
+		cat_csv(&c, &r);
 		break;
 	case REPORT_JSON:
-		put_json(w, &r);
+		cat_json(&c, &r, w->rows == 0);
 		break;
 	default:
-		put_text(w, &r);
+		cat_text(&c, w, &r);
 		break;
 	}
+	row_done(w, &c);
 	w->rows++;
 }
 
@@ -545,9 +568,9 @@ report_frames_flush(struct frames_writer *w)
 void
 report_frames_end(struct frames_writer *w)
 {
-	if (w->fmt == REPORT_JSON)
-		puts_(w, w->rows ? "\n]}\n" : "]}\n");
 	out_flush(w);
+	if (w->fmt == REPORT_JSON)
+		fputs(w->rows ? "\n]}\n" : "]}\n", w->out);
 	g_free(w->buf);
 	w->buf = NULL;
 }
