@@ -8,9 +8,8 @@
  * a reinjection links back to the frame it repeats, a merge renumbers a
  * node's frames), and the rows below are printed and their results
  * released, so that memory holds the unsettled window, not the capture.
- * With --stream the window is bounded too (FRAMES_WINDOW rows): an older
- * row is printed as it stands, and a link a later frame would add to it
- * is lost.
+ * With --stream the window is bounded too (--hold rows): an older row is
+ * printed as it stands, and a link a later frame would add to it is lost.
  *
  * One table of columns serves CSV and JSON, and the text layout reads the
  * same cells. Rows are formatted by hand into one buffer (no printf per
@@ -24,9 +23,6 @@
 #include "report.h"
 
 #define OUT_SIZE (64u << 10)
-/* rows held at most with --stream; 16 bytes of time stamp and 32 of
- * result each */
-#define FRAMES_WINDOW (1u << 18)
 /* frames between two questions to the library (a walk of the nodes) */
 #define SETTLE_STEP 4096u
 
@@ -587,7 +583,9 @@ struct stamp {
 struct frames_pass {
 	struct frames_writer *w;
 	bool all;      /* --all: frames without a node too */
-	bool bounded;  /* --stream: FRAMES_WINDOW rows at most */
+	bool bounded;  /* --stream: @hold rows at most (16 bytes of time
+			* stamp and 32 of result each) */
+	uint32_t hold;
 	GArray *wait;  /* struct stamp, from index head */
 	guint head;
 	uint32_t since; /* frames fed since the library was last asked */
@@ -595,13 +593,15 @@ struct frames_pass {
 };
 
 struct frames_pass *
-frames_pass_new(struct frames_writer *w, bool all, bool bounded)
+frames_pass_new(struct frames_writer *w, bool all, bool bounded,
+		uint32_t hold)
 {
 	struct frames_pass *p = g_new0(struct frames_pass, 1);
 
 	p->w = w;
 	p->all = all;
 	p->bounded = bounded;
+	p->hold = hold;
 	p->wait = g_array_new(FALSE, FALSE, sizeof(struct stamp));
 	/* a line-buffered output wants each row as soon as it is final */
 	p->step = w->line ? 1 : SETTLE_STEP;
@@ -650,11 +650,13 @@ frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t number,
 		p->since = 0;
 		print_below(p, ctx, mpf_ctx_get_first_unsettled(ctx));
 	}
-	if (p->bounded && p->wait->len - p->head > FRAMES_WINDOW) {
-		/* the oldest row goes as it stands */
+	if (p->bounded && p->wait->len - p->head > p->hold) {
+		/* the oldest rows go as they stand, an eighth of the hold at
+		 * once */
 		const struct stamp *v = (const struct stamp *)(void *)p->wait->data;
+		guint k = p->wait->len - p->hold + p->hold / 8;
 
-		print_below(p, ctx, v[p->head + FRAMES_WINDOW / 8].number);
+		print_below(p, ctx, k >= p->wait->len ? number + 1 : v[k].number);
 	}
 }
 

@@ -89,11 +89,18 @@ usage(FILE *out)
 		"                     take csv\n"
 		"  -a, --all          frames: one row for every frame, not only\n"
 		"                     those that belong to a node\n"
-		"  -s, --stream       frames: print each frame as it is read, keeping\n"
-		"                     nothing (reinjected_in stays empty: it is only\n"
-		"                     known later); summary: print each node when it\n"
-		"                     ends, idles or is evicted, and free it, so\n"
-		"                     memory stays flat (nodes still open come last)\n"
+		"  -s, --stream       frames: memory stays flat: a row waits for the\n"
+		"                     frames that may change it (as without\n"
+		"                     --stream) but at most --hold rows, and nodes\n"
+		"                     are released as summary --stream does;\n"
+		"                     summary: print each node when it ends, idles\n"
+		"                     or is evicted, and free it, so memory stays\n"
+		"                     flat (nodes still open come last)\n"
+		"      --hold N       frames --stream: rows waiting at most (default\n"
+		"                     262144; an older row is printed as it stands,\n"
+		"                     without a link a later frame adds); 0: each\n"
+		"                     row as its frame is read, as one pass of\n"
+		"                     Wireshark shows it\n"
 		"      --idle-timeout S  summary --stream: release a node idle for\n"
 		"                     S seconds of capture time (default 300)\n"
 		"      --memory-cap MIB  summary --stream: evict the least recently\n"
@@ -151,7 +158,8 @@ struct options {
 	bool stream;
 	bool line_buffered; /* -l, or a live capture */
 	int verbose;
-	bool idle_set, cap_set;
+	bool idle_set, cap_set, hold_set;
+	uint32_t hold;    /* frames --stream --hold */
 	uint32_t idle;    /* --idle-timeout, seconds */
 	uint64_t cap_mib; /* --memory-cap */
 	bool disabled[4];
@@ -323,7 +331,8 @@ run(const struct options *o, enum command cmd)
 
 	if (cmd == CMD_FRAMES) {
 		report_frames_begin(&w, shown);
-		fp = frames_pass_new(&w, o->all, o->stream);
+		fp = frames_pass_new(&w, o->all, o->stream,
+				     o->hold_set ? o->hold : FRAMES_HOLD);
 	}
 	if (cmd == CMD_SUMMARY && o->stream)
 		report_stream_begin(&ss);
@@ -503,6 +512,7 @@ main(int argc, char **argv)
 		{ "time-axis", required_argument, NULL, 'T' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ "clock-offset", required_argument, NULL, 'C' },
 		{ "read-file", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -560,6 +570,11 @@ main(int argc, char **argv)
 			o.idle = (uint32_t)parse_count(optarg, "--idle-timeout",
 						       0, UINT32_MAX);
 			o.idle_set = true;
+			break;
+		case 'H':
+			o.hold = (uint32_t)parse_count(optarg, "--hold", 0,
+						       UINT32_MAX);
+			o.hold_set = true;
 			break;
 		case 'M':
 			o.cap_mib = parse_count(optarg, "--memory-cap", 0,
@@ -745,6 +760,8 @@ main(int argc, char **argv)
 		fail_usage("summary has no csv format (text or json)");
 	if (cmd == CMD_SUMMARY && o.all)
 		fail_usage("--all applies to frames only");
+	if (o.hold_set && !(cmd == CMD_FRAMES && o.stream))
+		fail_usage("--hold applies to frames --stream only");
 	if ((o.idle_set || o.cap_set) && !(cmd == CMD_SUMMARY && o.stream))
 		fail_usage("--idle-timeout and --memory-cap apply to summary "
 			   "--stream only");

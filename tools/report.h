@@ -59,11 +59,13 @@ void report_frames_end(struct frames_writer *w);
 
 /* The one pass of `mpflow frames` (frames.c): each frame fed is noted
  * with its time stamp; its row is printed when the library says its
- * result is final (and, @bounded, when more than a window of rows wait),
+ * result is final (and, @bounded, when more than @hold rows wait),
  * then its result is released; freeing prints the rows left. */
+#define FRAMES_HOLD 262144u /* rows held at most with --stream */
 struct frames_pass;
+/* @bounded: at most @hold rows wait (0: none) */
 struct frames_pass *frames_pass_new(struct frames_writer *w, bool all,
-				    bool bounded);
+				    bool bounded, uint32_t hold);
 void frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx,
 		     uint32_t number, int64_t ts_sec, uint32_t ts_nsec);
 void frames_pass_free(struct frames_pass *p, struct mpf_ctx *ctx);
