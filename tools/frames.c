@@ -349,38 +349,61 @@ cat_list(struct cur *c, const struct row *r, enum col col, const char *sep)
 	}
 }
 
+/* Whether cell @i has a value (CSV: else empty; JSON: else null). */
+static bool
+present(const struct row *r, int i)
+{
+	switch (columns[i].kind) {
+	case K_NUM:
+	case K_TIME:
+	case K_LIST:
+		return true;
+	case K_NAME:
+	case K_STATUS:
+		return r->c[i].s != NULL;
+	default:
+		return r->c[i].has;
+	}
+}
+
+/* Cell @i's value as it stands in a CSV cell (a list's names joined by
+ * @sep; NULL: as JSON strings). */
+static void
+cat_value(struct cur *c, const struct row *r, int i, const char *sep)
+{
+	const struct cell *x = &r->c[i];
+
+	switch (columns[i].kind) {
+	case K_NUM:
+	case K_OPT:
+		cat_u64(c, x->v);
+		break;
+	case K_TIME:
+		cat_time(c, (int64_t)x->v, r->nsec);
+		break;
+	case K_NAME:
+	case K_STATUS:
+		cat(c, x->s);
+		break;
+	case K_HEX:
+		cat_hex(c, x->v);
+		break;
+	case K_LIST:
+		cat_list(c, r, (enum col)i, sep);
+		break;
+	}
+}
+
 static void
 cat_csv(struct cur *c, const struct row *r)
 {
 	int i;
 
 	for (i = 0; i < C_COUNT; i++) {
-		const struct cell *x = &r->c[i];
-
 		if (i)
 			cat_n(c, ",", 1);
-		switch (columns[i].kind) {
-		case K_NUM:
-		case K_OPT:
-			if (x->has)
-				cat_u64(c, x->v);
-			break;
-		case K_TIME:
-			cat_time(c, (int64_t)x->v, r->nsec);
-			break;
-		case K_NAME:
-		case K_STATUS:
-			if (x->s)
-				cat(c, x->s);
-			break;
-		case K_HEX:
-			if (x->has)
-				cat_hex(c, x->v);
-			break;
-		case K_LIST:
-			cat_list(c, r, (enum col)i, "|");
-			break;
-		}
+		if (present(r, i))
+			cat_value(c, r, i, "|");
 	}
 	cat_n(c, "\n", 1);
 }
@@ -392,48 +415,25 @@ cat_json(struct cur *c, const struct row *r, bool first)
 
 	cat(c, first ? "\n  {" : ",\n  {");
 	for (i = 0; i < C_COUNT; i++) {
-		const struct cell *x = &r->c[i];
+		enum kind k = columns[i].kind;
 
 		if (i)
 			cat_n(c, ", ", 2);
 		cat_n(c, "\"", 1);
 		cat(c, columns[i].name);
 		cat_n(c, "\": ", 3);
-		switch (columns[i].kind) {
-		case K_NUM:
-		case K_OPT:
-			if (x->has || columns[i].kind == K_NUM)
-				cat_u64(c, x->v);
-			else
-				cat_n(c, "null", 4);
-			break;
-		case K_TIME:
-			cat_time(c, (int64_t)x->v, r->nsec);
-			break;
-		case K_NAME:
-		case K_STATUS:
-			if (x->s) {
-				cat_n(c, "\"", 1);
-				cat(c, x->s);
-				cat_n(c, "\"", 1);
-			} else {
-				cat_n(c, "null", 4);
-			}
-			break;
-		case K_HEX:
-			if (x->has) {
-				cat_n(c, "\"", 1);
-				cat_hex(c, x->v);
-				cat_n(c, "\"", 1);
-			} else {
-				cat_n(c, "null", 4);
-			}
-			break;
-		case K_LIST:
+		if (k == K_LIST) {
 			cat_n(c, "[", 1);
-			cat_list(c, r, (enum col)i, NULL);
+			cat_value(c, r, i, NULL);
 			cat_n(c, "]", 1);
-			break;
+		} else if (!present(r, i)) {
+			cat_n(c, "null", 4);
+		} else if (k == K_NAME || k == K_STATUS || k == K_HEX) {
+			cat_n(c, "\"", 1);
+			cat_value(c, r, i, NULL);
+			cat_n(c, "\"", 1);
+		} else {
+			cat_value(c, r, i, NULL);
 		}
 	}
 	cat_n(c, "}", 1);
