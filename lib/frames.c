@@ -57,8 +57,11 @@ G_STATIC_ASSERT(sizeof(struct packed) == 32);
 G_STATIC_ASSERT(offsetof(struct mpf_frame, form) == 0);
 
 struct mpf_store {
-	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned */
+	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned; NULL once
+			    * every slot of the block is released */
 	uint32_t count;
+	uint32_t first;    /* slots below are released */
+	uint32_t live_blocks;
 	uint64_t ext;      /* frames kept in full */
 };
 
@@ -86,7 +89,7 @@ mpf__store_free(struct mpf_store *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->count; i++) {
+	for (i = s->first; i < s->count; i++) {
 		struct packed *p = slot(s, i);
 
 		if ((p->meta & META_FORM) == MPF_FORM_EXT)
@@ -150,34 +153,27 @@ static void
 unpack(const struct packed *p, struct mpf_frame *f)
 {
 	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
+	bool hi = (p->status & STATUS_VAL0_HI) != 0;
 
-	memset(f, 0, sizeof(*f));
+	/* every field set, no memset: the getters unpack once each */
 	f->form = MPF_FORM_FULL;
 	/* sign-extend the 5-bit status */
 	f->status = (int8_t)((int)(p->status & STATUS_MASK) -
 			     ((p->status & 0x10) ? 32 : 0));
 	f->protocol = (uint8_t)((p->meta >> META_PROTO_SHIFT) & 3);
 	f->dir = (p->meta & META_DIR) ? 1 : 0;
-	if (p->meta & META_VAL0)
-		f->flags |= MPF_FRAME_HAS_VAL0;
-	if (p->meta & META_VAL1)
-		f->flags |= MPF_FRAME_HAS_VAL1;
+	f->flags = (uint16_t)(((p->meta & META_VAL0) ? MPF_FRAME_HAS_VAL0 : 0) |
+			      ((p->meta & META_VAL1) ? MPF_FRAME_HAS_VAL1 : 0));
 	f->number = p->number;
 	f->node = p->u.p.node;
-	f->flow = p->u.p.flow;
+	f->flow = hi ? MPF_ID_NONE : p->u.p.flow;
 	f->payload_len = p->payload_len;
-	f->val[0] = p->u.p.val0;
-	if (p->status & STATUS_VAL0_HI) {
-		f->flow = MPF_ID_NONE;
-		f->val[0] |= (uint64_t)p->u.p.flow << 32;
-	}
+	f->val[0] = p->u.p.val0 | (hi ? (uint64_t)p->u.p.flow << 32 : 0);
 	f->val[1] = p->u.p.val1;
-	if (p->u.p.ref0)
-		f->ref[0] = p->number - (p->u.p.ref0 - 1u);
-	if (p->meta & META_AUX_REF1)
-		f->ref[1] = aux;
-	else
-		f->opts = (uint16_t)aux;
+	f->ref[0] = p->u.p.ref0 ? p->number - (p->u.p.ref0 - 1u) : 0;
+	f->ref[1] = (p->meta & META_AUX_REF1) ? aux : 0;
+	f->ref[2] = 0;
+	f->opts = (p->meta & META_AUX_REF1) ? 0 : (uint16_t)aux;
 	f->bflags = (uint32_t)p->u.p.bflags[0] | (uint32_t)p->u.p.bflags[1] << 8 |
 		    (uint32_t)p->u.p.bflags[2] << 16;
 }
@@ -215,8 +211,10 @@ mpf__store_add(struct mpf_store *s, const struct mpf_frame *f)
 {
 	struct packed *p;
 
-	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len)
+	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len) {
 		g_ptr_array_add(s->blocks, g_new(struct packed, BLOCK_FRAMES));
+		s->live_blocks++;
+	}
 	p = slot(s, s->count++);
 	p->meta = MPF_FORM_PACKED; /* no stale heap record to reuse */
 	put(s, p, f);
@@ -229,14 +227,15 @@ find(const struct mpf_store *s, uint32_t number)
 {
 	uint32_t lo, hi, first;
 
-	if (!s || s->count == 0)
+	if (!s || s->count == s->first)
 		return -1;
-	first = slot(s, 0)->number;
+	first = slot(s, s->first)->number;
 	/* frames are usually numbered 1, 2, 3...: try the direct slot */
-	lo = number - first;
-	if (number >= first && lo < s->count && slot(s, lo)->number == number)
+	lo = s->first + (number - first);
+	if (number >= first && lo >= s->first && lo < s->count &&
+	    slot(s, lo)->number == number)
 		return lo;
-	lo = 0;
+	lo = s->first;
 	hi = s->count;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -283,10 +282,11 @@ void
 mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 		   void (*fix)(struct mpf_frame *rec, void *user), void *user)
 {
-	uint32_t lo = 0, hi, i;
+	uint32_t lo, hi, i;
 
 	if (!s)
 		return;
+	lo = s->first; /* released records are final by contract */
 	hi = s->count;
 	while (lo < hi) { /* the first record from frame @from */
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -331,7 +331,7 @@ mpf__store_bytes(const struct mpf_store *s)
 {
 	if (!s)
 		return 0;
-	return (uint64_t)s->blocks->len * BLOCK_FRAMES * sizeof(struct packed) +
+	return (uint64_t)s->live_blocks * BLOCK_FRAMES * sizeof(struct packed) +
 	       s->blocks->len * sizeof(void *) +
 	       s->ext * sizeof(struct mpf_frame);
 }
@@ -339,7 +339,33 @@ mpf__store_bytes(const struct mpf_store *s)
 uint32_t
 mpf__store_count(const struct mpf_store *s)
 {
-	return s ? s->count : 0;
+	return s ? s->count - s->first : 0;
+}
+
+void
+mpf__store_release(struct mpf_store *s, uint32_t before)
+{
+	uint32_t b;
+
+	if (!s)
+		return;
+	while (s->first < s->count && slot(s, s->first)->number < before) {
+		struct packed *p = slot(s, s->first);
+
+		if ((p->meta & META_FORM) == MPF_FORM_EXT) {
+			g_free(p->u.ext);
+			s->ext--;
+		}
+		s->first++;
+		/* a block goes when its last slot does: the pointers handed
+		 * out for its frames end with their release */
+		if (s->first % BLOCK_FRAMES == 0) {
+			b = s->first / BLOCK_FRAMES - 1;
+			g_free(g_ptr_array_index(s->blocks, b));
+			g_ptr_array_index(s->blocks, b) = NULL;
+			s->live_blocks--;
+		}
+	}
 }
 
 uint64_t

@@ -438,8 +438,27 @@ mpf__ids_remove(struct mpf_ids *t, uint32_t id)
 		g_ptr_array_index(t->all, id) = NULL;
 }
 
+struct plain_fn {
+	void (*fn)(void *obj);
+};
+
+static void
+call_plain(void *obj, void *user)
+{
+	((const struct plain_fn *)user)->fn(obj);
+}
+
 void
 mpf__ids_foreach(const struct mpf_ids *t, void (*fn)(void *obj))
+{
+	struct plain_fn p = { fn };
+
+	mpf__ids_foreach_data(t, call_plain, &p);
+}
+
+void
+mpf__ids_foreach_data(const struct mpf_ids *t,
+		      void (*fn)(void *obj, void *user), void *user)
 {
 	if (t->live) {
 		GHashTableIter it;
@@ -447,12 +466,12 @@ mpf__ids_foreach(const struct mpf_ids *t, void (*fn)(void *obj))
 
 		g_hash_table_iter_init(&it, t->live);
 		while (g_hash_table_iter_next(&it, NULL, &v))
-			fn(v);
+			fn(v, user);
 		return;
 	}
 	for (guint i = 0; i < t->all->len; i++)
 		if (g_ptr_array_index(t->all, i))
-			fn(g_ptr_array_index(t->all, i));
+			fn(g_ptr_array_index(t->all, i), user);
 }
 
 void

@@ -30,6 +30,7 @@
 struct mpf_config {
 	bool backend_on[MPF_PROTO_COUNT];
 	bool retain_frames;
+	bool retain_set; /* retain_frames was asked for: kept when streaming */
 	mpf_log_func log_func;
 	enum mpf_log_level log_level;
 	void *log_user_data;
@@ -112,6 +113,10 @@ void mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 uint64_t mpf__store_bytes(const struct mpf_store *s);
 uint32_t mpf__store_count(const struct mpf_store *s);
 uint64_t mpf__store_ext_count(const struct mpf_store *s);
+/* Frees the records of the frames numbered below @before; finding or
+ * editing them gives NULL from then on (an edit of a released record is
+ * dropped: the caller let it go). */
+void mpf__store_release(struct mpf_store *s, uint32_t before);
 
 enum {
 	MPF_FRAME_HAS_VAL0 = 1 << 0,
@@ -238,6 +243,11 @@ struct mpf_node {
 	uint8_t *fr_buf;
 	size_t fr_len, fr_cap;
 	uint32_t fr_last, fr_count;
+	/* the backend's node_unsettled() answer, kept while the node gets
+	 * no packet (every change to it comes with one): packets + 1 when
+	 * it was asked, 0 never */
+	uint64_t unsettled_at;
+	uint32_t unsettled;
 };
 
 enum {
@@ -515,6 +525,13 @@ struct mpf_backend {
 	size_t (*node_mem)(const struct mpf_node *node);
 	uint8_t mem_every; /* packets of a node between node_mem() calls */
 	bool (*node_settled)(const struct mpf_node *node); /* established */
+	/* Settling (mpf_ctx_get_first_unsettled()): the lowest frame of
+	 * @node whose retained record the backend may still change from a
+	 * later frame (through mpf__frame_at(), a merge or a flow move), or
+	 * UINT32_MAX when none. A backend that edits earlier records MUST
+	 * say so here, or a caller prints and frees them too early; one
+	 * without the hook never edits an earlier record. */
+	uint32_t (*node_unsettled)(const struct mpf_node *node);
 	bool (*node_ended)(const struct mpf_node *node);
 	/* partial results (partial.c; all optional: without them a backend's
 	 * nodes and flows carry the core's part only, and merge by nothing).
@@ -580,6 +597,8 @@ void *mpf__ids_get(const struct mpf_ids *t, uint32_t id);
 void mpf__ids_remove(struct mpf_ids *t, uint32_t id);
 /* Calls @fn on every object (in id order when kept). */
 void mpf__ids_foreach(const struct mpf_ids *t, void (*fn)(void *obj));
+void mpf__ids_foreach_data(const struct mpf_ids *t,
+			   void (*fn)(void *obj, void *user), void *user);
 void mpf__ids_fini(struct mpf_ids *t);
 
 struct mpf_ctx {

@@ -160,8 +160,10 @@ mpf_config_set_backend(struct mpf_config *config, enum mpf_protocol proto,
 void
 mpf_config_set_retain_frames(struct mpf_config *config, bool retain)
 {
-	if (config)
+	if (config) {
 		config->retain_frames = retain;
+		config->retain_set = retain;
+	}
 }
 
 void
@@ -254,7 +256,10 @@ mpf_ctx_new(const struct mpf_config *config)
 	mpf__ids_init(&ctx->nodes, ctx->config.streaming);
 	ctx->deadline = G_MAXINT64;
 	mpf__ids_init(&ctx->flows, ctx->config.streaming);
-	if (ctx->config.retain_frames && !ctx->config.streaming)
+	/* streaming keeps results only when asked to: the caller then lets
+	 * them go with mpf_ctx_release_frames() */
+	if (ctx->config.retain_frames &&
+	    (!ctx->config.streaming || ctx->config.retain_set))
 		ctx->store = mpf__store_new();
 	if (ctx->config.segment_log && !ctx->config.streaming)
 		ctx->seglog = mpf__seglog_new();
@@ -466,8 +471,16 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 	if (ctx->seglog)
 		mpf__seglog_add(ctx, &dec, rec);
 	if (ctx->store) {
+		struct mpf_node *n = rec->node == MPF_ID_NONE
+					     ? NULL
+					     : mpf__ids_get(&ctx->nodes, rec->node);
+
+		if (n) /* its frame may have changed what it settles */
+			n->unsettled_at = 0;
 		stored = mpf__store_add(ctx->store, rec);
-		if (rec->node != MPF_ID_NONE)
+		/* a node's frame list grows with the capture: not when
+		 * streaming (mpf_node_foreach_frame() says so) */
+		if (rec->node != MPF_ID_NONE && !ctx->config.streaming)
 			frame_to_node(ctx, rec);
 	}
 	if (result)
@@ -507,6 +520,59 @@ const struct mpf_frame *
 mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 {
 	return ctx ? mpf__store_find(ctx->store, number) : NULL;
+}
+
+/* The lowest frame of @n (live, not absorbed) whose record may change. */
+static uint32_t
+node_unsettled(struct mpf_node *n)
+{
+	if (!n || n->merged_into != MPF_ID_NONE || !n->backend->node_unsettled)
+		return UINT32_MAX;
+	/* the nodes that got no packet since (most of a long capture's,
+	 * when they are kept) cost nothing */
+	if (n->unsettled_at != n->packets + 1) {
+		n->unsettled = n->backend->node_unsettled(n);
+		n->unsettled_at = n->packets + 1;
+	}
+	return n->unsettled;
+}
+
+struct unsettled {
+	uint32_t low;
+};
+
+static void
+lower_unsettled(void *obj, void *user)
+{
+	struct unsettled *u = user;
+	uint32_t v = node_unsettled(obj);
+
+	if (v < u->low)
+		u->low = v;
+}
+
+uint32_t
+mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx)
+{
+	struct unsettled u;
+
+	if (!ctx || !ctx->fed)
+		return 0;
+	/* the next frame's number is not known: past the last is the most
+	 * that can be promised */
+	u.low = ctx->last_number == UINT32_MAX ? UINT32_MAX
+					       : ctx->last_number + 1;
+	if (!ctx->finished && !ctx->imported)
+		mpf__ids_foreach_data(&ctx->nodes, lower_unsettled, &u);
+	return u.low;
+}
+
+void
+mpf_ctx_release_frames(struct mpf_ctx *ctx, uint32_t before)
+{
+	if (!ctx || ctx->busy)
+		return;
+	mpf__store_release(ctx->store, before);
 }
 
 uint64_t

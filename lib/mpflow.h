@@ -208,14 +208,17 @@ MPF_PUBLIC int mpf_config_set_backend(struct mpf_config *config,
 /*
  * Whether the context keeps every frame's result for mpf_ctx_get_frame()
  * (true, the default; what Wireshark's later passes need) or only the
- * latest one (a single streaming pass).
+ * latest one (a single streaming pass). Asked for explicitly (true) on a
+ * streaming config, results are kept until mpf_ctx_release_frames() lets
+ * them go (since 0.2).
  */
 MPF_PUBLIC void mpf_config_set_retain_frames(struct mpf_config *config,
 					     bool retain);
 
 /*
  * Streaming: memory that stays flat however long the capture. Frames are
- * not retained (as with mpf_config_set_retain_frames(false)), and a node
+ * not retained (as with mpf_config_set_retain_frames(false)) unless
+ * mpf_config_set_retain_frames(true) is called too, and a node
  * is released (shown to the release handler, then freed:
  * mpf_ctx_get_node() returns NULL for its id from then on) when
  *  - it ended (MPTCP: DATA_FIN both ways, MP_FASTCLOSE, every subflow
@@ -371,6 +374,36 @@ MPF_PUBLIC void mpf_ctx_expire(struct mpf_ctx *ctx, int64_t ts_sec,
  */
 MPF_PUBLIC const struct mpf_frame *mpf_ctx_get_frame(const struct mpf_ctx *ctx,
 						     uint32_t number);
+
+/*
+ * Settling, for a caller that prints each frame's result once, in one pass
+ * (`mpflow frames`): a later frame can still change an earlier result (a
+ * reinjection fills the reinjected frame's link, a node merged by
+ * inference renumbers the frames it had, a join HMAC or an RST is judged
+ * when later segments come). Returns the lowest frame number whose
+ * result may still change: every retained result of a lower number is
+ * final. Past the last frame fed when nothing is pending (the next
+ * frame's number is not known yet); 0 before the first frame. Costs time
+ * in proportion to the live nodes: call it every few thousand frames,
+ * not after each one.
+ * Since: 0.2
+ */
+MPF_PUBLIC uint32_t mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx);
+
+/*
+ * Frees the retained results of the frames numbered below @before, so
+ * that a caller that printed them keeps memory flat: mpf_ctx_get_frame()
+ * returns NULL for them from then on, and pointers to them are no longer
+ * valid. Below mpf_ctx_get_first_unsettled() nothing is lost; a result
+ * released before it settled keeps what it had, and what a later frame
+ * would have added to it (a link to a reinjection, a node renumbered by
+ * a merge) is dropped (a caller bounding its memory by frames does that
+ * on purpose). With streaming, results are retained (and then must be
+ * released with this) only when mpf_config_set_retain_frames(true) was
+ * called on the config. Does nothing from a callback.
+ * Since: 0.2
+ */
+MPF_PUBLIC void mpf_ctx_release_frames(struct mpf_ctx *ctx, uint32_t before);
 
 /* Number of nodes created so far; node ids run from 0 to this minus 1. */
 MPF_PUBLIC uint32_t mpf_ctx_get_node_count(const struct mpf_ctx *ctx);

@@ -95,8 +95,8 @@ def test_cli_equality():
               "frames() == CLI csv: " + cap)
     cap = os.path.join(DATA, "kernel", "v1-3paths-signal-loss", "capture.pcap")
     check(csv_of(mpflow.frames(cap, stream=True)) ==
-          cli("frames", "--format", "csv", "--stream", cap).decode(),
-          "frames(stream=True) == CLI --stream")
+          cli("frames", "--format", "csv", "--stream", "--hold", "0", cap).decode(),
+          "frames(stream=True) == CLI --stream --hold 0")
     for opts, args in (({"disable": "sctp"}, ["-d", "sctp"]),
                        ({"disable": ["mptcp", "lisp"]}, ["-d", "mptcp", "-d", "lisp"]),
                        ({"stream": True, "memory_cap": 0, "idle_timeout": 1},

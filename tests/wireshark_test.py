@@ -93,11 +93,11 @@ try:
             if n["protocol"] == "lisp":
                 site_iid[str(n["id"])] = str(n["lisp"]["iid"])
         # one pass shows each frame as it was when fed, as mpflow --stream
-        # prints it (later merges and reinjected_in come after); -2 shows the
+        # --hold 0 prints it (later merges and reinjected_in come after); -2 shows the
         # final results, as mpflow prints them by default
         want = frames()
         name = os.path.relpath(cap, DATA)
-        for passes, w in (([], frames("--stream")), (["-2"], want)):
+        for passes, w in (([], frames("--stream", "--hold", "0")), (["-2"], want)):
             out = tshark("-r", local, *passes, "-T", "fields", "-E", "occurrence=f",
                          "-e", "frame.number", *sum([["-e", c] for c in cols], []))
             got = {}

@@ -90,11 +90,18 @@ usage(FILE *out)
 		"                     take csv\n"
 		"  -a, --all          frames: one row for every frame, not only\n"
 		"                     those that belong to a node\n"
-		"  -s, --stream       frames: print each frame as it is read, keeping\n"
-		"                     nothing (reinjected_in stays empty: it is only\n"
-		"                     known later); summary: print each node when it\n"
-		"                     ends, idles or is evicted, and free it, so\n"
-		"                     memory stays flat (nodes still open come last)\n"
+		"  -s, --stream       frames: memory stays flat: a row waits for the\n"
+		"                     frames that may change it (as without\n"
+		"                     --stream) but at most --hold rows, and nodes\n"
+		"                     are released as summary --stream does;\n"
+		"                     summary: print each node when it ends, idles\n"
+		"                     or is evicted, and free it, so memory stays\n"
+		"                     flat (nodes still open come last)\n"
+		"      --hold N       frames --stream: rows waiting at most (default\n"
+		"                     262144; an older row is printed as it stands,\n"
+		"                     without a link a later frame adds); 0: each\n"
+		"                     row as its frame is read, as one pass of\n"
+		"                     Wireshark shows it\n"
 		"      --idle-timeout S  summary --stream: release a node idle for\n"
 		"                     S seconds of capture time (default 300)\n"
 		"      --memory-cap MIB  summary --stream: evict the least recently\n"
@@ -150,8 +157,10 @@ struct options {
 	enum report_format fmt;
 	bool all;
 	bool stream;
+	bool line_buffered; /* -l, or a live capture */
 	int verbose;
-	bool idle_set, cap_set;
+	bool idle_set, cap_set, hold_set;
+	uint32_t hold;    /* frames --stream --hold */
 	uint32_t idle;    /* --idle-timeout, seconds */
 	uint64_t cap_mib; /* --memory-cap */
 	bool disabled[MPF_PROTO_COUNT];
@@ -238,63 +247,6 @@ on_idle(int64_t ts_sec, uint32_t ts_nsec, void *user)
 	mpf_ctx_expire(user, ts_sec, ts_nsec);
 }
 
-/* One frame's time stamp, kept when the input cannot be read again. */
-struct stamp {
-	uint32_t number;
-	uint32_t nsec;
-	int64_t sec;
-};
-
-/*
- * Prints the retained results of the frames read, with each frame's time
- * from @times (an input that cannot be read twice) or from a second read
- * of the file, which gives the same frames with the same numbers.
- */
-static void
-print_retained(const struct options *o, struct frames_writer *w,
-	       const struct mpf_ctx *ctx, uint32_t number, GArray *times)
-{
-	struct input *in = NULL;
-	struct input_frame fr;
-	char *msg = NULL;
-	guint k = 0;
-
-	if (!times) {
-		struct input_options io = o->in;
-
-		io.progress = false;
-		io.quiet = true;
-		if (input_open(&io, &in, &msg) != INPUT_OK) {
-			g_free(msg);
-			return; /* the file changed under us: print no more */
-		}
-	}
-	for (;;) {
-		const struct mpf_frame *f;
-		uint32_t n, nsec;
-		int64_t sec;
-
-		if (times) {
-			const struct stamp *t;
-
-			if (k >= times->len)
-				break;
-			t = &g_array_index(times, struct stamp, k++);
-			n = t->number, sec = t->sec, nsec = t->nsec;
-		} else {
-			if (input_next(in, &fr) <= 0)
-				break;
-			n = fr.number, sec = fr.ts_sec, nsec = fr.ts_nsec;
-		}
-		if (n > number)
-			break;
-		f = mpf_ctx_get_frame(ctx, n);
-		if (f && (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
-			report_frames_row(w, f, sec, nsec);
-	}
-	input_close(in);
-}
-
 /* The analysis context @cmd and @o ask for; NULL when out of memory. */
 static struct mpf_ctx *
 make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
@@ -305,12 +257,13 @@ make_ctx(const struct options *o, enum command cmd, struct summary_stream *ss)
 
 	if (!cfg)
 		return NULL;
-	/* summary needs only the graph; frames keeps every result (32 bytes
-	 * a frame) so that links to later frames are filled in, unless the
-	 * user streams; a streamed summary lets nodes go as they end */
-	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES && !o->stream);
-	if (cmd == CMD_SUMMARY && o->stream) {
+	/* summary needs only the graph; frames keeps each result (32 bytes)
+	 * until it is final and printed (frames.c); streamed, nodes go as
+	 * they end */
+	mpf_config_set_retain_frames(cfg, cmd == CMD_FRAMES);
+	if ((cmd == CMD_SUMMARY || cmd == CMD_FRAMES) && o->stream)
 		mpf_config_set_streaming(cfg, true);
+	if (cmd == CMD_SUMMARY && o->stream) {
 		mpf_config_set_release_handler(cfg, on_release, ss);
 		if (o->idle_set)
 			mpf_config_set_idle_timeout(cfg, o->idle);
@@ -381,13 +334,14 @@ heap_report(const struct heap_probe *h, const struct mpf_ctx *ctx)
 static int
 run(const struct options *o, enum command cmd)
 {
-	struct frames_writer w = { stdout, o->fmt, 0, false, 0 };
+	struct frames_writer w = { stdout, o->fmt, o->line_buffered, 0, false,
+				   0, NULL, 0 };
+	struct frames_pass *fp = NULL; /* frames: rows waiting to be final */
 	struct mpf_ctx *ctx;
 	struct input *in;
 	struct input_frame fr;
 	const char *shown;
 	char *msg = NULL, stats[160];
-	GArray *times = NULL; /* each frame's time stamp, for printing */
 	struct plot_data *pd = NULL; /* plot, report: decimated as fed */
 	struct summary_stream ss = { stdout, o->fmt, NULL, 0, NULL };
 	struct heap_probe heap = { false, 0, 0, 0 };
@@ -413,17 +367,17 @@ run(const struct options *o, enum command cmd)
 	if (input_is_live(in)) {
 		/* frames as they come, and a clean end on Ctrl-C */
 		setvbuf(stdout, NULL, _IOLBF, 0);
+		w.line = true;
 		live_input = in;
 		catch_signals(true);
 		input_set_idle(in, on_idle, ctx);
 	}
 
-	/* the frames' times for printing after the pass: read from the file
-	 * again, as Wireshark does, or kept when it cannot be read again */
-	if (cmd == CMD_FRAMES && !o->stream && !input_is_rereadable(in))
-		times = g_array_new(FALSE, FALSE, sizeof(struct stamp));
-	if (cmd == CMD_FRAMES)
+	if (cmd == CMD_FRAMES) {
 		report_frames_begin(&w, shown);
+		fp = frames_pass_new(&w, o->all, o->stream,
+				     o->hold_set ? o->hold : FRAMES_HOLD);
+	}
 	if (cmd == CMD_SUMMARY && o->stream)
 		report_stream_begin(&ss);
 	if (cmd == CMD_PLOT || cmd == CMD_REPORT)
@@ -449,16 +403,11 @@ run(const struct options *o, enum command cmd)
 			continue;
 		if (heap.on && fr.number % HEAP_EVERY == 0)
 			heap_sample(&heap, ctx);
-		if (cmd == CMD_FRAMES && o->stream &&
-		    (o->all || mpf_frame_get_node_id(f) != MPF_ID_NONE))
-			report_frames_row(&w, f, pkt.ts_sec, pkt.ts_nsec);
+		if (fp)
+			frames_pass_fed(fp, ctx, pkt.number, pkt.ts_sec,
+					pkt.ts_nsec);
 		if (pd)
 			plot_data_add(pd, f, pkt.ts_sec * 1000000000LL + pkt.ts_nsec);
-		if (times) {
-			struct stamp t = { fr.number, fr.ts_nsec, fr.ts_sec };
-
-			g_array_append_val(times, t);
-		}
 	}
 	if (input_is_live(in)) {
 		catch_signals(false);
@@ -468,10 +417,10 @@ run(const struct options *o, enum command cmd)
 		heap_sample(&heap, ctx);
 		heap_report(&heap, ctx);
 	}
-	if (cmd == CMD_FRAMES && !o->stream)
-		print_retained(o, &w, ctx, number, times);
-	if (cmd == CMD_FRAMES)
+	if (cmd == CMD_FRAMES) {
+		frames_pass_free(fp, ctx);
 		report_frames_end(&w);
+	}
 	else if (cmd == CMD_PLOT)
 		status = plot_command(&o->pic, shown, ctx, pd);
 	else if (cmd == CMD_REPORT)
@@ -481,8 +430,6 @@ run(const struct options *o, enum command cmd)
 	else
 		report_summary(stdout, o->fmt, shown, ctx);
 	plot_data_free(pd);
-	if (times)
-		g_array_free(times, TRUE);
 	if (r < 0) {
 		fflush(stdout);
 		fprintf(stderr, "%s: %s\n", progname, input_error(in));
@@ -621,6 +568,7 @@ main(int argc, char **argv)
 		{ "time-axis", required_argument, NULL, 'T' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "memory-cap", required_argument, NULL, 'M' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ "clock-offset", required_argument, NULL, 'C' },
 		{ "read-file", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -678,6 +626,11 @@ main(int argc, char **argv)
 			o.idle = (uint32_t)parse_count(optarg, "--idle-timeout",
 						       0, UINT32_MAX);
 			o.idle_set = true;
+			break;
+		case 'H':
+			o.hold = (uint32_t)parse_count(optarg, "--hold", 0,
+						       UINT32_MAX);
+			o.hold_set = true;
 			break;
 		case 'M':
 			o.cap_mib = parse_count(optarg, "--memory-cap", 0,
@@ -863,6 +816,8 @@ main(int argc, char **argv)
 		fail_usage("summary has no csv format (text or json)");
 	if (cmd == CMD_SUMMARY && o.all)
 		fail_usage("--all applies to frames only");
+	if (o.hold_set && !(cmd == CMD_FRAMES && o.stream))
+		fail_usage("--hold applies to frames --stream only");
 	if ((o.idle_set || o.cap_set) && !(cmd == CMD_SUMMARY && o.stream))
 		fail_usage("--idle-timeout and --memory-cap apply to summary "
 			   "--stream only");
@@ -880,6 +835,7 @@ main(int argc, char **argv)
 		fail_usage("--node and --kind apply to plot only");
 	if (line_buffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	o.line_buffered = line_buffered;
 	status = run(&o, cmd);
 	g_free((char *)o.in.filter);
 	return status;

@@ -126,20 +126,17 @@ report_lisp_text_node(FILE *out, const struct mpf_node *n)
 }
 
 void
-report_lisp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
-			const char *sep)
+report_lisp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			void *user)
 {
-	bool first = true;
-	unsigned i, bits;
+	unsigned i;
 
 	if (!flags) {
-		report_list_item(out, mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)),
-				 sep, &first);
+		fn(mpf_lisp_type_to_string((int)bits), user);
 		return;
 	}
-	bits = mpf_frame_get_lisp_flags(f) & ~(unsigned)MPF_LISP_FRAME_DATA;
+	bits &= ~(unsigned)MPF_LISP_FRAME_DATA;
 	for (i = 0; i < 32; i++)
 		if (bits & 1u << i)
-			report_list_item(out, mpf_lisp_frame_flag_to_string(1u << i),
-					 sep, &first);
+			fn(mpf_lisp_frame_flag_to_string(1u << i), user);
 }

@@ -253,18 +253,15 @@ report_mptcp_text_node(FILE *out, const struct mpf_node *n)
 }
 
 void
-report_mptcp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
-			 const char *sep)
+report_mptcp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			 void *user)
 {
-	unsigned bits = flags ? mpf_frame_get_mptcp_flags(f)
-			      : mpf_frame_get_mptcp_options(f);
-	bool first = true;
-	unsigned i;
+	while (bits) {
+		unsigned i = (unsigned)__builtin_ctz(bits);
 
-	for (i = 0; i < 32; i++)
-		if (bits & 1u << i)
-			report_list_item(out,
-					 flags ? mpf_mptcp_frame_flag_to_string(1u << i)
-					       : mpf_mptcp_subtype_to_string(i),
-					 sep, &first);
+		bits &= bits - 1;
+		fn(flags ? mpf_mptcp_frame_flag_to_string(1u << i)
+			 : mpf_mptcp_subtype_to_string(i),
+		   user);
+	}
 }

@@ -113,28 +113,23 @@ report_sctp_text_node(FILE *out, const struct mpf_node *n)
 }
 
 void
-report_sctp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
-			const char *sep)
+report_sctp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			void *user)
 {
-	bool first = true;
 	unsigned i;
 
 	if (flags) {
-		unsigned bits = mpf_frame_get_sctp_flags(f);
-
 		for (i = 0; i < 32; i++)
 			if (bits & 1u << i)
-				report_list_item(out,
-						 mpf_sctp_frame_flag_to_string(1u << i),
-						 sep, &first);
+				fn(mpf_sctp_frame_flag_to_string(1u << i), user);
 		return;
 	}
 	for (i = 0; i < 256; i++) {
 		uint32_t bit = mpf_sctp_chunk_bit(i);
 
-		if (bit != 1u << 31 && (mpf_frame_get_sctp_chunks(f) & bit))
-			report_list_item(out, mpf_sctp_chunk_to_string(i), sep, &first);
+		if (bit != 1u << 31 && (bits & bit))
+			fn(mpf_sctp_chunk_to_string(i), user);
 	}
-	if (mpf_frame_get_sctp_chunks(f) & 1u << 31)
-		report_list_item(out, "unknown", sep, &first);
+	if (bits & 1u << 31)
+		fn("unknown", user);
 }

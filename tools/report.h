@@ -37,19 +37,38 @@ void report_stream_node(struct summary_stream *s, const struct mpf_node *n,
 			int reason);
 void report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx);
 
-/* Frames: a header, one row per frame, a footer. */
+/* Frames (frames.c): a header, one row per frame, a footer. Rows are
+ * gathered in a buffer and written in blocks; report_frames_flush()
+ * writes them out (and flushes @out when @line). */
 struct frames_writer {
 	FILE *out;
 	enum report_format fmt;
+	bool line;    /* line-buffered: each batch of rows out at once */
 	unsigned rows;
 	bool have_t0; /* text shows time since the first frame */
 	int64_t t0_ns;
+	char *buf;    /* rows not written yet */
+	size_t len;
 };
 
 void report_frames_begin(struct frames_writer *w, const char *path);
 void report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 		       int64_t ts_sec, uint32_t ts_nsec);
+void report_frames_flush(struct frames_writer *w);
 void report_frames_end(struct frames_writer *w);
+
+/* The one pass of `mpflow frames` (frames.c): each frame fed is noted
+ * with its time stamp; its row is printed when the library says its
+ * result is final (and, @bounded, when more than @hold rows wait),
+ * then its result is released; freeing prints the rows left. */
+#define FRAMES_HOLD 262144u /* rows held at most with --stream */
+struct frames_pass;
+/* @bounded: at most @hold rows wait (0: none) */
+struct frames_pass *frames_pass_new(struct frames_writer *w, bool all,
+				    bool bounded, uint32_t hold);
+void frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx,
+		     uint32_t number, int64_t ts_sec, uint32_t ts_nsec);
+void frames_pass_free(struct frames_pass *p, struct mpf_ctx *ctx);
 
 /* Writes @s as a JSON string, quotes included, with the library's one
  * escaper (mpf_json_string(): bytes that are not UTF-8 become \ufffd). */
@@ -84,20 +103,24 @@ void report_endpoint_widths(const struct mpf_node *n, int *ws, int *wd);
 
 /* Each protocol's part (its JSON keys are the library's, lib/summary*.c):
  * the text after the node's title, and the names of a frame's elements
- * and flags. */
+ * (MPTCP options, SCTP chunks, the LISP message type) from @bits, or of its
+ * analysis flags (@flags), each handed to @fn. */
+typedef void (*report_name_func)(const char *name, void *user);
+
 void report_mptcp_text_title(FILE *out, const struct mpf_node *n);
 void report_mptcp_text_node(FILE *out, const struct mpf_node *n);
-void report_mptcp_frame_names(FILE *out, const struct mpf_frame *f,
-			      bool flags, const char *sep);
+void report_mptcp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			      void *user);
 
 void report_sctp_text_title(FILE *out, const struct mpf_node *n);
 void report_sctp_text_node(FILE *out, const struct mpf_node *n);
-void report_sctp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
-			     const char *sep);
+void report_sctp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			     void *user);
 
 void report_lisp_text_title(FILE *out, const struct mpf_node *n);
 void report_lisp_text_node(FILE *out, const struct mpf_node *n);
-void report_lisp_frame_names(FILE *out, const struct mpf_frame *f, bool flags,
-			     const char *sep);
+/* @bits: the message type (mpf_frame_get_lisp_type()) when not @flags */
+void report_lisp_frame_names(unsigned bits, bool flags, report_name_func fn,
+			     void *user);
 
 #endif /* MPFLOW_REPORT_H */

@@ -401,6 +401,12 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		return 0;
 	if (!PINFO_FD_VISITED(pinfo))
 		feed(tvb, pinfo);
+	/* items only when someone looks: no tree (tshark printing nothing
+	 * of a packet), or a tree that shows nothing of ours (fields of
+	 * other protocols; a reference to any mpflow field or a visible
+	 * tree marks the protocol) costs the feed alone */
+	if (!tree || !proto_field_is_referenced(tree, proto_mpflow))
+		return 0;
 	f = mpf_ctx_get_frame(ctx, pinfo->num);
 	if (!f)
 		return 0;

@@ -214,7 +214,8 @@ def frames(path, *, all=False, stream=False, disable=(), filter=None, count=None
            first_frame=1):
     """The frames of a capture as a pandas DataFrame: the rows and columns
     of `mpflow frames --format csv` (all=True: --all; stream=True:
-    --stream, reinjected_in then stays empty as it is only known later),
+    --stream --hold 0, reinjected_in then stays empty as it is only
+    known later),
     with nullable integer columns (UInt32, UInt64: <NA> where the CSV cell
     is empty), time as datetime64[ns, UTC], and strings; options and flags
     are the names joined by "|", "" for none."""

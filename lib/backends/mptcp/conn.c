@@ -369,6 +369,7 @@ const struct mpf_backend mpf__backend_mptcp = {
 	.mem_every = 32,
 	.node_settled = mpf__mptcp_node_settled,
 	.node_ended = mpf__mptcp_node_ended,
+	.node_unsettled = mpf__mptcp_node_unsettled,
 	.flow_type = mpf__mptcp_flow_type,
 	.node_type = mpf__mptcp_node_type,
 	.state_type = mpf__mptcp_state_type,

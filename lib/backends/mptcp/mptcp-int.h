@@ -456,6 +456,9 @@ void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
 				struct mpf_node *node,
 				const uint32_t *old_flow_ids);
 
+/* settle.c */
+uint32_t mpf__mptcp_node_unsettled(const struct mpf_node *node);
+
 /* stream.c */
 void mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state,
 			    struct mpf_node *node, struct mpf_node *owner);

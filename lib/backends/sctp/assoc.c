@@ -418,6 +418,14 @@ sctp_node_settled(const struct mpf_node *node)
 	return assoc_of(node)->established;
 }
 
+/* Only an INIT collision changes earlier records: the node opened by one
+ * of the two INITs, never established, is absorbed with its frames. */
+static uint32_t
+sctp_node_unsettled(const struct mpf_node *node)
+{
+	return assoc_of(node)->established ? UINT32_MAX : node->first_frame;
+}
+
 static bool
 sctp_node_ended(const struct mpf_node *node)
 {
@@ -445,6 +453,7 @@ const struct mpf_backend mpf__backend_sctp = {
 	.mem_every = 1,
 	.node_settled = sctp_node_settled,
 	.node_ended = sctp_node_ended,
+	.node_unsettled = sctp_node_unsettled,
 	.flow_type = mpf__sctp_flow_type,
 	.node_type = mpf__sctp_node_type,
 	.state_type = mpf__sctp_state_type,
