@@ -24,14 +24,6 @@
 #define PLOT_MARKERS 1000      /* reinjections kept one by one */
 #define PLOT_EVENTS 1000       /* anomalies kept for the report */
 
-/* Anomalies the report lists (bits of enum mpf_mptcp_frame_flag). */
-#define PLOT_ANOMALIES                                                       \
-	(MPF_MPTCP_FRAME_REINJECTION | MPF_MPTCP_FRAME_HMAC_BAD |            \
-	 MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD | MPF_MPTCP_FRAME_FALLBACK |      \
-	 MPF_MPTCP_FRAME_INFINITE_MAP | MPF_MPTCP_FRAME_CSUM_BAD |           \
-	 MPF_MPTCP_FRAME_KEY_MISMATCH | MPF_MPTCP_FRAME_ORPHAN_JOIN |        \
-	 MPF_MPTCP_FRAME_BAD_OPTION | MPF_MPTCP_FRAME_ADDR_ID_CONFLICT)
-
 /* ------------------------------------------------------------ merges */
 
 uint32_t
@@ -340,6 +332,7 @@ plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
 {
 	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
+	unsigned anomalies = mpf_frame_get_anomalies(f); /* the library's policy */
 	bool mp_fail = mpf_frame_get_mptcp_options(f) & 1u << MPF_MPTCP_SUB_FAIL;
 	uint32_t len = mpf_frame_get_payload_length(f);
 	uint32_t frame = mpf_frame_get_number(f);
@@ -377,9 +370,8 @@ plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
 			c->markers = NULL;
 		}
 	}
-	if ((flags & PLOT_ANOMALIES) || mp_fail) {
-		struct plot_event e = { frame, node, flow, dir,
-					flags & PLOT_ANOMALIES, mp_fail,
+	if (anomalies || mp_fail) {
+		struct plot_event e = { frame, node, flow, dir, anomalies, mp_fail,
 					mpf_frame_get_mptcp_reinjection_of(f) };
 
 		if (c->events->len < PLOT_EVENTS)
