@@ -76,7 +76,7 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 }
 
 void
-mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
+mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
 		  const struct mpf_pkt *pkt)
 {
 	struct mpf_node *n = flow->node;
@@ -575,19 +575,19 @@ mpf_flow_get_last_time(const struct mpf_flow *flow)
 }
 
 uint64_t
-mpf_flow_get_packets(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+mpf_flow_get_packets(const struct mpf_flow *flow, enum mpf_side dir)
 {
 	return flow && (unsigned)dir < 2 ? flow->packets[dir] : 0;
 }
 
 uint64_t
-mpf_flow_get_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+mpf_flow_get_bytes(const struct mpf_flow *flow, enum mpf_side dir)
 {
 	return flow && (unsigned)dir < 2 ? flow->bytes[dir] : 0;
 }
 
 uint64_t
-mpf_flow_get_payload_bytes(const struct mpf_flow *flow, enum mpf_flow_dir dir)
+mpf_flow_get_payload_bytes(const struct mpf_flow *flow, enum mpf_side dir)
 {
 	return flow && (unsigned)dir < 2 ? flow->payload[dir] : 0;
 }

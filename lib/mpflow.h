@@ -54,6 +54,17 @@ extern "C" {
 #define MPF_WARN_UNUSED
 #endif
 
+/* An old name kept so that programs written for 0.1 still compile and
+ * link; the compiler says what replaces it. Define
+ * MPF_DISABLE_DEPRECATION_WARNINGS to silence it. */
+#if defined(__GNUC__) && !defined(MPF_DISABLE_DEPRECATION_WARNINGS)
+#define MPF_DEPRECATED_FOR(f) __attribute__((deprecated("use " #f)))
+#define MPF_DEPRECATED_ENUM __attribute__((deprecated("use MPF_SIDE_*")))
+#else
+#define MPF_DEPRECATED_FOR(f)
+#define MPF_DEPRECATED_ENUM
+#endif
+
 /* --------------------------------------------------------------- version */
 
 /* The version of this header (the build checks that it is the project's).
@@ -108,7 +119,9 @@ enum mpf_status {
  */
 MPF_PUBLIC const char *mpf_status_to_string(int status);
 
-/* Returns: (transfer none) the symbolic name ("ERR_TRUNCATED") of @status. */
+/* Returns: (transfer none) the symbolic name ("ERR_TRUNCATED") of @status.
+ * Not a _to_string: that one gives the description, as libuv's
+ * uv_err_name() and uv_strerror() do. */
 MPF_PUBLIC const char *mpf_status_name(int status);
 
 /* Returns: (transfer none) the library version, "MAJOR.MINOR.PATCH". */
@@ -415,8 +428,13 @@ MPF_PUBLIC uint64_t mpf_ctx_get_counter(const struct mpf_ctx *ctx,
 MPF_PUBLIC uint64_t mpf_ctx_get_state_bytes(const struct mpf_ctx *ctx,
 					    uint64_t *peak);
 
-/* Returns: (transfer none) the report name of @counter ("truncated"). */
-MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
+/* Returns: (transfer none) the report name of @counter ("truncated"), or
+ * "unknown". Since: 0.2 */
+MPF_PUBLIC const char *mpf_counter_to_string(enum mpf_counter counter);
+
+/* The 0.1 name of mpf_counter_to_string(), deprecated. */
+MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter)
+	MPF_DEPRECATED_FOR(mpf_counter_to_string);
 
 /* ------------------------------------------------------------- partials */
 
@@ -544,13 +562,28 @@ MPF_PUBLIC char *mpf_json_string(const char *s);
 /* ---------------------------------------------------------------- frame */
 
 /*
- * Direction of a frame within its node: from the side that opened it (the
- * MPTCP client, which sent the first SYN) or from the other side.
+ * The one direction vocabulary: the two ends of a node or a flow, and a
+ * way data goes, named by the end that sends. The client opened the
+ * thing: a node's client sent its first SYN (INIT, ...); a flow's client
+ * is its source, the end that opened that flow (an MPTCP subflow's SYN
+ * sender, which may be the connection's server). So a frame's direction
+ * (mpf_frame_get_direction()) is the node side that sent it, and a flow's
+ * counts one way (mpf_flow_get_packets()) are by the flow side that sent.
  */
-enum mpf_direction {
-	MPF_DIR_CLIENT_TO_SERVER = 0,
-	MPF_DIR_SERVER_TO_CLIENT = 1,
+enum mpf_side {
+	MPF_SIDE_CLIENT = 0,
+	MPF_SIDE_SERVER = 1,
+	/* names before 0.2, the same values; deprecated: they warn unless
+	 * MPF_DISABLE_DEPRECATION_WARNINGS is defined */
+	MPF_DIR_CLIENT_TO_SERVER MPF_DEPRECATED_ENUM = MPF_SIDE_CLIENT,
+	MPF_DIR_SERVER_TO_CLIENT MPF_DEPRECATED_ENUM = MPF_SIDE_SERVER,
+	MPF_FLOW_FORWARD MPF_DEPRECATED_ENUM = MPF_SIDE_CLIENT,
+	MPF_FLOW_REVERSE MPF_DEPRECATED_ENUM = MPF_SIDE_SERVER,
 };
+
+/* The 0.1 enums enum mpf_direction and enum mpf_flow_dir, deprecated. */
+#define mpf_direction mpf_side
+#define mpf_flow_dir mpf_side
 
 MPF_PUBLIC uint32_t mpf_frame_get_number(const struct mpf_frame *frame);
 /* The frame's MPF_* status (0, MPF_FRAGMENT or a negative packet error). */
@@ -560,7 +593,7 @@ mpf_frame_get_protocol(const struct mpf_frame *frame);
 /* Node and flow ids, or MPF_ID_NONE. */
 MPF_PUBLIC uint32_t mpf_frame_get_node_id(const struct mpf_frame *frame);
 MPF_PUBLIC uint32_t mpf_frame_get_flow_id(const struct mpf_frame *frame);
-MPF_PUBLIC enum mpf_direction
+MPF_PUBLIC enum mpf_side
 mpf_frame_get_direction(const struct mpf_frame *frame);
 /* Transport payload length on the wire (TCP segment data, UDP payload;
  * for SCTP the whole SCTP packet, for LISP data the inner packet), for
@@ -818,20 +851,14 @@ MPF_PUBLIC uint32_t mpf_flow_get_last_frame(const struct mpf_flow *flow);
 MPF_PUBLIC int64_t mpf_flow_get_first_time(const struct mpf_flow *flow);
 MPF_PUBLIC int64_t mpf_flow_get_last_time(const struct mpf_flow *flow);
 
-/* Which way of a flow: from its source (0) or towards it (1). */
-enum mpf_flow_dir {
-	MPF_FLOW_FORWARD = 0,
-	MPF_FLOW_REVERSE = 1,
-};
-
 /* Frames and wire bytes one way of the flow. */
 MPF_PUBLIC uint64_t mpf_flow_get_packets(const struct mpf_flow *flow,
-					 enum mpf_flow_dir dir);
+					 enum mpf_side dir);
 MPF_PUBLIC uint64_t mpf_flow_get_bytes(const struct mpf_flow *flow,
-				       enum mpf_flow_dir dir);
+				       enum mpf_side dir);
 /* Transport payload bytes one way (retransmissions included). */
 MPF_PUBLIC uint64_t mpf_flow_get_payload_bytes(const struct mpf_flow *flow,
-					       enum mpf_flow_dir dir);
+					       enum mpf_side dir);
 
 /* ---------------------------------------------------------------- MPTCP */
 
@@ -850,12 +877,6 @@ enum mpf_mptcp_subtype {
 
 /* Returns: (transfer none) "MP_CAPABLE", "DSS", ... or "unknown". */
 MPF_PUBLIC const char *mpf_mptcp_subtype_to_string(unsigned subtype);
-
-/* The two ends of an MPTCP connection: the client sent the first SYN. */
-enum mpf_side {
-	MPF_SIDE_CLIENT = 0,
-	MPF_SIDE_SERVER = 1,
-};
 
 /* Version 0 (RFC 6824) or 1 (RFC 8684); -1 when unknown or not MPTCP. */
 MPF_PUBLIC int mpf_node_get_mptcp_version(const struct mpf_node *node);
@@ -1150,7 +1171,7 @@ MPF_PUBLIC bool mpf_flow_get_mptcp_backup(const struct mpf_flow *flow);
  * when unknown. An initial subflow has id 0 on both ends.
  */
 MPF_PUBLIC int mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
-					     enum mpf_flow_dir end);
+					     enum mpf_side end);
 
 /* The MP_JOIN HMAC check of the subflow (NONE for an initial one). */
 MPF_PUBLIC enum mpf_mptcp_hmac
@@ -1185,7 +1206,7 @@ struct mpf_mptcp_flow_stats {
 };
 
 MPF_PUBLIC int mpf_flow_get_mptcp_stats(const struct mpf_flow *flow,
-					enum mpf_flow_dir dir,
+					enum mpf_side dir,
 					struct mpf_mptcp_flow_stats *stats,
 					size_t size);
 
@@ -1300,7 +1321,7 @@ MPF_PUBLIC int mpf_node_get_sctp_primary(const struct mpf_node *node,
 
 /* One path (address pair) of an association. */
 struct mpf_sctp_flow_stats {
-	uint64_t data_chunks[2];     /* per enum mpf_flow_dir */
+	uint64_t data_chunks[2];     /* per enum mpf_side */
 	uint64_t retransmissions[2]; /* DATA chunks sent again on this path */
 	uint64_t heartbeats[2];      /* HEARTBEAT chunks sent */
 	uint64_t heartbeat_acks[2];  /* HEARTBEAT ACK chunks sent */
@@ -1647,7 +1668,7 @@ MPF_PUBLIC int mpf_match_get_connection(const struct mpf_match *match,
 
 /*
  * One direction of a subflow pair, counting data segments. The sender's
- * capture is the client's for MPF_DIR_CLIENT_TO_SERVER.
+ * capture is the client's for MPF_SIDE_CLIENT.
  */
 struct mpf_match_dir {
 	uint64_t sent;     /* in the sender's capture, while the receiver's ran */
@@ -1668,7 +1689,7 @@ struct mpf_match_subflow {
 	/* the server capture's flow runs the other way round (its source is
 	 * the client capture flow's destination) */
 	bool reversed;
-	struct mpf_match_dir dir[2]; /* by enum mpf_direction */
+	struct mpf_match_dir dir[2]; /* by enum mpf_side */
 	/* the subflow as each capture saw it (a NAT between them shows):
 	 * source the side that sent its SYN, else its first segment */
 	struct mpf_endpoint client_src, client_dst, server_src, server_dst;
@@ -1707,7 +1728,7 @@ MPF_PUBLIC const char *mpf_match_verdict_to_string(enum mpf_match_verdict v);
  */
 struct mpf_match_packet {
 	uint32_t connection, subflow; /* indexes into the match */
-	enum mpf_direction dir;
+	enum mpf_side dir;
 	enum mpf_match_state state;
 	uint32_t client_frame, server_frame; /* 0 when not in that capture */
 	int64_t client_time, server_time;    /* ns since the epoch, or 0 */

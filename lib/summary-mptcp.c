@@ -216,7 +216,7 @@ json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f
 				   : MPF_SIDE_SERVER;
 		uint64_t total = cs[side].data_bytes;
 
-		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs[d],
+		mpf_flow_get_mptcp_stats(f, (enum mpf_side)d, &fs[d],
 					 sizeof(fs[d]));
 		g_string_append_printf(out,
 			", \"%s\": {\"data_bytes\": %" PRIu64
@@ -237,8 +237,8 @@ void
 mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
 		       const struct mpf_flow *f)
 {
-	int id0 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_FORWARD);
-	int id1 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_REVERSE);
+	int id0 = mpf_flow_get_mptcp_address_id(f, MPF_SIDE_CLIENT);
+	int id1 = mpf_flow_get_mptcp_address_id(f, MPF_SIDE_SERVER);
 
 	g_string_append_printf(out, ", \"role\": \"%s\", \"established\": %s",
 		mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),

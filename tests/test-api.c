@@ -478,6 +478,27 @@ START_TEST(test_flag_tables_man_page)
 }
 END_TEST
 
+/* Programs written for 0.1 still compile: the old direction names are
+ * the same values of enum mpf_side (they only warn), and
+ * mpf_counter_name() is mpf_counter_to_string(). */
+START_TEST(test_deprecated_names)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	enum mpf_direction d = MPF_DIR_SERVER_TO_CLIENT;
+	enum mpf_flow_dir f = MPF_FLOW_FORWARD;
+
+	ck_assert_int_eq(d, MPF_SIDE_SERVER);
+	ck_assert_int_eq(f, MPF_SIDE_CLIENT);
+	ck_assert_int_eq(MPF_DIR_CLIENT_TO_SERVER, MPF_SIDE_CLIENT);
+	ck_assert_int_eq(MPF_FLOW_REVERSE, MPF_SIDE_SERVER);
+	ck_assert_str_eq(mpf_counter_name(MPF_COUNTER_EVICTED), "evicted");
+#pragma GCC diagnostic pop
+	ck_assert_str_eq(mpf_counter_to_string(MPF_COUNTER_EVICTED), "evicted");
+	ck_assert_str_eq(mpf_counter_to_string(MPF_COUNTER_COUNT), "unknown");
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -504,6 +525,7 @@ api_suite(void)
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_status_list);
 	tcase_add_test(tc, test_flag_tables_man_page);
+	tcase_add_test(tc, test_deprecated_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

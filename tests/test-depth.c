@@ -305,8 +305,8 @@ grouping(const struct mpf_ctx *ctx, uint64_t min_packets)
 	for (i = 0; i < mpf_ctx_get_flow_count(ctx); i++) {
 		const struct mpf_flow *f = mpf_ctx_get_flow(ctx, i);
 
-		if (mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-			    mpf_flow_get_packets(f, MPF_FLOW_REVERSE) <
+		if (mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+			    mpf_flow_get_packets(f, MPF_SIDE_SERVER) <
 		    min_packets)
 			continue;
 		g_hash_table_insert(t, flow_key(f),

@@ -336,7 +336,7 @@ plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
 	bool mp_fail = mpf_frame_get_mptcp_options(f) & 1u << MPF_MPTCP_SUB_FAIL;
 	uint32_t len = mpf_frame_get_payload_length(f);
 	uint32_t frame = mpf_frame_get_number(f);
-	uint8_t dir = mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER ? 0 : 1;
+	uint8_t dir = mpf_frame_get_direction(f) == MPF_SIDE_CLIENT ? 0 : 1;
 	uint64_t dsn = 0, dack;
 	struct conn *c;
 	uint32_t idx;

@@ -69,10 +69,10 @@ sent_at(const struct mpf_match_packet *p, int64_t *t)
 {
 	if (p->state == MPF_MATCH_UNSENT ||
 	    (p->state == MPF_MATCH_OUTSIDE &&
-	     !(p->dir == MPF_DIR_CLIENT_TO_SERVER ? p->client_frame
+	     !(p->dir == MPF_SIDE_CLIENT ? p->client_frame
 						   : p->server_frame)))
 		return false;
-	*t = p->dir == MPF_DIR_CLIENT_TO_SERVER ? p->client_time : p->server_time;
+	*t = p->dir == MPF_SIDE_CLIENT ? p->client_time : p->server_time;
 	return true;
 }
 

@@ -152,7 +152,7 @@ text_counters(FILE *out, const char *path, const struct mpf_ctx *ctx,
 
 		if (v)
 			fprintf(out, ", %s %" PRIu64,
-				mpf_counter_name((enum mpf_counter)c), v);
+				mpf_counter_to_string((enum mpf_counter)c), v);
 	}
 	fputc('\n', out);
 }
@@ -334,7 +334,7 @@ report_frames_row(struct frames_writer *w, const struct mpf_frame *f,
 	uint32_t rif = mpf_frame_get_mptcp_reinjected_in(f);
 	enum mpf_protocol proto = mpf_frame_get_protocol(f);
 	const char *dir = proto == MPF_PROTO_NONE ? ""
-			  : mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER
+			  : mpf_frame_get_direction(f) == MPF_SIDE_CLIENT
 				  ? "c2s"
 				  : "s2c";
 	char nb[16], fb[16], db[24], ab[24], mb[16], ro[16], ri[16], tb[16],

@@ -413,7 +413,7 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	}
 	it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
 				   mpf_frame_get_direction(f) ==
-						   MPF_DIR_CLIENT_TO_SERVER
+						   MPF_SIDE_CLIENT
 					   ? "c2s"
 					   : "s2c");
 	proto_item_set_generated(it);

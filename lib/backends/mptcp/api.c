@@ -474,7 +474,7 @@ mpf_flow_get_mptcp_backup(const struct mpf_flow *flow)
 
 int
 mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
-			      enum mpf_flow_dir end)
+			      enum mpf_side end)
 {
 	const struct sub *s = mptcp_sub(flow);
 
@@ -519,7 +519,7 @@ mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow)
 }
 
 int
-mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_flow_dir dir,
+mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_side dir,
 			 struct mpf_mptcp_flow_stats *stats, size_t size)
 {
 	const struct sub *s = mptcp_sub(flow);
