@@ -1276,14 +1276,7 @@ seg_at_frame(const struct side *sd, uint32_t frame)
 {
 	uint32_t lo = 0, hi = sd->n;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (sd->segs[mid].frame < frame)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, sd->segs[mid].frame < frame);
 	return lo < sd->n && sd->segs[lo].frame == frame ? lo : NONE;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mpf-search.h"
 #include "mpflow.h"
 
 #define MPF_PROTO_MAX 4 /* one past the last enum mpf_protocol value */

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "mpf-search.h"
 #include "plot-data.h"
 
 #define PLOT_MARKERS 1000      /* reinjections kept one by one */
@@ -207,6 +208,13 @@ conn_index(struct conn *c, int64_t t)
 	return (uint32_t)(d / (uint64_t)c->width);
 }
 
+/* The idx of element @i of @a (elements of @size bytes, idx first). */
+static uint32_t
+idx_at(const GArray *a, size_t size, guint i)
+{
+	return *(const uint32_t *)(const void *)(a->data + i * size);
+}
+
 /* Position of bucket @idx in @a (sorted by idx, elements of @size bytes
  * whose first member is the idx): found, or where it goes. Frames come in
  * time order, so this is almost always the end. */
@@ -216,21 +224,10 @@ find_idx(GArray *a, size_t size, uint32_t idx, bool *found)
 	guint lo = 0, hi = a->len;
 
 	*found = false;
-	if (hi && *(const uint32_t *)(const void *)(a->data + (hi - 1) * size) < idx)
+	if (hi && idx_at(a, size, hi - 1) < idx)
 		return hi;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		uint32_t m = *(const uint32_t *)(const void *)(a->data + mid * size);
-
-		if (m == idx) {
-			*found = true;
-			return mid;
-		}
-		if (m < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, idx_at(a, size, mid) < idx);
+	*found = lo < a->len && idx_at(a, size, lo) == idx;
 	return lo;
 }
 

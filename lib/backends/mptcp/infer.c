@@ -195,16 +195,10 @@ mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
 			struct sent *x = &g_array_index(gsd->sent, struct sent, i);
 			guint lo = ks->sent_head, hi = ks->sent->len;
 
-			while (lo < hi) {
-				guint mid = lo + (hi - lo) / 2;
-
-				if ((int64_t)(g_array_index(ks->sent, struct sent,
-							    mid).start -
-					      x->start) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+			MPF_LOWER_BOUND(lo, hi, mid,
+					(int64_t)(g_array_index(ks->sent, struct sent,
+								mid).start -
+						  x->start) < 0);
 			g_array_insert_val(ks->sent, lo, *x);
 		}
 	}
