@@ -55,9 +55,12 @@ mpf_lisp_frame_flag_to_string(unsigned flag)
 #define LISP_ANOMALY(NAME, bit, group, sev, anomaly, name, field, text)     \
 	| ((anomaly) ? (unsigned)MPF_LISP_FRAME_##NAME : 0u)
 
-static const unsigned mptcp_anomalies = 0u MPF_MPTCP_FRAME_FLAG_MAP(MPTCP_ANOMALY);
-static const unsigned sctp_anomalies = 0u MPF_SCTP_FRAME_FLAG_MAP(SCTP_ANOMALY);
-static const unsigned lisp_anomalies = 0u MPF_LISP_FRAME_FLAG_MAP(LISP_ANOMALY);
+static const unsigned mptcp_anomalies =
+	0u MPF_MPTCP_FRAME_FLAG_MAP(MPTCP_ANOMALY);
+static const unsigned sctp_anomalies =
+	0u MPF_SCTP_FRAME_FLAG_MAP(SCTP_ANOMALY);
+static const unsigned lisp_anomalies =
+	0u MPF_LISP_FRAME_FLAG_MAP(LISP_ANOMALY);
 
 unsigned
 mpf_frame_get_anomalies(const struct mpf_frame *frame)

@@ -690,7 +690,8 @@ mpf_frame_get_mptcp_options(const struct mpf_frame *frame);
 	/* new data below the highest DSN already seen this way: it arrives \
 	 * out of order at the receiver (as seen at the capture point) */   \
 	XX(OUT_OF_ORDER, 9, SEQUENCE, CHAT, false, "out_of_order",          \
-	   "out_of_order", "New data below the highest DSN seen: out of order") \
+	   "out_of_order",                                                  \
+	   "New data below the highest DSN seen: out of order")             \
 	/* a data ack that repeats the highest one, on a segment without    \
 	 * data */                                                          \
 	XX(DUP_DACK, 10, SEQUENCE, CHAT, false, "dup_data_ack",             \
@@ -1341,7 +1342,8 @@ MPF_PUBLIC int mpf_flow_get_sctp_stats(const struct mpf_flow *flow,
 	   "Wrong CRC32c: the packet changes nothing")                      \
 	/* cut by the capture, or 0 */                                      \
 	XX(CRC_UNVERIFIED, 1, CHECKSUM, NONE, false, "crc_unverified",      \
-	   "crc_unverified", "CRC32c not verifiable: cut by the capture, or 0") \
+	   "crc_unverified",                                                \
+	   "CRC32c not verifiable: cut by the capture, or 0")               \
 	/* a DATA TSN seen before */                                        \
 	XX(RETRANSMISSION, 2, SEQUENCE, NOTE, false, "retransmission",      \
 	   "retransmission", "DATA whose TSN was sent before")              \
