@@ -237,14 +237,7 @@ find(const struct mpf_store *s, uint32_t number)
 		return lo;
 	lo = s->first;
 	hi = s->count;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (slot(s, mid)->number < number)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, slot(s, mid)->number < number);
 	return lo < s->count && slot(s, lo)->number == number ? (int64_t)lo : -1;
 }
 
@@ -288,14 +281,8 @@ mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 		return;
 	lo = s->first; /* released records are final by contract */
 	hi = s->count;
-	while (lo < hi) { /* the first record from frame @from */
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (slot(s, mid)->number < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* the first record from frame @from */
+	MPF_LOWER_BOUND(lo, hi, mid, slot(s, mid)->number < from);
 	for (i = lo; i < s->count; i++) {
 		struct packed *p = slot(s, i);
 		struct mpf_frame f;

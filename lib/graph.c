@@ -76,7 +76,7 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 }
 
 void
-mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
+mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
 		  const struct mpf_pkt *pkt)
 {
 	struct mpf_node *n = flow->node;
@@ -493,7 +493,7 @@ mpf__ids_fini(struct mpf_ids *t)
 
 #define FLOW_WAY_GETTER(name, field)                                         \
 	uint64_t mpf_flow_get_##name(const struct mpf_flow *flow,            \
-				     enum mpf_flow_dir dir)                  \
+				     enum mpf_side dir)                  \
 	{                                                                    \
 		return flow && (unsigned)dir < 2 ? flow->field[dir] : 0;     \
 	}

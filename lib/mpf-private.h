@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mpf-search.h"
 #include "mpflow.h"
 
 /* ------------------------------------------------------------ config */
@@ -64,7 +65,7 @@ struct mpf_frame {
 	uint8_t form;         /* MPF_FORM_FULL */
 	int8_t status;        /* enum mpf_status */
 	uint8_t protocol;     /* enum mpf_protocol */
-	uint8_t dir;          /* enum mpf_direction */
+	uint8_t dir;          /* enum mpf_side */
 	uint16_t flags;       /* MPF_FRAME_HAS_* */
 	uint16_t opts;        /* MPTCP: option subtypes seen, 1 << subtype */
 	uint32_t number;
@@ -354,7 +355,7 @@ struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);
 int mpf__copy_out(void *dst, size_t size, const void *src, size_t n);
 
 /* Counts a frame of @flow (one way) on the flow and its node. */
-void mpf__flow_account(struct mpf_flow *flow, enum mpf_flow_dir dir,
+void mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
 		       const struct mpf_pkt *pkt);
 
 /* ------------------------------------------------------------ partials */

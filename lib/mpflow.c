@@ -55,7 +55,7 @@ mpf_version_string(void)
 }
 
 const char *
-mpf_counter_name(enum mpf_counter counter)
+mpf_counter_to_string(enum mpf_counter counter)
 {
 	static const char *const names[] = {
 #define MPF_XX(name, text) text,
@@ -66,6 +66,12 @@ mpf_counter_name(enum mpf_counter counter)
 	if ((unsigned)counter >= MPF_COUNTER_COUNT)
 		return "unknown";
 	return names[counter];
+}
+
+const char *
+mpf_counter_name(enum mpf_counter counter)
+{
+	return mpf_counter_to_string(counter);
 }
 
 /* ------------------------------------------------------------ protocol */
@@ -630,13 +636,13 @@ mpf_frame_get_flow_id(const struct mpf_frame *frame)
 	return frame ? frame->flow : MPF_ID_NONE;
 }
 
-enum mpf_direction
+enum mpf_side
 mpf_frame_get_direction(const struct mpf_frame *frame)
 {
 	struct mpf_frame tmp;
 
 	frame = mpf__frame_view(frame, &tmp);
-	return frame ? (enum mpf_direction)frame->dir : MPF_DIR_CLIENT_TO_SERVER;
+	return frame ? (enum mpf_side)frame->dir : MPF_SIDE_CLIENT;
 }
 
 uint32_t

@@ -54,6 +54,17 @@ extern "C" {
 #define MPF_WARN_UNUSED
 #endif
 
+/* An old name kept so that programs written for 0.1 still compile and
+ * link; the compiler says what replaces it. Define
+ * MPF_DISABLE_DEPRECATION_WARNINGS to silence it. */
+#if defined(__GNUC__) && !defined(MPF_DISABLE_DEPRECATION_WARNINGS)
+#define MPF_DEPRECATED_FOR(f) __attribute__((deprecated("use " #f)))
+#define MPF_DEPRECATED_ENUM __attribute__((deprecated("use MPF_SIDE_*")))
+#else
+#define MPF_DEPRECATED_FOR(f)
+#define MPF_DEPRECATED_ENUM
+#endif
+
 /* --------------------------------------------------------------- version */
 
 /* The version of this header (the build checks that it is the project's).
@@ -108,7 +119,9 @@ enum mpf_status {
  */
 MPF_PUBLIC const char *mpf_status_to_string(int status);
 
-/* Returns: (transfer none) the symbolic name ("ERR_TRUNCATED") of @status. */
+/* Returns: (transfer none) the symbolic name ("ERR_TRUNCATED") of @status.
+ * Not a _to_string: that one gives the description, as libuv's
+ * uv_err_name() and uv_strerror() do. */
 MPF_PUBLIC const char *mpf_status_name(int status);
 
 /* Returns: (transfer none) the library version, "MAJOR.MINOR.PATCH". */
@@ -451,8 +464,13 @@ MPF_PUBLIC uint64_t mpf_ctx_get_counter(const struct mpf_ctx *ctx,
 MPF_PUBLIC uint64_t mpf_ctx_get_state_bytes(const struct mpf_ctx *ctx,
 					    uint64_t *peak);
 
-/* Returns: (transfer none) the report name of @counter ("truncated"). */
-MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter);
+/* Returns: (transfer none) the report name of @counter ("truncated"), or
+ * "unknown". Since: 0.2 */
+MPF_PUBLIC const char *mpf_counter_to_string(enum mpf_counter counter);
+
+/* The 0.1 name of mpf_counter_to_string(), deprecated. */
+MPF_PUBLIC const char *mpf_counter_name(enum mpf_counter counter)
+	MPF_DEPRECATED_FOR(mpf_counter_to_string);
 
 /* ------------------------------------------------------------- partials */
 
@@ -580,13 +598,28 @@ MPF_PUBLIC char *mpf_json_string(const char *s);
 /* ---------------------------------------------------------------- frame */
 
 /*
- * Direction of a frame within its node: from the side that opened it (the
- * MPTCP client, which sent the first SYN) or from the other side.
+ * The one direction vocabulary: the two ends of a node or a flow, and a
+ * way data goes, named by the end that sends. The client opened the
+ * thing: a node's client sent its first SYN (INIT, ...); a flow's client
+ * is its source, the end that opened that flow (an MPTCP subflow's SYN
+ * sender, which may be the connection's server). So a frame's direction
+ * (mpf_frame_get_direction()) is the node side that sent it, and a flow's
+ * counts one way (mpf_flow_get_packets()) are by the flow side that sent.
  */
-enum mpf_direction {
-	MPF_DIR_CLIENT_TO_SERVER = 0,
-	MPF_DIR_SERVER_TO_CLIENT = 1,
+enum mpf_side {
+	MPF_SIDE_CLIENT = 0,
+	MPF_SIDE_SERVER = 1,
+	/* names before 0.2, the same values; deprecated: they warn unless
+	 * MPF_DISABLE_DEPRECATION_WARNINGS is defined */
+	MPF_DIR_CLIENT_TO_SERVER MPF_DEPRECATED_ENUM = MPF_SIDE_CLIENT,
+	MPF_DIR_SERVER_TO_CLIENT MPF_DEPRECATED_ENUM = MPF_SIDE_SERVER,
+	MPF_FLOW_FORWARD MPF_DEPRECATED_ENUM = MPF_SIDE_CLIENT,
+	MPF_FLOW_REVERSE MPF_DEPRECATED_ENUM = MPF_SIDE_SERVER,
 };
+
+/* The 0.1 enums enum mpf_direction and enum mpf_flow_dir, deprecated. */
+#define mpf_direction mpf_side
+#define mpf_flow_dir mpf_side
 
 MPF_PUBLIC uint32_t mpf_frame_get_number(const struct mpf_frame *frame);
 /* The frame's MPF_* status (0, MPF_FRAGMENT or a negative packet error). */
@@ -596,13 +629,22 @@ mpf_frame_get_protocol(const struct mpf_frame *frame);
 /* Node and flow ids, or MPF_ID_NONE. */
 MPF_PUBLIC uint32_t mpf_frame_get_node_id(const struct mpf_frame *frame);
 MPF_PUBLIC uint32_t mpf_frame_get_flow_id(const struct mpf_frame *frame);
-MPF_PUBLIC enum mpf_direction
+MPF_PUBLIC enum mpf_side
 mpf_frame_get_direction(const struct mpf_frame *frame);
 /* Transport payload length on the wire (TCP segment data, UDP payload;
  * for SCTP the whole SCTP packet, for LISP data the inner packet), for
  * every frame whose transport header was read, in a node or not; 0 if
  * none. */
 MPF_PUBLIC uint32_t mpf_frame_get_payload_length(const struct mpf_frame *frame);
+
+/*
+ * The frame's flags (of its protocol's set: MPF_MPTCP_FRAME_*, ...) that
+ * are anomalies, the ones a report lists: the anomaly column of the
+ * MPF_*_FRAME_FLAG_MAP tables. For MPTCP, REINJECTION counts only on a
+ * segment with mapped payload. 0 for a frame of no node's protocol.
+ * Since: 0.2
+ */
+MPF_PUBLIC unsigned mpf_frame_get_anomalies(const struct mpf_frame *frame);
 
 /*
  * MPTCP: the data sequence number of the segment's first payload byte,
@@ -628,65 +670,128 @@ mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame);
 MPF_PUBLIC unsigned
 mpf_frame_get_mptcp_options(const struct mpf_frame *frame);
 
+/*
+ * Frame flags: one table per protocol, the only place a flag is listed.
+ * The enum, the names mpf_*_frame_flag_to_string() gives, which flags
+ * are anomalies (mpf_frame_get_anomalies()), the Wireshark plugin's
+ * expert infos and the man page's list all come from it (a unit test
+ * compares the man page). Each entry is
+ *   XX(NAME, bit, group, severity, anomaly, name, field, text)
+ * NAME     the enum constant, MPF_<PROTO>_FRAME_<NAME>;
+ * bit      its bit number (never reused: frames store them);
+ * group    what it is about: SEQUENCE, PROTOCOL, MALFORMED, SECURITY,
+ *          CHECKSUM or RESPONSE_CODE (Wireshark's expert groups);
+ * severity NONE (a fact, no expert info), CHAT, NOTE, WARN or ERROR;
+ * anomaly  true when a report lists frames with it as anomalies;
+ * name     the report name (CSV, JSON, text);
+ * field    the plugin's filter name, mpflow.<proto>.<field>: kept stable
+ *          for users' filters even where the report name differs;
+ * text     one line, the plugin's expert info.
+ * Adding a flag: doc/recipes.md. Since: 0.2
+ */
+#define MPF_MPTCP_FRAME_FLAG_MAP(XX)                                        \
+	/* the IDSN was not seen: DSN and data ack are relative to the      \
+	 * first value seen in that direction instead */                    \
+	XX(DSN_GUESSED, 0, SEQUENCE, CHAT, false, "dsn_base_guessed",       \
+	   "dsn_guessed",                                                   \
+	   "IDSN not captured: DSN relative to the first one seen")         \
+	/* a segment with payload that no known mapping covers */           \
+	XX(NO_MAPPING, 1, SEQUENCE, WARN, false, "no_mapping", "no_mapping", \
+	   "No DSS mapping covers this segment")                            \
+	/* the DSS option carried DATA_FIN */                               \
+	XX(DATA_FIN, 2, SEQUENCE, NONE, false, "data_fin", "data_fin",      \
+	   "DATA_FIN: the sender has no more data")                         \
+	/* an infinite mapping (data-level length 0): fallback */           \
+	XX(INFINITE_MAP, 3, SEQUENCE, NOTE, true, "infinite_mapping",       \
+	   "infinite_mapping", "Infinite mapping: fallback to TCP")         \
+	/* an echoed key (the third ACK's, MP_FASTCLOSE's) differs from the \
+	 * handshake's */                                                   \
+	XX(KEY_MISMATCH, 4, PROTOCOL, WARN, true, "key_mismatch",           \
+	   "key_mismatch", "Echoed keys differ from the handshake's")       \
+	/* MP_JOIN SYN whose token matches no known connection */           \
+	XX(ORPHAN_JOIN, 5, PROTOCOL, WARN, true, "orphan_join",             \
+	   "orphan_join", "MP_JOIN token of no known connection")           \
+	/* an MPTCP option whose length does not fit its subtype */         \
+	XX(BAD_OPTION, 6, MALFORMED, ERROR, true, "bad_option", "bad_option", \
+	   "MPTCP option length impossible for its subtype")                \
+	/* data already sent: first on another subflow, or on this one at   \
+	 * another subflow sequence number (see reinjection_of); an anomaly \
+	 * only on a segment with mapped payload */                         \
+	XX(REINJECTION, 7, SEQUENCE, NOTE, true, "reinjection", "reinjection", \
+	   "Data sent before: an MPTCP reinjection")                        \
+	/* a TCP retransmission: the same data at the same subflow sequence \
+	 * number on the same subflow */                                    \
+	XX(RETRANSMISSION, 8, SEQUENCE, NOTE, false, "retransmission",      \
+	   "retransmission", "TCP retransmission of mapped data")           \
+	/* new data below the highest DSN already seen this way: it arrives \
+	 * out of order at the receiver (as seen at the capture point) */   \
+	XX(OUT_OF_ORDER, 9, SEQUENCE, CHAT, false, "out_of_order",          \
+	   "out_of_order",                                                  \
+	   "New data below the highest DSN seen: out of order")             \
+	/* a data ack that repeats the highest one, on a segment without    \
+	 * data */                                                          \
+	XX(DUP_DACK, 10, SEQUENCE, CHAT, false, "dup_data_ack",             \
+	   "dup_data_ack", "Duplicate data ack")                            \
+	/* MP_JOIN HMAC (SYN/ACK or third ACK) checked against the keys */  \
+	XX(HMAC_OK, 11, SECURITY, NONE, false, "join_hmac_ok", "join_hmac_ok", \
+	   "MP_JOIN HMAC matches the keys")                                 \
+	XX(HMAC_BAD, 12, SECURITY, ERROR, true, "join_hmac_bad",            \
+	   "join_hmac_bad", "MP_JOIN HMAC does not match the keys")         \
+	/* DSS checksum (checked when the mapping's last byte arrives) */   \
+	XX(CSUM_OK, 13, CHECKSUM, NONE, false, "csum_ok", "checksum_ok",    \
+	   "DSS checksum of the mapping is right")                          \
+	XX(CSUM_BAD, 14, CHECKSUM, ERROR, true, "csum_bad", "checksum_bad", \
+	   "DSS checksum of the mapping is wrong")                          \
+	/* the mapping's payload was cut by the capture or not all seen */  \
+	XX(CSUM_UNVERIFIABLE, 15, CHECKSUM, CHAT, false, "csum_unverifiable", \
+	   "checksum_unverifiable",                                         \
+	   "DSS checksum not verifiable: payload not all captured")         \
+	/* ADD_ADDR HMAC: right, wrong, or the leftmost 64 bits that Linux  \
+	 * sent before a 2020 fix (not an attack, a known deviation) */     \
+	XX(ADD_ADDR_HMAC_OK, 16, SECURITY, NONE, false, "add_addr_hmac_ok", \
+	   "add_addr_hmac_ok", "ADD_ADDR HMAC matches the keys")            \
+	XX(ADD_ADDR_HMAC_BAD, 17, SECURITY, ERROR, true, "add_addr_hmac_bad", \
+	   "add_addr_hmac_bad", "ADD_ADDR HMAC does not match the keys")    \
+	XX(ADD_ADDR_HMAC_LEGACY, 18, PROTOCOL, NOTE, false,                 \
+	   "add_addr_hmac_legacy", "add_addr_hmac_legacy",                  \
+	   "ADD_ADDR HMAC in the pre-2020 Linux form")                      \
+	/* ADD_ADDR reuses a live address id for another address */         \
+	XX(ADDR_ID_CONFLICT, 19, PROTOCOL, WARN, true, "addr_id_conflict",  \
+	   "addr_id_conflict",                                              \
+	   "ADD_ADDR reuses a live address id for another address")         \
+	/* the connection falls back to TCP at this frame */                \
+	XX(FALLBACK, 20, PROTOCOL, NOTE, true, "fallback", "fallback",      \
+	   "Connection falls back to TCP here")                             \
+	/* REMOVE_ADDR here ends one or more subflows */                    \
+	XX(SUBFLOW_REMOVED, 21, SEQUENCE, NOTE, false, "subflow_removed",   \
+	   "subflow_removed", "REMOVE_ADDR ends a subflow")                 \
+	/* a DSS mapping on a segment that carries neither data nor FIN     \
+	 * (and is no DATA_FIN of length 1): a receiver ignores it (RFC     \
+	 * 8684 3.3.1; Linux), so it is no infinite mapping and maps        \
+	 * nothing */                                                       \
+	XX(MAPPING_IGNORED, 22, PROTOCOL, NOTE, false, "mapping_ignored",   \
+	   "mapping_ignored",                                               \
+	   "DSS mapping on a segment without data: ignored (no infinite "   \
+	   "mapping)")                                                      \
+	/* MP_FASTCLOSE whose key is not the receiver's: ignored */         \
+	XX(FASTCLOSE_KEY_BAD, 23, SECURITY, WARN, false, "fastclose_key_bad", \
+	   "fastclose_key_bad",                                             \
+	   "MP_FASTCLOSE with a key that is not the receiver's: ignored")   \
+	/* an RST (with its MP_TCPRST, MP_FASTCLOSE) that the receiver does \
+	 * not accept: its sequence number is past what the sender sent or  \
+	 * below what the receiver acknowledged (RFC 5961: a challenge ACK  \
+	 * answers it), or MP_TCPRST on a segment without RST */            \
+	XX(RST_IGNORED, 24, SEQUENCE, NOTE, false, "rst_ignored",           \
+	   "rst_ignored",                                                   \
+	   "RST its receiver does not take (out of window), or MP_TCPRST "  \
+	   "without RST")
+
 /* Flags of a frame's MPTCP analysis, for mpf_frame_get_mptcp_flags(). */
 enum mpf_mptcp_frame_flag {
-	/* the IDSN was not seen: DSN and data ack are relative to the first
-	 * value seen in that direction instead */
-	MPF_MPTCP_FRAME_DSN_GUESSED = 1 << 0,
-	/* a segment with payload that no known mapping covers */
-	MPF_MPTCP_FRAME_NO_MAPPING = 1 << 1,
-	/* the DSS option carried DATA_FIN */
-	MPF_MPTCP_FRAME_DATA_FIN = 1 << 2,
-	/* an infinite mapping (data-level length 0): fallback */
-	MPF_MPTCP_FRAME_INFINITE_MAP = 1 << 3,
-	/* an echoed key (the third ACK's, MP_FASTCLOSE's) differs from the
-	 * handshake's */
-	MPF_MPTCP_FRAME_KEY_MISMATCH = 1 << 4,
-	/* MP_JOIN SYN whose token matches no known connection */
-	MPF_MPTCP_FRAME_ORPHAN_JOIN = 1 << 5,
-	/* an MPTCP option whose length does not fit its subtype */
-	MPF_MPTCP_FRAME_BAD_OPTION = 1 << 6,
-	/* data already sent: first on another subflow, or on this one at
-	 * another subflow sequence number (see reinjection_of) */
-	MPF_MPTCP_FRAME_REINJECTION = 1 << 7,
-	/* a TCP retransmission: the same data at the same subflow sequence
-	 * number on the same subflow */
-	MPF_MPTCP_FRAME_RETRANSMISSION = 1 << 8,
-	/* new data below the highest DSN already seen this way: it arrives
-	 * out of order at the receiver (as seen at the capture point) */
-	MPF_MPTCP_FRAME_OUT_OF_ORDER = 1 << 9,
-	/* a data ack that repeats the highest one, on a segment without data */
-	MPF_MPTCP_FRAME_DUP_DACK = 1 << 10,
-	/* MP_JOIN HMAC (SYN/ACK or third ACK) checked against the keys */
-	MPF_MPTCP_FRAME_HMAC_OK = 1 << 11,
-	MPF_MPTCP_FRAME_HMAC_BAD = 1 << 12,
-	/* DSS checksum (checked when the mapping's last byte arrives) */
-	MPF_MPTCP_FRAME_CSUM_OK = 1 << 13,
-	MPF_MPTCP_FRAME_CSUM_BAD = 1 << 14,
-	/* the mapping's payload was cut by the capture or not all seen */
-	MPF_MPTCP_FRAME_CSUM_UNVERIFIABLE = 1 << 15,
-	/* ADD_ADDR HMAC: right, wrong, or the leftmost 64 bits that Linux
-	 * sent before a 2020 fix (not an attack, a known deviation) */
-	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_OK = 1 << 16,
-	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD = 1 << 17,
-	MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY = 1 << 18,
-	/* ADD_ADDR reuses a live address id for another address */
-	MPF_MPTCP_FRAME_ADDR_ID_CONFLICT = 1 << 19,
-	/* the connection falls back to TCP at this frame */
-	MPF_MPTCP_FRAME_FALLBACK = 1 << 20,
-	/* REMOVE_ADDR here ends one or more subflows */
-	MPF_MPTCP_FRAME_SUBFLOW_REMOVED = 1 << 21,
-	/* a DSS mapping on a segment that carries neither data nor FIN (and
-	 * is no DATA_FIN of length 1): a receiver ignores it (RFC 8684
-	 * 3.3.1; Linux), so it is no infinite mapping and maps nothing */
-	MPF_MPTCP_FRAME_MAPPING_IGNORED = 1 << 22,
-	/* MP_FASTCLOSE whose key is not the receiver's: ignored */
-	MPF_MPTCP_FRAME_FASTCLOSE_KEY_BAD = 1 << 23,
-	/* an RST (with its MP_TCPRST, MP_FASTCLOSE) that the receiver does
-	 * not accept: its sequence number is past what the sender sent or
-	 * below what the receiver acknowledged (RFC 5961: a challenge ACK
-	 * answers it), or MP_TCPRST on a segment without RST */
-	MPF_MPTCP_FRAME_RST_IGNORED = 1 << 24,
+#define MPF_XX(NAME, bit, group, sev, anomaly, name, field, text)           \
+	MPF_MPTCP_FRAME_##NAME = 1 << (bit),
+	MPF_MPTCP_FRAME_FLAG_MAP(MPF_XX)
+#undef MPF_XX
 };
 
 MPF_PUBLIC unsigned mpf_frame_get_mptcp_flags(const struct mpf_frame *frame);
@@ -783,20 +888,14 @@ MPF_PUBLIC uint32_t mpf_flow_get_last_frame(const struct mpf_flow *flow);
 MPF_PUBLIC int64_t mpf_flow_get_first_time(const struct mpf_flow *flow);
 MPF_PUBLIC int64_t mpf_flow_get_last_time(const struct mpf_flow *flow);
 
-/* Which way of a flow: from its source (0) or towards it (1). */
-enum mpf_flow_dir {
-	MPF_FLOW_FORWARD = 0,
-	MPF_FLOW_REVERSE = 1,
-};
-
 /* Frames and wire bytes one way of the flow. */
 MPF_PUBLIC uint64_t mpf_flow_get_packets(const struct mpf_flow *flow,
-					 enum mpf_flow_dir dir);
+					 enum mpf_side dir);
 MPF_PUBLIC uint64_t mpf_flow_get_bytes(const struct mpf_flow *flow,
-				       enum mpf_flow_dir dir);
+				       enum mpf_side dir);
 /* Transport payload bytes one way (retransmissions included). */
 MPF_PUBLIC uint64_t mpf_flow_get_payload_bytes(const struct mpf_flow *flow,
-					       enum mpf_flow_dir dir);
+					       enum mpf_side dir);
 
 /* ---------------------------------------------------------------- MPTCP */
 
@@ -815,12 +914,6 @@ enum mpf_mptcp_subtype {
 
 /* Returns: (transfer none) "MP_CAPABLE", "DSS", ... or "unknown". */
 MPF_PUBLIC const char *mpf_mptcp_subtype_to_string(unsigned subtype);
-
-/* The two ends of an MPTCP connection: the client sent the first SYN. */
-enum mpf_side {
-	MPF_SIDE_CLIENT = 0,
-	MPF_SIDE_SERVER = 1,
-};
 
 /* Version 0 (RFC 6824) or 1 (RFC 8684); -1 when unknown or not MPTCP. */
 MPF_PUBLIC int mpf_node_get_mptcp_version(const struct mpf_node *node);
@@ -987,6 +1080,16 @@ MPF_PUBLIC int mpf_node_get_mptcp_stats(const struct mpf_node *node,
 					size_t size);
 
 /*
+ * Goodput one way: the data @sender sent that was new at the data level
+ * (unique_bytes of mpf_node_get_mptcp_stats()) over the connection's
+ * duration (first to last frame), in bytes per second; 0 when the
+ * connection lasted no time or is no MPTCP connection.
+ * Since: 0.2
+ */
+MPF_PUBLIC double mpf_node_get_mptcp_goodput(const struct mpf_node *node,
+					     enum mpf_side sender);
+
+/*
  * What the connection's verification found, and when its events happened.
  * Filled by mpf_node_get_mptcp_checks(); @size as for the stats.
  */
@@ -1105,7 +1208,7 @@ MPF_PUBLIC bool mpf_flow_get_mptcp_backup(const struct mpf_flow *flow);
  * when unknown. An initial subflow has id 0 on both ends.
  */
 MPF_PUBLIC int mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
-					     enum mpf_flow_dir end);
+					     enum mpf_side end);
 
 /* The MP_JOIN HMAC check of the subflow (NONE for an initial one). */
 MPF_PUBLIC enum mpf_mptcp_hmac
@@ -1140,7 +1243,7 @@ struct mpf_mptcp_flow_stats {
 };
 
 MPF_PUBLIC int mpf_flow_get_mptcp_stats(const struct mpf_flow *flow,
-					enum mpf_flow_dir dir,
+					enum mpf_side dir,
 					struct mpf_mptcp_flow_stats *stats,
 					size_t size);
 
@@ -1255,7 +1358,7 @@ MPF_PUBLIC int mpf_node_get_sctp_primary(const struct mpf_node *node,
 
 /* One path (address pair) of an association. */
 struct mpf_sctp_flow_stats {
-	uint64_t data_chunks[2];     /* per enum mpf_flow_dir */
+	uint64_t data_chunks[2];     /* per enum mpf_side */
 	uint64_t retransmissions[2]; /* DATA chunks sent again on this path */
 	uint64_t heartbeats[2];      /* HEARTBEAT chunks sent */
 	uint64_t heartbeat_acks[2];  /* HEARTBEAT ACK chunks sent */
@@ -1268,21 +1371,52 @@ MPF_PUBLIC int mpf_flow_get_sctp_stats(const struct mpf_flow *flow,
 				       struct mpf_sctp_flow_stats *stats,
 				       size_t size);
 
+/* SCTP frame flags, as MPF_MPTCP_FRAME_FLAG_MAP. Since: 0.2 */
+#define MPF_SCTP_FRAME_FLAG_MAP(XX)                                         \
+	/* wrong CRC32c: the graph is left untouched */                     \
+	XX(CRC_BAD, 0, CHECKSUM, ERROR, true, "crc_bad", "crc_bad",         \
+	   "Wrong CRC32c: the packet changes nothing")                      \
+	/* cut by the capture, or 0 */                                      \
+	XX(CRC_UNVERIFIED, 1, CHECKSUM, NONE, false, "crc_unverified",      \
+	   "crc_unverified",                                                \
+	   "CRC32c not verifiable: cut by the capture, or 0")               \
+	/* a DATA TSN seen before */                                        \
+	XX(RETRANSMISSION, 2, SEQUENCE, NOTE, false, "retransmission",      \
+	   "retransmission", "DATA whose TSN was sent before")              \
+	/* a source address never announced (NAT?) */                       \
+	XX(UNANNOUNCED, 3, PROTOCOL, WARN, true, "unannounced", "unannounced", \
+	   "Source address never announced (NAT?)")                         \
+	/* one verification tag of the node unknown */                      \
+	XX(HALF, 4, SEQUENCE, CHAT, false, "half", "half",                  \
+	   "One side's verification tag not seen yet")                      \
+	/* completed a half association */                                  \
+	XX(MERGED, 5, SEQUENCE, NOTE, false, "merged", "merged",            \
+	   "Completes an association seen without its handshake")           \
+	/* an INIT reusing the ports and tags of a finished association */  \
+	XX(NEW_ASSOC, 6, SEQUENCE, NOTE, false, "new_assoc", "new_assoc",   \
+	   "An INIT on the ports and tag of a finished association")        \
+	XX(ADDR_ADDED, 7, SEQUENCE, NOTE, false, "addr_added", "addr_added", \
+	   "ASCONF adds an address")                                        \
+	XX(ADDR_DELETED, 8, SEQUENCE, NOTE, false, "addr_deleted",          \
+	   "addr_deleted", "ASCONF deletes an address")                     \
+	XX(SET_PRIMARY, 9, SEQUENCE, NOTE, false, "set_primary",            \
+	   "set_primary", "ASCONF asks for a new primary address")          \
+	/* matches no association */                                        \
+	XX(NO_ASSOC, 10, SEQUENCE, NONE, false, "no_assoc", "no_assoc",     \
+	   "Packet of no association seen")                                 \
+	/* ABORT or SHUTDOWN COMPLETE with the T bit */                     \
+	XX(T_BIT, 11, PROTOCOL, NONE, false, "t_bit", "t_bit",              \
+	   "ABORT or SHUTDOWN COMPLETE with the T bit (a reflected tag)")   \
+	/* the legacy Adler-32 checksum (RFC 2960) */                       \
+	XX(ADLER32, 12, CHECKSUM, NONE, false, "adler32", "adler32",        \
+	   "Legacy Adler-32 checksum")
+
 /* Frame flags of the SCTP analysis, for mpf_frame_get_sctp_flags(). */
 enum mpf_sctp_frame_flag {
-	MPF_SCTP_FRAME_CRC_BAD = 1 << 0,     /* wrong CRC32c: graph untouched */
-	MPF_SCTP_FRAME_CRC_UNVERIFIED = 1 << 1, /* cut by the capture, or 0 */
-	MPF_SCTP_FRAME_RETRANSMISSION = 1 << 2, /* a DATA TSN seen before */
-	MPF_SCTP_FRAME_UNANNOUNCED = 1 << 3, /* an address never announced */
-	MPF_SCTP_FRAME_HALF = 1 << 4,        /* one tag of the node unknown */
-	MPF_SCTP_FRAME_MERGED = 1 << 5,      /* completed a half association */
-	MPF_SCTP_FRAME_NEW_ASSOC = 1 << 6,   /* an INIT reusing ports/tags */
-	MPF_SCTP_FRAME_ADDR_ADDED = 1 << 7,  /* ASCONF Add IP */
-	MPF_SCTP_FRAME_ADDR_DELETED = 1 << 8, /* ASCONF Delete IP */
-	MPF_SCTP_FRAME_SET_PRIMARY = 1 << 9, /* ASCONF Set Primary */
-	MPF_SCTP_FRAME_NO_ASSOC = 1 << 10,   /* matches no association */
-	MPF_SCTP_FRAME_T_BIT = 1 << 11,      /* ABORT/SHUTDOWN COMPLETE, T=1 */
-	MPF_SCTP_FRAME_ADLER32 = 1 << 12,    /* legacy Adler-32 checksum */
+#define MPF_XX(NAME, bit, group, sev, anomaly, name, field, text)           \
+	MPF_SCTP_FRAME_##NAME = 1 << (bit),
+	MPF_SCTP_FRAME_FLAG_MAP(MPF_XX)
+#undef MPF_XX
 };
 
 MPF_PUBLIC unsigned mpf_frame_get_sctp_flags(const struct mpf_frame *frame);
@@ -1401,24 +1535,57 @@ MPF_PUBLIC int mpf_ctx_get_lisp_unmapped(const struct mpf_ctx *ctx,
 					 uint32_t index,
 					 struct mpf_lisp_unmapped *u, size_t size);
 
+/* LISP frame flags, as MPF_MPTCP_FRAME_FLAG_MAP. Since: 0.2 */
+#define MPF_LISP_FRAME_FLAG_MAP(XX)                                         \
+	/* encapsulated data (port 4341) */                                 \
+	XX(DATA, 0, SEQUENCE, NONE, false, "data", "data",                  \
+	   "Encapsulated data")                                             \
+	/* data of an unmapped EID */                                       \
+	XX(NO_MAPPING, 1, SEQUENCE, WARN, true, "no_mapping", "no_mapping", \
+	   "Data of an EID no known mapping covers")                        \
+	/* data to a backup locator while a primary is up */                \
+	XX(BACKUP_USED, 2, SEQUENCE, WARN, true, "backup_used",             \
+	   "backup_used",                                                   \
+	   "Data sent to a backup locator while a primary is up")           \
+	/* a Map-Reply with no request */                                   \
+	XX(UNSOLICITED, 3, PROTOCOL, WARN, true, "unsolicited_reply",       \
+	   "unsolicited_reply", "Map-Reply to no Map-Request seen")         \
+	/* a record left a locator out */                                   \
+	XX(LOCATOR_DROPPED, 4, SEQUENCE, NOTE, false, "locator_dropped",    \
+	   "locator_dropped", "A record leaves a locator out")              \
+	XX(LOCATOR_ADDED, 5, SEQUENCE, NOTE, false, "locator_added",        \
+	   "locator_added", "A record brings a new locator")                \
+	XX(PRIORITY_CHANGED, 6, SEQUENCE, NOTE, false, "priority_changed",  \
+	   "priority_changed", "A locator's priority or weight changed")    \
+	/* Map-Request, S bit */                                            \
+	XX(SMR, 7, PROTOCOL, NONE, false, "smr", "smr",                     \
+	   "Solicit-Map-Request (S bit)")                                   \
+	/* Map-Request, s bit */                                            \
+	XX(SMR_INVOKED, 8, PROTOCOL, NONE, false, "smr_invoked",            \
+	   "smr_invoked", "Map-Request invoked by an SMR (s bit)")          \
+	/* RLOC probe (P bit) */                                            \
+	XX(PROBE, 9, PROTOCOL, NONE, false, "rloc_probe", "rloc_probe",     \
+	   "RLOC probe (P bit)")                                            \
+	/* inside an Encapsulated Control Message */                        \
+	XX(ECM, 10, PROTOCOL, NONE, false, "ecm", "ecm",                    \
+	   "Inside an Encapsulated Control Message")                        \
+	/* a record with no locator */                                      \
+	XX(NEGATIVE, 11, PROTOCOL, NONE, false, "negative", "negative",     \
+	   "A record with no locator (negative)")                           \
+	/* LISP control over TCP */                                         \
+	XX(TCP, 12, PROTOCOL, NONE, false, "tcp", "tcp",                    \
+	   "LISP control over TCP")                                         \
+	/* a Registration NACK */                                           \
+	XX(REFUSED, 13, RESPONSE_CODE, WARN, true, "registration_refused",  \
+	   "registration_refused",                                          \
+	   "The map server refused a registration (NACK)")
+
 /* Frame flags of the LISP analysis, for mpf_frame_get_lisp_flags(). */
 enum mpf_lisp_frame_flag {
-	MPF_LISP_FRAME_DATA = 1 << 0,        /* encapsulated data (4341) */
-	MPF_LISP_FRAME_NO_MAPPING = 1 << 1,  /* data of an unmapped EID */
-	MPF_LISP_FRAME_BACKUP_USED = 1 << 2, /* data to a backup locator
-					      * while a primary is up */
-	MPF_LISP_FRAME_UNSOLICITED = 1 << 3, /* a Map-Reply with no request */
-	MPF_LISP_FRAME_LOCATOR_DROPPED = 1 << 4, /* a record left one out */
-	MPF_LISP_FRAME_LOCATOR_ADDED = 1 << 5,
-	MPF_LISP_FRAME_PRIORITY_CHANGED = 1 << 6,
-	MPF_LISP_FRAME_SMR = 1 << 7,         /* Map-Request, S bit */
-	MPF_LISP_FRAME_SMR_INVOKED = 1 << 8, /* Map-Request, s bit */
-	MPF_LISP_FRAME_PROBE = 1 << 9,       /* RLOC probe (P bit) */
-	MPF_LISP_FRAME_ECM = 1 << 10,        /* inside an Encapsulated Control
-					      * Message */
-	MPF_LISP_FRAME_NEGATIVE = 1 << 11,   /* a record with no locator */
-	MPF_LISP_FRAME_TCP = 1 << 12,        /* LISP control over TCP */
-	MPF_LISP_FRAME_REFUSED = 1 << 13,    /* a Registration NACK */
+#define MPF_XX(NAME, bit, group, sev, anomaly, name, field, text)           \
+	MPF_LISP_FRAME_##NAME = 1 << (bit),
+	MPF_LISP_FRAME_FLAG_MAP(MPF_XX)
+#undef MPF_XX
 };
 
 MPF_PUBLIC unsigned mpf_frame_get_lisp_flags(const struct mpf_frame *frame);
@@ -1539,7 +1706,7 @@ MPF_PUBLIC int mpf_match_get_connection(const struct mpf_match *match,
 
 /*
  * One direction of a subflow pair, counting data segments. The sender's
- * capture is the client's for MPF_DIR_CLIENT_TO_SERVER.
+ * capture is the client's for MPF_SIDE_CLIENT.
  */
 struct mpf_match_dir {
 	uint64_t sent;     /* in the sender's capture, while the receiver's ran */
@@ -1560,7 +1727,7 @@ struct mpf_match_subflow {
 	/* the server capture's flow runs the other way round (its source is
 	 * the client capture flow's destination) */
 	bool reversed;
-	struct mpf_match_dir dir[2]; /* by enum mpf_direction */
+	struct mpf_match_dir dir[2]; /* by enum mpf_side */
 	/* the subflow as each capture saw it (a NAT between them shows):
 	 * source the side that sent its SYN, else its first segment */
 	struct mpf_endpoint client_src, client_dst, server_src, server_dst;
@@ -1599,7 +1766,7 @@ MPF_PUBLIC const char *mpf_match_verdict_to_string(enum mpf_match_verdict v);
  */
 struct mpf_match_packet {
 	uint32_t connection, subflow; /* indexes into the match */
-	enum mpf_direction dir;
+	enum mpf_side dir;
 	enum mpf_match_state state;
 	uint32_t client_frame, server_frame; /* 0 when not in that capture */
 	int64_t client_time, server_time;    /* ns since the epoch, or 0 */

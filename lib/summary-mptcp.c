@@ -198,7 +198,7 @@ json_flow_mptcp(GString *out, const struct mpf_node *n, const struct mpf_flow *f
 				   : MPF_SIDE_SERVER;
 		uint64_t total = cs[side].data_bytes;
 
-		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs[d],
+		mpf_flow_get_mptcp_stats(f, (enum mpf_side)d, &fs[d],
 					 sizeof(fs[d]));
 		g_string_append_printf(out,
 			", \"%s\": {\"data_bytes\": %" PRIu64
@@ -219,8 +219,8 @@ void
 mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
 		       const struct mpf_flow *f)
 {
-	int id0 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_FORWARD);
-	int id1 = mpf_flow_get_mptcp_address_id(f, MPF_FLOW_REVERSE);
+	int id0 = mpf_flow_get_mptcp_address_id(f, MPF_SIDE_CLIENT);
+	int id1 = mpf_flow_get_mptcp_address_id(f, MPF_SIDE_SERVER);
 
 	g_string_append_printf(out, ", \"role\": \"%s\", \"established\": %s",
 		mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(f)),
@@ -238,7 +238,6 @@ mpf__json_mptcp_flow(GString *out, const struct mpf_node *n,
 void
 mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 {
-	struct mpf_mptcp_stats st[2];
 	enum mpf_mptcp_end end;
 	uint32_t fb, i, joins = 0;
 	double dur;
@@ -270,8 +269,6 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 		mpf_mptcp_end_to_string(end));
 	mpf__json_frame(out, fb);
 	dur = (double)(mpf_node_get_last_time(n) - mpf_node_get_first_time(n)) / 1e9;
-	mpf_node_get_mptcp_stats(n, MPF_SIDE_CLIENT, &st[0], sizeof(st[0]));
-	mpf_node_get_mptcp_stats(n, MPF_SIDE_SERVER, &st[1], sizeof(st[1]));
 	g_string_append(out, ", \"duration\": ");
 	mpf__json_double(out, dur, 9);
 	for (i = 0; i < mpf_node_get_flow_count(n); i++)
@@ -280,9 +277,9 @@ mpf__json_mptcp_node(GString *out, const struct mpf_node *n)
 	g_string_append_printf(out, ", \"subflows\": %" PRIu32
 			       ", \"joins\": %" PRIu32 ", \"goodput_c2s\": ",
 			       mpf_node_get_flow_count(n), joins);
-	mpf__json_double(out, dur > 0 ? (double)st[0].unique_bytes / dur : 0.0, 1);
+	mpf__json_double(out, mpf_node_get_mptcp_goodput(n, MPF_SIDE_CLIENT), 1);
 	g_string_append(out, ", \"goodput_s2c\": ");
-	mpf__json_double(out, dur > 0 ? (double)st[1].unique_bytes / dur : 0.0, 1);
+	mpf__json_double(out, mpf_node_get_mptcp_goodput(n, MPF_SIDE_SERVER), 1);
 	g_string_append(out, ",\n       \"c2s\": ");
 	json_dir_stats(out, n, MPF_SIDE_CLIENT);
 	g_string_append(out, ",\n       \"s2c\": ");

@@ -140,17 +140,17 @@ json_flow(GString *out, const struct mpf_node *node, const struct mpf_flow *f)
 			       ", \"first_frame\": %" PRIu32 ", \"last_frame\": %" PRIu32
 			       ", \"packets\": %" PRIu64 ", \"bytes\": %" PRIu64,
 			       mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f),
-			       mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-				       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-			       mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-				       mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
+			       mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+				       mpf_flow_get_packets(f, MPF_SIDE_SERVER),
+			       mpf_flow_get_bytes(f, MPF_SIDE_CLIENT) +
+				       mpf_flow_get_bytes(f, MPF_SIDE_SERVER));
 	g_string_append_printf(out,
 			       ", \"packets_fwd\": %" PRIu64 ", \"packets_rev\": %" PRIu64
 			       ", \"payload_fwd\": %" PRIu64 ", \"payload_rev\": %" PRIu64,
-			       mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
-			       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-			       mpf_flow_get_payload_bytes(f, MPF_FLOW_FORWARD),
-			       mpf_flow_get_payload_bytes(f, MPF_FLOW_REVERSE));
+			       mpf_flow_get_packets(f, MPF_SIDE_CLIENT),
+			       mpf_flow_get_packets(f, MPF_SIDE_SERVER),
+			       mpf_flow_get_payload_bytes(f, MPF_SIDE_CLIENT),
+			       mpf_flow_get_payload_bytes(f, MPF_SIDE_SERVER));
 	g_string_append(out, ", \"first_time\": ");
 	mpf__json_seconds(out, mpf_flow_get_first_time(f));
 	g_string_append(out, ", \"last_time\": ");
@@ -229,7 +229,7 @@ json_counters(GString *out, const struct mpf_ctx *ctx)
 			       mpf_ctx_get_counter(ctx, MPF_COUNTER_FRAMES));
 	for (c = 0; c < MPF_COUNTER_COUNT; c++)
 		g_string_append_printf(out, "%s\"%s\": %" PRIu64, c ? ", " : "",
-				       mpf_counter_name((enum mpf_counter)c),
+				       mpf_counter_to_string((enum mpf_counter)c),
 				       mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
 	g_string_append_c(out, '}');
 }

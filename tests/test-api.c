@@ -412,6 +412,93 @@ START_TEST(test_status_list)
 }
 END_TEST
 
+/* ------------------------------------------------------- flag tables */
+
+#define FLAG_NAME(NAME, bit, group, sev, anomaly, name, field, text) name,
+
+/* "a, b and c", as the man page writes a list. */
+static char *
+prose_list(const char *const *names, size_t n)
+{
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(s, "%s%s",
+				       i == 0 ? "" : i + 1 == n ? " and " : ", ",
+				       names[i]);
+	return g_string_free(s, FALSE);
+}
+
+/* Asserts that @man lists @names, in table order, as "flags are ...". */
+static void
+check_man_lists(const char *man, const char *what, const char *const *names,
+		size_t n)
+{
+	char *list = prose_list(names, n);
+	char *want = g_strdup_printf("flags are %s.", list);
+
+	ck_assert_msg(strstr(man, want), "tools/mpflow.1 lacks the %s flags "
+		      "of mpflow.h's table, \"%s\"", what, want);
+	g_free(want);
+	g_free(list);
+}
+
+/* The man page's flag lists are the tables' names (MPF_*_FRAME_FLAG_MAP):
+ * a flag added to a table and not to the man page fails here. */
+START_TEST(test_flag_tables_man_page)
+{
+	static const char *const mptcp[] = { MPF_MPTCP_FRAME_FLAG_MAP(FLAG_NAME) };
+	static const char *const sctp[] = { MPF_SCTP_FRAME_FLAG_MAP(FLAG_NAME) };
+	static const char *const lisp[] = { MPF_LISP_FRAME_FLAG_MAP(FLAG_NAME) };
+	GString *man = g_string_new(NULL);
+	char *raw, **words;
+	size_t i;
+
+	ck_assert(g_file_get_contents(MPF_TEST_DATA_DIR "/../../tools/mpflow.1",
+				      &raw, NULL, NULL));
+	/* the words, one space apart, as the page's filled text reads */
+	words = g_strsplit_set(raw, " \t\n", -1);
+	for (i = 0; words[i]; i++)
+		if (words[i][0])
+			g_string_append_printf(man, "%s ", words[i]);
+	check_man_lists(man->str, "MPTCP", mptcp, G_N_ELEMENTS(mptcp));
+	check_man_lists(man->str, "SCTP", sctp, G_N_ELEMENTS(sctp));
+	check_man_lists(man->str, "LISP", lisp, G_N_ELEMENTS(lisp));
+	/* and the library names each flag as its table does */
+	for (i = 0; i < G_N_ELEMENTS(mptcp); i++)
+		ck_assert_str_eq(mpf_mptcp_frame_flag_to_string(1u << i), mptcp[i]);
+	for (i = 0; i < G_N_ELEMENTS(sctp); i++)
+		ck_assert_str_eq(mpf_sctp_frame_flag_to_string(1u << i), sctp[i]);
+	ck_assert_str_eq(mpf_mptcp_frame_flag_to_string(1u << 31), "unknown");
+	ck_assert_str_eq(mpf_sctp_frame_flag_to_string(0), "unknown");
+	g_string_free(man, TRUE);
+	g_strfreev(words);
+	g_free(raw);
+}
+END_TEST
+
+/* Programs written for 0.1 still compile: the old direction names are
+ * the same values of enum mpf_side (they only warn), and
+ * mpf_counter_name() is mpf_counter_to_string(). */
+START_TEST(test_deprecated_names)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	enum mpf_direction d = MPF_DIR_SERVER_TO_CLIENT;
+	enum mpf_flow_dir f = MPF_FLOW_FORWARD;
+
+	ck_assert_int_eq(d, MPF_SIDE_SERVER);
+	ck_assert_int_eq(f, MPF_SIDE_CLIENT);
+	ck_assert_int_eq(MPF_DIR_CLIENT_TO_SERVER, MPF_SIDE_CLIENT);
+	ck_assert_int_eq(MPF_FLOW_REVERSE, MPF_SIDE_SERVER);
+	ck_assert_str_eq(mpf_counter_name(MPF_COUNTER_EVICTED), "evicted");
+#pragma GCC diagnostic pop
+	ck_assert_str_eq(mpf_counter_to_string(MPF_COUNTER_EVICTED), "evicted");
+	ck_assert_str_eq(mpf_counter_to_string(MPF_COUNTER_COUNT), "unknown");
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -437,6 +524,8 @@ api_suite(void)
 	tcase_add_test(tc, test_time_saturates);
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_status_list);
+	tcase_add_test(tc, test_flag_tables_man_page);
+	tcase_add_test(tc, test_deprecated_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -499,11 +499,11 @@ START_TEST(test_v0_join)
 	mpf_flow_get_endpoints(f1, &s, &d);
 	ck_assert_str_eq(mpf_addr_to_string(&d.addr, a, sizeof(a)), "10.1.2.2");
 	ck_assert_uint_eq(d.port, 22);
-	ck_assert_int_eq(mpf_flow_get_mptcp_address_id(f1, MPF_FLOW_REVERSE), 1);
-	ck_assert_uint_eq(mpf_flow_get_packets(f0, MPF_FLOW_FORWARD) +
-				  mpf_flow_get_packets(f0, MPF_FLOW_REVERSE) +
-				  mpf_flow_get_packets(f1, MPF_FLOW_FORWARD) +
-				  mpf_flow_get_packets(f1, MPF_FLOW_REVERSE),
+	ck_assert_int_eq(mpf_flow_get_mptcp_address_id(f1, MPF_SIDE_SERVER), 1);
+	ck_assert_uint_eq(mpf_flow_get_packets(f0, MPF_SIDE_CLIENT) +
+				  mpf_flow_get_packets(f0, MPF_SIDE_SERVER) +
+				  mpf_flow_get_packets(f1, MPF_SIDE_CLIENT) +
+				  mpf_flow_get_packets(f1, MPF_SIDE_SERVER),
 			  264);
 	mpf_ctx_free(ctx);
 }

@@ -69,6 +69,47 @@ START_TEST(test_same_subflow_reinjection)
 }
 END_TEST
 
+/*
+ * The library's anomaly policy and goodput, which the CLI's report and
+ * summary print: the 23 reinjections of connection 0 are anomalies, its
+ * duplicate data acks and DATA_FINs are not; the goodput is the unique
+ * bytes over the connection's 0.509792 s.
+ */
+START_TEST(test_anomalies_goodput)
+{
+	const char *rel = "kernel/v1-3paths-signal-loss/capture.pcap";
+	struct mpf_ctx *ctx = capture_load(rel);
+	const struct mpf_node *n = mpf_ctx_get_node(ctx, 0);
+	uint32_t i, reinj = 0, other = 0;
+
+	ck_assert_uint_eq(mpf_frame_get_anomalies(mpf_ctx_get_frame(ctx, 2308)),
+			  MPF_MPTCP_FRAME_REINJECTION);
+	for (i = 1; i <= mpf_node_get_last_frame(n); i++) {
+		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, i);
+		unsigned a = mpf_frame_get_anomalies(f);
+
+		if (mpf_frame_get_node_id(f) != 0)
+			continue;
+		reinj += a == MPF_MPTCP_FRAME_REINJECTION;
+		other += a && a != MPF_MPTCP_FRAME_REINJECTION;
+		if (mpf_frame_get_mptcp_flags(f) &
+		    (MPF_MPTCP_FRAME_DUP_DACK | MPF_MPTCP_FRAME_DATA_FIN))
+			ck_assert_uint_eq(a & ~(unsigned)MPF_MPTCP_FRAME_REINJECTION,
+					  0);
+	}
+	ck_assert_uint_eq(reinj, 23);
+	ck_assert_uint_eq(other, 0);
+	ck_assert_double_eq_tol(mpf_node_get_mptcp_goodput(n, MPF_SIDE_SERVER),
+				1500000 / 0.509792, 1e-6);
+	ck_assert_double_eq_tol(mpf_node_get_mptcp_goodput(n, MPF_SIDE_CLIENT),
+				9 / 0.509792, 1e-9);
+	ck_assert_double_eq(mpf_node_get_mptcp_goodput(n, (enum mpf_side)2), 0.0);
+	ck_assert_double_eq(mpf_node_get_mptcp_goodput(NULL, MPF_SIDE_CLIENT),
+			    0.0);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 /* TCP retransmissions (same subflow, same sequence number) are not
  * reinjections: the fast close capture has 24 (tshark counts 25, one of
  * which re-sends a segment whose first copy was lost before the capture
@@ -264,8 +305,8 @@ grouping(const struct mpf_ctx *ctx, uint64_t min_packets)
 	for (i = 0; i < mpf_ctx_get_flow_count(ctx); i++) {
 		const struct mpf_flow *f = mpf_ctx_get_flow(ctx, i);
 
-		if (mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-			    mpf_flow_get_packets(f, MPF_FLOW_REVERSE) <
+		if (mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+			    mpf_flow_get_packets(f, MPF_SIDE_SERVER) <
 		    min_packets)
 			continue;
 		g_hash_table_insert(t, flow_key(f),
@@ -434,6 +475,7 @@ depth_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_same_subflow_reinjection);
+	tcase_add_test(tc, test_anomalies_goodput);
 	tcase_add_test(tc, test_retransmissions);
 	suite_add_tcase(s, tc);
 

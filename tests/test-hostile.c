@@ -760,8 +760,8 @@ START_TEST(test_time_backwards_sctp)
 	ck_assert_int_eq(mpf_flow_get_sctp_stats(mpf_ctx_get_flow(ctx, 0), &st,
 						 sizeof(st)),
 			 MPF_OK);
-	ck_assert_uint_eq(st.heartbeats[MPF_FLOW_FORWARD], 1);
-	ck_assert_uint_eq(st.heartbeat_acks[MPF_FLOW_REVERSE], 1);
+	ck_assert_uint_eq(st.heartbeats[MPF_SIDE_CLIENT], 1);
+	ck_assert_uint_eq(st.heartbeat_acks[MPF_SIDE_SERVER], 1);
 	ck_assert_uint_eq(st.rtt_samples, 0);
 	ck_assert(st.rtt_min >= 0);
 	mpf_ctx_free(ctx);

@@ -243,11 +243,11 @@ START_TEST(loss_and_nat)
 	mpf_match_get_subflow(m, 0, 0, &sf, sizeof(sf));
 	ck_assert_int_eq(sf.how, MPF_MATCH_ISN);
 	ck_assert(!sf.reversed);
-	ck_assert_uint_eq(sf.dir[MPF_DIR_CLIENT_TO_SERVER].sent, 11);
-	ck_assert_uint_eq(sf.dir[MPF_DIR_CLIENT_TO_SERVER].received, 10);
-	ck_assert_uint_eq(sf.dir[MPF_DIR_CLIENT_TO_SERVER].lost, 1);
-	ck_assert_int_eq(sf.dir[MPF_DIR_CLIENT_TO_SERVER].delay_min, 1000000);
-	ck_assert_int_eq(sf.dir[MPF_DIR_CLIENT_TO_SERVER].delay_max, 1000000);
+	ck_assert_uint_eq(sf.dir[MPF_SIDE_CLIENT].sent, 11);
+	ck_assert_uint_eq(sf.dir[MPF_SIDE_CLIENT].received, 10);
+	ck_assert_uint_eq(sf.dir[MPF_SIDE_CLIENT].lost, 1);
+	ck_assert_int_eq(sf.dir[MPF_SIDE_CLIENT].delay_min, 1000000);
+	ck_assert_int_eq(sf.dir[MPF_SIDE_CLIENT].delay_max, 1000000);
 	n = mpf_match_get_packet_count(m);
 	ck_assert_uint_eq(n, 11);
 	for (i = 0; i < n; i++) {

@@ -114,7 +114,7 @@ describe(const struct mpf_ctx *ctx)
 
 	for (c = 0; c < MPF_COUNTER_COUNT; c++)
 		g_string_append_printf(out, "%s=%" G_GUINT64_FORMAT " ",
-				       mpf_counter_name((enum mpf_counter)c),
+				       mpf_counter_to_string((enum mpf_counter)c),
 				       mpf_ctx_get_counter(ctx, (enum mpf_counter)c));
 	g_string_append_c(out, '\n');
 	for (i = 0; i < mpf_ctx_get_node_count(ctx); i++) {
@@ -188,10 +188,10 @@ describe(const struct mpf_ctx *ctx)
 					       "/%" G_GUINT64_FORMAT,
 					       mpf_flow_get_first_frame(f),
 					       mpf_flow_get_last_frame(f),
-					       mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
-					       mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-					       mpf_flow_get_bytes(f, MPF_FLOW_FORWARD),
-					       mpf_flow_get_bytes(f, MPF_FLOW_REVERSE));
+					       mpf_flow_get_packets(f, MPF_SIDE_CLIENT),
+					       mpf_flow_get_packets(f, MPF_SIDE_SERVER),
+					       mpf_flow_get_bytes(f, MPF_SIDE_CLIENT),
+					       mpf_flow_get_bytes(f, MPF_SIDE_SERVER));
 			if (mpf_node_get_protocol(n) == MPF_PROTO_MPTCP)
 				g_string_append_printf(fs, " %s reset %u",
 						       mpf_mptcp_state_to_string(

@@ -37,8 +37,8 @@ signature(const struct mpf_node *n)
 		const struct mpf_flow *f = mpf_node_get_flow(n, i);
 
 		g_string_append_printf(s, " [%" PRIu64 "/%" PRIu64 "]",
-				       mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
-				       mpf_flow_get_packets(f, MPF_FLOW_REVERSE));
+				       mpf_flow_get_packets(f, MPF_SIDE_CLIENT),
+				       mpf_flow_get_packets(f, MPF_SIDE_SERVER));
 	}
 	return g_string_free(s, FALSE);
 }

@@ -110,7 +110,7 @@ fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
 	if (proto != MPF_PROTO_NONE) {
 		r->c[C_PROTOCOL].s = mpf_protocol_to_string(proto);
 		r->c[C_DIRECTION].s = mpf_frame_get_direction(f) ==
-						      MPF_DIR_CLIENT_TO_SERVER
+						      MPF_SIDE_CLIENT
 					      ? "c2s"
 					      : "s2c";
 	}

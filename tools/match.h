@@ -56,7 +56,7 @@ int64_t match_offset(const struct match_run *run, const struct match_options *o)
 static inline int64_t
 match_corrected(int64_t delay, int dir, int64_t offset)
 {
-	return dir == MPF_DIR_CLIENT_TO_SERVER ? delay - offset : delay + offset;
+	return dir == MPF_SIDE_CLIENT ? delay - offset : delay + offset;
 }
 
 /* The one-way delay over time of connection @conn, per subflow, as SVG

@@ -19,18 +19,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "mpf-search.h"
 #include "plot-data.h"
 
 #define PLOT_MARKERS 1000      /* reinjections kept one by one */
 #define PLOT_EVENTS 1000       /* anomalies kept for the report */
-
-/* Anomalies the report lists (bits of enum mpf_mptcp_frame_flag). */
-#define PLOT_ANOMALIES                                                       \
-	(MPF_MPTCP_FRAME_REINJECTION | MPF_MPTCP_FRAME_HMAC_BAD |            \
-	 MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD | MPF_MPTCP_FRAME_FALLBACK |      \
-	 MPF_MPTCP_FRAME_INFINITE_MAP | MPF_MPTCP_FRAME_CSUM_BAD |           \
-	 MPF_MPTCP_FRAME_KEY_MISMATCH | MPF_MPTCP_FRAME_ORPHAN_JOIN |        \
-	 MPF_MPTCP_FRAME_BAD_OPTION | MPF_MPTCP_FRAME_ADDR_ID_CONFLICT)
 
 /* ------------------------------------------------------------ merges */
 
@@ -215,6 +208,13 @@ conn_index(struct conn *c, int64_t t)
 	return (uint32_t)(d / (uint64_t)c->width);
 }
 
+/* The idx of element @i of @a (elements of @size bytes, idx first). */
+static uint32_t
+idx_at(const GArray *a, size_t size, guint i)
+{
+	return *(const uint32_t *)(const void *)(a->data + i * size);
+}
+
 /* Position of bucket @idx in @a (sorted by idx, elements of @size bytes
  * whose first member is the idx): found, or where it goes. Frames come in
  * time order, so this is almost always the end. */
@@ -224,21 +224,10 @@ find_idx(GArray *a, size_t size, uint32_t idx, bool *found)
 	guint lo = 0, hi = a->len;
 
 	*found = false;
-	if (hi && *(const uint32_t *)(const void *)(a->data + (hi - 1) * size) < idx)
+	if (hi && idx_at(a, size, hi - 1) < idx)
 		return hi;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		uint32_t m = *(const uint32_t *)(const void *)(a->data + mid * size);
-
-		if (m == idx) {
-			*found = true;
-			return mid;
-		}
-		if (m < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, idx_at(a, size, mid) < idx);
+	*found = lo < a->len && idx_at(a, size, lo) == idx;
 	return lo;
 }
 
@@ -340,10 +329,11 @@ plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
 {
 	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
+	unsigned anomalies = mpf_frame_get_anomalies(f); /* the library's policy */
 	bool mp_fail = mpf_frame_get_mptcp_options(f) & 1u << MPF_MPTCP_SUB_FAIL;
 	uint32_t len = mpf_frame_get_payload_length(f);
 	uint32_t frame = mpf_frame_get_number(f);
-	uint8_t dir = mpf_frame_get_direction(f) == MPF_DIR_CLIENT_TO_SERVER ? 0 : 1;
+	uint8_t dir = mpf_frame_get_direction(f) == MPF_SIDE_CLIENT ? 0 : 1;
 	uint64_t dsn = 0, dack;
 	struct conn *c;
 	uint32_t idx;
@@ -377,9 +367,8 @@ plot_data_add(struct plot_data *pd, const struct mpf_frame *f, int64_t ts_ns)
 			c->markers = NULL;
 		}
 	}
-	if ((flags & PLOT_ANOMALIES) || mp_fail) {
-		struct plot_event e = { frame, node, flow, dir,
-					flags & PLOT_ANOMALIES, mp_fail,
+	if (anomalies || mp_fail) {
+		struct plot_event e = { frame, node, flow, dir, anomalies, mp_fail,
 					mpf_frame_get_mptcp_reinjection_of(f) };
 
 		if (c->events->len < PLOT_EVENTS)

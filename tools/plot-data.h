@@ -44,7 +44,7 @@ struct marker {
 
 struct series {
 	uint32_t flow; /* as the frames reported it when fed */
-	uint8_t dir;   /* enum mpf_direction */
+	uint8_t dir;   /* enum mpf_side */
 	GArray *b;     /* struct bucket, by idx */
 };
 

@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "match.h"
+#include "mpf-search.h"
 #include "plot.h"
 #include "svg.h"
 
@@ -44,22 +45,24 @@ struct dpanel {
 	struct dseries *s;    /* per subflow pair (at most DELAY_SERIES) */
 };
 
+/* The connection of packet row @row. */
+static uint32_t
+row_conn(const struct mpf_match *m, uint64_t row)
+{
+	struct mpf_match_packet p;
+
+	if (mpf_match_get_packet(m, row, &p, sizeof(p)) != MPF_OK)
+		return UINT32_MAX;
+	return p.connection;
+}
+
 /* The first packet row of connection @conn (rows run by connection). */
 static uint64_t
 first_row(const struct mpf_match *m, uint32_t conn)
 {
 	uint64_t lo = 0, hi = mpf_match_get_packet_count(m);
 
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		struct mpf_match_packet p;
-
-		mpf_match_get_packet(m, mid, &p, sizeof(p));
-		if (p.connection < conn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, row_conn(m, mid) < conn);
 	return lo;
 }
 
@@ -69,10 +72,10 @@ sent_at(const struct mpf_match_packet *p, int64_t *t)
 {
 	if (p->state == MPF_MATCH_UNSENT ||
 	    (p->state == MPF_MATCH_OUTSIDE &&
-	     !(p->dir == MPF_DIR_CLIENT_TO_SERVER ? p->client_frame
+	     !(p->dir == MPF_SIDE_CLIENT ? p->client_frame
 						   : p->server_frame)))
 		return false;
-	*t = p->dir == MPF_DIR_CLIENT_TO_SERVER ? p->client_time : p->server_time;
+	*t = p->dir == MPF_SIDE_CLIENT ? p->client_time : p->server_time;
 	return true;
 }
 

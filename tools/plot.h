@@ -44,7 +44,7 @@ struct plot_event {
 	uint32_t frame;
 	uint32_t node;   /* as the frame reported it when fed */
 	uint32_t flow;
-	uint8_t dir;     /* enum mpf_direction */
+	uint8_t dir;     /* enum mpf_side */
 	unsigned flags;  /* the anomaly bits of enum mpf_mptcp_frame_flag */
 	bool mp_fail;    /* the frame carried MP_FAIL */
 	uint32_t of;     /* for a reinjection, the frame first carrying it */

@@ -286,10 +286,10 @@ write_flows(FILE *out, const struct mpf_node *n)
 			mpf_flow_get_id(f), plot_colour(i), mpf_flow_get_id(f));
 		td_text(out, endpoint_str(&s, buf, sizeof(buf)));
 		td_text(out, endpoint_str(&d, buf, sizeof(buf)));
-		td_num(out, mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-				    mpf_flow_get_packets(f, MPF_FLOW_REVERSE));
-		td_text(out, report_bytes(mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-						  mpf_flow_get_bytes(f, MPF_FLOW_REVERSE),
+		td_num(out, mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+				    mpf_flow_get_packets(f, MPF_SIDE_SERVER));
+		td_text(out, report_bytes(mpf_flow_get_bytes(f, MPF_SIDE_CLIENT) +
+						  mpf_flow_get_bytes(f, MPF_SIDE_SERVER),
 					  buf, sizeof(buf)));
 		td_frames(out, mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f));
 		if (proto == MPF_PROTO_MPTCP) {
@@ -303,7 +303,7 @@ write_flows(FILE *out, const struct mpf_node *n)
 				int side = (dir == 0) == mpf_flow_get_mptcp_src_is_client(f)
 						   ? 0 : 1;
 
-				mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)dir, &fs,
+				mpf_flow_get_mptcp_stats(f, (enum mpf_side)dir, &fs,
 							 sizeof(fs));
 				if (cs[side].data_bytes)
 					share[side] += 100.0 * (double)fs.data_bytes /

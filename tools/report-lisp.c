@@ -118,8 +118,8 @@ report_lisp_text_node(FILE *out, const struct mpf_node *n)
 			mpf_flow_get_id(f), ws,
 			mpf_addr_to_string(&s.addr, se, sizeof(se)), wd,
 			mpf_addr_to_string(&d.addr, de, sizeof(de)),
-			mpf_flow_get_packets(f, MPF_FLOW_FORWARD),
-			report_bytes(mpf_flow_get_bytes(f, MPF_FLOW_FORWARD), hb,
+			mpf_flow_get_packets(f, MPF_SIDE_CLIENT),
+			report_bytes(mpf_flow_get_bytes(f, MPF_SIDE_CLIENT), hb,
 				     sizeof(hb)),
 			mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f));
 	}

@@ -156,7 +156,7 @@ text_flow_notes(FILE *out, const struct mpf_node *n, const struct mpf_flow *f)
 				   ? MPF_SIDE_CLIENT
 				   : MPF_SIDE_SERVER;
 
-		mpf_flow_get_mptcp_stats(f, (enum mpf_flow_dir)d, &fs, sizeof(fs));
+		mpf_flow_get_mptcp_stats(f, (enum mpf_side)d, &fs, sizeof(fs));
 		mpf_node_get_mptcp_stats(n, (enum mpf_side)side, &cs, sizeof(cs));
 		if (!fs.data_bytes)
 			continue;
@@ -241,10 +241,10 @@ report_mptcp_text_node(FILE *out, const struct mpf_node *n)
 			report_endpoint(&s, se, sizeof(se)), wd,
 			report_endpoint(&d, de, sizeof(de)),
 			mpf_flow_get_mptcp_established(f) ? "yes" : "no",
-			mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-				mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-			report_bytes(mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-					     mpf_flow_get_bytes(f, MPF_FLOW_REVERSE),
+			mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+				mpf_flow_get_packets(f, MPF_SIDE_SERVER),
+			report_bytes(mpf_flow_get_bytes(f, MPF_SIDE_CLIENT) +
+					     mpf_flow_get_bytes(f, MPF_SIDE_SERVER),
 				     hb, sizeof(hb)),
 			mpf_flow_get_first_frame(f), mpf_flow_get_last_frame(f),
 			mpf_flow_get_mptcp_backup(f) ? "  backup" : "");

@@ -100,10 +100,10 @@ report_sctp_text_node(FILE *out, const struct mpf_node *n)
 			"  %4" PRIu64 "  %10s  %" PRIu32 "-%" PRIu32 "%s\n",
 			mpf_flow_get_id(f), ws, report_endpoint(&s, se, sizeof(se)),
 			wd, report_endpoint(&d, de, sizeof(de)),
-			mpf_flow_get_packets(f, MPF_FLOW_FORWARD) +
-				mpf_flow_get_packets(f, MPF_FLOW_REVERSE),
-			report_bytes(mpf_flow_get_bytes(f, MPF_FLOW_FORWARD) +
-					     mpf_flow_get_bytes(f, MPF_FLOW_REVERSE),
+			mpf_flow_get_packets(f, MPF_SIDE_CLIENT) +
+				mpf_flow_get_packets(f, MPF_SIDE_SERVER),
+			report_bytes(mpf_flow_get_bytes(f, MPF_SIDE_CLIENT) +
+					     mpf_flow_get_bytes(f, MPF_SIDE_SERVER),
 				     hb, sizeof(hb)),
 			st.data_chunks[0] + st.data_chunks[1],
 			st.heartbeats[0] + st.heartbeats[1], rtt,

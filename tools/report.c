@@ -160,7 +160,7 @@ report_counters(FILE *out, const struct mpf_ctx *ctx, uint32_t nodes)
 
 		if (v)
 			fprintf(out, ", %s %" PRIu64,
-				mpf_counter_name((enum mpf_counter)c), v);
+				mpf_counter_to_string((enum mpf_counter)c), v);
 	}
 }
 

@@ -64,43 +64,6 @@ static gint ett_mpflow = -1;
 
 static expert_field ei_truncated = EI_INIT;
 static expert_field ei_malformed = EI_INIT;
-static expert_field ei_dsn_guessed = EI_INIT;
-static expert_field ei_no_mapping = EI_INIT;
-static expert_field ei_infinite_map = EI_INIT;
-static expert_field ei_key_mismatch = EI_INIT;
-static expert_field ei_orphan_join = EI_INIT;
-static expert_field ei_bad_option = EI_INIT;
-static expert_field ei_fallback = EI_INIT;
-static expert_field ei_reinjection = EI_INIT;
-static expert_field ei_retransmission = EI_INIT;
-static expert_field ei_out_of_order = EI_INIT;
-static expert_field ei_dup_dack = EI_INIT;
-static expert_field ei_hmac_bad = EI_INIT;
-static expert_field ei_csum_bad = EI_INIT;
-static expert_field ei_csum_unverifiable = EI_INIT;
-static expert_field ei_add_addr_hmac_bad = EI_INIT;
-static expert_field ei_add_addr_hmac_legacy = EI_INIT;
-static expert_field ei_addr_id_conflict = EI_INIT;
-static expert_field ei_subflow_removed = EI_INIT;
-static expert_field ei_mapping_ignored = EI_INIT;
-static expert_field ei_fastclose_key_bad = EI_INIT;
-static expert_field ei_rst_ignored = EI_INIT;
-static expert_field ei_sctp_crc_bad = EI_INIT;
-static expert_field ei_sctp_retransmission = EI_INIT;
-static expert_field ei_sctp_unannounced = EI_INIT;
-static expert_field ei_sctp_half = EI_INIT;
-static expert_field ei_sctp_merged = EI_INIT;
-static expert_field ei_sctp_new_assoc = EI_INIT;
-static expert_field ei_sctp_addr_added = EI_INIT;
-static expert_field ei_sctp_addr_deleted = EI_INIT;
-static expert_field ei_sctp_set_primary = EI_INIT;
-static expert_field ei_lisp_no_mapping = EI_INIT;
-static expert_field ei_lisp_backup_used = EI_INIT;
-static expert_field ei_lisp_unsolicited = EI_INIT;
-static expert_field ei_lisp_dropped = EI_INIT;
-static expert_field ei_lisp_added = EI_INIT;
-static expert_field ei_lisp_priority = EI_INIT;
-static expert_field ei_lisp_refused = EI_INIT;
 
 /* Preferences: each backend can be switched off. */
 static gboolean pref_mptcp = TRUE;
@@ -192,40 +155,84 @@ feed(tvbuff_t *tvb, packet_info *pinfo)
 		return;
 }
 
-/* Which expert info each frame flag of the library raises. */
-static const struct {
+/*
+ * The expert infos, one per frame flag of the library's tables
+ * (MPF_*_FRAME_FLAG_MAP in mpflow.h) whose severity is not NONE, with
+ * the filter name mpflow.<protocol>.<field> the table keeps stable.
+ */
+#define MPF_PI_NONE 0 /* a plain fact: no expert info */
+#define MPF_PI_CHAT PI_CHAT
+#define MPF_PI_NOTE PI_NOTE
+#define MPF_PI_WARN PI_WARN
+#define MPF_PI_ERROR PI_ERROR
+
+static const struct flag_expert {
+	enum mpf_protocol proto;
 	unsigned flag;
-	expert_field *ei;
+	int group, severity;
+	const char *filter, *text;
 } flag_experts[] = {
-	{ MPF_MPTCP_FRAME_DSN_GUESSED, &ei_dsn_guessed },
-	{ MPF_MPTCP_FRAME_NO_MAPPING, &ei_no_mapping },
-	{ MPF_MPTCP_FRAME_INFINITE_MAP, &ei_infinite_map },
-	{ MPF_MPTCP_FRAME_KEY_MISMATCH, &ei_key_mismatch },
-	{ MPF_MPTCP_FRAME_ORPHAN_JOIN, &ei_orphan_join },
-	{ MPF_MPTCP_FRAME_BAD_OPTION, &ei_bad_option },
-	{ MPF_MPTCP_FRAME_FALLBACK, &ei_fallback },
-	{ MPF_MPTCP_FRAME_REINJECTION, &ei_reinjection },
-	{ MPF_MPTCP_FRAME_RETRANSMISSION, &ei_retransmission },
-	{ MPF_MPTCP_FRAME_OUT_OF_ORDER, &ei_out_of_order },
-	{ MPF_MPTCP_FRAME_DUP_DACK, &ei_dup_dack },
-	{ MPF_MPTCP_FRAME_HMAC_BAD, &ei_hmac_bad },
-	{ MPF_MPTCP_FRAME_CSUM_BAD, &ei_csum_bad },
-	{ MPF_MPTCP_FRAME_CSUM_UNVERIFIABLE, &ei_csum_unverifiable },
-	{ MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD, &ei_add_addr_hmac_bad },
-	{ MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY, &ei_add_addr_hmac_legacy },
-	{ MPF_MPTCP_FRAME_ADDR_ID_CONFLICT, &ei_addr_id_conflict },
-	{ MPF_MPTCP_FRAME_SUBFLOW_REMOVED, &ei_subflow_removed },
-	{ MPF_MPTCP_FRAME_MAPPING_IGNORED, &ei_mapping_ignored },
-	{ MPF_MPTCP_FRAME_FASTCLOSE_KEY_BAD, &ei_fastclose_key_bad },
-	{ MPF_MPTCP_FRAME_RST_IGNORED, &ei_rst_ignored },
+#define MPTCP_ROW(NAME, bit, group, sev, anomaly, name, field, text)        \
+	{ MPF_PROTO_MPTCP, MPF_MPTCP_FRAME_##NAME, PI_##group, MPF_PI_##sev,  \
+	  "mpflow.mptcp." field, text },
+#define SCTP_ROW(NAME, bit, group, sev, anomaly, name, field, text)         \
+	{ MPF_PROTO_SCTP, MPF_SCTP_FRAME_##NAME, PI_##group, MPF_PI_##sev,    \
+	  "mpflow.sctp." field, text },
+#define LISP_ROW(NAME, bit, group, sev, anomaly, name, field, text)         \
+	{ MPF_PROTO_LISP, MPF_LISP_FRAME_##NAME, PI_##group, MPF_PI_##sev,    \
+	  "mpflow.lisp." field, text },
+	MPF_MPTCP_FRAME_FLAG_MAP(MPTCP_ROW)
+	MPF_SCTP_FRAME_FLAG_MAP(SCTP_ROW)
+	MPF_LISP_FRAME_FLAG_MAP(LISP_ROW)
+#undef MPTCP_ROW
+#undef SCTP_ROW
+#undef LISP_ROW
 };
+
+static expert_field flag_ei[array_length(flag_experts)];
+static ei_register_info flag_ei_info[array_length(flag_experts)];
+
+/* Raises the expert info of each of @flags, flags of protocol @proto. */
+static void
+add_flag_experts(packet_info *pinfo, proto_item *top, enum mpf_protocol proto,
+		 unsigned flags)
+{
+	guint i;
+
+	for (i = 0; i < array_length(flag_experts); i++)
+		if (flag_experts[i].proto == proto && flag_experts[i].severity &&
+		    (flags & flag_experts[i].flag))
+			expert_add_info(pinfo, top, &flag_ei[i]);
+}
+
+/* Registers the expert infos of flag_experts[]; Returns: how many. */
+static guint
+register_flag_experts(void)
+{
+	guint i, n = 0;
+
+	for (i = 0; i < array_length(flag_experts); i++) {
+		const struct flag_expert *e = &flag_experts[i];
+		ei_register_info *r = &flag_ei_info[n];
+
+		flag_ei[i] = (expert_field)EI_INIT;
+		if (!e->severity)
+			continue;
+		r->ids = &flag_ei[i];
+		r->eiinfo.name = e->filter;
+		r->eiinfo.group = e->group;
+		r->eiinfo.severity = e->severity;
+		r->eiinfo.summary = e->text;
+		n++;
+	}
+	return n;
+}
 
 static void
 add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	  const struct mpf_frame *f, const struct mpf_node *node)
 {
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
-	guint i;
 	uint64_t v;
 	uint32_t tok, fb;
 	int version = mpf_node_get_mptcp_version(node);
@@ -272,26 +279,9 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 					 mpf_frame_get_mptcp_reinjected_in(f));
 		proto_item_set_generated(it);
 	}
-	for (i = 0; i < array_length(flag_experts); i++)
-		if (flags & flag_experts[i].flag)
-			expert_add_info(pinfo, top, flag_experts[i].ei);
+	add_flag_experts(pinfo, top, MPF_PROTO_MPTCP, flags);
 	(void)fb;
 }
-
-static const struct {
-	unsigned flag;
-	expert_field *ei;
-} sctp_experts[] = {
-	{ MPF_SCTP_FRAME_CRC_BAD, &ei_sctp_crc_bad },
-	{ MPF_SCTP_FRAME_RETRANSMISSION, &ei_sctp_retransmission },
-	{ MPF_SCTP_FRAME_UNANNOUNCED, &ei_sctp_unannounced },
-	{ MPF_SCTP_FRAME_HALF, &ei_sctp_half },
-	{ MPF_SCTP_FRAME_MERGED, &ei_sctp_merged },
-	{ MPF_SCTP_FRAME_NEW_ASSOC, &ei_sctp_new_assoc },
-	{ MPF_SCTP_FRAME_ADDR_ADDED, &ei_sctp_addr_added },
-	{ MPF_SCTP_FRAME_ADDR_DELETED, &ei_sctp_addr_deleted },
-	{ MPF_SCTP_FRAME_SET_PRIMARY, &ei_sctp_set_primary },
-};
 
 static void
 add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
@@ -327,23 +317,8 @@ add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 					   mpf_sctp_chunk_to_string(type));
 		proto_item_set_generated(it);
 	}
-	for (i = 0; i < array_length(sctp_experts); i++)
-		if (flags & sctp_experts[i].flag)
-			expert_add_info(pinfo, top, sctp_experts[i].ei);
+	add_flag_experts(pinfo, top, MPF_PROTO_SCTP, flags);
 }
-
-static const struct {
-	unsigned flag;
-	expert_field *ei;
-} lisp_experts[] = {
-	{ MPF_LISP_FRAME_NO_MAPPING, &ei_lisp_no_mapping },
-	{ MPF_LISP_FRAME_BACKUP_USED, &ei_lisp_backup_used },
-	{ MPF_LISP_FRAME_UNSOLICITED, &ei_lisp_unsolicited },
-	{ MPF_LISP_FRAME_LOCATOR_DROPPED, &ei_lisp_dropped },
-	{ MPF_LISP_FRAME_LOCATOR_ADDED, &ei_lisp_added },
-	{ MPF_LISP_FRAME_PRIORITY_CHANGED, &ei_lisp_priority },
-	{ MPF_LISP_FRAME_REFUSED, &ei_lisp_refused },
-};
 
 static void
 add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
@@ -356,7 +331,6 @@ add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	uint64_t nonce;
 	uint32_t v;
 	proto_item *it;
-	guint i;
 
 	it = proto_tree_add_string(tree, hf_lisp_type, tvb, 0, 0,
 				   mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)));
@@ -381,9 +355,7 @@ add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 					 mpf_frame_get_lisp_request_frame(f));
 		proto_item_set_generated(it);
 	}
-	for (i = 0; i < array_length(lisp_experts); i++)
-		if (flags & lisp_experts[i].flag)
-			expert_add_info(pinfo, top, lisp_experts[i].ei);
+	add_flag_experts(pinfo, top, MPF_PROTO_LISP, flags);
 }
 
 static int
@@ -447,7 +419,7 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	}
 	it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
 				   mpf_frame_get_direction(f) ==
-						   MPF_DIR_CLIENT_TO_SERVER
+						   MPF_SIDE_CLIENT
 					   ? "c2s"
 					   : "s2c");
 	proto_item_set_generated(it);
@@ -559,128 +531,6 @@ proto_register_mpflow(void)
 		{ &ei_malformed,
 		  { "mpflow.malformed", PI_MALFORMED, PI_ERROR,
 		    "Header or option fields contradict each other", EXPFILL } },
-		{ &ei_dsn_guessed,
-		  { "mpflow.mptcp.dsn_guessed", PI_SEQUENCE, PI_CHAT,
-		    "IDSN not captured: DSN relative to the first one seen",
-		    EXPFILL } },
-		{ &ei_no_mapping,
-		  { "mpflow.mptcp.no_mapping", PI_SEQUENCE, PI_WARN,
-		    "No DSS mapping covers this segment", EXPFILL } },
-		{ &ei_infinite_map,
-		  { "mpflow.mptcp.infinite_mapping", PI_SEQUENCE, PI_NOTE,
-		    "Infinite mapping: fallback to TCP", EXPFILL } },
-		{ &ei_key_mismatch,
-		  { "mpflow.mptcp.key_mismatch", PI_PROTOCOL, PI_WARN,
-		    "Echoed keys differ from the handshake's", EXPFILL } },
-		{ &ei_orphan_join,
-		  { "mpflow.mptcp.orphan_join", PI_PROTOCOL, PI_WARN,
-		    "MP_JOIN token of no known connection", EXPFILL } },
-		{ &ei_bad_option,
-		  { "mpflow.mptcp.bad_option", PI_MALFORMED, PI_ERROR,
-		    "MPTCP option length impossible for its subtype",
-		    EXPFILL } },
-		{ &ei_fallback,
-		  { "mpflow.mptcp.fallback", PI_PROTOCOL, PI_NOTE,
-		    "Connection falls back to TCP here", EXPFILL } },
-		{ &ei_reinjection,
-		  { "mpflow.mptcp.reinjection", PI_SEQUENCE, PI_NOTE,
-		    "Data sent before: an MPTCP reinjection", EXPFILL } },
-		{ &ei_retransmission,
-		  { "mpflow.mptcp.retransmission", PI_SEQUENCE, PI_NOTE,
-		    "TCP retransmission of mapped data", EXPFILL } },
-		{ &ei_out_of_order,
-		  { "mpflow.mptcp.out_of_order", PI_SEQUENCE, PI_CHAT,
-		    "New data below the highest DSN seen: out of order",
-		    EXPFILL } },
-		{ &ei_dup_dack,
-		  { "mpflow.mptcp.dup_data_ack", PI_SEQUENCE, PI_CHAT,
-		    "Duplicate data ack", EXPFILL } },
-		{ &ei_hmac_bad,
-		  { "mpflow.mptcp.join_hmac_bad", PI_SECURITY, PI_ERROR,
-		    "MP_JOIN HMAC does not match the keys", EXPFILL } },
-		{ &ei_csum_bad,
-		  { "mpflow.mptcp.checksum_bad", PI_CHECKSUM, PI_ERROR,
-		    "DSS checksum of the mapping is wrong", EXPFILL } },
-		{ &ei_csum_unverifiable,
-		  { "mpflow.mptcp.checksum_unverifiable", PI_CHECKSUM, PI_CHAT,
-		    "DSS checksum not verifiable: payload not all captured",
-		    EXPFILL } },
-		{ &ei_add_addr_hmac_bad,
-		  { "mpflow.mptcp.add_addr_hmac_bad", PI_SECURITY, PI_ERROR,
-		    "ADD_ADDR HMAC does not match the keys", EXPFILL } },
-		{ &ei_add_addr_hmac_legacy,
-		  { "mpflow.mptcp.add_addr_hmac_legacy", PI_PROTOCOL, PI_NOTE,
-		    "ADD_ADDR HMAC in the pre-2020 Linux form", EXPFILL } },
-		{ &ei_addr_id_conflict,
-		  { "mpflow.mptcp.addr_id_conflict", PI_PROTOCOL, PI_WARN,
-		    "ADD_ADDR reuses a live address id for another address",
-		    EXPFILL } },
-		{ &ei_subflow_removed,
-		  { "mpflow.mptcp.subflow_removed", PI_SEQUENCE, PI_NOTE,
-		    "REMOVE_ADDR ends a subflow", EXPFILL } },
-		{ &ei_mapping_ignored,
-		  { "mpflow.mptcp.mapping_ignored", PI_PROTOCOL, PI_NOTE,
-		    "DSS mapping on a segment without data: ignored (no "
-		    "infinite mapping)", EXPFILL } },
-		{ &ei_fastclose_key_bad,
-		  { "mpflow.mptcp.fastclose_key_bad", PI_SECURITY, PI_WARN,
-		    "MP_FASTCLOSE with a key that is not the receiver's: "
-		    "ignored", EXPFILL } },
-		{ &ei_rst_ignored,
-		  { "mpflow.mptcp.rst_ignored", PI_SEQUENCE, PI_NOTE,
-		    "RST its receiver does not take (out of window), or "
-		    "MP_TCPRST without RST", EXPFILL } },
-		{ &ei_sctp_crc_bad,
-		  { "mpflow.sctp.crc_bad", PI_CHECKSUM, PI_ERROR,
-		    "Wrong CRC32c: the packet changes nothing", EXPFILL } },
-		{ &ei_sctp_retransmission,
-		  { "mpflow.sctp.retransmission", PI_SEQUENCE, PI_NOTE,
-		    "DATA whose TSN was sent before", EXPFILL } },
-		{ &ei_sctp_unannounced,
-		  { "mpflow.sctp.unannounced", PI_PROTOCOL, PI_WARN,
-		    "Source address never announced (NAT?)", EXPFILL } },
-		{ &ei_sctp_half,
-		  { "mpflow.sctp.half", PI_SEQUENCE, PI_CHAT,
-		    "One side's verification tag not seen yet", EXPFILL } },
-		{ &ei_sctp_merged,
-		  { "mpflow.sctp.merged", PI_SEQUENCE, PI_NOTE,
-		    "Completes an association seen without its handshake",
-		    EXPFILL } },
-		{ &ei_sctp_new_assoc,
-		  { "mpflow.sctp.new_assoc", PI_SEQUENCE, PI_NOTE,
-		    "An INIT on the ports and tag of a finished association",
-		    EXPFILL } },
-		{ &ei_sctp_addr_added,
-		  { "mpflow.sctp.addr_added", PI_SEQUENCE, PI_NOTE,
-		    "ASCONF adds an address", EXPFILL } },
-		{ &ei_sctp_addr_deleted,
-		  { "mpflow.sctp.addr_deleted", PI_SEQUENCE, PI_NOTE,
-		    "ASCONF deletes an address", EXPFILL } },
-		{ &ei_lisp_no_mapping,
-		  { "mpflow.lisp.no_mapping", PI_SEQUENCE, PI_WARN,
-		    "Data of an EID no known mapping covers", EXPFILL } },
-		{ &ei_lisp_backup_used,
-		  { "mpflow.lisp.backup_used", PI_SEQUENCE, PI_WARN,
-		    "Data sent to a backup locator while a primary is up",
-		    EXPFILL } },
-		{ &ei_lisp_unsolicited,
-		  { "mpflow.lisp.unsolicited_reply", PI_PROTOCOL, PI_WARN,
-		    "Map-Reply to no Map-Request seen", EXPFILL } },
-		{ &ei_lisp_dropped,
-		  { "mpflow.lisp.locator_dropped", PI_SEQUENCE, PI_NOTE,
-		    "A record leaves a locator out", EXPFILL } },
-		{ &ei_lisp_added,
-		  { "mpflow.lisp.locator_added", PI_SEQUENCE, PI_NOTE,
-		    "A record brings a new locator", EXPFILL } },
-		{ &ei_lisp_priority,
-		  { "mpflow.lisp.priority_changed", PI_SEQUENCE, PI_NOTE,
-		    "A locator's priority or weight changed", EXPFILL } },
-		{ &ei_lisp_refused,
-		  { "mpflow.lisp.registration_refused", PI_RESPONSE_CODE, PI_WARN,
-		    "The map server refused a registration (NACK)", EXPFILL } },
-		{ &ei_sctp_set_primary,
-		  { "mpflow.sctp.set_primary", PI_SEQUENCE, PI_NOTE,
-		    "ASCONF asks for a new primary address", EXPFILL } },
 	};
 	module_t *mod;
 	expert_module_t *exp;
@@ -691,6 +541,7 @@ proto_register_mpflow(void)
 	proto_register_subtree_array(ett, array_length(ett));
 	exp = expert_register_protocol(proto_mpflow);
 	expert_register_field_array(exp, ei, array_length(ei));
+	expert_register_field_array(exp, flag_ei_info, register_flag_experts());
 
 	mod = prefs_register_protocol(proto_mpflow, NULL);
 	prefs_register_bool_preference(mod, "mptcp", "Analyse MPTCP",

@@ -174,7 +174,7 @@ mpf_match_get_packet(const struct mpf_match *match, uint64_t index,
 	p.connection = sp->conn;
 	p.subflow = r->sub -
 		    g_array_index(match->conns, struct cpair, sp->conn).first_sub;
-	p.dir = (enum mpf_direction)r->dir;
+	p.dir = (enum mpf_side)r->dir;
 	p.state = (enum mpf_match_state)r->state;
 	for (k = 0; k < 2; k++) {
 		const struct seg *s;

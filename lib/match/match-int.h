@@ -260,7 +260,7 @@ is_live_survivor(const struct side *sd, uint32_t id)
 static inline int
 sender_of(int dir)
 {
-	return dir == MPF_DIR_CLIENT_TO_SERVER ? 0 : 1;
+	return dir == MPF_SIDE_CLIENT ? 0 : 1;
 }
 
 /* side.c: the side of capture @ctx, and its release. */

@@ -17,14 +17,7 @@ mpf__match_seg_at_frame(const struct side *sd, uint32_t frame)
 {
 	uint32_t lo = 0, hi = sd->n;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (sd->segs[mid].frame < frame)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	MPF_LOWER_BOUND(lo, hi, mid, sd->segs[mid].frame < frame);
 	return lo < sd->n && sd->segs[lo].frame == frame ? lo : NONE;
 }
 
@@ -169,7 +162,7 @@ mpf__match_finish(struct mpf_match *m)
 			sp = &g_array_index(m->subs, struct spair, (guint)(it.k1 >> 33));
 			cp = &g_array_index(m->conns, struct cpair, sp->conn);
 			d = &sp->dir[dir];
-			dm = dir == MPF_DIR_CLIENT_TO_SERVER
+			dm = dir == MPF_SIDE_CLIENT
 				     ? (m->clock.has_c2s_min ? m->clock.c2s_min : 0)
 				     : (m->clock.has_s2c_min ? m->clock.s2c_min : 0);
 			if (sender_of(dir) != k) {

@@ -57,7 +57,7 @@ link_segs(struct pairing *pp, const struct item *si, const struct item *ri)
 	uint32_t sx, rx;
 	const struct seg *s = item_seg(pp->m, si, &ss, &sx);
 	const struct seg *r = item_seg(pp->m, ri, &rs, &rx);
-	int dir = ss == 0 ? MPF_DIR_CLIENT_TO_SERVER : MPF_DIR_SERVER_TO_CLIENT;
+	int dir = ss == 0 ? MPF_SIDE_CLIENT : MPF_SIDE_SERVER;
 	int64_t d = r->ts - s->ts;
 
 	pp->m->s[ss].partner[sx] = rx;
@@ -168,7 +168,7 @@ pair_deferred(struct pairing *pp, const struct defer *d)
 	uint32_t x;
 
 	item_seg(pp->m, ITEM(pp->items, d->s_off), &side, &x);
-	dir = side == 0 ? MPF_DIR_CLIENT_TO_SERVER : MPF_DIR_SERVER_TO_CLIENT;
+	dir = side == 0 ? MPF_SIDE_CLIENT : MPF_SIDE_SERVER;
 	for (j = 0; j < d->r_n; j++) {
 		const struct item *ri = ITEM(pp->items, d->r_off + j);
 		const struct seg *r = item_seg(pp->m, ri, &side, &x);
@@ -263,10 +263,10 @@ mpf__match_pair_segments(struct mpf_match *m)
 	}
 	for (i = 0; i < pp.defer->len; i++)
 		pair_deferred(&pp, &g_array_index(pp.defer, struct defer, i));
-	m->clock.has_c2s_min = pp.has_dmin[MPF_DIR_CLIENT_TO_SERVER];
-	m->clock.c2s_min = pp.dmin[MPF_DIR_CLIENT_TO_SERVER];
-	m->clock.has_s2c_min = pp.has_dmin[MPF_DIR_SERVER_TO_CLIENT];
-	m->clock.s2c_min = pp.dmin[MPF_DIR_SERVER_TO_CLIENT];
+	m->clock.has_c2s_min = pp.has_dmin[MPF_SIDE_CLIENT];
+	m->clock.c2s_min = pp.dmin[MPF_SIDE_CLIENT];
+	m->clock.has_s2c_min = pp.has_dmin[MPF_SIDE_SERVER];
+	m->clock.s2c_min = pp.dmin[MPF_SIDE_SERVER];
 	m->clock.has_offset = m->clock.has_c2s_min && m->clock.has_s2c_min;
 	if (m->clock.has_offset)
 		m->clock.offset = (m->clock.c2s_min - m->clock.s2c_min) / 2;

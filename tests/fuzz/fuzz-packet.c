@@ -105,11 +105,11 @@ read_flow(const struct mpf_flow *fl)
 	(void)mpf_flow_get_first_time(fl);
 	(void)mpf_flow_get_last_time(fl);
 	for (d = 0; d < 2; d++) {
-		(void)mpf_flow_get_packets(fl, (enum mpf_flow_dir)d);
-		(void)mpf_flow_get_bytes(fl, (enum mpf_flow_dir)d);
-		(void)mpf_flow_get_payload_bytes(fl, (enum mpf_flow_dir)d);
-		(void)mpf_flow_get_mptcp_address_id(fl, (enum mpf_flow_dir)d);
-		(void)mpf_flow_get_mptcp_stats(fl, (enum mpf_flow_dir)d, &ms,
+		(void)mpf_flow_get_packets(fl, (enum mpf_side)d);
+		(void)mpf_flow_get_bytes(fl, (enum mpf_side)d);
+		(void)mpf_flow_get_payload_bytes(fl, (enum mpf_side)d);
+		(void)mpf_flow_get_mptcp_address_id(fl, (enum mpf_side)d);
+		(void)mpf_flow_get_mptcp_stats(fl, (enum mpf_side)d, &ms,
 					       sizeof(ms));
 	}
 	(void)mpf_mptcp_role_to_string(mpf_flow_get_mptcp_role(fl));

@@ -146,23 +146,6 @@ mpf_frame_get_lisp_flags(const struct mpf_frame *frame)
 	return is_lisp_frame(frame) ? frame->bflags : 0;
 }
 
-const char *
-mpf_lisp_frame_flag_to_string(unsigned flag)
-{
-	static const char *const names[] = {
-		"data", "no_mapping", "backup_used", "unsolicited_reply",
-		"locator_dropped", "locator_added", "priority_changed", "smr",
-		"smr_invoked", "rloc_probe", "ecm", "negative", "tcp",
-		"registration_refused",
-	};
-	unsigned i;
-
-	for (i = 0; i < G_N_ELEMENTS(names); i++)
-		if (flag == 1u << i)
-			return names[i];
-	return "unknown";
-}
-
 int
 mpf_frame_get_lisp_type(const struct mpf_frame *frame)
 {

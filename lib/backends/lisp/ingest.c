@@ -335,12 +335,12 @@ data(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 		f->first_frame = pkt->raw->number;
 		f->first_ts = pkt->ts_ns;
 	}
-	mpf__flow_account(f, MPF_FLOW_FORWARD, pkt);
+	mpf__flow_account(f, MPF_SIDE_CLIENT, pkt);
 	site_of(site)->st.data_packets++;
 	site_of(site)->st.data_bytes += pkt->payload_len - 8;
 	rec->node = site->id;
 	rec->flow = f->id;
-	rec->dir = MPF_DIR_CLIENT_TO_SERVER;
+	rec->dir = MPF_SIDE_CLIENT;
 	/* r: the inner packet's own state (a cut inner header, say) */
 	return r == MPF_FRAGMENT ? MPF_OK : (r < 0 ? r : MPF_OK);
 }

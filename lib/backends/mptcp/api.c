@@ -121,6 +121,18 @@ mpf_node_get_mptcp_stats(const struct mpf_node *node, enum mpf_side sender,
 	return mpf__copy_out(stats, size, &out, sizeof(out));
 }
 
+double
+mpf_node_get_mptcp_goodput(const struct mpf_node *node, enum mpf_side sender)
+{
+	const struct side *s = node_side(node, sender);
+	double dur;
+
+	if (!s)
+		return 0.0;
+	dur = (double)(node->last_ts - node->first_ts) / 1e9;
+	return dur > 0 ? (double)s->st.unique_bytes / dur : 0.0;
+}
+
 int
 mpf_node_get_mptcp_checks(const struct mpf_node *node,
 			  struct mpf_mptcp_checks *checks, size_t size)
@@ -462,7 +474,7 @@ mpf_flow_get_mptcp_backup(const struct mpf_flow *flow)
 
 int
 mpf_flow_get_mptcp_address_id(const struct mpf_flow *flow,
-			      enum mpf_flow_dir end)
+			      enum mpf_side end)
 {
 	const struct sub *s = mptcp_sub(flow);
 
@@ -507,7 +519,7 @@ mpf_flow_get_mptcp_reset_frame(const struct mpf_flow *flow)
 }
 
 int
-mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_flow_dir dir,
+mpf_flow_get_mptcp_stats(const struct mpf_flow *flow, enum mpf_side dir,
 			 struct mpf_mptcp_flow_stats *stats, size_t size)
 {
 	const struct sub *s = mptcp_sub(flow);
@@ -617,25 +629,4 @@ mpf_frame_get_mptcp_flags(const struct mpf_frame *frame)
 
 	frame = mpf__frame_view(frame, &tmp);
 	return is_mptcp_frame(frame) ? frame->bflags : 0;
-}
-
-const char *
-mpf_mptcp_frame_flag_to_string(unsigned flag)
-{
-	static const char *const names[] = {
-		"dsn_base_guessed", "no_mapping", "data_fin",
-		"infinite_mapping", "key_mismatch", "orphan_join",
-		"bad_option", "reinjection", "retransmission",
-		"out_of_order", "dup_data_ack", "join_hmac_ok",
-		"join_hmac_bad", "csum_ok", "csum_bad", "csum_unverifiable",
-		"add_addr_hmac_ok", "add_addr_hmac_bad", "add_addr_hmac_legacy",
-		"addr_id_conflict", "fallback", "subflow_removed",
-		"mapping_ignored", "fastclose_key_bad", "rst_ignored",
-	};
-	unsigned i;
-
-	for (i = 0; i < G_N_ELEMENTS(names); i++)
-		if (flag == 1u << i)
-			return names[i];
-	return "unknown";
 }

@@ -42,14 +42,8 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 	/* new data, the common case, starts past every interval */
 	if (hi > lo && (int64_t)(v[hi - 1].end - dsn) <= 0)
 		lo = hi;
-	while (lo < hi) { /* the first interval that ends after dsn */
-		guint mid = lo + (hi - lo) / 2;
-
-		if ((int64_t)(v[mid].end - dsn) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* the first interval that ends after dsn */
+	MPF_LOWER_BOUND(lo, hi, mid, (int64_t)(v[mid].end - dsn) <= 0);
 	/* walk the overlapping intervals; what they do not cover is new */
 	for (i = lo; i < sd->sent->len && (int64_t)(pos - end) < 0; i++) {
 		struct sent *o = &((struct sent *)(void *)sd->sent->data)[i];

@@ -86,10 +86,11 @@ join_verdict(struct conn *c, struct sub *s, bool synack, uint8_t v,
 }
 
 /*
- * Checks the HMAC of a join's SYN/ACK (way REVERSE) or third ACK (way
- * FORWARD) in frame @rec. When the keys are not known yet (a join before
- * the MP_CAPABLE third ACK), the HMAC waits in the subflow and counts as
- * unverified until mpf__mptcp_verify_pending() checks it.
+ * Checks the HMAC of a join's SYN/ACK (sent by the subflow's server
+ * side) or third ACK (its client side) in frame @rec. When the keys are
+ * not known yet (a join before the MP_CAPABLE third ACK), the HMAC waits
+ * in the subflow and counts as unverified until
+ * mpf__mptcp_verify_pending() checks it.
  * Returns: the verdict (MPF_MPTCP_HMAC_*), NONE for an option of the
  * wrong way.
  */
@@ -102,10 +103,10 @@ mpf__mptcp_verify_join(struct mpf_node *node, struct mpf_flow *f, int d,
 	bool synack = o->u.join.kind == MPJ_SYNACK;
 	uint8_t v;
 
-	if (!(synack && d == MPF_FLOW_REVERSE) &&
-	    !(o->u.join.kind == MPJ_ACK && d == MPF_FLOW_FORWARD))
+	if (!(synack && d == MPF_SIDE_SERVER) &&
+	    !(o->u.join.kind == MPJ_ACK && d == MPF_SIDE_CLIENT))
 		return MPF_MPTCP_HMAC_NONE;
-	v = mpf__mptcp_join_check(c, s, side_of(s, MPF_FLOW_FORWARD), synack,
+	v = mpf__mptcp_join_check(c, s, side_of(s, MPF_SIDE_CLIENT), synack,
 				  o->u.join.trunc_hmac, o->u.join.hmac);
 	if (v == MPF_MPTCP_HMAC_UNVERIFIED) {
 		if (!(synack ? s->pend_synack_frame : s->pend_ack_frame))
@@ -142,7 +143,7 @@ mpf__mptcp_verify_pending(struct mpf_ctx *ctx, struct mpf_node *node)
 	for (i = 0; i < node->flows->len; i++) {
 		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
 		struct sub *s = sub_of(f);
-		int a = side_of(s, MPF_FLOW_FORWARD), k;
+		int a = side_of(s, MPF_SIDE_CLIENT), k;
 
 		for (k = 0; k < 2; k++) {
 			uint32_t frame = k ? s->pend_ack_frame

@@ -163,6 +163,28 @@ fix_record(struct mpf_frame *rec, void *user)
 }
 
 /*
+ * The counters of struct mpf_mptcp_stats, which add up when two sides
+ * turn out to be one; the fields after them are positions (highest data
+ * ack, DATA_FIN), not sums. The assertion fails when a counter is added
+ * to the struct and not here.
+ */
+#define STATS_COUNTERS(XX)                                                   \
+	XX(data_bytes) XX(unique_bytes) XX(reinjected_bytes)                 \
+	XX(retransmitted_bytes) XX(segments) XX(reinjections)                \
+	XX(retransmissions) XX(out_of_order) XX(data_acks) XX(dup_data_acks)
+#define STATS_ONE(field) +1
+G_STATIC_ASSERT((0 STATS_COUNTERS(STATS_ONE)) * sizeof(uint64_t) ==
+		offsetof(struct mpf_mptcp_stats, has_highest_dack));
+
+static void
+stats_add(struct mpf_mptcp_stats *into, const struct mpf_mptcp_stats *from)
+{
+#define STATS_ADD(field) into->field += from->field;
+	STATS_COUNTERS(STATS_ADD)
+#undef STATS_ADD
+}
+
+/*
  * Adds what side @gsd of one node sent to side @ks of another that is the
  * same connection: the data counters, the DSN range, the data intervals
  * (in DSN order), the DATA_FIN if @ks has none. Relative bases are the
@@ -173,16 +195,7 @@ mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
 {
 	guint i;
 
-	ks->st.data_bytes += gsd->st.data_bytes;
-	ks->st.unique_bytes += gsd->st.unique_bytes;
-	ks->st.reinjected_bytes += gsd->st.reinjected_bytes;
-	ks->st.retransmitted_bytes += gsd->st.retransmitted_bytes;
-	ks->st.segments += gsd->st.segments;
-	ks->st.reinjections += gsd->st.reinjections;
-	ks->st.retransmissions += gsd->st.retransmissions;
-	ks->st.out_of_order += gsd->st.out_of_order;
-	ks->st.data_acks += gsd->st.data_acks;
-	ks->st.dup_data_acks += gsd->st.dup_data_acks;
+	stats_add(&ks->st, &gsd->st);
 	if (gsd->dsn_seen) {
 		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
 		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_max, gsd->dsn_wide);
@@ -195,16 +208,10 @@ mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
 			struct sent *x = &g_array_index(gsd->sent, struct sent, i);
 			guint lo = ks->sent_head, hi = ks->sent->len;
 
-			while (lo < hi) {
-				guint mid = lo + (hi - lo) / 2;
-
-				if ((int64_t)(g_array_index(ks->sent, struct sent,
-							    mid).start -
-					      x->start) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+			MPF_LOWER_BOUND(lo, hi, mid,
+					(int64_t)(g_array_index(ks->sent, struct sent,
+								mid).start -
+						  x->start) < 0);
 			g_array_insert_val(ks->sent, lo, *x);
 		}
 	}

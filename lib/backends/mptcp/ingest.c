@@ -105,7 +105,7 @@ on_join(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 		}
 		if (o->u.join.kind == MPJ_SYN)
 			break;
-		if (mpf__mptcp_opt_has(o, 16) && d == MPF_FLOW_REVERSE) {
+		if (mpf__mptcp_opt_has(o, 16) && d == MPF_SIDE_SERVER) {
 			mpf__mptcp_join_owner(ctx, f, true, o->u.join.trunc_hmac,
 					      NULL);
 			v = mpf__mptcp_verify_join(f->node, f, d, o, rec);
@@ -115,7 +115,7 @@ on_join(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 				    rec->number);
 		break;
 	case MPJ_ACK:
-		if (mpf__mptcp_opt_has(o, 24) && d == MPF_FLOW_FORWARD) {
+		if (mpf__mptcp_opt_has(o, 24) && d == MPF_SIDE_CLIENT) {
 			mpf__mptcp_join_owner(ctx, f, false, 0, o->u.join.hmac);
 			v = mpf__mptcp_verify_join(f->node, f, d, o, rec);
 		}
@@ -721,7 +721,7 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 			 * without a flow */
 			rec->protocol = MPF_PROTO_MPTCP;
 			rec->node = flood->id;
-			rec->dir = MPF_DIR_CLIENT_TO_SERVER;
+			rec->dir = MPF_SIDE_CLIENT;
 			rec->opts = (uint16_t)seen;
 			flood->packets++;
 			flood->bytes += pkt->raw->wirelen;
@@ -740,14 +740,14 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	s = sub_of(f);
 	st->last = s->in_table ? f : NULL;
 	d = mpf__mptcp_pkt_from_src(f,
-				    pkt) ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
+				    pkt) ? MPF_SIDE_CLIENT : MPF_SIDE_SERVER;
 	sd = &s->dir[d];
 
 	rec->protocol = MPF_PROTO_MPTCP;
 	rec->flow = f->id;
 	rec->payload_len = pkt->payload_len;
 	rec->opts = (uint16_t)seen;
-	mpf__flow_account(f, (enum mpf_flow_dir)d, pkt);
+	mpf__flow_account(f, (enum mpf_side)d, pkt);
 
 	/* TCP handshake: the ISN of each way */
 	if (syn) {
@@ -820,8 +820,8 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	c = conn_of(node);
 	side = side_of(s, d);
 	rec->node = node->id;
-	rec->dir = (uint8_t)(side == MPF_SIDE_CLIENT ? MPF_DIR_CLIENT_TO_SERVER
-						     : MPF_DIR_SERVER_TO_CLIENT);
+	rec->dir = (uint8_t)(side == MPF_SIDE_CLIENT ? MPF_SIDE_CLIENT
+						     : MPF_SIDE_SERVER);
 
 	/* the data sequence number of the first payload byte */
 	if (pkt->payload_len > 0 && !syn) {

@@ -226,7 +226,7 @@ struct sub {
 	bool has_nonce[2];
 	int16_t rst_reason;
 	uint32_t rst_frame, removed_frame;
-	struct sdir dir[2]; /* per enum mpf_flow_dir */
+	struct sdir dir[2]; /* per enum mpf_side */
 	GArray *prio;       /* struct prio_change */
 	/* for merging parts of a capture (partial.c): opened by a SYN here
 	 * (so it continues no subflow of an earlier part but one whose SYN
@@ -320,7 +320,7 @@ sub_of(const struct mpf_flow *f)
 static inline int
 side_of(const struct sub *s, int d)
 {
-	return (d == MPF_FLOW_FORWARD) == s->src_is_client ? MPF_SIDE_CLIENT
+	return (d == MPF_SIDE_CLIENT) == s->src_is_client ? MPF_SIDE_CLIENT
 							   : MPF_SIDE_SERVER;
 }
 

@@ -975,7 +975,7 @@ residue_states(struct mpf_flow *f, const struct rseg *g, bool swap)
 	memset(&tmp, 0, sizeof(tmp));
 	memset(&rec, 0, sizeof(rec));
 	if (s->pend_rst_frame &&
-	    g->t.packets[s->pend_rst_dir == MPF_FLOW_FORWARD ? fwd : 1 - fwd]) {
+	    g->t.packets[s->pend_rst_dir == MPF_SIDE_CLIENT ? fwd : 1 - fwd]) {
 		s->pend_rst_frame = 0;
 		s->pend_rst_reason = -1;
 		s->pend_fastclose = false;
@@ -1178,7 +1178,7 @@ third_ack_fold(struct mpf_flow *F, const struct sub *gs, bool swap)
 {
 	struct sub *ks = sub_of(F);
 	struct conn *c = conn_of(F->node);
-	int kd = ks->src_is_client ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
+	int kd = ks->src_is_client ? MPF_SIDE_CLIENT : MPF_SIDE_SERVER;
 	const struct sdir *g = &gs->dir[swap ? 1 - kd : kd];
 	struct mpf_frame rec;
 
@@ -1522,9 +1522,9 @@ mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
 			bool same = mpf__endpoint_equal(&F->src, &f->src);
 
 			target = F->node;
-			flip = side_of(sub_of(F), same ? MPF_FLOW_FORWARD
-						       : MPF_FLOW_REVERSE) !=
-			       side_of(sub_of(f), MPF_FLOW_FORWARD);
+			flip = side_of(sub_of(F), same ? MPF_SIDE_CLIENT
+						       : MPF_SIDE_SERVER) !=
+			       side_of(sub_of(f), MPF_SIDE_CLIENT);
 		}
 		flow_fold(st, F, f); /* takes @f out of the list */
 	}

@@ -69,14 +69,8 @@ mpf__mptcp_map_add(struct sdir *d, const struct mapping *m)
 	}
 	lo = d->head;
 	hi = n;
-	while (lo < hi) { /* first mapping with ssn >= m->ssn */
-		guint mid = lo + (hi - lo) / 2;
-
-		if (v[mid].ssn < m->ssn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* first mapping with ssn >= m->ssn */
+	MPF_LOWER_BOUND(lo, hi, mid, v[mid].ssn < m->ssn);
 	if (lo < n && v[lo].ssn == m->ssn) {
 		/* a retransmitted mapping keeps the frame that first sent
 		 * it; a different one (a remap) replaces it */
@@ -99,14 +93,8 @@ mpf__mptcp_map_find(const struct sdir *d, uint64_t ssn)
 	v = (const struct mapping *)(const void *)d->maps->data;
 	lo = d->head;
 	hi = d->maps->len;
-	while (lo < hi) { /* first mapping with ssn > @ssn */
-		guint mid = lo + (hi - lo) / 2;
-
-		if (v[mid].ssn <= ssn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* first mapping with ssn > @ssn */
+	MPF_LOWER_BOUND(lo, hi, mid, v[mid].ssn <= ssn);
 	/* the nearest mapping below usually covers it; overlapping remaps
 	 * may leave a longer one a little further back */
 	for (i = lo, tries = 0; i > d->head && tries < 4; i--, tries++)

@@ -167,22 +167,6 @@ mpf_frame_get_sctp_flags(const struct mpf_frame *frame)
 	return is_sctp_frame(frame) ? frame->bflags : 0;
 }
 
-const char *
-mpf_sctp_frame_flag_to_string(unsigned flag)
-{
-	static const char *const names[] = {
-		"crc_bad", "crc_unverified", "retransmission", "unannounced",
-		"half", "merged", "new_assoc", "addr_added", "addr_deleted",
-		"set_primary", "no_assoc", "t_bit", "adler32",
-	};
-	unsigned i;
-
-	for (i = 0; i < G_N_ELEMENTS(names); i++)
-		if (flag == 1u << i)
-			return names[i];
-	return "unknown";
-}
-
 bool
 mpf_frame_get_sctp_tsn(const struct mpf_frame *frame, uint32_t *tsn)
 {

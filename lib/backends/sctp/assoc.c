@@ -279,7 +279,7 @@ mpf__sctp_path_get(struct mpf_ctx *ctx, struct mpf_node *n,
 	fwd = memcmp(&pkt->src, &f->src.addr, sizeof(pkt->src)) == 0;
 	if (memcmp(&pkt->src, &pkt->dst, sizeof(pkt->src)) == 0)
 		fwd = sport == f->src.port; /* one address both ways: loopback */
-	*dir = fwd ? MPF_FLOW_FORWARD : MPF_FLOW_REVERSE;
+	*dir = fwd ? MPF_SIDE_CLIENT : MPF_SIDE_SERVER;
 	return f;
 }
 
