@@ -600,6 +600,9 @@ void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
 /* Node @id, live (streaming looks ids up in a hash table: the previous
  * frame's node is tried first). */
 struct mpf_node *mpf__node_live(struct mpf_ctx *ctx, uint32_t id);
+/* Measures node @n again when another node's frame made its state grow
+ * (a backend filing something with it); nothing when not streaming. */
+void mpf__stream_remeasure(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Queues a new node. */
 void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */

@@ -61,11 +61,9 @@ mptcp_node_fini(struct mpf_node *n)
 		g_array_free(c->announced, TRUE);
 	if (c->evidence)
 		g_array_free(c->evidence, TRUE);
-	if (c->pending)
-		g_array_free(c->pending, TRUE);
+	g_free(c->pend);
 	for (i = 0; i < 2; i++)
-		if (c->side[i].sent)
-			g_array_free(c->side[i].sent, TRUE);
+		mpf__oarr_free(&c->side[i].sent);
 }
 
 static void
@@ -75,8 +73,7 @@ mptcp_flow_fini(struct mpf_flow *f)
 	int d;
 
 	for (d = 0; d < 2; d++)
-		if (s->dir[d].maps)
-			g_array_free(s->dir[d].maps, TRUE);
+		mpf__oarr_free(&s->dir[d].maps);
 	if (s->prio)
 		g_array_free(s->prio, TRUE);
 }

@@ -69,7 +69,7 @@ on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		implicit->dsn = c->side[side].idsn + 1;
 		implicit->len = o->u.mpc.data_len;
 		implicit->frame = pkt->raw->number;
-		mpf__mptcp_map_add(&s->dir[d], implicit);
+		mpf__mptcp_map_add(c, &s->dir[d], implicit);
 		if (o->u.mpc.has_csum && mpf__mptcp_opt_has(o, 24))
 			mpf__mptcp_csum_start(c, &s->dir[d], 1, implicit->dsn,
 					      o->u.mpc.data_len, o->u.mpc.csum,
@@ -292,7 +292,9 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			own->len = UINT32_MAX;
 		}
 		own->frame = pkt->raw->number;
-		mpf__mptcp_map_add(sd, own);
+		mpf__mptcp_map_add(c, sd, own);
+		if (c->maps_kept > MAPS_MAX)
+			mpf__mptcp_maps_trim(node);
 		if (o->u.dss.has_csum && o->u.dss.data_len &&
 		    mpf__mptcp_opt_has(o, map_end + 2))
 			mpf__mptcp_csum_start(c, sd, own->ssn, dsn,
@@ -868,10 +870,10 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	if (ack) {
 		struct sdir *rd = &s->dir[1 - d];
 
-		if (rd->isn_known && rd->maps) {
+		if (rd->isn_known && rd->maps.len > 1) {
 			uint64_t acked = mpf__seq_expand32(pkt->ack - rd->isn,
 							   rd->seq_ref);
-			mpf__mptcp_map_prune(rd, acked);
+			mpf__mptcp_map_prune(conn_of(f->node), rd, acked);
 		}
 	}
 
