@@ -3,6 +3,20 @@
  * Internal structures shared by the core (ctx.c, graph.c, decode.c) and the
  * backends. Nothing here is installed. Cross-file internal functions are
  * named mpf__* and have hidden visibility.
+ *
+ * The rule that keeps hostile input bounded, for every file here:
+ *  - every structure that grows with input is owned by a node (or by a
+ *    global index whose entries each node owns a bounded number of, or
+ *    that has a cap of its own), charged to the state estimate when it
+ *    grows (the backend's node_mem(), or mpf__stream_remeasure() when a
+ *    frame of another node made it grow), and freed with its owner;
+ *  - what a node keeps per kind of record has a cap, and a record a cap
+ *    turns away is counted where the caller can see it (a counter, an
+ *    anomaly), never a crash, and never undoes what was analysed;
+ *  - every per-packet operation is O(1) amortized or O(log n) in the
+ *    state held; nothing scans a whole table per event (unhooking a node
+ *    walks what it owns).
+ * The estimate is meant to be honest, within 25 % of the heap held.
  */
 #ifndef MPF_PRIVATE_H
 #define MPF_PRIVATE_H

@@ -236,6 +236,13 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 				return NULL;
 			}
 		}
+		if (node->flows->len >= MAX_SUBFLOWS) {
+			/* as many as a connection may have: the frame is
+			 * the node's, its 4-tuple is not kept */
+			c->checks.limited++;
+			*orphan_node = node;
+			return NULL;
+		}
 		f = sub_new(ctx, st, node, pkt, key, true, src_is_client,
 			    MPF_MPTCP_ROLE_JOIN);
 		sub_of(f)->has_join_token = true;

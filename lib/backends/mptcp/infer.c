@@ -305,9 +305,40 @@ mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g, bool flip)
 	for (i = 0; i < g->announced->len; i++) {
 		struct announced a = g_array_index(g->announced, struct announced, i);
 
+		if (k->announced->len >= ADDR_MAX) {
+			k->checks.limited += g->announced->len - i;
+			break;
+		}
 		if (flip)
 			a.side = (uint8_t)(1 - a.side);
 		g_array_append_val(k->announced, a);
+	}
+}
+
+/* Token entries that lead to @gone now lead to @keep. Only the tokens of
+ * @gone and of the nodes it absorbed can lead to it (each merge moves
+ * them so), so the work is what @gone owns, not the table. */
+static void
+tokens_follow(struct mpf_ctx *ctx, struct state *st, struct mpf_node *gone,
+	      struct mpf_node *keep)
+{
+	guint i, n = gone->absorbed ? gone->absorbed->len : 0;
+	int sd;
+
+	for (i = 0; i <= n; i++) {
+		const struct mpf_node *x =
+			i == n ? gone
+			       : mpf__ids_get(&ctx->nodes,
+					      g_array_index(gone->absorbed,
+							    uint32_t, i));
+
+		for (sd = 0; x && sd < 2; sd++) {
+			gpointer tok = GUINT_TO_POINTER(conn_of(x)->side[sd].token);
+
+			if (conn_of(x)->side[sd].has_token &&
+			    g_hash_table_lookup(st->by_token, tok) == gone)
+				g_hash_table_insert(st->by_token, tok, keep);
+		}
 	}
 }
 
@@ -323,8 +354,6 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	struct conn *k = conn_of(keep), *g = conn_of(gone);
 	bool flip = keep_side != gone_side;
 	struct merge_fix fx;
-	GHashTableIter it;
-	gpointer key, val;
 	guint i;
 	int gs;
 
@@ -352,10 +381,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 			mpf__mptcp_sub_flip(f);
 	}
 	/* tokens and keys of the absorbed node now lead to the survivor */
-	g_hash_table_iter_init(&it, st->by_token);
-	while (g_hash_table_iter_next(&it, &key, &val))
-		if (val == gone)
-			g_hash_table_iter_replace(&it, keep);
+	tokens_follow(ctx, st, gone, keep);
 	for (gs = 0; gs < 2; gs++) {
 		struct side *ks = &k->side[flip ? 1 - gs : gs];
 		const struct side *x = &g->side[gs];
@@ -567,6 +593,12 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 			continue;
 		if (!wide && !mpf__mptcp_nodes_share_endpoint(node, o.node))
 			continue;
+		if (node->flows->len + o.node->flows->len > MAX_SUBFLOWS) {
+			/* one connection of that many subflows is a flood:
+			 * the two stay apart */
+			c->checks.limited++;
+			continue;
+		}
 		/* the node with keys, else the older one, survives */
 		if (!mpf__mptcp_unanchored(oc) ||
 		    (mpf__mptcp_unanchored(c) && o.node->id < node->id)) {

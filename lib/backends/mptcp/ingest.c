@@ -374,6 +374,13 @@ on_add_addr(struct conn *c, int side, const struct mpf_mptcp_opt *o,
 		rec->bflags |= MPF_MPTCP_FRAME_ADDR_ID_CONFLICT;
 		c->checks.addr_id_conflicts++;
 	}
+	if (c->announced->len >= ADDR_MAX) {
+		/* judged against the ones kept, but not kept: a list that
+		 * grows with every announcement would make each one cost
+		 * all the earlier ones */
+		c->checks.limited++;
+		a.frame = 0;
+	}
 	switch (a.hmac) {
 	case MPF_MPTCP_HMAC_OK:
 		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_OK;
@@ -393,7 +400,8 @@ on_add_addr(struct conn *c, int side, const struct mpf_mptcp_opt *o,
 	default:
 		break;
 	}
-	g_array_append_val(c->announced, a);
+	if (a.frame)
+		g_array_append_val(c->announced, a);
 }
 
 /* MP_FASTCLOSE carries the receiver's key (RFC 8684 3.5): with the right
@@ -469,7 +477,10 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		 * 6824 form (packetdrill mp_prio_server) */
 		if (c->version == 1 && o->u.prio.has_id)
 			break;
-		if (s->backup != o->u.prio.backup || !s->prio) {
+		if ((s->backup != o->u.prio.backup || !s->prio) &&
+		    s->prio && s->prio->len >= PRIO_MAX) {
+			c->checks.limited++; /* a flapping peer: not kept */
+		} else if (s->backup != o->u.prio.backup || !s->prio) {
 			struct prio_change p = { rec->number, o->u.prio.backup };
 
 			if (!s->prio)

@@ -312,6 +312,9 @@ struct state {
 /* Limits that keep hostile traffic from growing the state. */
 #define MAX_ORPHAN_FLOWS 1024 /* join flows kept per orphan node */
 #define MAX_PROBES 256        /* inference lookups per side */
+#define MAX_SUBFLOWS 1024     /* subflows per connection */
+#define ADDR_MAX 64           /* announced addresses kept per connection */
+#define PRIO_MAX 64           /* MP_PRIO changes kept per subflow */
 #define SENT_KEEP_ACKED 4096  /* acked DSN intervals kept for reinjections */
 #define SENT_MAX 16384        /* DSN intervals kept per side, acked or not */
 #define MAPS_MAX 32768        /* DSS mappings kept per connection */
