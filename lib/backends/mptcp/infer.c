@@ -104,6 +104,9 @@ window_move(struct state *st, GHashTable *t, uint64_t mask, bool *on,
 	*on = true;
 	*lo = want_lo;
 	*hi = want_hi;
+	/* entries were added or removed: the node is measured in full
+	 * after this frame */
+	node->touches = UINT32_MAX - 1;
 }
 
 /*

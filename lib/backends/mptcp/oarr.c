@@ -124,10 +124,20 @@ mpf__oarr_bound(const struct oarr *a,
 	return p;
 }
 
+/* A new chunk holding @n elements of @g from @from. */
+static GArray *
+chunk_copy(const struct oarr *a, GArray *g, guint from, guint n)
+{
+	GArray *h = g_array_new(FALSE, FALSE, a->esize);
+
+	g_array_append_vals(h, g->data + (gsize)from * a->esize, n);
+	return h;
+}
+
 struct opos
 mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 {
-	GArray *g, *h;
+	GArray *g;
 	guint half;
 
 	if (!a->ch)
@@ -139,20 +149,27 @@ mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 		p.i = chunk(a, p.c)->len;
 	}
 	g = chunk(a, p.c);
+	if (g->len == OARR_CHUNK && p.i == OARR_CHUNK) {
+		/* past a full chunk: a new one (in order, chunks stay full) */
+		p.c++;
+		p.i = 0;
+		g = g_array_new(FALSE, FALSE, a->esize);
+		g_ptr_array_insert(a->ch, (gint)p.c, g);
+	} else if (g->len == OARR_CHUNK) {
+		/* full: two new halves, each in a block of its size */
+		half = OARR_CHUNK / 2;
+		a->ch->pdata[p.c] = chunk_copy(a, g, 0, half);
+		g_ptr_array_insert(a->ch, (gint)p.c + 1,
+				   chunk_copy(a, g, half, OARR_CHUNK - half));
+		g_array_free(g, TRUE);
+		if (p.i >= half) {
+			p.c++;
+			p.i -= half;
+		}
+		g = chunk(a, p.c);
+	}
 	g_array_insert_vals(g, p.i, e, 1);
 	a->len++;
-	if (g->len <= OARR_CHUNK)
-		return p;
-	/* full: the upper half becomes the next chunk */
-	half = g->len / 2;
-	h = g_array_new(FALSE, FALSE, a->esize);
-	g_array_append_vals(h, g->data + (gsize)half * a->esize, g->len - half);
-	g_array_set_size(g, half);
-	g_ptr_array_insert(a->ch, (gint)p.c + 1, h);
-	if (p.i >= half) {
-		p.c++;
-		p.i -= half;
-	}
 	return p;
 }
 
@@ -203,7 +220,8 @@ mpf__oarr_bytes(const struct oarr *a)
 
 		while (cap < want)
 			cap <<= 1;
-		m += cap + 64;
+		m += cap + 8 + 48;
 	}
-	return m + 48 + (size_t)a->ch->len * 8;
+	/* the pointer array: its block and its GPtrArray */
+	return m + 64 + MAX(16, (size_t)a->ch->len * 8);
 }
