@@ -436,6 +436,47 @@ START_TEST(test_subflow_cap)
 }
 END_TEST
 
+/*
+ * Handshakes with keys, each on its own port (bench/flood's shape, MPTCP
+ * part): the estimate of many small connections follows the heap too.
+ */
+START_TEST(test_handshake_flood)
+{
+	size_t base = (warm_up(), heap_now());
+	struct mpf_ctx *ctx = ctx_new(true, 16u << 20);
+	uint8_t o[40];
+	struct craft_tcp t;
+	uint32_t i, n = 4000;
+
+	memset(&t, 0, sizeof(t));
+	t.opts = o;
+	for (i = 0; i < n; i++) {
+		/* from 10000: port 4342 is LISP's */
+		uint16_t port = (uint16_t)(10000 + i);
+
+		t.src = "10.0.0.1", t.dst = "10.0.0.2";
+		t.sport = port, t.dport = 80;
+		t.seq = 1000, t.ack = 0, t.flags = CRAFT_SYN;
+		t.opts_len = craft_opt_mpc(o, 1, 0, 0, 0, -1);
+		build_or_feed(ctx, &t);
+		t.src = "10.0.0.2", t.dst = "10.0.0.1";
+		t.sport = 80, t.dport = port;
+		t.seq = 5000, t.ack = 1001, t.flags = CRAFT_SYN | CRAFT_ACK;
+		t.opts_len = craft_opt_mpc(o, 1, 1, 0x1122334455667788ULL + i, 0, -1);
+		build_or_feed(ctx, &t);
+		t.src = "10.0.0.1", t.dst = "10.0.0.2";
+		t.sport = port, t.dport = 80;
+		t.seq = 1001, t.ack = 5001, t.flags = CRAFT_ACK;
+		t.opts_len = craft_opt_mpc(o, 1, 2, 0x0102030405060708ULL + i,
+					   0x1122334455667788ULL + i, -1);
+		build_or_feed(ctx, &t);
+	}
+	ck_assert_uint_eq(mpf_ctx_get_node_count(ctx), n);
+	check_estimate(ctx, base, "handshake flood");
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *
 bounded_suite(void)
 {
@@ -450,6 +491,7 @@ bounded_suite(void)
 	tcase_add_test(tc, test_one_way);
 	tcase_add_test(tc, test_add_addr);
 	tcase_add_test(tc, test_subflow_cap);
+	tcase_add_test(tc, test_handshake_flood);
 	suite_add_tcase(s, tc);
 	return s;
 }
