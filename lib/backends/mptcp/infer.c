@@ -417,6 +417,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	     g->checks.fastclose_frame < k->checks.fastclose_frame))
 		k->checks.fastclose_frame = g->checks.fastclose_frame;
 	k->checks.fastclose_bad_key += g->checks.fastclose_bad_key;
+	k->checks.limited += g->checks.limited;
 	if (!k->checks.mp_fail_frame)
 		k->checks.mp_fail_frame = g->checks.mp_fail_frame;
 	mpf__mptcp_fsm_merge(k, g);

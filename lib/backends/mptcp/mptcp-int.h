@@ -27,7 +27,9 @@
  * backend table), keys.c, seq.c, dss.c (data level, checksums), hmac.c,
  * infer.c (association without the handshake), ingest.c (the per-packet
  * entry and the option logic), stream.c (streaming hooks), api.c (public
- * getters). This header holds what they share: the connection state and the
+ * getters), addr.c (ADD_ADDR, REMOVE_ADDR, MP_PRIO), oarr.c (the ordered arrays of intervals and mappings),
+ * partial.c (the partial-result format), residue.c (a part's plain TCP),
+ * merge.c (merging parts). This header holds what they share: the connection state and the
  * functions one file calls in another (mpf__*, hidden like every internal
  * symbol); mptcp.h, which it includes, the parser the tests also use.
  */
@@ -483,16 +485,53 @@ struct mpf_node *mpf__mptcp_infer_key(struct mpf_ctx *ctx, struct state *st,
 				      struct mpf_node *node, int side,
 				      uint64_t key, uint32_t frame);
 
+/* addr.c */
+void mpf__mptcp_on_add_addr(struct conn *c, int side,
+			    const struct mpf_mptcp_opt *o, struct mpf_frame *rec);
+void mpf__mptcp_on_remove_addr(struct mpf_node *node, int side,
+			       const struct mpf_mptcp_opt *o,
+			       struct mpf_frame *rec);
+void mpf__mptcp_on_prio(struct conn *c, struct sub *s,
+			const struct mpf_mptcp_opt *o,
+			const struct mpf_frame *rec);
+
 /* ingest.c */
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
-/* partial.c */
+/* residue.c: a part's TCP on 4-tuples without a subflow here */
+#define MAX_RESIDUES 65536
+/* One stretch of TCP on a 4-tuple without a subflow here. */
+struct rseg {
+	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */
+	uint32_t syn_seq;
+	struct mpf_traffic t; /* way 0: sent by tuple.a */
+	/* what a subflow's state machine takes from plain segments (a
+	 * SYN/ACK, a third ACK, FINs, an RST: fsm.c), first frames each way
+	 * (way 0: sent by tuple.a), 0 for none */
+	uint32_t synack[2], first[2], fin[2], rst[2];
+};
+
+struct residue {
+	struct mpf_tuple tuple;
+	uint8_t segs;   /* 1: seg[0]; 2: seg[0] (maybe empty), seg[1] */
+	bool ended;     /* a SYN of another ISN came after seg[1] */
+	bool frozen;    /* a subflow took the 4-tuple: nothing more here */
+	struct rseg seg[2];
+};
+GHashTable *mpf__mptcp_residues_of(struct state *st);
+void mpf__mptcp_owned_set(struct state *st, const struct mpf_tuple *key);
+void mpf__mptcp_table_drop(struct state *st, struct mpf_flow *f);
 void mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 			     const struct mpf_pkt *pkt,
 			     const struct mpf_tuple *key);
 void mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key);
 void mpf__mptcp_partial_fini(struct state *st);
+void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
+				 struct mpf_ctx *later, void *later_state);
+
+/* partial.c */
+void mpf__mptcp_file_node(struct state *st, struct mpf_node *node);
 extern const char mpf__mptcp_flow_type[], mpf__mptcp_node_type[],
 	mpf__mptcp_state_type[];
 GVariant *mpf__mptcp_flow_export(const struct mpf_flow *flow);
@@ -502,8 +541,8 @@ int mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state,
 			   struct mpf_node *node, GVariant *v);
 GVariant *mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state);
 int mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
-void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
-				 struct mpf_ctx *later, void *later_state);
+
+/* merge.c */
 bool mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
 			     struct mpf_ctx *later, struct mpf_node *node);
 void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
