@@ -4,16 +4,22 @@
  * backends. Nothing here is installed. Cross-file internal functions are
  * named mpf__* and have hidden visibility.
  *
- * The rule of state (bounded by construction; bench/hostile checks it):
- * every structure that grows with input is owned by a node (or by a
- * global index with a fixed bound), is charged to the state estimate
- * when it grows (node_mem(), measured with its node, or through
- * mpf__stream_grew() for a node that is not the frame's), and is freed
- * with its owner, the last of an index's entries taking the index's own
- * structures with it (a LISP trie root goes with its last site). Every
- * per-packet operation is O(1) amortized, or O(log n) in the state held:
- * nothing scans a whole table or list per event; a list that a packet
- * searches has a fixed bound (the SCTP halves waiting on one port pair).
+ * The rule that keeps hostile input bounded, for every file here
+ * (bench/hostile and tests/test-bounded*.c check it):
+ *  - every structure that grows with input is owned by a node (or by a
+ *    global index whose entries each node owns a bounded number of, or
+ *    that has a cap of its own), charged to the state estimate when it
+ *    grows (the backend's node_mem(), or mpf__stream_remeasure() when a
+ *    frame of another node made it grow), and freed with its owner, the
+ *    last of an index's entries taking the index's own structures with it
+ *    (a LISP trie root goes with its last site);
+ *  - what a node keeps per kind of record has a cap, and a record a cap
+ *    turns away is counted where the caller can see it (a counter, an
+ *    anomaly), never a crash, and never undoes what was analysed;
+ *  - every per-packet operation is O(1) amortized or O(log n) in the
+ *    state held; nothing scans a whole table per event (unhooking a node
+ *    walks what it owns); a list that a packet searches has a fixed bound
+ *    (the SCTP halves waiting on one port pair).
  * The estimate stays within 25 % of the heap really held.
  */
 #ifndef MPF_PRIVATE_H
@@ -635,13 +641,13 @@ void mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *node);
 /* Node @id, live (streaming looks ids up in a hash table: the previous
  * frame's node is tried first). */
 struct mpf_node *mpf__node_live(struct mpf_ctx *ctx, uint32_t id);
+/* Measures node @n again now when another node's frame made its state
+ * grow (a backend filing something with it, a record of a message that
+ * carries many), so that what it holds is charged before the next
+ * eviction looks; nothing when not streaming. */
+void mpf__stream_remeasure(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Queues a new node. */
 void mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n);
-/* Measures @n again now (streaming; nothing otherwise): for a backend
- * that made @n grow while analysing a frame that is not @n's (a record
- * of a message that carries many), so that what it holds is charged
- * before the next eviction looks. */
-void mpf__stream_grew(struct mpf_ctx *ctx, struct mpf_node *n);
 /* Takes a node that a merge absorbed out of the queues. */
 void mpf__stream_absorbed(struct mpf_ctx *ctx, struct mpf_node *keep,
 			  struct mpf_node *gone);

@@ -1112,6 +1112,12 @@ struct mpf_mptcp_checks {
 					* (or any, when the key is unknown) */
 	uint32_t infinite_map_frame;   /* first infinite mapping, 0 if none */
 	uint32_t fastclose_bad_key;    /* MP_FASTCLOSE with a wrong key */
+	/* Since: 0.2. Records the connection's limits dropped (addresses,
+	 * priority changes, data intervals, mappings, subflows, index
+	 * entries and inference evidence past their caps): the state stays
+	 * bounded, later frames see less of the past. 0 on any normal
+	 * capture. */
+	uint32_t limited;
 };
 
 MPF_PUBLIC int mpf_node_get_mptcp_checks(const struct mpf_node *node,

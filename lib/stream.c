@@ -248,6 +248,13 @@ mpf__stream_after(struct mpf_ctx *ctx, struct mpf_node *n)
 }
 
 void
+mpf__stream_remeasure(struct mpf_ctx *ctx, struct mpf_node *n)
+{
+	if (n->queue && n->merged_into == MPF_ID_NONE)
+		measure(ctx, n, true);
+}
+
+void
 mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n)
 {
 	/* queued from birth: a message may make nodes that are not its
@@ -255,13 +262,6 @@ mpf__stream_new(struct mpf_ctx *ctx, struct mpf_node *n)
 	 * evictable too */
 	push(ctx, n, MPF_QUEUE_NEW);
 	measure(ctx, n, true);
-}
-
-void
-mpf__stream_grew(struct mpf_ctx *ctx, struct mpf_node *n)
-{
-	if (ctx->config.streaming && n->queue)
-		measure(ctx, n, true);
 }
 
 void

@@ -74,7 +74,7 @@ mapping_record(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 	mpf__lisp_record_done(rc.site, &r, rec);
 	/* a message carries many sites, and the frame's node is only one
 	 * of them: each is charged what its record added */
-	mpf__stream_grew(ctx, rc.site);
+	mpf__stream_remeasure(ctx, rc.site);
 	if (type == LISP_MAP_REGISTER)
 		site_of(rc.site)->st.registers++;
 	else if (type == LISP_MAP_NOTIFY)

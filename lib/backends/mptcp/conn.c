@@ -20,21 +20,57 @@ owners_free(gpointer p)
 	g_array_free(p, TRUE);
 }
 
+/*
+ * The tables keyed by values a peer chooses (keys, tokens, DSN buckets)
+ * hash them mixed with a seed drawn once per process: GLib's own hashes
+ * of integers keep their bits, so chosen values (or merely regular ones,
+ * as DSN buckets are) would share one hash and every lookup walk them.
+ */
+static uint64_t hash_seed;
+
+static guint
+mix64(uint64_t v)
+{
+	v ^= hash_seed;
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	v *= 0xc4ceb9fe1a85ec53ULL;
+	v ^= v >> 33;
+	return (guint)v;
+}
+
+static guint
+u64_hash(gconstpointer k)
+{
+	return mix64(*(const uint64_t *)k);
+}
+
+static guint
+uint_hash(gconstpointer k)
+{
+	return mix64(GPOINTER_TO_UINT(k));
+}
+
 static void
 mptcp_init(struct mpf_ctx *ctx, void *st)
 {
+	static gsize seeded;
 	struct state *s = st;
 
 	(void)ctx;
 	mpf__crypto_init();
+	if (g_once_init_enter(&seeded)) {
+		hash_seed = (uint64_t)g_random_int() << 32 | g_random_int();
+		g_once_init_leave(&seeded, 1);
+	}
 	s->by_tuple = g_hash_table_new(mpf__tuple_hash, mpf__tuple_equal);
-	s->by_token = g_hash_table_new(g_direct_hash, g_direct_equal);
-	s->by_key = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-					  NULL);
-	s->dsn_wide = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	s->by_token = g_hash_table_new(uint_hash, g_direct_equal);
+	s->by_key = g_hash_table_new_full(u64_hash, g_int64_equal, g_free, NULL);
+	s->dsn_wide = g_hash_table_new_full(u64_hash, g_int64_equal, g_free,
 					    owners_free);
-	s->dsn_narrow = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-					      g_free, owners_free);
+	s->dsn_narrow = g_hash_table_new_full(u64_hash, g_int64_equal, g_free,
+					      owners_free);
 }
 
 static void
@@ -61,11 +97,9 @@ mptcp_node_fini(struct mpf_node *n)
 		g_array_free(c->announced, TRUE);
 	if (c->evidence)
 		g_array_free(c->evidence, TRUE);
-	if (c->pending)
-		g_array_free(c->pending, TRUE);
+	g_free(c->pend);
 	for (i = 0; i < 2; i++)
-		if (c->side[i].sent)
-			g_array_free(c->side[i].sent, TRUE);
+		mpf__oarr_free(&c->side[i].sent);
 }
 
 static void
@@ -75,8 +109,7 @@ mptcp_flow_fini(struct mpf_flow *f)
 	int d;
 
 	for (d = 0; d < 2; d++)
-		if (s->dir[d].maps)
-			g_array_free(s->dir[d].maps, TRUE);
+		mpf__oarr_free(&s->dir[d].maps);
 	if (s->prio)
 		g_array_free(s->prio, TRUE);
 }
@@ -238,6 +271,13 @@ mpf__mptcp_flow_create(struct mpf_ctx *ctx, struct state *st,
 				*orphan_node = node;
 				return NULL;
 			}
+		}
+		if (node->flows->len >= MAX_SUBFLOWS) {
+			/* as many as a connection may have: the frame is
+			 * the node's, its 4-tuple is not kept */
+			c->checks.limited++;
+			*orphan_node = node;
+			return NULL;
 		}
 		f = sub_new(ctx, st, node, pkt, key, true, src_is_client,
 			    MPF_MPTCP_ROLE_JOIN);

@@ -18,6 +18,50 @@
  * (same flow, same ssn), or a reinjection (another flow, or this one at
  * another ssn); out-of-order new data. Sets the frame's flags and links.
  */
+static bool
+sent_ends_by(const void *e, const void *key)
+{
+	return (int64_t)(((const struct sent *)e)->end -
+			 *(const uint64_t *)key) <= 0;
+}
+
+static bool
+sent_starts_below(const void *e, const void *key)
+{
+	return (int64_t)(((const struct sent *)e)->start -
+			 *(const uint64_t *)key) < 0;
+}
+
+/* Files interval @x in @sd's, where its start says (merges). */
+void
+mpf__mptcp_sent_insert(struct side *sd, const struct sent *x)
+{
+	sd->sent.esize = sizeof(struct sent);
+	mpf__oarr_insert(&sd->sent,
+			 mpf__oarr_bound(&sd->sent, sent_starts_below, &x->start),
+			 x);
+}
+
+/* Keeps @sd's intervals under SENT_MAX: past it, the lowest eighth goes
+ * (the oldest data, the first to be acked), counted in @c's checks. */
+static void
+sent_trim(struct conn *c, struct side *sd)
+{
+	guint drop;
+
+	if (sd->sent.len <= SENT_MAX)
+		return;
+	drop = sd->sent.len - SENT_MAX + SENT_MAX / 8;
+	mpf__oarr_drop_front(&sd->sent, drop);
+	c->checks.limited += drop;
+}
+
+/*
+ * Accounts the mapped payload [dsn, dsn + len) sent by @side on flow @f at
+ * relative subflow sequence number @ssn: new data, a TCP retransmission
+ * (same flow, same ssn), or a reinjection (another flow, or this one at
+ * another ssn); out-of-order new data. Sets the frame's flags and links.
+ */
 void
 mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 		     uint64_t dsn, uint32_t len, uint64_t ssn,
@@ -28,26 +72,25 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 	struct sdir *fd = &sub_of(f)->dir[d];
 	uint64_t end = dsn + len, pos = dsn, reinj = 0, retr = 0;
 	uint32_t first_cross = 0, first_same = 0, first_other;
-	struct sent *v;
-	guint lo, hi, i;
+	struct oarr *a = &sd->sent;
+	struct opos p;
 
-	if (!sd->sent)
-		sd->sent = g_array_new(FALSE, FALSE, sizeof(struct sent));
+	a->esize = sizeof(struct sent);
 	sd->st.data_bytes += len;
 	sd->st.segments++;
 	fd->st.data_bytes += len;
-	v = (struct sent *)(void *)sd->sent->data;
-	lo = sd->sent_head;
-	hi = sd->sent->len;
-	/* new data, the common case, starts past every interval */
-	if (hi > lo && (int64_t)(v[hi - 1].end - dsn) <= 0)
-		lo = hi;
-	/* the first interval that ends after dsn */
-	MPF_LOWER_BOUND(lo, hi, mid, (int64_t)(v[mid].end - dsn) <= 0);
+	/* the first interval that ends after dsn; new data, the common
+	 * case, starts past every interval */
+	p = mpf__oarr_last(a);
+	if (!a->len || sent_ends_by(mpf__oarr_at(a, p), &dsn))
+		p.c = a->ch ? a->ch->len : 0, p.i = 0;
+	else
+		p = mpf__oarr_bound(a, sent_ends_by, &dsn);
 	/* walk the overlapping intervals; what they do not cover is new */
-	for (i = lo; i < sd->sent->len && (int64_t)(pos - end) < 0; i++) {
-		struct sent *o = &((struct sent *)(void *)sd->sent->data)[i];
-		uint64_t a, b;
+	for (; !mpf__oarr_end(a, p) && (int64_t)(pos - end) < 0;
+	     mpf__oarr_next(a, &p)) {
+		struct sent *o = mpf__oarr_at(a, p);
+		uint64_t x, y;
 
 		if ((int64_t)(o->start - end) >= 0)
 			break;
@@ -55,28 +98,28 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 			struct sent n = { pos, o->start, ssn + (pos - dsn),
 					  rec->number, f->id };
 
-			g_array_insert_val(sd->sent, i, n);
-			i++;
-			o = &((struct sent *)(void *)sd->sent->data)[i];
+			p = mpf__oarr_insert(a, p, &n);
+			mpf__oarr_next(a, &p);
+			o = mpf__oarr_at(a, p);
 		}
-		a = (int64_t)(o->start - pos) > 0 ? o->start : pos;
-		b = (int64_t)(o->end - end) < 0 ? o->end : end;
-		if (o->flow == f->id && o->ssn + (a - o->start) == ssn + (a - dsn)) {
-			retr += b - a;
+		x = (int64_t)(o->start - pos) > 0 ? o->start : pos;
+		y = (int64_t)(o->end - end) < 0 ? o->end : end;
+		if (o->flow == f->id && o->ssn + (x - o->start) == ssn + (x - dsn)) {
+			retr += y - x;
 		} else {
-			reinj += b - a;
+			reinj += y - x;
 			/* name another subflow's frame first, as Wireshark */
 			if (o->flow != f->id && !first_cross)
 				first_cross = o->frame;
 			else if (o->flow == f->id && !first_same)
 				first_same = o->frame;
 		}
-		pos = b;
+		pos = y;
 	}
 	if ((int64_t)(pos - end) < 0) {
 		struct sent n = { pos, end, ssn + (pos - dsn), rec->number, f->id };
 
-		g_array_insert_val(sd->sent, i, n);
+		mpf__oarr_insert(a, p, &n);
 		if (sd->sent_any && (int64_t)(pos - sd->sent_max) < 0) {
 			/* new data below data already seen */
 			rec->bflags |= MPF_MPTCP_FRAME_OUT_OF_ORDER;
@@ -87,6 +130,7 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 		if (!sd->sent_any || (int64_t)(end - sd->sent_max) > 0)
 			sd->sent_max = end;
 		sd->sent_any = true;
+		sent_trim(c, sd);
 	}
 	first_other = first_cross ? first_cross : first_same;
 	if (reinj) {
@@ -112,44 +156,17 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 void
 mpf__mptcp_sent_prune(struct side *sd, uint64_t acked)
 {
-	const struct sent *v;
-	guint n, acked_head, hi, h, k;
+	struct opos p;
+	guint k;
 
-	if (!sd->sent)
+	if (sd->sent.len <= SENT_KEEP_ACKED)
 		return;
-	v = (const struct sent *)(const void *)sd->sent->data;
-	n = sd->sent->len;
 	/* the first interval not wholly acked; intervals do not overlap, so
-	 * their ends are sorted too. Acks mostly move a little forward: a
-	 * few steps from the last answer, else a binary search (a walk from
-	 * sent_head would redo the kept intervals at every ack). */
-	h = CLAMP(sd->acked_hint, sd->sent_head, n);
-	if (h > sd->sent_head && (int64_t)(v[h - 1].end - acked) > 0) {
-		acked_head = sd->sent_head;
-		hi = h - 1;
-	} else {
-		acked_head = h;
-		for (k = 0; k < 8 && acked_head < n &&
-			    (int64_t)(v[acked_head].end - acked) <= 0; k++)
-			acked_head++;
-		hi = k < 8 ? acked_head : n;
-	}
-	while (acked_head < hi) {
-		guint mid = acked_head + (hi - acked_head) / 2;
-
-		if ((int64_t)(v[mid].end - acked) <= 0)
-			acked_head = mid + 1;
-		else
-			hi = mid;
-	}
-	sd->acked_hint = acked_head;
-	if (acked_head - sd->sent_head > SENT_KEEP_ACKED)
-		sd->sent_head = acked_head - SENT_KEEP_ACKED;
-	if (sd->sent_head >= 4096 && sd->sent_head * 2 >= n) {
-		sd->acked_hint -= sd->sent_head;
-		g_array_remove_range(sd->sent, 0, sd->sent_head);
-		sd->sent_head = 0;
-	}
+	 * their ends are sorted too */
+	p = mpf__oarr_bound(&sd->sent, sent_ends_by, &acked);
+	k = mpf__oarr_rank(&sd->sent, p);
+	if (k > SENT_KEEP_ACKED)
+		mpf__oarr_drop_front(&sd->sent, k - SENT_KEEP_ACKED);
 }
 
 /* ---------------------------------------------------------- checksum */

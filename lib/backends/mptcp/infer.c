@@ -27,20 +27,86 @@ mpf__mptcp_bucket_owners(GHashTable *t, uint64_t bucket, bool create)
 	return a;
 }
 
+/* Adds @node's @side to bucket @bucket of @t, unless the bucket has
+ * OWNERS_MAX owners already (counted as limited). */
 static void
-owner_add(GHashTable *t, uint64_t bucket, struct mpf_node *node, int side)
+owner_add(struct state *st, GHashTable *t, uint64_t bucket,
+	  struct mpf_node *node, int side)
 {
 	GArray *a = mpf__mptcp_bucket_owners(t, bucket, true);
 	struct dsn_owner o = { node, side };
-	guint i;
 
-	for (i = 0; i < a->len; i++) {
-		struct dsn_owner *x = &g_array_index(a, struct dsn_owner, i);
-
-		if (x->node == node && x->side == side)
-			return;
+	if (a->len >= OWNERS_MAX) {
+		conn_of(node)->checks.limited++;
+		return;
 	}
 	g_array_append_val(a, o);
+	st->index_entries++;
+}
+
+/* Removes @node's @side from bucket @bucket of @t. */
+void
+mpf__mptcp_owner_drop(struct state *st, GHashTable *t, uint64_t bucket,
+		      const struct mpf_node *node, int side)
+{
+	GArray *a = g_hash_table_lookup(t, &bucket);
+	guint i;
+
+	for (i = 0; a && i < a->len; i++) {
+		const struct dsn_owner *x = &g_array_index(a, struct dsn_owner, i);
+
+		st->index_steps++;
+		if (x->node == node && x->side == side) {
+			g_array_remove_index_fast(a, i);
+			st->index_entries--;
+			break;
+		}
+	}
+	if (a && a->len == 0)
+		g_hash_table_remove(t, &bucket);
+}
+
+/* Whether bucket @b is in the window [lo, hi] of a space of @mask + 1
+ * buckets (the narrow one wraps). */
+static bool
+in_window(uint64_t b, uint64_t lo, uint64_t hi, uint64_t mask)
+{
+	return ((b - lo) & mask) <= ((hi - lo) & mask);
+}
+
+/*
+ * Moves the window of buckets a side is filed in, [*lo, *hi] (none when
+ * !*on), to [want_lo, want_hi], or to its top INDEX_WINDOW buckets when
+ * it is wider: a side owns at most INDEX_WINDOW entries per index, and a
+ * move costs what it adds and removes.
+ */
+static void
+window_move(struct state *st, GHashTable *t, uint64_t mask, bool *on,
+	    uint64_t *lo, uint64_t *hi, uint64_t want_lo, uint64_t want_hi,
+	    struct mpf_node *node, int side)
+{
+	uint64_t b, k, n;
+
+	if (((want_hi - want_lo) & mask) >= INDEX_WINDOW)
+		want_lo = (want_hi - (INDEX_WINDOW - 1)) & mask;
+	if (*on && *lo == want_lo && *hi == want_hi)
+		return;
+	if (*on) {
+		n = ((*hi - *lo) & mask) + 1;
+		for (k = 0, b = *lo; k < n; k++, b = (b + 1) & mask)
+			if (!in_window(b, want_lo, want_hi, mask))
+				mpf__mptcp_owner_drop(st, t, b, node, side);
+	}
+	n = ((want_hi - want_lo) & mask) + 1;
+	for (k = 0, b = want_lo; k < n; k++, b = (b + 1) & mask)
+		if (!*on || !in_window(b, *lo, *hi, mask))
+			owner_add(st, t, b, node, side);
+	*on = true;
+	*lo = want_lo;
+	*hi = want_hi;
+	/* entries were added or removed: the node is measured in full
+	 * after this frame */
+	node->touches = UINT32_MAX - 1;
 }
 
 /*
@@ -52,44 +118,67 @@ void
 mpf__mptcp_index_side(struct state *st, struct mpf_node *node, int side)
 {
 	struct side *s = &conn_of(node)->side[side];
-	uint64_t wlo, whi, b;
-	uint32_t nlo, nhi, k;
+	uint64_t lo, hi;
 
 	if (!s->dsn_seen)
 		return;
-	if (s->dsn_wide) {
-		wlo = s->dsn_lo >> WIDE_BUCKET_SHIFT;
-		whi = s->dsn_max >> WIDE_BUCKET_SHIFT;
-		if (!s->wide_indexed) {
-			s->wide_lo = s->wide_hi = wlo;
-			owner_add(st->dsn_wide, wlo, node, side);
-			s->wide_indexed = true;
-		}
-		for (b = s->wide_lo - 1; wlo < s->wide_lo && b >= wlo &&
-					 s->wide_lo - b <= 64; b--)
-			owner_add(st->dsn_wide, b, node, side);
-		for (b = s->wide_hi + 1; whi > s->wide_hi && b <= whi &&
-					 b - s->wide_hi <= 64; b++)
-			owner_add(st->dsn_wide, b, node, side);
-		s->wide_lo = MIN(s->wide_lo, wlo);
-		s->wide_hi = MAX(s->wide_hi, whi);
-	}
+	if (s->dsn_wide)
+		window_move(st, st->dsn_wide, WIDE_MASK, &s->wide_indexed,
+			    &s->wide_lo, &s->wide_hi,
+			    s->dsn_lo >> WIDE_BUCKET_SHIFT,
+			    s->dsn_max >> WIDE_BUCKET_SHIFT, node, side);
 	/* narrow buckets wrap with the 32-bit space: 4096 of 1 MiB */
-	nlo = (uint32_t)s->dsn_lo >> NARROW_BUCKET_SHIFT;
-	nhi = (uint32_t)s->dsn_max >> NARROW_BUCKET_SHIFT;
-	if (!s->narrow_indexed) {
-		s->narrow_lo = s->narrow_hi = nlo;
-		owner_add(st->dsn_narrow, nlo, node, side);
-		s->narrow_indexed = true;
+	lo = s->narrow_lo;
+	hi = s->narrow_hi;
+	window_move(st, st->dsn_narrow, NARROW_MASK, &s->narrow_indexed, &lo, &hi,
+		    (uint32_t)s->dsn_lo >> NARROW_BUCKET_SHIFT,
+		    (uint32_t)s->dsn_max >> NARROW_BUCKET_SHIFT, node, side);
+	s->narrow_lo = (uint32_t)lo;
+	s->narrow_hi = (uint32_t)hi;
+}
+
+/* Removes every index entry of @node's sides. */
+void
+mpf__mptcp_index_drop(struct state *st, struct mpf_node *node)
+{
+	struct conn *c = conn_of(node);
+	uint64_t b, k, n;
+	int sd;
+
+	for (sd = 0; sd < 2; sd++) {
+		struct side *x = &c->side[sd];
+
+		if (x->wide_indexed) {
+			n = ((x->wide_hi - x->wide_lo) & WIDE_MASK) + 1;
+			for (k = 0, b = x->wide_lo; k < n; k++, b = (b + 1) & WIDE_MASK)
+				mpf__mptcp_owner_drop(st, st->dsn_wide, b, node, sd);
+		}
+		if (x->narrow_indexed) {
+			n = ((x->narrow_hi - x->narrow_lo) & NARROW_MASK) + 1;
+			for (k = 0, b = x->narrow_lo; k < n;
+			     k++, b = (b + 1) & NARROW_MASK)
+				mpf__mptcp_owner_drop(st, st->dsn_narrow, b, node, sd);
+		}
+		x->wide_indexed = x->narrow_indexed = false;
 	}
-	for (k = 0; nhi != s->narrow_hi && k < 64; k++) {
-		s->narrow_hi = (s->narrow_hi + 1) & 0xfff;
-		owner_add(st->dsn_narrow, s->narrow_hi, node, side);
+}
+
+/* The index entries @c's sides hold. */
+uint32_t
+mpf__mptcp_index_count(const struct conn *c)
+{
+	uint32_t n = 0;
+	int sd;
+
+	for (sd = 0; sd < 2; sd++) {
+		const struct side *x = &c->side[sd];
+
+		if (x->wide_indexed)
+			n += (uint32_t)((x->wide_hi - x->wide_lo) & WIDE_MASK) + 1;
+		if (x->narrow_indexed)
+			n += ((x->narrow_hi - x->narrow_lo) & NARROW_MASK) + 1;
 	}
-	for (k = 0; nlo != s->narrow_lo && k < 64; k++) {
-		s->narrow_lo = (s->narrow_lo - 1) & 0xfff;
-		owner_add(st->dsn_narrow, s->narrow_lo, node, side);
-	}
+	return n;
 }
 
 /* Whether a node may still be grouped with another by inference. */
@@ -114,15 +203,18 @@ mpf__mptcp_in_range(const struct side *s, uint64_t v, bool wide)
 	       (uint32_t)(s->dsn_max - s->dsn_lo) + 2 * NARROW_WINDOW;
 }
 
+/* Whether two nodes have an endpoint in common, among the first
+ * SHARE_FLOWS flows of each (a bound on the work, not on real traffic:
+ * the nodes it asks about have a few flows). */
 bool
 mpf__mptcp_nodes_share_endpoint(const struct mpf_node *a, const struct mpf_node *b)
 {
 	guint i, j;
 
-	for (i = 0; i < a->flows->len; i++) {
+	for (i = 0; i < a->flows->len && i < SHARE_FLOWS; i++) {
 		const struct mpf_flow *x = g_ptr_array_index(a->flows, i);
 
-		for (j = 0; j < b->flows->len; j++) {
+		for (j = 0; j < b->flows->len && j < SHARE_FLOWS; j++) {
 			const struct mpf_flow *y = g_ptr_array_index(b->flows, j);
 
 			if (mpf__endpoint_equal(&x->dst, &y->dst) ||
@@ -193,27 +285,17 @@ stats_add(struct mpf_mptcp_stats *into, const struct mpf_mptcp_stats *from)
 void
 mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
 {
-	guint i;
-
 	stats_add(&ks->st, &gsd->st);
 	if (gsd->dsn_seen) {
 		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_lo, gsd->dsn_wide);
 		mpf__mptcp_side_saw_dsn(ks, gsd->dsn_max, gsd->dsn_wide);
 	}
-	if (gsd->sent) {
+	if (gsd->sent.len) {
 		/* their data intervals join ours, in DSN order */
-		if (!ks->sent)
-			ks->sent = g_array_new(FALSE, FALSE, sizeof(struct sent));
-		for (i = gsd->sent_head; i < gsd->sent->len; i++) {
-			struct sent *x = &g_array_index(gsd->sent, struct sent, i);
-			guint lo = ks->sent_head, hi = ks->sent->len;
+		struct opos p = { 0, 0 };
 
-			MPF_LOWER_BOUND(lo, hi, mid,
-					(int64_t)(g_array_index(ks->sent, struct sent,
-								mid).start -
-						  x->start) < 0);
-			g_array_insert_val(ks->sent, lo, *x);
-		}
+		for (; !mpf__oarr_end(&gsd->sent, p); mpf__oarr_next(&gsd->sent, &p))
+			mpf__mptcp_sent_insert(ks, mpf__oarr_at(&gsd->sent, p));
 	}
 	if (gsd->sent_any &&
 	    (!ks->sent_any || (int64_t)(gsd->sent_max - ks->sent_max) > 0))
@@ -239,9 +321,40 @@ mpf__mptcp_announced_absorb(struct conn *k, const struct conn *g, bool flip)
 	for (i = 0; i < g->announced->len; i++) {
 		struct announced a = g_array_index(g->announced, struct announced, i);
 
+		if (k->announced->len >= ADDR_MAX) {
+			k->checks.limited += g->announced->len - i;
+			break;
+		}
 		if (flip)
 			a.side = (uint8_t)(1 - a.side);
 		g_array_append_val(k->announced, a);
+	}
+}
+
+/* Token entries that lead to @gone now lead to @keep. Only the tokens of
+ * @gone and of the nodes it absorbed can lead to it (each merge moves
+ * them so), so the work is what @gone owns, not the table. */
+static void
+tokens_follow(struct mpf_ctx *ctx, struct state *st, struct mpf_node *gone,
+	      struct mpf_node *keep)
+{
+	guint i, n = gone->absorbed ? gone->absorbed->len : 0;
+	int sd;
+
+	for (i = 0; i <= n; i++) {
+		const struct mpf_node *x =
+			i == n ? gone
+			       : mpf__ids_get(&ctx->nodes,
+					      g_array_index(gone->absorbed,
+							    uint32_t, i));
+
+		for (sd = 0; x && sd < 2; sd++) {
+			gpointer tok = GUINT_TO_POINTER(conn_of(x)->side[sd].token);
+
+			if (conn_of(x)->side[sd].has_token &&
+			    g_hash_table_lookup(st->by_token, tok) == gone)
+				g_hash_table_insert(st->by_token, tok, keep);
+		}
 	}
 }
 
@@ -257,8 +370,6 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	struct conn *k = conn_of(keep), *g = conn_of(gone);
 	bool flip = keep_side != gone_side;
 	struct merge_fix fx;
-	GHashTableIter it;
-	gpointer key, val;
 	guint i;
 	int gs;
 
@@ -286,10 +397,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 			mpf__mptcp_sub_flip(f);
 	}
 	/* tokens and keys of the absorbed node now lead to the survivor */
-	g_hash_table_iter_init(&it, st->by_token);
-	while (g_hash_table_iter_next(&it, &key, &val))
-		if (val == gone)
-			g_hash_table_iter_replace(&it, keep);
+	tokens_follow(ctx, st, gone, keep);
 	for (gs = 0; gs < 2; gs++) {
 		struct side *ks = &k->side[flip ? 1 - gs : gs];
 		const struct side *x = &g->side[gs];
@@ -322,6 +430,7 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 	     g->checks.fastclose_frame < k->checks.fastclose_frame))
 		k->checks.fastclose_frame = g->checks.fastclose_frame;
 	k->checks.fastclose_bad_key += g->checks.fastclose_bad_key;
+	k->checks.limited += g->checks.limited;
 	if (!k->checks.mp_fail_frame)
 		k->checks.mp_fail_frame = g->checks.mp_fail_frame;
 	mpf__mptcp_fsm_merge(k, g);
@@ -342,22 +451,46 @@ static void
 settle_evidence(struct conn *owner, struct conn *keep, uint32_t prober,
 		uint32_t absorbed, bool keep_is_owner)
 {
-	guint i;
+	guint i, n = 0;
 
 	if (!keep->evidence)
 		keep->evidence = g_array_new(FALSE, FALSE, sizeof(struct evidence));
-	for (i = 0; i < owner->pending->len;) {
-		struct evidence e = g_array_index(owner->pending, struct evidence, i);
+	for (i = 0; i < owner->pend_len; i++) {
+		struct evidence e = owner->pend[i];
 
 		if (e.prober != prober) {
-			i++;
+			owner->pend[n++] = e;
 			continue;
 		}
 		e.absorbed = absorbed;
 		e.keep_side = keep_is_owner ? e.owner_side : e.prober_side;
 		g_array_append_val(keep->evidence, e);
-		g_array_remove_index(owner->pending, i);
 	}
+	owner->pend_len = (uint8_t)n;
+}
+
+/*
+ * Files match @ev with its owner @o, among the PENDING_MAX latest: an
+ * older one gives way (counted as limited), so a node probed by many
+ * others holds a bounded record. The first one allocates the record,
+ * and the owner, which may not be the frame's node, is measured again.
+ */
+static void
+pending_add(struct mpf_ctx *ctx, struct mpf_node *o, const struct evidence *ev)
+{
+	struct conn *oc = conn_of(o);
+
+	if (!oc->pend) {
+		oc->pend = g_new(struct evidence, PENDING_MAX);
+		mpf__stream_remeasure(ctx, o);
+	}
+	if (oc->pend_len == PENDING_MAX) {
+		memmove(oc->pend, oc->pend + 1,
+			(PENDING_MAX - 1) * sizeof(struct evidence));
+		oc->pend_len--;
+		oc->checks.limited++;
+	}
+	oc->pend[oc->pend_len++] = *ev;
 }
 
 /*
@@ -434,6 +567,8 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 	for (i = 0; owners && i < owners->len; i++) {
 		struct dsn_owner o = g_array_index(owners, struct dsn_owner, i);
 		struct conn *oc;
+
+		st->index_steps++;
 		struct evidence ev;
 		guint k, count = 0;
 
@@ -445,9 +580,6 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 			continue;
 		if (!mpf__mptcp_in_range(&oc->side[o.side], raw, wide))
 			continue;
-		if (!oc->pending)
-			oc->pending = g_array_new(FALSE, FALSE,
-						  sizeof(struct evidence));
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = is_dack ? MPF_MPTCP_EVIDENCE_DACK
 				  : MPF_MPTCP_EVIDENCE_DSN;
@@ -458,11 +590,11 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 		ev.prober = node->id;
 		ev.absorbed = MPF_ID_NONE;
 		ev.raw = raw;
-		g_array_append_val(oc->pending, ev);
-		for (k = 0; k < oc->pending->len; k++) {
-			const struct evidence *e =
-				&g_array_index(oc->pending, struct evidence, k);
+		pending_add(ctx, o.node, &ev);
+		for (k = 0; k < oc->pend_len; k++) {
+			const struct evidence *e = &oc->pend[k];
 
+			st->pending_steps++;
 			if (e->prober == node->id && e->wide == wide &&
 			    e->owner_side == ev.owner_side &&
 			    e->prober_side == ev.prober_side)
@@ -478,6 +610,12 @@ mpf__mptcp_infer(struct mpf_ctx *ctx, struct state *st, struct mpf_node *node,
 			continue;
 		if (!wide && !mpf__mptcp_nodes_share_endpoint(node, o.node))
 			continue;
+		if (node->flows->len + o.node->flows->len > MAX_SUBFLOWS) {
+			/* one connection of that many subflows is a flood:
+			 * the two stay apart */
+			c->checks.limited++;
+			continue;
+		}
 		/* the node with keys, else the older one, survives */
 		if (!mpf__mptcp_unanchored(oc) ||
 		    (mpf__mptcp_unanchored(c) && o.node->id < node->id)) {

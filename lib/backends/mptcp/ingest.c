@@ -2,9 +2,9 @@
 /*
  * ingest.c: the per-packet entry (mpf__mptcp_ingest): parses the packet's
  * MPTCP options, finds or creates its subflow, applies each option (the
- * option logic: MP_CAPABLE, MP_JOIN, DSS, ADD_ADDR, REMOVE_ADDR, MP_PRIO,
- * MP_FAIL, MP_FASTCLOSE, MP_TCPRST, fallback) and gives the segment its
- * DSN.
+ * option logic: MP_CAPABLE, MP_JOIN, DSS, MP_FAIL, MP_FASTCLOSE,
+ * MP_TCPRST, fallback; the address options in addr.c) and gives the
+ * segment its DSN.
  *
  * Orders the work of the other files and keeps no state of its own; the
  * rules for keys, sequences, data, HMACs and inference live in theirs.
@@ -69,7 +69,7 @@ on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		implicit->dsn = c->side[side].idsn + 1;
 		implicit->len = o->u.mpc.data_len;
 		implicit->frame = pkt->raw->number;
-		mpf__mptcp_map_add(&s->dir[d], implicit);
+		mpf__mptcp_map_add(c, &s->dir[d], implicit);
 		if (o->u.mpc.has_csum && mpf__mptcp_opt_has(o, 24))
 			mpf__mptcp_csum_start(c, &s->dir[d], 1, implicit->dsn,
 					      o->u.mpc.data_len, o->u.mpc.csum,
@@ -292,106 +292,15 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			own->len = UINT32_MAX;
 		}
 		own->frame = pkt->raw->number;
-		mpf__mptcp_map_add(sd, own);
+		mpf__mptcp_map_add(c, sd, own);
+		if (c->maps_kept > MAPS_MAX)
+			mpf__mptcp_maps_trim(node);
 		if (o->u.dss.has_csum && o->u.dss.data_len &&
 		    mpf__mptcp_opt_has(o, map_end + 2))
 			mpf__mptcp_csum_start(c, sd, own->ssn, dsn,
 					      o->u.dss.data_len, o->u.dss.csum,
 					      o->u.dss.fin);
 	}
-}
-
-/* REMOVE_ADDR by @side: the subflows using a removed id on that side end. */
-static void
-remove_subflows(struct mpf_node *node, int side, const struct mpf_mptcp_opt *o,
-		struct mpf_frame *rec)
-{
-	guint i;
-	unsigned k;
-
-	for (i = 0; i < node->flows->len; i++) {
-		struct mpf_flow *f = g_ptr_array_index(node->flows, i);
-		struct sub *s = sub_of(f);
-		int end;
-
-		for (end = 0; end < 2; end++) {
-			if (side_of(s, end) != side || s->addr_id[end] < 0)
-				continue;
-			for (k = 0; k < o->u.rm_addr.count; k++) {
-				if (s->addr_id[end] == o->u.rm_addr.ids[k] &&
-				    !s->removed_frame) {
-					s->removed_frame = rec->number;
-					rec->bflags |= MPF_MPTCP_FRAME_SUBFLOW_REMOVED;
-				}
-			}
-		}
-	}
-}
-
-static void
-on_add_addr(struct conn *c, int side, const struct mpf_mptcp_opt *o,
-	    struct mpf_frame *rec)
-{
-	struct announced a;
-	guint i;
-
-	if (!c->announced)
-		c->announced = g_array_new(FALSE, TRUE, sizeof(struct announced));
-	if (o->u.add_addr.echo) {
-		/* the peer echoes an address the other side announced */
-		for (i = 0; i < c->announced->len; i++) {
-			struct announced *x =
-				&g_array_index(c->announced, struct announced, i);
-
-			if (x->side == 1 - side &&
-			    x->addr_id == o->u.add_addr.addr_id && !x->echo_frame)
-				x->echo_frame = rec->number;
-		}
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.side = (uint8_t)side;
-	a.addr_id = o->u.add_addr.addr_id;
-	a.addr = o->u.add_addr.addr;
-	a.has_port = o->u.add_addr.has_port;
-	a.port = o->u.add_addr.port;
-	a.frame = rec->number;
-	a.hmac = mpf__mptcp_verify_add_addr(c, side, o);
-	for (i = 0; i < c->announced->len; i++) {
-		struct announced *x =
-			&g_array_index(c->announced, struct announced, i);
-
-		if (x->side != side || x->addr_id != a.addr_id ||
-		    x->removed_frame)
-			continue;
-		if (memcmp(&x->addr, &a.addr, sizeof(a.addr)) == 0 &&
-		    x->port == a.port)
-			return; /* retransmitted announcement */
-		/* one live id, two addresses */
-		a.conflict = x->conflict = true;
-		rec->bflags |= MPF_MPTCP_FRAME_ADDR_ID_CONFLICT;
-		c->checks.addr_id_conflicts++;
-	}
-	switch (a.hmac) {
-	case MPF_MPTCP_HMAC_OK:
-		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_OK;
-		c->checks.add_addr_hmac_ok++;
-		break;
-	case MPF_MPTCP_HMAC_BAD:
-		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_BAD;
-		c->checks.add_addr_hmac_bad++;
-		break;
-	case MPF_MPTCP_HMAC_LEGACY:
-		rec->bflags |= MPF_MPTCP_FRAME_ADD_ADDR_HMAC_LEGACY;
-		c->checks.add_addr_hmac_legacy++;
-		break;
-	case MPF_MPTCP_HMAC_UNVERIFIED:
-		c->checks.add_addr_hmac_unverified++;
-		break;
-	default:
-		break;
-	}
-	g_array_append_val(c->announced, a);
 }
 
 /* MP_FASTCLOSE carries the receiver's key (RFC 8684 3.5): with the right
@@ -440,42 +349,18 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	struct conn *c = conn_of(f->node);
 	struct sub *s = sub_of(f);
 	int side = side_of(s, d);
-	guint i;
 
 	if (o->cap < o->len)
 		return; /* these need the whole option */
 	switch (o->subtype) {
 	case MPF_MPTCP_SUB_ADD_ADDR:
-		on_add_addr(c, side, o, rec);
+		mpf__mptcp_on_add_addr(c, side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_REMOVE_ADDR:
-		for (i = 0; c->announced && i < c->announced->len; i++) {
-			struct announced *x =
-				&g_array_index(c->announced, struct announced, i);
-			unsigned k;
-
-			for (k = 0; k < o->u.rm_addr.count; k++)
-				if (x->side == side &&
-				    x->addr_id == o->u.rm_addr.ids[k] &&
-				    x->removed_frame == 0)
-					x->removed_frame = rec->number;
-		}
-		remove_subflows(f->node, side, o, rec);
+		mpf__mptcp_on_remove_addr(f->node, side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_PRIO:
-		/* v1 has no address id in MP_PRIO: Linux refuses the RFC
-		 * 6824 form (packetdrill mp_prio_server) */
-		if (c->version == 1 && o->u.prio.has_id)
-			break;
-		if (s->backup != o->u.prio.backup || !s->prio) {
-			struct prio_change p = { rec->number, o->u.prio.backup };
-
-			if (!s->prio)
-				s->prio = g_array_new(FALSE, FALSE,
-						      sizeof(struct prio_change));
-			g_array_append_val(s->prio, p);
-		}
-		s->backup = o->u.prio.backup;
+		mpf__mptcp_on_prio(c, s, o, rec);
 		break;
 	case MPF_MPTCP_SUB_FAIL:
 		if (!c->checks.mp_fail_frame)
@@ -868,10 +753,10 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	if (ack) {
 		struct sdir *rd = &s->dir[1 - d];
 
-		if (rd->isn_known && rd->maps) {
+		if (rd->isn_known && rd->maps.len > 1) {
 			uint64_t acked = mpf__seq_expand32(pkt->ack - rd->isn,
 							   rd->seq_ref);
-			mpf__mptcp_map_prune(rd, acked);
+			mpf__mptcp_map_prune(conn_of(f->node), rd, acked);
 		}
 	}
 

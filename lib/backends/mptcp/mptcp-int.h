@@ -27,7 +27,9 @@
  * backend table), keys.c, seq.c, dss.c (data level, checksums), hmac.c,
  * infer.c (association without the handshake), ingest.c (the per-packet
  * entry and the option logic), stream.c (streaming hooks), api.c (public
- * getters). This header holds what they share: the connection state and the
+ * getters), addr.c (ADD_ADDR, REMOVE_ADDR, MP_PRIO), oarr.c (the ordered arrays of intervals and mappings),
+ * partial.c (the partial-result format), residue.c (a part's plain TCP),
+ * merge.c (merging parts). This header holds what they share: the connection state and the
  * functions one file calls in another (mpf__*, hidden like every internal
  * symbol); mptcp.h, which it includes, the parser the tests also use.
  */
@@ -37,6 +39,18 @@
 #include "backends/mptcp/mptcp.h"
 
 /* ------------------------------------------------------------- state */
+
+/* An ordered array in chunks (oarr.c): elements of esize bytes, sorted by
+ * the caller's order; a position is a chunk and an index in it. */
+struct oarr {
+	GPtrArray *ch; /* GArray *, each sorted and not empty; NULL when empty */
+	guint len;     /* elements */
+	guint esize;
+};
+
+struct opos {
+	guint c, i;
+};
 
 /* One end of a connection, and the data it sends. */
 struct side {
@@ -58,10 +72,8 @@ struct side {
 	bool dack_seen;
 	uint64_t dack_max; /* highest data ack this side sent */
 	/* data this side sent: [start, end) DSN intervals by start, each with
-	 * the frame and flow that first carried it, from index sent_head */
-	GArray *sent;
-	guint sent_head;
-	guint acked_hint; /* the last first-unacked index found (a hint) */
+	 * the frame and flow that first carried it (struct sent) */
+	struct oarr sent;
 	bool sent_any;
 	uint64_t sent_max; /* highest DSN end sent */
 	struct mpf_mptcp_stats st; /* relative fields filled when read */
@@ -162,11 +174,15 @@ struct conn {
 	struct mpf_mptcp_checks checks;
 	struct side side[2];
 	GArray *announced; /* struct announced, created on first use */
-	GArray *pending;   /* struct evidence: matches probing this node */
+	/* matches probing this node, oldest first: PENDING_MAX of them,
+	 * allocated with the first */
+	struct evidence *pend;
+	uint8_t pend_len;
 	GArray *evidence;  /* struct evidence: what made merges */
 	/* for streaming: cheap answers to "established?" and "ended?" */
 	bool settled;      /* some subflow was established */
 	uint32_t resets;   /* subflows reset */
+	uint32_t maps_kept; /* DSS mappings its subflows keep (about) */
 };
 
 struct mapping {
@@ -191,8 +207,7 @@ struct sdir {
 	uint32_t isn;
 	bool seq_seen;
 	uint64_t seq_ref; /* highest 64-bit relative sequence number seen */
-	GArray *maps;     /* struct mapping by ssn, from index head */
-	guint head;
+	struct oarr maps; /* struct mapping by ssn */
 	struct csum_acc csum;
 	struct mpf_mptcp_flow_stats st;
 	/* TCP this way (fsm.c): the next sequence number the sender will
@@ -291,14 +306,29 @@ struct state {
 	GHashTable *residues;
 	uint8_t *owned;
 	uint32_t residues_lost; /* not kept: the table was full */
+	/* work counters, for the tests (test-bounded.c): entries in the DSN
+	 * index, and the owner entries and pending matches looked at */
+	uint64_t index_entries, index_steps, pending_steps;
 };
 
 /* Limits that keep hostile traffic from growing the state. */
 #define MAX_ORPHAN_FLOWS 1024 /* join flows kept per orphan node */
 #define MAX_PROBES 256        /* inference lookups per side */
+#define MAX_SUBFLOWS 1024     /* subflows per connection */
+#define ADDR_MAX 64           /* announced addresses kept per connection */
+#define PRIO_MAX 64           /* MP_PRIO changes kept per subflow */
 #define SENT_KEEP_ACKED 4096  /* acked DSN intervals kept for reinjections */
+#define SENT_MAX 16384        /* DSN intervals kept per side, acked or not */
+#define MAPS_MAX 32768        /* DSS mappings kept per connection */
 #define WIDE_BUCKET_SHIFT 24  /* 16 MiB buckets of 64-bit DSNs */
 #define NARROW_BUCKET_SHIFT 20
+#define WIDE_MASK (((uint64_t)1 << (64 - WIDE_BUCKET_SHIFT)) - 1)
+#define NARROW_MASK 0xfffu    /* 4096 buckets of 1 MiB: the 32-bit space */
+#define INDEX_WINDOW 64       /* buckets a side is filed in, per index */
+#define OWNERS_MAX 32         /* sides filed in one bucket */
+#define PENDING_MAX 32        /* pending matches kept by one owner */
+#define SHARE_FLOWS 64        /* flows of each node a shared endpoint is
+			       * looked for in */
 #define WIDE_WINDOW ((uint64_t)1 << 24)   /* evidence: this close to a range */
 #define NARROW_WINDOW ((uint64_t)1 << 16)
 #define WIDE_EVIDENCE 2   /* matches needed with 64-bit values */
@@ -336,6 +366,25 @@ struct sent {
 /* Functions one file of the backend calls in another, by the file that
  * defines them (each documented there). */
 
+/* oarr.c: positions run from {0, 0}; the end is any past the last */
+void mpf__oarr_free(struct oarr *a);
+void *mpf__oarr_at(const struct oarr *a, struct opos p);
+bool mpf__oarr_end(const struct oarr *a, struct opos p);
+struct opos mpf__oarr_last(const struct oarr *a);
+void mpf__oarr_next(const struct oarr *a, struct opos *p);
+bool mpf__oarr_prev(const struct oarr *a, struct opos *p);
+/* the first element for which @before(element, @key) is false (they are
+ * all true, then all false, in order); the end when none */
+struct opos mpf__oarr_bound(const struct oarr *a,
+			    bool (*before)(const void *e, const void *key),
+			    const void *key);
+/* inserts a copy of @e before @p; returns its position */
+struct opos mpf__oarr_insert(struct oarr *a, struct opos p, const void *e);
+void mpf__oarr_drop_front(struct oarr *a, guint n);
+/* elements before @p: O(chunks) */
+guint mpf__oarr_rank(const struct oarr *a, struct opos p);
+size_t mpf__oarr_bytes(const struct oarr *a);
+
 /* conn.c */
 bool mpf__mptcp_pkt_from_src(const struct mpf_flow *f,
 			     const struct mpf_pkt *pkt);
@@ -362,15 +411,18 @@ void mpf__mptcp_set_version(struct mpf_ctx *ctx, struct state *st,
 uint64_t mpf__mptcp_side_base(struct side *s, uint64_t value);
 void mpf__mptcp_side_saw_dsn(struct side *s, uint64_t dsn, bool wide);
 bool mpf__mptcp_rel_seq(struct sdir *d, uint32_t seq, uint64_t *out);
-void mpf__mptcp_map_add(struct sdir *d, const struct mapping *m);
+void mpf__mptcp_map_add(struct conn *c, struct sdir *d,
+			const struct mapping *m);
 const struct mapping *mpf__mptcp_map_find(const struct sdir *d, uint64_t ssn);
-void mpf__mptcp_map_prune(struct sdir *d, uint64_t acked);
+void mpf__mptcp_map_prune(struct conn *c, struct sdir *d, uint64_t acked);
+void mpf__mptcp_maps_trim(struct mpf_node *node);
 
 /* dss.c */
 void mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 			  int side, uint64_t dsn, uint32_t len, uint64_t ssn,
 			  struct mpf_frame *rec);
 void mpf__mptcp_sent_prune(struct side *sd, uint64_t acked);
+void mpf__mptcp_sent_insert(struct side *sd, const struct sent *x);
 void mpf__mptcp_csum_start(struct conn *c, struct sdir *fd, uint64_t ssn,
 			   uint64_t dsn, uint16_t data_len, uint16_t wire,
 			   bool fin);
@@ -414,6 +466,10 @@ uint8_t mpf__mptcp_verify_add_addr(const struct conn *c, int side,
 
 /* infer.c */
 void mpf__mptcp_index_side(struct state *st, struct mpf_node *node, int side);
+void mpf__mptcp_index_drop(struct state *st, struct mpf_node *node);
+uint32_t mpf__mptcp_index_count(const struct conn *c);
+void mpf__mptcp_owner_drop(struct state *st, GHashTable *t, uint64_t bucket,
+			   const struct mpf_node *node, int side);
 bool mpf__mptcp_unanchored(const struct conn *c);
 GArray *mpf__mptcp_bucket_owners(GHashTable *t, uint64_t bucket, bool create);
 bool mpf__mptcp_in_range(const struct side *s, uint64_t v, bool wide);
@@ -429,16 +485,53 @@ struct mpf_node *mpf__mptcp_infer_key(struct mpf_ctx *ctx, struct state *st,
 				      struct mpf_node *node, int side,
 				      uint64_t key, uint32_t frame);
 
+/* addr.c */
+void mpf__mptcp_on_add_addr(struct conn *c, int side,
+			    const struct mpf_mptcp_opt *o, struct mpf_frame *rec);
+void mpf__mptcp_on_remove_addr(struct mpf_node *node, int side,
+			       const struct mpf_mptcp_opt *o,
+			       struct mpf_frame *rec);
+void mpf__mptcp_on_prio(struct conn *c, struct sub *s,
+			const struct mpf_mptcp_opt *o,
+			const struct mpf_frame *rec);
+
 /* ingest.c */
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
-/* partial.c */
+/* residue.c: a part's TCP on 4-tuples without a subflow here */
+#define MAX_RESIDUES 65536
+/* One stretch of TCP on a 4-tuple without a subflow here. */
+struct rseg {
+	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */
+	uint32_t syn_seq;
+	struct mpf_traffic t; /* way 0: sent by tuple.a */
+	/* what a subflow's state machine takes from plain segments (a
+	 * SYN/ACK, a third ACK, FINs, an RST: fsm.c), first frames each way
+	 * (way 0: sent by tuple.a), 0 for none */
+	uint32_t synack[2], first[2], fin[2], rst[2];
+};
+
+struct residue {
+	struct mpf_tuple tuple;
+	uint8_t segs;   /* 1: seg[0]; 2: seg[0] (maybe empty), seg[1] */
+	bool ended;     /* a SYN of another ISN came after seg[1] */
+	bool frozen;    /* a subflow took the 4-tuple: nothing more here */
+	struct rseg seg[2];
+};
+GHashTable *mpf__mptcp_residues_of(struct state *st);
+void mpf__mptcp_owned_set(struct state *st, const struct mpf_tuple *key);
+void mpf__mptcp_table_drop(struct state *st, struct mpf_flow *f);
 void mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 			     const struct mpf_pkt *pkt,
 			     const struct mpf_tuple *key);
 void mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key);
 void mpf__mptcp_partial_fini(struct state *st);
+void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
+				 struct mpf_ctx *later, void *later_state);
+
+/* partial.c */
+void mpf__mptcp_file_node(struct state *st, struct mpf_node *node);
 extern const char mpf__mptcp_flow_type[], mpf__mptcp_node_type[],
 	mpf__mptcp_state_type[];
 GVariant *mpf__mptcp_flow_export(const struct mpf_flow *flow);
@@ -448,8 +541,8 @@ int mpf__mptcp_node_import(struct mpf_ctx *ctx, void *state,
 			   struct mpf_node *node, GVariant *v);
 GVariant *mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state);
 int mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
-void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
-				 struct mpf_ctx *later, void *later_state);
+
+/* merge.c */
 bool mpf__mptcp_partial_join(struct mpf_ctx *into, void *state,
 			     struct mpf_ctx *later, struct mpf_node *node);
 void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,

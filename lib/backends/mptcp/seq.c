@@ -53,72 +53,123 @@ mpf__mptcp_rel_seq(struct sdir *d, uint32_t seq, uint64_t *out)
 	return true;
 }
 
-void
-mpf__mptcp_map_add(struct sdir *d, const struct mapping *m)
+static bool
+map_below(const void *e, const void *key)
 {
-	struct mapping *v;
-	guint lo, hi, n;
+	return ((const struct mapping *)e)->ssn < *(const uint64_t *)key;
+}
 
-	if (!d->maps)
-		d->maps = g_array_new(FALSE, FALSE, sizeof(struct mapping));
-	n = d->maps->len;
-	v = (struct mapping *)(void *)d->maps->data;
-	if (n == d->head || v[n - 1].ssn < m->ssn) {
-		g_array_append_val(d->maps, *m);
-		return;
+static bool
+map_not_above(const void *e, const void *key)
+{
+	return ((const struct mapping *)e)->ssn <= *(const uint64_t *)key;
+}
+
+/* Files mapping @m of a direction of a subflow of @c, in ssn order. */
+void
+mpf__mptcp_map_add(struct conn *c, struct sdir *d, const struct mapping *m)
+{
+	struct opos p;
+	struct mapping *v;
+
+	d->maps.esize = sizeof(struct mapping);
+	if (d->maps.len) {
+		p = mpf__oarr_last(&d->maps);
+		v = mpf__oarr_at(&d->maps, p);
+		if (v->ssn < m->ssn) { /* in order: the common case */
+			p.i++;
+			goto insert;
+		}
 	}
-	lo = d->head;
-	hi = n;
-	/* first mapping with ssn >= m->ssn */
-	MPF_LOWER_BOUND(lo, hi, mid, v[mid].ssn < m->ssn);
-	if (lo < n && v[lo].ssn == m->ssn) {
-		/* a retransmitted mapping keeps the frame that first sent
-		 * it; a different one (a remap) replaces it */
-		if (v[lo].dsn != m->dsn || v[lo].len != m->len)
-			v[lo] = *m;
-		return;
+	p = mpf__oarr_bound(&d->maps, map_below, &m->ssn);
+	if (!mpf__oarr_end(&d->maps, p)) {
+		v = mpf__oarr_at(&d->maps, p);
+		if (v->ssn == m->ssn) {
+			/* a retransmitted mapping keeps the frame that first
+			 * sent it; a different one (a remap) replaces it */
+			if (v->dsn != m->dsn || v->len != m->len)
+				*v = *m;
+			return;
+		}
 	}
-	g_array_insert_val(d->maps, lo, *m);
+insert:
+	mpf__oarr_insert(&d->maps, p, m);
+	c->maps_kept++;
 }
 
 /* The mapping that covers relative sequence number @ssn, or NULL. */
 const struct mapping *
 mpf__mptcp_map_find(const struct sdir *d, uint64_t ssn)
 {
-	const struct mapping *v;
-	guint lo, hi, i, tries;
+	struct opos p;
+	int tries;
 
-	if (!d->maps || d->maps->len == d->head)
+	if (!d->maps.len)
 		return NULL;
-	v = (const struct mapping *)(const void *)d->maps->data;
-	lo = d->head;
-	hi = d->maps->len;
-	/* first mapping with ssn > @ssn */
-	MPF_LOWER_BOUND(lo, hi, mid, v[mid].ssn <= ssn);
-	/* the nearest mapping below usually covers it; overlapping remaps
-	 * may leave a longer one a little further back */
-	for (i = lo, tries = 0; i > d->head && tries < 4; i--, tries++)
-		if (ssn - v[i - 1].ssn < v[i - 1].len)
-			return &v[i - 1];
+	/* the first mapping with ssn > @ssn, then back: the nearest one
+	 * below usually covers it; overlapping remaps may leave a longer
+	 * one a little further back */
+	p = mpf__oarr_bound(&d->maps, map_not_above, &ssn);
+	for (tries = 0; tries < 4 && mpf__oarr_prev(&d->maps, &p); tries++) {
+		const struct mapping *m = mpf__oarr_at(&d->maps, p);
+
+		if (ssn - m->ssn < m->len)
+			return m;
+	}
 	return NULL;
 }
 
 /* Drops mappings wholly below @acked: the receiver has them, so no
  * segment will need them again. The newest mapping always stays. */
 void
-mpf__mptcp_map_prune(struct sdir *d, uint64_t acked)
+mpf__mptcp_map_prune(struct conn *c, struct sdir *d, uint64_t acked)
 {
-	const struct mapping *v;
-	guint n;
+	struct opos p = { 0, 0 };
+	guint n = 0;
 
-	if (!d->maps)
+	while (n + 1 < d->maps.len) {
+		const struct mapping *m = mpf__oarr_at(&d->maps, p);
+
+		if (m->ssn + m->len > acked)
+			break;
+		n++;
+		mpf__oarr_next(&d->maps, &p);
+	}
+	mpf__oarr_drop_front(&d->maps, n);
+	c->maps_kept -= MIN(c->maps_kept, n);
+}
+
+/*
+ * Keeps the mappings of connection @node under MAPS_MAX: called when its
+ * count passes it, counts them again (flows move between nodes), and if
+ * they really are too many, drops the older half of each direction's
+ * (the newest stays), so that the next trim is MAPS_MAX / 2 mappings
+ * away. What is dropped is counted in checks.limited: a segment that a
+ * dropped mapping covered is flagged as unmapped.
+ */
+void
+mpf__mptcp_maps_trim(struct mpf_node *node)
+{
+	struct conn *c = conn_of(node);
+	uint32_t total = 0;
+	guint i;
+	int d;
+
+	for (i = 0; i < node->flows->len; i++)
+		for (d = 0; d < 2; d++)
+			total += sub_of(g_ptr_array_index(node->flows, i))->dir[d].maps.len;
+	c->maps_kept = total;
+	if (total <= MAPS_MAX)
 		return;
-	v = (const struct mapping *)(const void *)d->maps->data;
-	n = d->maps->len;
-	while (d->head + 1 < n && v[d->head].ssn + v[d->head].len <= acked)
-		d->head++;
-	if (d->head >= 256 && d->head * 2 >= n) {
-		g_array_remove_range(d->maps, 0, d->head);
-		d->head = 0;
+	for (i = 0; i < node->flows->len; i++) {
+		for (d = 0; d < 2; d++) {
+			struct oarr *a =
+				&sub_of(g_ptr_array_index(node->flows, i))->dir[d].maps;
+			guint drop = a->len / 2;
+
+			mpf__oarr_drop_front(a, drop);
+			c->maps_kept -= drop;
+			c->checks.limited += drop;
+		}
 	}
 }

@@ -30,10 +30,11 @@ mpf__mptcp_node_unsettled(const struct mpf_node *node)
 		return node->first_frame; /* it may still join another */
 	for (d = 0; d < 2; d++) {
 		const struct side *sd = &c->side[d];
+		struct opos p = { 0, 0 };
 
-		for (i = sd->sent ? sd->sent_head : 0;
-		     sd->sent && i < sd->sent->len; i++)
-			low = lower(g_array_index(sd->sent, struct sent, i).frame,
+		for (; !mpf__oarr_end(&sd->sent, p); mpf__oarr_next(&sd->sent, &p))
+			low = lower(((const struct sent *)mpf__oarr_at(&sd->sent,
+								      p))->frame,
 				    low);
 	}
 	for (i = 0; i < node->flows->len; i++) {

@@ -8,48 +8,6 @@
  */
 #include "backends/mptcp/mptcp-int.h"
 
-/* Removes @node's entries from the owner arrays of buckets lo..hi of @t
- * (narrow buckets wrap at 4096). */
-static void
-owners_drop(GHashTable *t, uint64_t lo, uint64_t hi, bool wrap,
-	    const struct mpf_node *node)
-{
-	uint64_t b = lo, steps = 0;
-
-	for (;;) {
-		GArray *a = g_hash_table_lookup(t, &b);
-		guint i;
-
-		for (i = 0; a && i < a->len;) {
-			if (g_array_index(a, struct dsn_owner, i).node == node)
-				g_array_remove_index_fast(a, i);
-			else
-				i++;
-		}
-		if (a && a->len == 0)
-			g_hash_table_remove(t, &b);
-		if (b == hi || ++steps > 4096)
-			break;
-		b = wrap ? (b + 1) & 0xfff : b + 1;
-	}
-}
-
-static gboolean
-owner_is(gpointer key, gpointer value, gpointer user)
-{
-	GArray *a = value;
-	guint i;
-
-	(void)key;
-	for (i = 0; i < a->len;) {
-		if (g_array_index(a, struct dsn_owner, i).node == user)
-			g_array_remove_index_fast(a, i);
-		else
-			i++;
-	}
-	return a->len == 0;
-}
-
 void
 mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 		       struct mpf_node *owner)
@@ -85,50 +43,56 @@ mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 			if (v == node || v == owner)
 				g_hash_table_remove(st->by_key, &x->key);
 		}
-		if (x->wide_indexed) {
-			if (x->wide_hi - x->wide_lo < 4096)
-				owners_drop(st->dsn_wide, x->wide_lo, x->wide_hi,
-					    false, node);
-			else /* a range too wide to walk: look at them all */
-				g_hash_table_foreach_remove(st->dsn_wide, owner_is,
-							    node);
-		}
-		if (x->narrow_indexed)
-			owners_drop(st->dsn_narrow, x->narrow_lo, x->narrow_hi,
-				    true, node);
 	}
+	/* its index entries: what its sides' windows hold, nothing else */
+	mpf__mptcp_index_drop(st, node);
 }
 
+/* What GLib and malloc take for a GArray of @n elements of @size: the
+ * array (a 48-byte block), its data (a power of two of 16 bytes or
+ * more, with an 8-byte header). */
 static size_t
-array_bytes(const GArray *a)
+array_bytes(guint n, gsize size)
 {
-	return a ? (size_t)a->len * g_array_get_element_size((GArray *)a) + 32
-		 : 0;
+	gsize want = MAX((gsize)n * size, 16), cap = 16;
+
+	if (n == 0)
+		return 0;
+	while (cap < want)
+		cap <<= 1;
+	return 48 + cap + 8;
 }
+
+/* An index entry: its place in a bucket's owner array, and its share of
+ * the bucket (the table slot, the key, the array), as most buckets hold
+ * one owner. */
+#define INDEX_ENTRY_BYTES 160
 
 size_t
 mpf__mptcp_node_mem(const struct mpf_node *node)
 {
 	const struct conn *c = conn_of(node);
-	size_t m = array_bytes(c->announced) + array_bytes(c->pending) +
-		   array_bytes(c->evidence);
+	size_t m;
 	guint i;
 	int d;
 
+	m = (c->announced ? array_bytes(c->announced->len,
+					sizeof(struct announced))
+			  : 0) +
+	    (c->evidence ? array_bytes(c->evidence->len,
+				       sizeof(struct evidence))
+			 : 0) +
+	    (c->pend ? PENDING_MAX * sizeof(struct evidence) + 16 : 0) +
+	    (size_t)mpf__mptcp_index_count(c) * INDEX_ENTRY_BYTES;
 	for (d = 0; d < 2; d++)
-		m += array_bytes(c->side[d].sent) +
-		     /* DSN index entries: a bucket each 16 MiB / 1 MiB */
-		     (c->side[d].wide_indexed
-			      ? (size_t)MIN(c->side[d].wide_hi - c->side[d].wide_lo + 1,
-					    64) * 48
-			      : 0) +
-		     (c->side[d].narrow_indexed ? 48 : 0);
+		m += mpf__oarr_bytes(&c->side[d].sent);
 	for (i = 0; i < node->flows->len; i++) {
 		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
 
 		for (d = 0; d < 2; d++)
-			m += array_bytes(s->dir[d].maps);
-		m += array_bytes(s->prio);
+			m += mpf__oarr_bytes(&s->dir[d].maps);
+		if (s->prio)
+			m += array_bytes(s->prio->len, sizeof(struct prio_change));
 	}
 	return m;
 }

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * oarr.c: an ordered array in chunks, for the data intervals a side sent
+ * and the mappings of a subflow direction.
+ *
+ * Both come mostly in order (an append), but a hostile or reordered
+ * capture may put each new element at the front or in the middle: one
+ * flat array would move all of it at every insertion. Elements live in
+ * sorted chunks of at most OARR_CHUNK, themselves in order, so a search is
+ * two binary searches and an insertion moves one chunk (and, when it
+ * splits, the chunk pointers): O(log n) plus a constant.
+ *
+ * Owns its chunks only; the order is the caller's (every search takes a
+ * predicate, and insertions go where a search said).
+ */
+#include "backends/mptcp/mptcp-int.h"
+
+#define OARR_CHUNK 128
+
+static GArray *
+chunk(const struct oarr *a, guint c)
+{
+	return g_ptr_array_index(a->ch, c);
+}
+
+void
+mpf__oarr_free(struct oarr *a)
+{
+	guint c;
+
+	if (a->ch) {
+		for (c = 0; c < a->ch->len; c++)
+			g_array_free(chunk(a, c), TRUE);
+		g_ptr_array_free(a->ch, TRUE);
+	}
+	a->ch = NULL;
+	a->len = 0;
+}
+
+void *
+mpf__oarr_at(const struct oarr *a, struct opos p)
+{
+	GArray *g = chunk(a, p.c);
+
+	return g->data + (gsize)p.i * a->esize;
+}
+
+bool
+mpf__oarr_end(const struct oarr *a, struct opos p)
+{
+	return !a->ch || p.c >= a->ch->len;
+}
+
+struct opos
+mpf__oarr_last(const struct oarr *a)
+{
+	struct opos p = { 0, 0 };
+
+	if (a->ch && a->ch->len) {
+		p.c = a->ch->len - 1;
+		p.i = chunk(a, p.c)->len - 1;
+	}
+	return p;
+}
+
+void
+mpf__oarr_next(const struct oarr *a, struct opos *p)
+{
+	if (++p->i >= chunk(a, p->c)->len) {
+		p->c++;
+		p->i = 0;
+	}
+}
+
+bool
+mpf__oarr_prev(const struct oarr *a, struct opos *p)
+{
+	if (p->i > 0 && !mpf__oarr_end(a, *p)) {
+		p->i--;
+		return true;
+	}
+	if (p->c == 0 || !a->ch)
+		return false;
+	p->c = MIN(p->c, a->ch->len) - 1;
+	p->i = chunk(a, p->c)->len - 1;
+	return true;
+}
+
+struct opos
+mpf__oarr_bound(const struct oarr *a,
+		bool (*before)(const void *e, const void *key), const void *key)
+{
+	struct opos p = { 0, 0 };
+	guint lo = 0, hi;
+	GArray *g;
+
+	if (!a->ch)
+		return p;
+	hi = a->ch->len;
+	while (lo < hi) { /* the first chunk whose last element is not before */
+		guint mid = lo + (hi - lo) / 2;
+
+		g = chunk(a, mid);
+		if (before(g->data + (gsize)(g->len - 1) * a->esize, key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	p.c = lo;
+	if (lo == a->ch->len)
+		return p;
+	g = chunk(a, lo);
+	lo = 0;
+	hi = g->len - 1;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (before(g->data + (gsize)mid * a->esize, key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	p.i = lo;
+	return p;
+}
+
+/* A new chunk holding @n elements of @g from @from. */
+static GArray *
+chunk_copy(const struct oarr *a, GArray *g, guint from, guint n)
+{
+	GArray *h = g_array_new(FALSE, FALSE, a->esize);
+
+	g_array_append_vals(h, g->data + (gsize)from * a->esize, n);
+	return h;
+}
+
+struct opos
+mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
+{
+	GArray *g;
+	guint half;
+
+	if (!a->ch)
+		a->ch = g_ptr_array_new();
+	if (p.c >= a->ch->len) {
+		if (a->ch->len == 0)
+			g_ptr_array_add(a->ch, g_array_new(FALSE, FALSE, a->esize));
+		p.c = a->ch->len - 1;
+		p.i = chunk(a, p.c)->len;
+	}
+	g = chunk(a, p.c);
+	if (g->len == OARR_CHUNK && p.i == OARR_CHUNK) {
+		/* past a full chunk: a new one (in order, chunks stay full) */
+		p.c++;
+		p.i = 0;
+		g = g_array_new(FALSE, FALSE, a->esize);
+		g_ptr_array_insert(a->ch, (gint)p.c, g);
+	} else if (g->len == OARR_CHUNK) {
+		/* full: two new halves, each in a block of its size */
+		half = OARR_CHUNK / 2;
+		a->ch->pdata[p.c] = chunk_copy(a, g, 0, half);
+		g_ptr_array_insert(a->ch, (gint)p.c + 1,
+				   chunk_copy(a, g, half, OARR_CHUNK - half));
+		g_array_free(g, TRUE);
+		if (p.i >= half) {
+			p.c++;
+			p.i -= half;
+		}
+		g = chunk(a, p.c);
+	}
+	g_array_insert_vals(g, p.i, e, 1);
+	a->len++;
+	return p;
+}
+
+void
+mpf__oarr_drop_front(struct oarr *a, guint n)
+{
+	while (n > 0 && a->ch && a->ch->len) {
+		GArray *g = chunk(a, 0);
+
+		if (g->len <= n) {
+			n -= g->len;
+			a->len -= g->len;
+			g_array_free(g, TRUE);
+			g_ptr_array_remove_index(a->ch, 0);
+		} else {
+			g_array_remove_range(g, 0, n);
+			a->len -= n;
+			n = 0;
+		}
+	}
+}
+
+guint
+mpf__oarr_rank(const struct oarr *a, struct opos p)
+{
+	guint c, r = 0;
+
+	if (!a->ch)
+		return 0;
+	for (c = 0; c < p.c && c < a->ch->len; c++)
+		r += chunk(a, c)->len;
+	return r + (p.c < a->ch->len ? p.i : 0);
+}
+
+size_t
+mpf__oarr_bytes(const struct oarr *a)
+{
+	/* per chunk: the GArray and its block (a power of two, as GLib
+	 * sizes them), with malloc's headers; the pointer array */
+	size_t m = 0;
+	guint c;
+
+	if (!a->ch)
+		return 0;
+	for (c = 0; c < a->ch->len; c++) {
+		GArray *g = chunk(a, c);
+		gsize want = MAX((gsize)g->len * a->esize, 16), cap = 16;
+
+		while (cap < want)
+			cap <<= 1;
+		m += cap + 8 + 48;
+	}
+	/* the pointer array: its block and its GPtrArray */
+	return m + 64 + MAX(16, (size_t)a->ch->len * 8);
+}
