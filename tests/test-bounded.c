@@ -147,6 +147,14 @@ check_estimate(struct mpf_ctx *ctx, size_t base, const char *shape)
 	uint64_t est = mpf_ctx_get_state_bytes(ctx, NULL);
 	size_t heap = heap_now() - base;
 
+#ifdef __SANITIZE_ADDRESS__
+	/* AddressSanitizer's allocator is not glibc's: mallinfo2() sees
+	 * nothing of it, and the comparison means nothing */
+	(void)est;
+	(void)heap;
+	(void)shape;
+	return;
+#endif
 	printf("%s: estimate %" G_GUINT64_FORMAT " heap %zu\n", shape, est, heap);
 	ck_assert_msg(est * 4 >= (uint64_t)heap * 3 && est * 4 <= (uint64_t)heap * 5,
 		      "%s: estimate %" G_GUINT64_FORMAT " heap %zu", shape, est,
