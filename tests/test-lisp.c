@@ -1748,6 +1748,31 @@ START_TEST(test_reliable_longer_than_segment)
 }
 END_TEST
 
+/* A SYN with MP_CAPABLE to TCP 4342 is MPTCP's, not LISP control's; the
+ * same SYN without it stays LISP's. */
+START_TEST(test_mptcp_on_control_port)
+{
+	struct mpf_ctx *ctx = mpf_ctx_new(NULL);
+	uint8_t opt[40];
+	struct craft_tcp t = {
+		.src = "10.0.123.3", .dst = "10.0.123.1",
+		.sport = 52995, .dport = 4342, .seq = 1000,
+		.flags = CRAFT_SYN,
+	};
+	const struct mpf_frame *f;
+
+	t.opts = opt;
+	t.opts_len = craft_opt_mpc(opt, 1, 0, 0, 0, -1);
+	f = craft_feed_tcp(ctx, &t);
+	ck_assert_int_eq(mpf_frame_get_protocol(f), MPF_PROTO_MPTCP);
+	t.sport = 52996;
+	t.opts_len = 0;
+	f = craft_feed_tcp(ctx, &t);
+	ck_assert_int_eq(mpf_frame_get_protocol(f), MPF_PROTO_LISP);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 /* Segments with no whole message; ndpi frame 27's Registration Refresh. */
 START_TEST(test_reliable_no_message)
 {
@@ -2055,6 +2080,7 @@ lisp_suite(void)
 	tcase_add_test(tc, test_referral_nonce);
 	tcase_add_test(tc, test_info_nonce);
 	tcase_add_test(tc, test_first_message_kept);
+	tcase_add_test(tc, test_mptcp_on_control_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,7 +11,8 @@
 
 const struct mpf_backend *const mpf__backends[] = {
 	&mpf__backend_sctp,
-	&mpf__backend_lisp, /* before MPTCP: LISP control may ride on TCP */
+	&mpf__backend_lisp, /* before MPTCP: LISP control may ride on TCP (but
+			    * never with MPTCP options, see lisp_claims) */
 	&mpf__backend_mptcp,
 	NULL,
 };

@@ -100,8 +100,15 @@ lisp_claims(const struct mpf_pkt *pkt)
 	if (pkt->ip_proto == 17)
 		return pkt->dport == LISP_DATA_PORT || pkt->sport == LISP_CONTROL_PORT ||
 		       pkt->dport == LISP_CONTROL_PORT;
-	return pkt->has_tcp &&
-	       (pkt->sport == LISP_CONTROL_PORT || pkt->dport == LISP_CONTROL_PORT);
+	if (!pkt->has_tcp ||
+	    (pkt->sport != LISP_CONTROL_PORT && pkt->dport != LISP_CONTROL_PORT))
+		return false;
+	/* a segment with MPTCP options (kind 30) is MPTCP's whatever its
+	 * ports: LISP's reliable transport never carries them */
+	for (unsigned i = 0; i < pkt->n_opts; i++)
+		if (pkt->opts[i].kind == 30)
+			return false;
+	return true;
 }
 
 /* ------------------------------------------------------ prefix trie */
