@@ -614,3 +614,18 @@ mpf_ctx_get_counter(const struct mpf_ctx *ctx, enum mpf_counter counter)
 	}
 FRAME_GETTERS(FRAME_GETTER)
 #undef FRAME_GETTER
+
+bool
+mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
+		 unsigned slot, uint64_t *val)
+{
+	static const uint16_t has[2] = {MPF_FRAME_HAS_VAL0, MPF_FRAME_HAS_VAL1};
+	struct mpf_frame tmp;
+
+	f = mpf__frame_view(f, &tmp);
+	if (!f || slot > 1 || f->protocol != protocol || !(f->flags & has[slot]))
+		return false;
+	if (val)
+		*val = f->val[slot];
+	return true;
+}
