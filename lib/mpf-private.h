@@ -88,6 +88,12 @@ struct mpf_frame {
 const struct mpf_frame *mpf__frame_view(const struct mpf_frame *f,
 					struct mpf_frame *tmp);
 
+/* Value slot @slot (0 or 1) of @f into *@val (when @val is not NULL):
+ * false, *@val untouched, when @f is NULL, of another protocol than
+ * @protocol or has no value there. The backends' value getters. */
+bool mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
+		      unsigned slot, uint64_t *val);
+
 /* The frame store (frames.c); NULL when frames are not retained. */
 struct mpf_store;
 struct mpf_store *mpf__store_new(void);

@@ -591,65 +591,41 @@ mpf_ctx_get_counter(const struct mpf_ctx *ctx, enum mpf_counter counter)
 
 /* --------------------------------------------------------------- frame */
 
-uint32_t
-mpf_frame_get_number(const struct mpf_frame *frame)
+/*
+ * The getters that read one field of a frame, through mpf__frame_view()
+ * (a frame may be stored compact): the field, or @none for NULL.
+ */
+#define FRAME_GETTERS(X)                                                     \
+	X(number, uint32_t, number, 0)                                       \
+	X(status, int, status, MPF_ERR_INVALID)                              \
+	X(protocol, enum mpf_protocol, protocol, MPF_PROTO_NONE)             \
+	X(node_id, uint32_t, node, MPF_ID_NONE)                              \
+	X(flow_id, uint32_t, flow, MPF_ID_NONE)                              \
+	X(direction, enum mpf_side, dir, MPF_SIDE_CLIENT)                    \
+	X(payload_length, uint32_t, payload_len, 0)
+
+#define FRAME_GETTER(name, type, field, none)                                \
+	type mpf_frame_get_##name(const struct mpf_frame *frame)             \
+	{                                                                    \
+		struct mpf_frame tmp;                                        \
+                                                                             \
+		frame = mpf__frame_view(frame, &tmp);                        \
+		return frame ? (type)frame->field : none;                    \
+	}
+FRAME_GETTERS(FRAME_GETTER)
+#undef FRAME_GETTER
+
+bool
+mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
+		 unsigned slot, uint64_t *val)
 {
+	static const uint16_t has[2] = {MPF_FRAME_HAS_VAL0, MPF_FRAME_HAS_VAL1};
 	struct mpf_frame tmp;
 
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? frame->number : 0;
-}
-
-int
-mpf_frame_get_status(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? frame->status : MPF_ERR_INVALID;
-}
-
-enum mpf_protocol
-mpf_frame_get_protocol(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? (enum mpf_protocol)frame->protocol : MPF_PROTO_NONE;
-}
-
-uint32_t
-mpf_frame_get_node_id(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? frame->node : MPF_ID_NONE;
-}
-
-uint32_t
-mpf_frame_get_flow_id(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? frame->flow : MPF_ID_NONE;
-}
-
-enum mpf_side
-mpf_frame_get_direction(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? (enum mpf_side)frame->dir : MPF_SIDE_CLIENT;
-}
-
-uint32_t
-mpf_frame_get_payload_length(const struct mpf_frame *frame)
-{
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return frame ? frame->payload_len : 0;
+	f = mpf__frame_view(f, &tmp);
+	if (!f || slot > 1 || f->protocol != protocol || !(f->flags & has[slot]))
+		return false;
+	if (val)
+		*val = f->val[slot];
+	return true;
 }

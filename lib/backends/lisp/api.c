@@ -184,26 +184,18 @@ mpf_lisp_type_to_string(int type)
 bool
 mpf_frame_get_lisp_nonce(const struct mpf_frame *frame, uint64_t *nonce)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_lisp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
-		return false;
-	if (nonce)
-		*nonce = frame->val[0];
-	return true;
+	return mpf__frame_value(frame, MPF_PROTO_LISP, 0, nonce);
 }
 
 bool
 mpf_frame_get_lisp_iid(const struct mpf_frame *frame, uint32_t *iid)
 {
-	struct mpf_frame tmp;
+	uint64_t v;
 
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_lisp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
+	if (!mpf__frame_value(frame, MPF_PROTO_LISP, 1, &v))
 		return false;
 	if (iid)
-		*iid = (uint32_t)frame->val[1];
+		*iid = (uint32_t)v;
 	return true;
 }
 

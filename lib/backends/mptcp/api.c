@@ -563,27 +563,13 @@ is_mptcp_frame(const struct mpf_frame *f)
 bool
 mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame, uint64_t *dsn)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
-		return false;
-	if (dsn)
-		*dsn = frame->val[0];
-	return true;
+	return mpf__frame_value(frame, MPF_PROTO_MPTCP, 0, dsn);
 }
 
 bool
 mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_mptcp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
-		return false;
-	if (dack)
-		*dack = frame->val[1];
-	return true;
+	return mpf__frame_value(frame, MPF_PROTO_MPTCP, 1, dack);
 }
 
 uint32_t

@@ -170,26 +170,24 @@ mpf_frame_get_sctp_flags(const struct mpf_frame *frame)
 bool
 mpf_frame_get_sctp_tsn(const struct mpf_frame *frame, uint32_t *tsn)
 {
-	struct mpf_frame tmp;
+	uint64_t v;
 
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_sctp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL0))
+	if (!mpf__frame_value(frame, MPF_PROTO_SCTP, 0, &v))
 		return false;
 	if (tsn)
-		*tsn = (uint32_t)frame->val[0];
+		*tsn = (uint32_t)v;
 	return true;
 }
 
 bool
 mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame, uint32_t *tsn)
 {
-	struct mpf_frame tmp;
+	uint64_t v;
 
-	frame = mpf__frame_view(frame, &tmp);
-	if (!is_sctp_frame(frame) || !(frame->flags & MPF_FRAME_HAS_VAL1))
+	if (!mpf__frame_value(frame, MPF_PROTO_SCTP, 1, &v))
 		return false;
 	if (tsn)
-		*tsn = (uint32_t)frame->val[1];
+		*tsn = (uint32_t)v;
 	return true;
 }
 
