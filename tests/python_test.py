@@ -116,6 +116,24 @@ def test_dtypes():
     check(df["frame"].tolist() == list(range(1, len(df) + 1)), "frames numbered from 1")
 
 
+def test_time_past_int64():
+    """A time stamp past what int64 nanoseconds hold (a pcapng in whole
+    seconds holding 2^64-1) is saturated as the CLI does, not an
+    OverflowError."""
+    cap = os.path.join(DATA, "regress", "capfile-tsresol-overflow.bin")
+    df = mpflow.frames(cap, all=True)
+    check(len(df) > 0, "frames past int64: rows")
+    check(df["time"].max() <= pd_max_time(), "frames past int64: saturated")
+    for stream in (False, True):
+        s = mpflow.summary(cap, stream=stream)
+        check(s is not None, "summary past int64 (stream=%s)" % stream)
+
+
+def pd_max_time():
+    import pandas as pd
+    return pd.Timestamp(2 ** 63 - 1, unit="ns", tz="UTC")
+
+
 def test_iter_frames():
     cap = os.path.join(DATA, "kernel", "v1-3paths-signal-loss", "capture.pcap")
     whole = mpflow.frames(cap, stream=True, all=True)
@@ -294,6 +312,7 @@ def test_distributed():
 def main():
     test_cli_equality()
     test_dtypes()
+    test_time_past_int64()
     test_iter_frames()
     test_options_and_errors()
     test_distributed()

@@ -15,6 +15,22 @@ COUNTERS = ("frames", "analysed", "truncated", "malformed", "unsupported",
             "evicted")
 
 
+
+# The most seconds whose nanoseconds an int64 holds, with room: the CLI
+# (tools/capfile.c) saturates time stamps to it, and so does this reader,
+# so that a time stamp past it gives the CLI's results, not an overflow.
+_MAX_SEC = (2 ** 63 - 1) // 1000000000 - 1
+
+
+def _saturate(sec, nsec):
+    """(sec, nsec) within what int64 nanoseconds hold, as the CLI does."""
+    if sec > _MAX_SEC:
+        return _MAX_SEC, 999999999
+    if sec < -_MAX_SEC:
+        return -_MAX_SEC, 0
+    return sec, nsec
+
+
 class Error(Exception):
     """A failure of libmpflow or of reading a capture.
 
@@ -177,7 +193,7 @@ class Capture:
             if bpf is not None and offline_filter(bpf, h, dp[0]) == 0:
                 continue
             ts = h.ts
-            sec, nsec = ts.tv_sec, ts.tv_usec  # nanoseconds: see open
+            sec, nsec = _saturate(ts.tv_sec, ts.tv_usec)  # ns: see open
             pkt.number = number
             pkt.data = dp[0]
             pkt.caplen = h.caplen
