@@ -15,12 +15,14 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 
 #include "capfile.h"
 
 #define MAX_BLOCK (16u << 20)     /* bytes: a larger pcapng block is refused */
+#define READ_BLOCK (1u << 20)     /* bytes read ahead at once from a file */
 #define PCAP_MAX_CAPLEN 262144u   /* libpcap's limit on a pcap record */
 #define MAX_IFACES (1u << 20)     /* per section */
 #define MAX_SEC (INT64_MAX / 1000000000 - 1) /* ns in int64, with room */
@@ -60,8 +62,13 @@ struct capfile {
 	GArray *ifaces;    /* struct iface of the current section */
 	int64_t last_sec;  /* the section's latest time stamp, for SPBs */
 	uint32_t last_nsec;
-	uint8_t *buf;      /* the current block or record */
-	size_t cap;
+	uint8_t *buf;      /* the current block or record, inside win */
+	uint8_t *win;      /* bytes read ahead from fp, in large blocks */
+	size_t cap;        /* of win */
+	size_t rec;        /* where buf starts in win */
+	size_t pos;        /* the next unconsumed byte in win */
+	size_t end;        /* the end of the bytes read into win */
+	bool regular;      /* fp is a regular file: read ahead freely */
 	uint64_t offset;
 	int status;        /* sticky once negative */
 	char err[200];
@@ -111,38 +118,72 @@ fail(struct capfile *cf, int status, const char *fmt, ...)
 	return status;
 }
 
-/* Room for @n bytes at cf->buf (n <= MAX_BLOCK + a little). */
-static void
-reserve(struct capfile *cf, size_t n)
+/*
+ * Reads ahead into cf->win until @need bytes from cf->rec are there, or
+ * the file ends. A regular file is read in blocks of READ_BLOCK (one copy
+ * per block instead of one fread per record header and body); a pipe only
+ * up to @need, so that a live writer's records are seen as they come.
+ * Returns: 0, or -1 on a read error (recorded).
+ */
+static int
+fill(struct capfile *cf, size_t need)
 {
-	if (n <= cf->cap)
-		return;
-	cf->cap = MAX(n, MIN(cf->cap * 2, (size_t)MAX_BLOCK));
-	cf->buf = g_realloc(cf->buf, cf->cap);
+	while (cf->end - cf->rec < need) {
+		size_t want, got;
+
+		if (cf->rec + need > cf->cap) {
+			/* keep the current record, drop what is consumed */
+			if (cf->rec)
+				memmove(cf->win, cf->win + cf->rec,
+					cf->end - cf->rec);
+			cf->end -= cf->rec;
+			cf->pos -= cf->rec;
+			cf->rec = 0;
+			if (need > cf->cap) {
+				cf->cap = MAX(need, (size_t)READ_BLOCK);
+				cf->win = g_realloc(cf->win, cf->cap);
+			}
+		}
+		want = cf->regular ? cf->cap - cf->end
+				   : cf->rec + need - cf->end;
+		/* one reader per file: no lock per read */
+#ifdef __GLIBC__
+		got = fread_unlocked(cf->win + cf->end, 1, want, cf->fp);
+#else
+		got = fread(cf->win + cf->end, 1, want, cf->fp);
+#endif
+		cf->end += got;
+		if (got < want) {
+			if (ferror(cf->fp)) {
+				fail(cf, CAPFILE_IO, "read error: %s",
+				     g_strerror(errno ? errno : EIO));
+				return -1;
+			}
+			return 0; /* the end of the file */
+		}
+	}
+	return 0;
 }
 
 /*
- * Reads @n bytes to cf->buf + @at. Returns: @n; fewer at the end of the
- * file (the count read); -1 on a read error (recorded).
+ * Reads @n bytes to cf->buf + @at, where @at is 0 (a new record) or the
+ * count of the record's bytes read so far. cf->buf points into the
+ * read-ahead window and stays valid until the next call. Returns: @n;
+ * fewer at the end of the file (the count read); -1 on a read error.
  */
 static ssize_t
 get(struct capfile *cf, size_t at, size_t n)
 {
 	size_t got;
 
-	reserve(cf, at + n);
-	/* one reader per file: no lock per record */
-#ifdef __GLIBC__
-	got = fread_unlocked(cf->buf + at, 1, n, cf->fp);
-#else
-	got = fread(cf->buf + at, 1, n, cf->fp);
-#endif
-	cf->offset += got;
-	if (got < n && ferror(cf->fp)) {
-		fail(cf, CAPFILE_IO, "read error: %s",
-		     g_strerror(errno ? errno : EIO));
+	if (at == 0)
+		cf->rec = cf->pos;
+	if (fill(cf, at + n) < 0)
 		return -1;
-	}
+	cf->buf = cf->win + cf->rec;
+	got = MIN(n, cf->end - cf->pos);
+	cf->pos += got;
+	cf->offset += got;
 	return (ssize_t)got;
 }
 
@@ -549,10 +590,12 @@ struct capfile *
 capfile_open(FILE *fp, char *err, size_t errlen)
 {
 	struct capfile *cf = g_new0(struct capfile, 1);
+	struct stat st;
 	ssize_t got;
 	int r = 0;
 
 	cf->fp = fp;
+	cf->regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 	cf->ifaces = g_array_new(FALSE, FALSE, sizeof(struct iface));
 	cf->linktype = -1;
 	got = get(cf, 0, 4);
@@ -624,6 +667,6 @@ capfile_close(struct capfile *cf)
 	if (!cf)
 		return;
 	g_array_free(cf->ifaces, TRUE);
-	g_free(cf->buf);
+	g_free(cf->win);
 	g_free(cf);
 }
