@@ -59,8 +59,14 @@ json_checks(GString *out, const struct mpf_node *n)
 	mpf__json_frame(out, ck.fastclose_frame);
 	g_string_append(out, ", \"infinite_mapping_frame\": ");
 	mpf__json_frame(out, ck.infinite_map_frame);
-	g_string_append_printf(out, ", \"fastclose_bad_key\": %" PRIu32 "}",
+	g_string_append_printf(out, ", \"fastclose_bad_key\": %" PRIu32,
 			       ck.fastclose_bad_key);
+	/* only when a cap turned records away: the output of every normal
+	 * capture stays as it was */
+	if (ck.limited)
+		g_string_append_printf(out, ", \"limited\": %" PRIu32,
+				       ck.limited);
+	g_string_append_c(out, '}');
 }
 
 /* A state machine's transitions: [{"frame", "state"[, "cause"]}]. */

@@ -249,5 +249,24 @@ with tempfile.TemporaryDirectory() as tmp:
             r = subprocess.run([MPFLOW, "frames", CAP], stdout=full, stderr=subprocess.PIPE, timeout=60)
         check(r.returncode == 1 and b"writing" in r.stderr, "write error reported")
 
+# what the MPTCP caps turn away is shown, only when something was:
+# bench/hostile's ADD_ADDR shape, 100 new addresses of one id (64 kept)
+import importlib.machinery
+hostile = importlib.machinery.SourceFileLoader(
+    "hostile", os.path.join(DATA, "..", "..", "bench", "hostile")).load_module()
+with tempfile.TemporaryDirectory() as tmp2:
+    p = os.path.join(tmp2, "add-addr.pcap")
+    pc = hostile.Pcap(p)
+    hostile.gen_add_addr(pc, 100)
+    pc.close()
+    r = run("summary", "--format", "json", p)
+    checks = json.loads(r.stdout)["nodes"][0]["mptcp"]["checks"]
+    check(checks.get("limited") == 36, "limited in JSON: %s" % checks.get("limited"))
+    r = run("summary", p)
+    check(b"; 36 records past the caps dropped" in r.stdout, "limited in text")
+    r = run("summary", "--format", "json", CAP)
+    check(all("limited" not in n.get("mptcp", {}).get("checks", {})
+              for n in json.loads(r.stdout)["nodes"]), "no limited key when none")
+
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)

@@ -118,6 +118,9 @@ text_mptcp(FILE *out, const struct mpf_node *n)
 			ck.orphan_joins);
 	if (ck.mp_fail_frame)
 		fprintf(out, "; MP_FAIL at frame %" PRIu32, ck.mp_fail_frame);
+	if (ck.limited)
+		fprintf(out, "; %" PRIu32 " records past the caps dropped",
+			ck.limited);
 	fputc('\n', out);
 	count = mpf_node_get_mptcp_address_count(n);
 	for (i = 0; i < count; i++) {
