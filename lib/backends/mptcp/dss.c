@@ -44,8 +44,8 @@ mpf__mptcp_sent_insert(struct side *sd, const struct sent *x)
 
 /* Keeps @sd's intervals under SENT_MAX: past it, the lowest eighth goes
  * (the oldest data, the first to be acked), counted in @c's checks. */
-static void
-sent_trim(struct conn *c, struct side *sd)
+void
+mpf__mptcp_sent_trim(struct conn *c, struct side *sd)
 {
 	guint drop;
 
@@ -130,7 +130,7 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 		if (!sd->sent_any || (int64_t)(end - sd->sent_max) > 0)
 			sd->sent_max = end;
 		sd->sent_any = true;
-		sent_trim(c, sd);
+		mpf__mptcp_sent_trim(c, sd);
 	}
 	first_other = first_cross ? first_cross : first_same;
 	if (reinj) {

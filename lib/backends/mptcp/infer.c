@@ -389,7 +389,9 @@ conn_merge(struct mpf_ctx *ctx, struct state *st, struct mpf_node *keep,
 		}
 		fx.real_base[gs] = ks->base_known && !ks->base_guessed;
 		mpf__mptcp_side_absorb(ks, gsd);
+		mpf__mptcp_sent_trim(k, ks);
 	}
+	k->maps_kept += g->maps_kept; /* its flows come with their mappings */
 	for (i = 0; i < gone->flows->len; i++) {
 		struct mpf_flow *f = g_ptr_array_index(gone->flows, i);
 

@@ -413,6 +413,9 @@ conn_fold(struct conn *k, struct conn *g, bool flip)
 			ks->dack_max = gsd->dack_max;
 		ks->dack_seen = ks->dack_seen || gsd->dack_seen;
 		mpf__mptcp_side_absorb(ks, gsd);
+		/* two parts' intervals together stay under the cap, as one
+		 * context's would */
+		mpf__mptcp_sent_trim(k, ks);
 	}
 	announced_fold(k, g, flip);
 	/* the later part's transitions (a fallback with them), once its

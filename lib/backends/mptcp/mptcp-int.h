@@ -423,6 +423,7 @@ void mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d,
 			  struct mpf_frame *rec);
 void mpf__mptcp_sent_prune(struct side *sd, uint64_t acked);
 void mpf__mptcp_sent_insert(struct side *sd, const struct sent *x);
+void mpf__mptcp_sent_trim(struct conn *c, struct side *sd);
 void mpf__mptcp_csum_start(struct conn *c, struct sdir *fd, uint64_t ssn,
 			   uint64_t dsn, uint16_t data_len, uint16_t wire,
 			   bool fin);
