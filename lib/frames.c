@@ -11,7 +11,7 @@
  * Slots live in fixed blocks that never move, so a pointer handed out
  * stays valid until the context is freed. A pointer may be to a packed
  * slot, to a full heap record, or to a context's working record; the
- * first byte says which, and mpf__frame_view() gives the full form of any.
+ * first byte says which, and mpf__frame_field() reads any field of any.
  */
 #include <string.h>
 
@@ -149,33 +149,74 @@ pack(struct packed *p, const struct mpf_frame *f)
 	return true;
 }
 
+/* Field @k of packed slot @p: unpack() and mpf__frame_field() read a slot
+ * through this one switch, which folds away for a constant @k. */
+static inline uint64_t
+pk_field(const struct packed *p, enum mpf__field k)
+{
+	bool hi = (p->status & STATUS_VAL0_HI) != 0;
+	bool ref1 = (p->meta & META_AUX_REF1) != 0;
+	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
+
+	switch (k) {
+	case MPF_FIELD_STATUS: /* sign-extend the 5-bit status */
+		return (uint64_t)(int64_t)((int)(p->status & STATUS_MASK) -
+					   ((p->status & 0x10) ? 32 : 0));
+	case MPF_FIELD_PROTOCOL:
+		return (p->meta >> META_PROTO_SHIFT) & 3;
+	case MPF_FIELD_DIR:
+		return (p->meta & META_DIR) ? 1 : 0;
+	case MPF_FIELD_FLAGS:
+		return ((p->meta & META_VAL0) ? MPF_FRAME_HAS_VAL0 : 0) |
+		       ((p->meta & META_VAL1) ? MPF_FRAME_HAS_VAL1 : 0);
+	case MPF_FIELD_OPTS:
+		return ref1 ? 0 : (uint16_t)aux;
+	case MPF_FIELD_NUMBER:
+		return p->number;
+	case MPF_FIELD_NODE:
+		return p->u.p.node;
+	case MPF_FIELD_FLOW:
+		return hi ? MPF_ID_NONE : p->u.p.flow;
+	case MPF_FIELD_PAYLOAD_LEN:
+		return p->payload_len;
+	case MPF_FIELD_VAL0:
+		return p->u.p.val0 | (hi ? (uint64_t)p->u.p.flow << 32 : 0);
+	case MPF_FIELD_VAL1:
+		return p->u.p.val1;
+	case MPF_FIELD_REF0:
+		return p->u.p.ref0 ? p->number - (p->u.p.ref0 - 1u) : 0;
+	case MPF_FIELD_REF1:
+		return ref1 ? aux : 0;
+	case MPF_FIELD_REF2:
+		return 0;
+	case MPF_FIELD_BFLAGS:
+		return (uint32_t)p->u.p.bflags[0] |
+		       (uint32_t)p->u.p.bflags[1] << 8 |
+		       (uint32_t)p->u.p.bflags[2] << 16;
+	}
+	return 0;
+}
+
 static void
 unpack(const struct packed *p, struct mpf_frame *f)
 {
-	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
-	bool hi = (p->status & STATUS_VAL0_HI) != 0;
-
-	/* every field set, no memset: the getters unpack once each */
+	/* every field set, no memset */
 	f->form = MPF_FORM_FULL;
-	/* sign-extend the 5-bit status */
-	f->status = (int8_t)((int)(p->status & STATUS_MASK) -
-			     ((p->status & 0x10) ? 32 : 0));
-	f->protocol = (uint8_t)((p->meta >> META_PROTO_SHIFT) & 3);
-	f->dir = (p->meta & META_DIR) ? 1 : 0;
-	f->flags = (uint16_t)(((p->meta & META_VAL0) ? MPF_FRAME_HAS_VAL0 : 0) |
-			      ((p->meta & META_VAL1) ? MPF_FRAME_HAS_VAL1 : 0));
-	f->number = p->number;
-	f->node = p->u.p.node;
-	f->flow = hi ? MPF_ID_NONE : p->u.p.flow;
-	f->payload_len = p->payload_len;
-	f->val[0] = p->u.p.val0 | (hi ? (uint64_t)p->u.p.flow << 32 : 0);
-	f->val[1] = p->u.p.val1;
-	f->ref[0] = p->u.p.ref0 ? p->number - (p->u.p.ref0 - 1u) : 0;
-	f->ref[1] = (p->meta & META_AUX_REF1) ? aux : 0;
-	f->ref[2] = 0;
-	f->opts = (p->meta & META_AUX_REF1) ? 0 : (uint16_t)aux;
-	f->bflags = (uint32_t)p->u.p.bflags[0] | (uint32_t)p->u.p.bflags[1] << 8 |
-		    (uint32_t)p->u.p.bflags[2] << 16;
+	f->status = (int8_t)pk_field(p, MPF_FIELD_STATUS);
+	f->protocol = (uint8_t)pk_field(p, MPF_FIELD_PROTOCOL);
+	f->dir = (uint8_t)pk_field(p, MPF_FIELD_DIR);
+	f->flags = (uint16_t)pk_field(p, MPF_FIELD_FLAGS);
+	f->number = (uint32_t)pk_field(p, MPF_FIELD_NUMBER);
+	f->node = (uint32_t)pk_field(p, MPF_FIELD_NODE);
+	f->flow = (uint32_t)pk_field(p, MPF_FIELD_FLOW);
+	f->payload_len = (uint32_t)pk_field(p, MPF_FIELD_PAYLOAD_LEN);
+	f->val[0] = pk_field(p, MPF_FIELD_VAL0);
+	f->val[1] = pk_field(p, MPF_FIELD_VAL1);
+	f->ref[0] = (uint32_t)pk_field(p, MPF_FIELD_REF0);
+	f->ref[1] = (uint32_t)pk_field(p, MPF_FIELD_REF1);
+	f->ref[2] = (uint32_t)pk_field(p, MPF_FIELD_REF2);
+	f->opts = (uint16_t)pk_field(p, MPF_FIELD_OPTS);
+	f->bflags = (uint32_t)pk_field(p, MPF_FIELD_BFLAGS);
 }
 
 /* Stores @f in @p, packed or in full. */
@@ -311,6 +352,84 @@ mpf__frame_view(const struct mpf_frame *f, struct mpf_frame *tmp)
 		return p->u.ext;
 	unpack(p, tmp);
 	return tmp;
+}
+
+/* Field @k of a full record. */
+static uint64_t
+full_field(const struct mpf_frame *f, enum mpf__field k)
+{
+	switch (k) {
+	case MPF_FIELD_STATUS:
+		return (uint64_t)(int64_t)f->status;
+	case MPF_FIELD_PROTOCOL:
+		return f->protocol;
+	case MPF_FIELD_DIR:
+		return f->dir;
+	case MPF_FIELD_FLAGS:
+		return f->flags;
+	case MPF_FIELD_OPTS:
+		return f->opts;
+	case MPF_FIELD_NUMBER:
+		return f->number;
+	case MPF_FIELD_NODE:
+		return f->node;
+	case MPF_FIELD_FLOW:
+		return f->flow;
+	case MPF_FIELD_PAYLOAD_LEN:
+		return f->payload_len;
+	case MPF_FIELD_VAL0:
+		return f->val[0];
+	case MPF_FIELD_VAL1:
+		return f->val[1];
+	case MPF_FIELD_REF0:
+		return f->ref[0];
+	case MPF_FIELD_REF1:
+		return f->ref[1];
+	case MPF_FIELD_REF2:
+		return f->ref[2];
+	case MPF_FIELD_BFLAGS:
+		return f->bflags;
+	}
+	return 0;
+}
+
+uint64_t
+mpf__frame_field(const struct mpf_frame *f, enum mpf__field k)
+{
+	const struct packed *p = (const void *)f;
+
+	switch (p->meta & META_FORM) {
+	case MPF_FORM_PACKED:
+		return pk_field(p, k);
+	case MPF_FORM_EXT:
+		return full_field(p->u.ext, k);
+	default:
+		return full_field(f, k);
+	}
+}
+
+uint64_t
+mpf__frame_field_of(const struct mpf_frame *f, enum mpf_protocol protocol,
+		    enum mpf__field k, uint64_t none)
+{
+	if (!f || mpf__frame_field(f, MPF_FIELD_PROTOCOL) != (uint64_t)protocol)
+		return none;
+	return mpf__frame_field(f, k);
+}
+
+bool
+mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
+		 unsigned slot, uint64_t *val)
+{
+	static const uint16_t has[2] = {MPF_FRAME_HAS_VAL0, MPF_FRAME_HAS_VAL1};
+
+	if (slot > 1 || !f ||
+	    mpf__frame_field(f, MPF_FIELD_PROTOCOL) != (uint64_t)protocol ||
+	    !(mpf__frame_field(f, MPF_FIELD_FLAGS) & has[slot]))
+		return false;
+	if (val)
+		*val = mpf__frame_field(f, slot ? MPF_FIELD_VAL1 : MPF_FIELD_VAL0);
+	return true;
 }
 
 uint64_t

@@ -56,7 +56,7 @@ struct mpf_config {
  * One frame's result, as backends fill it while a frame is analysed. The
  * store keeps it packed in 32 bytes (frames.c); a pointer the API hands
  * out may be to either form, told apart by the first byte, and
- * mpf__frame_view() reads any. The meaning of the value slots depends on
+ * mpf__frame_field() reads any. The meaning of the value slots depends on
  * the protocol; for MPTCP val[] are the relative DSN and data ack, ref[]
  * the mapping frame, the frame this one reinjects and the frame that
  * reinjects this one.
@@ -87,6 +87,25 @@ struct mpf_frame {
  * its packed slot. NULL for NULL. */
 const struct mpf_frame *mpf__frame_view(const struct mpf_frame *f,
 					struct mpf_frame *tmp);
+
+/* The fields of a frame, for reading one without unpacking the rest. */
+enum mpf__field {
+	MPF_FIELD_STATUS, MPF_FIELD_PROTOCOL, MPF_FIELD_DIR, MPF_FIELD_FLAGS,
+	MPF_FIELD_OPTS, MPF_FIELD_NUMBER, MPF_FIELD_NODE, MPF_FIELD_FLOW,
+	MPF_FIELD_PAYLOAD_LEN, MPF_FIELD_VAL0, MPF_FIELD_VAL1, MPF_FIELD_REF0,
+	MPF_FIELD_REF1, MPF_FIELD_REF2, MPF_FIELD_BFLAGS,
+};
+
+/* Field @k of @f (not NULL), whatever its form; a signed field (status)
+ * sign-extended. The getters' path: a row of `frames` reads fifteen, and
+ * a whole unpack for each cost as much as formatting the row. */
+uint64_t mpf__frame_field(const struct mpf_frame *f, enum mpf__field k);
+
+/* Field @k of @f, or @none when @f is NULL or of another protocol than
+ * @protocol: the backends' frame getters. */
+uint64_t mpf__frame_field_of(const struct mpf_frame *f,
+			     enum mpf_protocol protocol, enum mpf__field k,
+			     uint64_t none);
 
 /* Value slot @slot (0 or 1) of @f into *@val (when @val is not NULL):
  * false, *@val untouched, when @f is NULL, of another protocol than

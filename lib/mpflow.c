@@ -592,40 +592,25 @@ mpf_ctx_get_counter(const struct mpf_ctx *ctx, enum mpf_counter counter)
 /* --------------------------------------------------------------- frame */
 
 /*
- * The getters that read one field of a frame, through mpf__frame_view()
- * (a frame may be stored compact): the field, or @none for NULL.
+ * The getters that read one field of a frame (a frame may be stored
+ * compact: mpf__frame_field() reads any form): the field, or @none for
+ * NULL.
  */
 #define FRAME_GETTERS(X)                                                     \
-	X(number, uint32_t, number, 0)                                       \
-	X(status, int, status, MPF_ERR_INVALID)                              \
-	X(protocol, enum mpf_protocol, protocol, MPF_PROTO_NONE)             \
-	X(node_id, uint32_t, node, MPF_ID_NONE)                              \
-	X(flow_id, uint32_t, flow, MPF_ID_NONE)                              \
-	X(direction, enum mpf_side, dir, MPF_SIDE_CLIENT)                    \
-	X(payload_length, uint32_t, payload_len, 0)
+	X(number, uint32_t, NUMBER, 0)                                       \
+	X(status, int, STATUS, MPF_ERR_INVALID)                              \
+	X(protocol, enum mpf_protocol, PROTOCOL, MPF_PROTO_NONE)             \
+	X(node_id, uint32_t, NODE, MPF_ID_NONE)                              \
+	X(flow_id, uint32_t, FLOW, MPF_ID_NONE)                              \
+	X(direction, enum mpf_side, DIR, MPF_SIDE_CLIENT)                    \
+	X(payload_length, uint32_t, PAYLOAD_LEN, 0)
 
 #define FRAME_GETTER(name, type, field, none)                                \
 	type mpf_frame_get_##name(const struct mpf_frame *frame)             \
 	{                                                                    \
-		struct mpf_frame tmp;                                        \
-                                                                             \
-		frame = mpf__frame_view(frame, &tmp);                        \
-		return frame ? (type)frame->field : none;                    \
+		return frame ? (type)mpf__frame_field(frame,                 \
+						      MPF_FIELD_##field)     \
+			     : none;                                         \
 	}
 FRAME_GETTERS(FRAME_GETTER)
 #undef FRAME_GETTER
-
-bool
-mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
-		 unsigned slot, uint64_t *val)
-{
-	static const uint16_t has[2] = {MPF_FRAME_HAS_VAL0, MPF_FRAME_HAS_VAL1};
-	struct mpf_frame tmp;
-
-	f = mpf__frame_view(f, &tmp);
-	if (!f || slot > 1 || f->protocol != protocol || !(f->flags & has[slot]))
-		return false;
-	if (val)
-		*val = f->val[slot];
-	return true;
-}

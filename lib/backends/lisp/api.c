@@ -131,28 +131,18 @@ mpf_ctx_get_lisp_unmapped(const struct mpf_ctx *ctx, uint32_t index,
 			sizeof(struct mpf_lisp_unmapped));
 }
 
-static bool
-is_lisp_frame(const struct mpf_frame *f)
-{
-	return f && f->protocol == MPF_PROTO_LISP;
-}
-
 unsigned
 mpf_frame_get_lisp_flags(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_lisp_frame(frame) ? frame->bflags : 0;
+	return (unsigned)mpf__frame_field_of(frame, MPF_PROTO_LISP,
+					   MPF_FIELD_BFLAGS, 0);
 }
 
 int
 mpf_frame_get_lisp_type(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_lisp_frame(frame) ? (int)frame->ref[1] : -1;
+	return (int)(int64_t)mpf__frame_field_of(frame, MPF_PROTO_LISP,
+						  MPF_FIELD_REF1, UINT64_MAX);
 }
 
 const char *
@@ -202,8 +192,6 @@ mpf_frame_get_lisp_iid(const struct mpf_frame *frame, uint32_t *iid)
 uint32_t
 mpf_frame_get_lisp_request_frame(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_lisp_frame(frame) ? frame->ref[0] : 0;
+	return (uint32_t)mpf__frame_field_of(frame, MPF_PROTO_LISP,
+					   MPF_FIELD_REF0, 0);
 }

@@ -554,12 +554,6 @@ mpf_flow_get_mptcp_prio(const struct mpf_flow *flow, uint32_t index,
 	return true;
 }
 
-static bool
-is_mptcp_frame(const struct mpf_frame *f)
-{
-	return f && f->protocol == MPF_PROTO_MPTCP;
-}
-
 bool
 mpf_frame_get_mptcp_dsn(const struct mpf_frame *frame, uint64_t *dsn)
 {
@@ -575,44 +569,34 @@ mpf_frame_get_mptcp_dack(const struct mpf_frame *frame, uint64_t *dack)
 uint32_t
 mpf_frame_get_mptcp_mapping_frame(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_mptcp_frame(frame) ? frame->ref[0] : 0;
+	return (uint32_t)mpf__frame_field_of(frame, MPF_PROTO_MPTCP,
+					   MPF_FIELD_REF0, 0);
 }
 
 uint32_t
 mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_mptcp_frame(frame) ? frame->ref[1] : 0;
+	return (uint32_t)mpf__frame_field_of(frame, MPF_PROTO_MPTCP,
+					   MPF_FIELD_REF1, 0);
 }
 
 uint32_t
 mpf_frame_get_mptcp_reinjected_in(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_mptcp_frame(frame) ? frame->ref[2] : 0;
+	return (uint32_t)mpf__frame_field_of(frame, MPF_PROTO_MPTCP,
+					   MPF_FIELD_REF2, 0);
 }
 
 unsigned
 mpf_frame_get_mptcp_options(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_mptcp_frame(frame) ? frame->opts : 0;
+	return (unsigned)mpf__frame_field_of(frame, MPF_PROTO_MPTCP,
+					   MPF_FIELD_OPTS, 0);
 }
 
 unsigned
 mpf_frame_get_mptcp_flags(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_mptcp_frame(frame) ? frame->bflags : 0;
+	return (unsigned)mpf__frame_field_of(frame, MPF_PROTO_MPTCP,
+					   MPF_FIELD_BFLAGS, 0);
 }

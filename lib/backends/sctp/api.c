@@ -152,19 +152,11 @@ mpf_flow_get_sctp_stats(const struct mpf_flow *flow,
 			sizeof(path_of(flow)->st));
 }
 
-static bool
-is_sctp_frame(const struct mpf_frame *f)
-{
-	return f && f->protocol == MPF_PROTO_SCTP;
-}
-
 unsigned
 mpf_frame_get_sctp_flags(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_sctp_frame(frame) ? frame->bflags : 0;
+	return (unsigned)mpf__frame_field_of(frame, MPF_PROTO_SCTP,
+					   MPF_FIELD_BFLAGS, 0);
 }
 
 bool
@@ -194,8 +186,6 @@ mpf_frame_get_sctp_cum_ack(const struct mpf_frame *frame, uint32_t *tsn)
 uint32_t
 mpf_frame_get_sctp_chunks(const struct mpf_frame *frame)
 {
-	struct mpf_frame tmp;
-
-	frame = mpf__frame_view(frame, &tmp);
-	return is_sctp_frame(frame) ? frame->ref[1] : 0;
+	return (uint32_t)mpf__frame_field_of(frame, MPF_PROTO_SCTP,
+					   MPF_FIELD_REF1, 0);
 }
