@@ -381,7 +381,7 @@ struct opos mpf__oarr_bound(const struct oarr *a,
 /* inserts a copy of @e before @p; returns its position */
 struct opos mpf__oarr_insert(struct oarr *a, struct opos p, const void *e);
 void mpf__oarr_drop_front(struct oarr *a, guint n);
-/* elements before @p: O(chunks) */
+/* elements before @p: O(chunks from the nearer end) */
 guint mpf__oarr_rank(const struct oarr *a, struct opos p);
 size_t mpf__oarr_bytes(const struct oarr *a);
 

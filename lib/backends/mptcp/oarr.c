@@ -197,11 +197,18 @@ mpf__oarr_rank(const struct oarr *a, struct opos p)
 {
 	guint c, r = 0;
 
-	if (!a->ch)
-		return 0;
-	for (c = 0; c < p.c && c < a->ch->len; c++)
+	if (!a->ch || p.c >= a->ch->len)
+		return a->len;
+	if (p.c > a->ch->len / 2) {
+		/* counted from the back: a DATA_ACK's position is near the
+		 * end, behind the few intervals in flight */
+		for (c = a->ch->len - 1; c > p.c; c--)
+			r += chunk(a, c)->len;
+		return a->len - r - (chunk(a, p.c)->len - p.i);
+	}
+	for (c = 0; c < p.c; c++)
 		r += chunk(a, c)->len;
-	return r + (p.c < a->ch->len ? p.i : 0);
+	return r + p.i;
 }
 
 size_t
