@@ -166,6 +166,7 @@ fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
 
 struct cur {
 	char *p, *end;
+	struct time_text *t; /* the writer's */
 };
 
 static void
@@ -186,6 +187,7 @@ row_start(struct frames_writer *w)
 		out_flush(w);
 	c.p = w->buf + w->len;
 	c.end = c.p + ROW_MAX;
+	c.t = &w->time;
 	return c;
 }
 
@@ -195,19 +197,23 @@ row_done(struct frames_writer *w, const struct cur *c)
 	w->len = (size_t)(c->p - w->buf);
 }
 
-/* Short strings: a byte loop beats a call to memcpy. */
-static inline void
-cat(struct cur *c, const char *s)
-{
-	while (*s && c->p < c->end)
-		*c->p++ = *s++;
-}
-
+/* @n bytes of @s, cut at the row's room; a constant @n compiles to a
+ * store or two. */
 static inline void
 cat_n(struct cur *c, const char *s, size_t n)
 {
-	while (n-- && c->p < c->end)
-		*c->p++ = *s++;
+	size_t room = (size_t)(c->end - c->p);
+
+	if (n > room)
+		n = room;
+	memcpy(c->p, s, n);
+	c->p += n;
+}
+
+static inline void
+cat(struct cur *c, const char *s)
+{
+	cat_n(c, s, strlen(s));
 }
 
 static const char digits2[] =
@@ -236,12 +242,29 @@ dec(char *end, uint64_t v)
 	return end;
 }
 
+/* 10^i: tens[n] is the least number of n + 1 digits */
+static const uint64_t tens[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+	10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+	100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull,
+	10000000000000000000ull,
+};
+
+/* @v in decimal, written in place (no copy): most cells are numbers. */
 static inline void
 cat_u64(struct cur *c, uint64_t v)
 {
-	char b[20], *s = dec(b + sizeof(b), v);
+	/* digits: log10 from the bit length (1233 / 4096 ~ log10 2), then
+	 * one comparison */
+	unsigned t = ((64u - (unsigned)__builtin_clzll(v | 1)) * 1233u) >> 12;
+	unsigned n = t + 1 - (v < tens[t]) + (v == 0);
 
-	cat_n(c, s, (size_t)(b + sizeof(b) - s));
+	if ((size_t)(c->end - c->p) < n)
+		return; /* no room: the cell is cut (never seen) */
+	dec(c->p + n, v);
+	c->p += n;
 }
 
 static void
@@ -256,23 +279,57 @@ cat_hex(struct cur *c, uint64_t v)
 	cat_n(c, s, (size_t)(b + sizeof(b) - s));
 }
 
-/* @sec.@nsec, nine digits after the point. */
+/* Nine digits of @nsec (below 10^9) ending at @end. */
+static inline void
+nine(char *end, uint32_t nsec)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned k = (nsec % 100) * 2;
+
+		nsec /= 100;
+		*--end = digits2[k + 1];
+		*--end = digits2[k];
+	}
+	*--end = (char)('0' + nsec);
+}
+
+/* @sec.@nsec, nine digits after the point. The seconds are those of the
+ * row before, mostly: their digits are kept in the writer. */
 static void
 cat_time(struct cur *c, int64_t sec, uint32_t nsec)
 {
-	char b[32], *end = b + sizeof(b), *s;
-	int i;
+	struct time_text *t = c->t;
+	char b[48], *end = b + sizeof(b), *s, *point;
 
-	s = end;
-	/* at least nine digits (a file's nanoseconds may say more) */
-	for (i = 0; i < 9 || nsec; i++) {
-		*--s = (char)('0' + nsec % 10);
-		nsec /= 10;
+	if (t->valid && t->sec == sec && nsec < 1000000000u &&
+	    (size_t)(c->end - c->p) >= t->len + 10) {
+		memcpy(c->p, t->text, t->len);
+		c->p += t->len;
+		*c->p++ = '.';
+		nine(c->p + 9, nsec);
+		c->p += 9;
+		return;
 	}
-	*--s = '.';
+	s = end;
+	if (nsec < 1000000000u) {
+		nine(end, nsec);
+		s -= 9;
+	} else {
+		/* a file's nanoseconds may say more */
+		for (; nsec; nsec /= 10)
+			*--s = (char)('0' + nsec % 10);
+	}
+	point = --s;
+	*point = '.';
 	s = dec(s, sec < 0 ? 0 - (uint64_t)sec : (uint64_t)sec);
 	if (sec < 0)
 		*--s = '-';
+	t->valid = true;
+	t->sec = sec;
+	t->len = (size_t)(point - s); /* at most 20 digits and a sign */
+	memcpy(t->text, s, t->len);
 	cat_n(c, s, (size_t)(end - s));
 }
 
@@ -394,18 +451,53 @@ cat_value(struct cur *c, const struct row *r, int i, const char *sep)
 	}
 }
 
+/* One byte, when there is room. */
+static inline void
+cat_ch(struct cur *c, char ch)
+{
+	if (c->p < c->end)
+		*c->p++ = ch;
+}
+
+/* The CSV row: present() and cat_value() in one switch, which the
+ * compiler turns into a jump table (the cells of a row cost as much as
+ * analysing its frame when each went through two calls). */
 static void
 cat_csv(struct cur *c, const struct row *r)
 {
 	int i;
 
 	for (i = 0; i < C_COUNT; i++) {
+		const struct cell *x = &r->c[i];
+
 		if (i)
-			cat_n(c, ",", 1);
-		if (present(r, i))
-			cat_value(c, r, i, "|");
+			cat_ch(c, ',');
+		switch (columns[i].kind) {
+		case K_OPT:
+			if (!x->has)
+				break;
+			/* fall through */
+		case K_NUM:
+			cat_u64(c, x->v);
+			break;
+		case K_TIME:
+			cat_time(c, (int64_t)x->v, r->nsec);
+			break;
+		case K_NAME:
+		case K_STATUS:
+			if (x->s)
+				cat(c, x->s);
+			break;
+		case K_HEX:
+			if (x->has)
+				cat_hex(c, x->v);
+			break;
+		case K_LIST:
+			cat_list(c, r, (enum col)i, "|");
+			break;
+		}
 	}
-	cat_n(c, "\n", 1);
+	cat_ch(c, '\n');
 }
 
 static void
@@ -499,6 +591,7 @@ report_frames_begin(struct frames_writer *w, const char *path)
 	int i;
 
 	w->rows = 0;
+	w->time.valid = false;
 	w->have_t0 = false;
 	w->len = 0;
 	w->buf = g_malloc(OUT_SIZE);

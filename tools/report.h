@@ -40,6 +40,14 @@ void report_stream_end(struct summary_stream *s, const struct mpf_ctx *ctx);
 /* Frames (frames.c): a header, one row per frame, a footer. Rows are
  * gathered in a buffer and written in blocks; report_frames_flush()
  * writes them out (and flushes @out when @line). */
+/* The text of a time stamp's seconds, kept from one row to the next. */
+struct time_text {
+	bool valid;
+	int64_t sec;
+	size_t len;
+	char text[24];
+};
+
 struct frames_writer {
 	FILE *out;
 	enum report_format fmt;
@@ -49,6 +57,7 @@ struct frames_writer {
 	int64_t t0_ns;
 	char *buf;    /* rows not written yet */
 	size_t len;
+	struct time_text time;
 };
 
 void report_frames_begin(struct frames_writer *w, const char *path);
