@@ -210,6 +210,17 @@ ts_decimal(uint64_t ts, unsigned exp, uint64_t *sec, uint64_t *ns)
 	uint64_t unit = 1;
 	unsigned i;
 
+	/* the usual resolutions, divided by constants (a multiply) */
+	if (exp == 6) {
+		*sec = ts / 1000000u;
+		*ns = ts % 1000000u * 1000u;
+		return;
+	}
+	if (exp == 9) {
+		*sec = ts / 1000000000u;
+		*ns = ts % 1000000000u;
+		return;
+	}
 	if (exp > 19) {
 		/* 10^exp > 2^64 > ts: under a second; ns = ts / 10^(exp-9) */
 		*sec = 0;
