@@ -22,42 +22,10 @@
  * memory) */
 #define BLOCK_FRAMES 32767u
 
-/* status: the frame's status in the low 5 bits (-8..1 fit), then */
-#define STATUS_MASK 0x1fu
-#define STATUS_VAL0_HI 0x20u /* flow is none: its slot holds val[0] >> 32
-			      * (a LISP control nonce) */
-
-/* meta: the form (MPF_FORM_*), then these bits */
-#define META_FORM 0x03u
-#define META_PROTO_SHIFT 2 /* 2 bits */
-#define META_DIR 0x10u
-#define META_VAL0 0x20u
-#define META_VAL1 0x40u
-#define META_AUX_REF1 0x80u /* aux holds ref[1], else opts */
-
-struct packed {
-	uint8_t meta;
-	uint8_t status;      /* STATUS_* */
-	uint16_t payload_len;
-	uint32_t number;
-	union {
-		struct {
-			uint32_t node, flow;
-			uint32_t val0, val1;
-			uint16_t ref0;   /* number - ref[0] + 1; 0: none */
-			uint16_t aux_lo; /* opts, or ref[1] (24 bits) */
-			uint8_t aux_hi;
-			uint8_t bflags[3];
-		} p;
-		struct mpf_frame *ext; /* MPF_FORM_EXT */
-	} u;
-};
-
-G_STATIC_ASSERT(sizeof(struct packed) == 32);
 G_STATIC_ASSERT(offsetof(struct mpf_frame, form) == 0);
 
 struct mpf_store {
-	GPtrArray *blocks; /* struct packed[BLOCK_FRAMES], owned; NULL once
+	GPtrArray *blocks; /* struct mpf_packed[BLOCK_FRAMES], owned; NULL once
 			    * every slot of the block is released */
 	uint32_t count;
 	uint32_t first;    /* slots below are released */
@@ -74,10 +42,10 @@ mpf__store_new(void)
 	return s;
 }
 
-static inline struct packed *
+static inline struct mpf_packed *
 slot(const struct mpf_store *s, uint32_t i)
 {
-	struct packed *b = g_ptr_array_index(s->blocks, i / BLOCK_FRAMES);
+	struct mpf_packed *b = g_ptr_array_index(s->blocks, i / BLOCK_FRAMES);
 
 	return &b[i % BLOCK_FRAMES];
 }
@@ -90,9 +58,9 @@ mpf__store_free(struct mpf_store *s)
 	if (!s)
 		return;
 	for (i = s->first; i < s->count; i++) {
-		struct packed *p = slot(s, i);
+		struct mpf_packed *p = slot(s, i);
 
-		if ((p->meta & META_FORM) == MPF_FORM_EXT)
+		if ((p->meta & MPF_PK_FORM) == MPF_FORM_EXT)
 			g_free(p->u.ext);
 	}
 	g_ptr_array_free(s->blocks, TRUE);
@@ -101,12 +69,12 @@ mpf__store_free(struct mpf_store *s)
 
 /* Packs @f into @p when every value fits; returns false when not. */
 static bool
-pack(struct packed *p, const struct mpf_frame *f)
+pack(struct mpf_packed *p, const struct mpf_frame *f)
 {
 	uint32_t aux = f->opts;
 	uint8_t meta = MPF_FORM_PACKED;
 
-	uint8_t status = (uint8_t)f->status & STATUS_MASK;
+	uint8_t status = (uint8_t)f->status & MPF_PK_STATUS_MASK;
 	bool hi = f->val[0] > UINT32_MAX && f->flow == MPF_ID_NONE;
 
 	if (f->status < -16 || f->status > 15)
@@ -123,17 +91,17 @@ pack(struct packed *p, const struct mpf_frame *f)
 		if (f->opts || f->ref[1] > 0xffffffu)
 			return false;
 		aux = f->ref[1];
-		meta |= META_AUX_REF1;
+		meta |= MPF_PK_AUX_REF1;
 	}
-	meta |= (uint8_t)(f->protocol << META_PROTO_SHIFT);
+	meta |= (uint8_t)(f->protocol << MPF_PK_PROTO_SHIFT);
 	if (f->dir)
-		meta |= META_DIR;
+		meta |= MPF_PK_DIR;
 	if (f->flags & MPF_FRAME_HAS_VAL0)
-		meta |= META_VAL0;
+		meta |= MPF_PK_VAL0;
 	if (f->flags & MPF_FRAME_HAS_VAL1)
-		meta |= META_VAL1;
+		meta |= MPF_PK_VAL1;
 	p->meta = meta;
-	p->status = status | (hi ? STATUS_VAL0_HI : 0);
+	p->status = status | (hi ? MPF_PK_VAL0_HI : 0);
 	p->payload_len = (uint16_t)f->payload_len;
 	p->number = f->number;
 	p->u.p.node = f->node;
@@ -149,83 +117,35 @@ pack(struct packed *p, const struct mpf_frame *f)
 	return true;
 }
 
-/* Field @k of packed slot @p: unpack() and mpf__frame_field() read a slot
- * through this one switch, which folds away for a constant @k. */
-static inline uint64_t
-pk_field(const struct packed *p, enum mpf__field k)
-{
-	bool hi = (p->status & STATUS_VAL0_HI) != 0;
-	bool ref1 = (p->meta & META_AUX_REF1) != 0;
-	uint32_t aux = (uint32_t)p->u.p.aux_hi << 16 | p->u.p.aux_lo;
-
-	switch (k) {
-	case MPF_FIELD_STATUS: /* sign-extend the 5-bit status */
-		return (uint64_t)(int64_t)((int)(p->status & STATUS_MASK) -
-					   ((p->status & 0x10) ? 32 : 0));
-	case MPF_FIELD_PROTOCOL:
-		return (p->meta >> META_PROTO_SHIFT) & 3;
-	case MPF_FIELD_DIR:
-		return (p->meta & META_DIR) ? 1 : 0;
-	case MPF_FIELD_FLAGS:
-		return ((p->meta & META_VAL0) ? MPF_FRAME_HAS_VAL0 : 0) |
-		       ((p->meta & META_VAL1) ? MPF_FRAME_HAS_VAL1 : 0);
-	case MPF_FIELD_OPTS:
-		return ref1 ? 0 : (uint16_t)aux;
-	case MPF_FIELD_NUMBER:
-		return p->number;
-	case MPF_FIELD_NODE:
-		return p->u.p.node;
-	case MPF_FIELD_FLOW:
-		return hi ? MPF_ID_NONE : p->u.p.flow;
-	case MPF_FIELD_PAYLOAD_LEN:
-		return p->payload_len;
-	case MPF_FIELD_VAL0:
-		return p->u.p.val0 | (hi ? (uint64_t)p->u.p.flow << 32 : 0);
-	case MPF_FIELD_VAL1:
-		return p->u.p.val1;
-	case MPF_FIELD_REF0:
-		return p->u.p.ref0 ? p->number - (p->u.p.ref0 - 1u) : 0;
-	case MPF_FIELD_REF1:
-		return ref1 ? aux : 0;
-	case MPF_FIELD_REF2:
-		return 0;
-	case MPF_FIELD_BFLAGS:
-		return (uint32_t)p->u.p.bflags[0] |
-		       (uint32_t)p->u.p.bflags[1] << 8 |
-		       (uint32_t)p->u.p.bflags[2] << 16;
-	}
-	return 0;
-}
-
 static void
-unpack(const struct packed *p, struct mpf_frame *f)
+unpack(const struct mpf_packed *p, struct mpf_frame *f)
 {
 	/* every field set, no memset */
 	f->form = MPF_FORM_FULL;
-	f->status = (int8_t)pk_field(p, MPF_FIELD_STATUS);
-	f->protocol = (uint8_t)pk_field(p, MPF_FIELD_PROTOCOL);
-	f->dir = (uint8_t)pk_field(p, MPF_FIELD_DIR);
-	f->flags = (uint16_t)pk_field(p, MPF_FIELD_FLAGS);
-	f->number = (uint32_t)pk_field(p, MPF_FIELD_NUMBER);
-	f->node = (uint32_t)pk_field(p, MPF_FIELD_NODE);
-	f->flow = (uint32_t)pk_field(p, MPF_FIELD_FLOW);
-	f->payload_len = (uint32_t)pk_field(p, MPF_FIELD_PAYLOAD_LEN);
-	f->val[0] = pk_field(p, MPF_FIELD_VAL0);
-	f->val[1] = pk_field(p, MPF_FIELD_VAL1);
-	f->ref[0] = (uint32_t)pk_field(p, MPF_FIELD_REF0);
-	f->ref[1] = (uint32_t)pk_field(p, MPF_FIELD_REF1);
-	f->ref[2] = (uint32_t)pk_field(p, MPF_FIELD_REF2);
-	f->opts = (uint16_t)pk_field(p, MPF_FIELD_OPTS);
-	f->bflags = (uint32_t)pk_field(p, MPF_FIELD_BFLAGS);
+	f->status = (int8_t)mpf__packed_field(p, MPF_FIELD_STATUS);
+	f->protocol = (uint8_t)mpf__packed_field(p, MPF_FIELD_PROTOCOL);
+	f->dir = (uint8_t)mpf__packed_field(p, MPF_FIELD_DIR);
+	f->flags = (uint16_t)mpf__packed_field(p, MPF_FIELD_FLAGS);
+	f->number = (uint32_t)mpf__packed_field(p, MPF_FIELD_NUMBER);
+	f->node = (uint32_t)mpf__packed_field(p, MPF_FIELD_NODE);
+	f->flow = (uint32_t)mpf__packed_field(p, MPF_FIELD_FLOW);
+	f->payload_len = (uint32_t)mpf__packed_field(p, MPF_FIELD_PAYLOAD_LEN);
+	f->val[0] = mpf__packed_field(p, MPF_FIELD_VAL0);
+	f->val[1] = mpf__packed_field(p, MPF_FIELD_VAL1);
+	f->ref[0] = (uint32_t)mpf__packed_field(p, MPF_FIELD_REF0);
+	f->ref[1] = (uint32_t)mpf__packed_field(p, MPF_FIELD_REF1);
+	f->ref[2] = (uint32_t)mpf__packed_field(p, MPF_FIELD_REF2);
+	f->opts = (uint16_t)mpf__packed_field(p, MPF_FIELD_OPTS);
+	f->bflags = (uint32_t)mpf__packed_field(p, MPF_FIELD_BFLAGS);
 }
 
 /* Stores @f in @p, packed or in full. */
 static void
-put(struct mpf_store *s, struct packed *p, const struct mpf_frame *f)
+put(struct mpf_store *s, struct mpf_packed *p, const struct mpf_frame *f)
 {
 	struct mpf_frame *ext = NULL;
 
-	if ((p->meta & META_FORM) == MPF_FORM_EXT)
+	if ((p->meta & MPF_PK_FORM) == MPF_FORM_EXT)
 		ext = p->u.ext;
 	if (pack(p, f)) {
 		if (ext) {
@@ -250,10 +170,10 @@ put(struct mpf_store *s, struct packed *p, const struct mpf_frame *f)
 const struct mpf_frame *
 mpf__store_add(struct mpf_store *s, const struct mpf_frame *f)
 {
-	struct packed *p;
+	struct mpf_packed *p;
 
 	if (s->count % BLOCK_FRAMES == 0 && s->count / BLOCK_FRAMES == s->blocks->len) {
-		g_ptr_array_add(s->blocks, g_new(struct packed, BLOCK_FRAMES));
+		g_ptr_array_add(s->blocks, g_new(struct mpf_packed, BLOCK_FRAMES));
 		s->live_blocks++;
 	}
 	p = slot(s, s->count++);
@@ -294,13 +214,13 @@ struct mpf_frame *
 mpf__store_edit(struct mpf_store *s, uint32_t number)
 {
 	int64_t i = find(s, number);
-	struct packed *p;
+	struct mpf_packed *p;
 	struct mpf_frame f;
 
 	if (i < 0)
 		return NULL;
 	p = slot(s, (uint32_t)i);
-	if ((p->meta & META_FORM) == MPF_FORM_PACKED) {
+	if ((p->meta & MPF_PK_FORM) == MPF_FORM_PACKED) {
 		/* an edit adds what packing cannot hold (a later frame's
 		 * link): keep this one in full from now on */
 		unpack(p, &f);
@@ -325,10 +245,10 @@ mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 	/* the first record from frame @from */
 	MPF_LOWER_BOUND(lo, hi, mid, slot(s, mid)->number < from);
 	for (i = lo; i < s->count; i++) {
-		struct packed *p = slot(s, i);
+		struct mpf_packed *p = slot(s, i);
 		struct mpf_frame f;
 
-		if ((p->meta & META_FORM) == MPF_FORM_EXT) {
+		if ((p->meta & MPF_PK_FORM) == MPF_FORM_EXT) {
 			if (p->u.ext->node == node)
 				fix(p->u.ext, user);
 			continue;
@@ -344,92 +264,14 @@ mpf__store_rewrite(struct mpf_store *s, uint32_t from, uint32_t node,
 const struct mpf_frame *
 mpf__frame_view(const struct mpf_frame *f, struct mpf_frame *tmp)
 {
-	const struct packed *p = (const void *)f;
+	const struct mpf_packed *p = (const void *)f;
 
-	if (!f || (p->meta & META_FORM) == MPF_FORM_FULL)
+	if (!f || (p->meta & MPF_PK_FORM) == MPF_FORM_FULL)
 		return f;
-	if ((p->meta & META_FORM) == MPF_FORM_EXT)
+	if ((p->meta & MPF_PK_FORM) == MPF_FORM_EXT)
 		return p->u.ext;
 	unpack(p, tmp);
 	return tmp;
-}
-
-/* Field @k of a full record. */
-static uint64_t
-full_field(const struct mpf_frame *f, enum mpf__field k)
-{
-	switch (k) {
-	case MPF_FIELD_STATUS:
-		return (uint64_t)(int64_t)f->status;
-	case MPF_FIELD_PROTOCOL:
-		return f->protocol;
-	case MPF_FIELD_DIR:
-		return f->dir;
-	case MPF_FIELD_FLAGS:
-		return f->flags;
-	case MPF_FIELD_OPTS:
-		return f->opts;
-	case MPF_FIELD_NUMBER:
-		return f->number;
-	case MPF_FIELD_NODE:
-		return f->node;
-	case MPF_FIELD_FLOW:
-		return f->flow;
-	case MPF_FIELD_PAYLOAD_LEN:
-		return f->payload_len;
-	case MPF_FIELD_VAL0:
-		return f->val[0];
-	case MPF_FIELD_VAL1:
-		return f->val[1];
-	case MPF_FIELD_REF0:
-		return f->ref[0];
-	case MPF_FIELD_REF1:
-		return f->ref[1];
-	case MPF_FIELD_REF2:
-		return f->ref[2];
-	case MPF_FIELD_BFLAGS:
-		return f->bflags;
-	}
-	return 0;
-}
-
-uint64_t
-mpf__frame_field(const struct mpf_frame *f, enum mpf__field k)
-{
-	const struct packed *p = (const void *)f;
-
-	switch (p->meta & META_FORM) {
-	case MPF_FORM_PACKED:
-		return pk_field(p, k);
-	case MPF_FORM_EXT:
-		return full_field(p->u.ext, k);
-	default:
-		return full_field(f, k);
-	}
-}
-
-uint64_t
-mpf__frame_field_of(const struct mpf_frame *f, enum mpf_protocol protocol,
-		    enum mpf__field k, uint64_t none)
-{
-	if (!f || mpf__frame_field(f, MPF_FIELD_PROTOCOL) != (uint64_t)protocol)
-		return none;
-	return mpf__frame_field(f, k);
-}
-
-bool
-mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
-		 unsigned slot, uint64_t *val)
-{
-	static const uint16_t has[2] = {MPF_FRAME_HAS_VAL0, MPF_FRAME_HAS_VAL1};
-
-	if (slot > 1 || !f ||
-	    mpf__frame_field(f, MPF_FIELD_PROTOCOL) != (uint64_t)protocol ||
-	    !(mpf__frame_field(f, MPF_FIELD_FLAGS) & has[slot]))
-		return false;
-	if (val)
-		*val = mpf__frame_field(f, slot ? MPF_FIELD_VAL1 : MPF_FIELD_VAL0);
-	return true;
 }
 
 uint64_t
@@ -437,7 +279,7 @@ mpf__store_bytes(const struct mpf_store *s)
 {
 	if (!s)
 		return 0;
-	return (uint64_t)s->live_blocks * BLOCK_FRAMES * sizeof(struct packed) +
+	return (uint64_t)s->live_blocks * BLOCK_FRAMES * sizeof(struct mpf_packed) +
 	       s->blocks->len * sizeof(void *) +
 	       s->ext * sizeof(struct mpf_frame);
 }
@@ -456,9 +298,9 @@ mpf__store_release(struct mpf_store *s, uint32_t before)
 	if (!s)
 		return;
 	while (s->first < s->count && slot(s, s->first)->number < before) {
-		struct packed *p = slot(s, s->first);
+		struct mpf_packed *p = slot(s, s->first);
 
-		if ((p->meta & META_FORM) == MPF_FORM_EXT) {
+		if ((p->meta & MPF_PK_FORM) == MPF_FORM_EXT) {
 			g_free(p->u.ext);
 			s->ext--;
 		}

@@ -88,30 +88,14 @@ struct mpf_frame {
 const struct mpf_frame *mpf__frame_view(const struct mpf_frame *f,
 					struct mpf_frame *tmp);
 
-/* The fields of a frame, for reading one without unpacking the rest. */
-enum mpf__field {
-	MPF_FIELD_STATUS, MPF_FIELD_PROTOCOL, MPF_FIELD_DIR, MPF_FIELD_FLAGS,
-	MPF_FIELD_OPTS, MPF_FIELD_NUMBER, MPF_FIELD_NODE, MPF_FIELD_FLOW,
-	MPF_FIELD_PAYLOAD_LEN, MPF_FIELD_VAL0, MPF_FIELD_VAL1, MPF_FIELD_REF0,
-	MPF_FIELD_REF1, MPF_FIELD_REF2, MPF_FIELD_BFLAGS,
+/* struct mpf_frame's flags */
+enum {
+	MPF_FRAME_HAS_VAL0 = 1 << 0,
+	MPF_FRAME_HAS_VAL1 = 1 << 1,
 };
 
-/* Field @k of @f (not NULL), whatever its form; a signed field (status)
- * sign-extended. The getters' path: a row of `frames` reads fifteen, and
- * a whole unpack for each cost as much as formatting the row. */
-uint64_t mpf__frame_field(const struct mpf_frame *f, enum mpf__field k);
+#include "mpf-frame.h"
 
-/* Field @k of @f, or @none when @f is NULL or of another protocol than
- * @protocol: the backends' frame getters. */
-uint64_t mpf__frame_field_of(const struct mpf_frame *f,
-			     enum mpf_protocol protocol, enum mpf__field k,
-			     uint64_t none);
-
-/* Value slot @slot (0 or 1) of @f into *@val (when @val is not NULL):
- * false, *@val untouched, when @f is NULL, of another protocol than
- * @protocol or has no value there. The backends' value getters. */
-bool mpf__frame_value(const struct mpf_frame *f, enum mpf_protocol protocol,
-		      unsigned slot, uint64_t *val);
 
 /* The frame store (frames.c); NULL when frames are not retained. */
 struct mpf_store;
@@ -149,11 +133,6 @@ uint64_t mpf__store_ext_count(const struct mpf_store *s);
  * editing them gives NULL from then on (an edit of a released record is
  * dropped: the caller let it go). */
 void mpf__store_release(struct mpf_store *s, uint32_t before);
-
-enum {
-	MPF_FRAME_HAS_VAL0 = 1 << 0,
-	MPF_FRAME_HAS_VAL1 = 1 << 1,
-};
 
 /* ------------------------------------------------------ decoded packet */
 
