@@ -102,6 +102,11 @@ mpf_cursor_invalid(struct mpf_cursor *c)
 static inline bool
 mpf_cursor_need(struct mpf_cursor *c, size_t n)
 {
+	/* the common case in one test: captured, so on the wire too (cap
+	 * never passes end; p may pass cap, never end) */
+	if (c->status == MPF_OK && n <= PTRDIFF_MAX &&
+	    c->cap - c->p >= (ptrdiff_t)n)
+		return true;
 	if (c->status != MPF_OK)
 		return false;
 	if (mpf_cursor_wire_left(c) < n)
@@ -174,10 +179,35 @@ mpf__cursor_be(struct mpf_cursor *c, size_t n)
 	return v;
 }
 
+/* Big-endian loads of the usual widths: one load and a byte swap. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MPF__CURSOR_BE(bits, swap)                                           \
+	static inline uint##bits##_t mpf__cursor_be##bits(struct mpf_cursor *c) \
+	{                                                                    \
+		const uint8_t *q = mpf_cursor_take(c, bits / 8);             \
+		uint##bits##_t v;                                            \
+                                                                             \
+		if (!q)                                                      \
+			return 0;                                            \
+		memcpy(&v, q, sizeof(v));                                    \
+		return swap(v);                                              \
+	}
+#else
+#define MPF__CURSOR_BE(bits, swap)                                           \
+	static inline uint##bits##_t mpf__cursor_be##bits(struct mpf_cursor *c) \
+	{                                                                    \
+		return (uint##bits##_t)mpf__cursor_be(c, bits / 8);          \
+	}
+#endif
+MPF__CURSOR_BE(16, __builtin_bswap16)
+MPF__CURSOR_BE(32, __builtin_bswap32)
+MPF__CURSOR_BE(64, __builtin_bswap64)
+
 static inline uint16_t
 mpf_get_be16(struct mpf_cursor *c)
 {
-	return (uint16_t)mpf__cursor_be(c, 2);
+	return mpf__cursor_be16(c);
 }
 
 static inline uint32_t
@@ -189,13 +219,13 @@ mpf_get_be24(struct mpf_cursor *c)
 static inline uint32_t
 mpf_get_be32(struct mpf_cursor *c)
 {
-	return (uint32_t)mpf__cursor_be(c, 4);
+	return mpf__cursor_be32(c);
 }
 
 static inline uint64_t
 mpf_get_be64(struct mpf_cursor *c)
 {
-	return mpf__cursor_be(c, 8);
+	return mpf__cursor_be64(c);
 }
 
 /* A 4-byte field whose byte order the reader does not know (BSD loopback's
