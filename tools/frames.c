@@ -679,8 +679,9 @@ struct frames_pass {
 	bool bounded;  /* --stream: @hold rows at most (16 bytes of time
 			* stamp and 32 of result each) */
 	uint32_t hold;
-	GArray *wait;  /* struct stamp, from index head */
-	guint head;
+	struct stamp *wait; /* from index head to len; cap allocated (a
+			     * GArray append cost a tenth of a row) */
+	guint head, len, cap;
 	uint32_t since; /* frames fed since the library was last asked */
 	uint32_t step;
 };
@@ -695,7 +696,6 @@ frames_pass_new(struct frames_writer *w, bool all, bool bounded,
 	p->all = all;
 	p->bounded = bounded;
 	p->hold = hold;
-	p->wait = g_array_new(FALSE, FALSE, sizeof(struct stamp));
 	/* a line-buffered output wants each row as soon as it is final */
 	p->step = w->line ? 1 : SETTLE_STEP;
 	return p;
@@ -706,8 +706,8 @@ frames_pass_new(struct frames_writer *w, bool all, bool bounded,
 static void
 print_below(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t upto)
 {
-	const struct stamp *v = (const struct stamp *)(void *)p->wait->data;
-	guint n = p->wait->len, h = p->head;
+	const struct stamp *v = p->wait;
+	guint n = p->len, h = p->head;
 
 	for (; h < n && v[h].number < upto; h++) {
 		const struct mpf_frame *f = mpf_ctx_get_frame(ctx, v[h].number);
@@ -720,7 +720,8 @@ print_below(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t upto)
 	p->head = h;
 	mpf_ctx_release_frames(ctx, upto);
 	if (p->head >= 4096 && p->head * 2 >= n) {
-		g_array_remove_range(p->wait, 0, p->head);
+		p->len -= p->head;
+		memmove(p->wait, p->wait + p->head, p->len * sizeof(*p->wait));
 		p->head = 0;
 	}
 	if (p->w->line)
@@ -734,7 +735,11 @@ frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t number,
 	struct stamp s = { number, ts_nsec, ts_sec };
 	uint32_t step = p->step;
 
-	g_array_append_val(p->wait, s);
+	if (p->len == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->wait = g_renew(struct stamp, p->wait, p->cap);
+	}
+	p->wait[p->len++] = s;
 	/* asking walks the live nodes: not more often than a fraction of
 	 * them, so that many nodes do not make it quadratic */
 	if (!p->w->line && mpf_ctx_get_node_count(ctx) / 8 > step)
@@ -743,13 +748,12 @@ frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t number,
 		p->since = 0;
 		print_below(p, ctx, mpf_ctx_get_first_unsettled(ctx));
 	}
-	if (p->bounded && p->wait->len - p->head > p->hold) {
+	if (p->bounded && p->len - p->head > p->hold) {
 		/* the oldest rows go as they stand, an eighth of the hold at
 		 * once */
-		const struct stamp *v = (const struct stamp *)(void *)p->wait->data;
-		guint k = p->wait->len - p->hold + p->hold / 8;
+		guint k = p->len - p->hold + p->hold / 8;
 
-		print_below(p, ctx, k >= p->wait->len ? number + 1 : v[k].number);
+		print_below(p, ctx, k >= p->len ? number + 1 : p->wait[k].number);
 	}
 }
 
@@ -759,6 +763,6 @@ frames_pass_free(struct frames_pass *p, struct mpf_ctx *ctx)
 	if (!p)
 		return;
 	print_below(p, ctx, UINT32_MAX);
-	g_array_free(p->wait, TRUE);
+	g_free(p->wait);
 	g_free(p);
 }
