@@ -502,6 +502,15 @@ void mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later,
 /* Folds what is left of node @gone (its flows gone elsewhere) into
  * @keep: its counts and frame span. */
 void mpf__partial_node_fold(struct mpf_node *keep, struct mpf_node *gone);
+/* A backend's partial_residues made of its part for one residue: adds
+ * @later_lost (the residues the later part's table turned away) to
+ * *@lost, then hands each residue of @later (the later part's table, NULL
+ * when it kept none) to @fold, with @into and @state, in table order. */
+void mpf__partial_residues_fold(struct mpf_ctx *into, void *state,
+				uint32_t *lost, GHashTable *later,
+				uint32_t later_lost,
+				void (*fold)(struct mpf_ctx *into, void *state,
+					     const void *residue));
 
 /* ------------------------------------------------------------ backends */
 

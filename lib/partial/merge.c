@@ -81,6 +81,23 @@ mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node 
 	g_free(old);
 }
 
+void
+mpf__partial_residues_fold(struct mpf_ctx *into, void *state, uint32_t *lost,
+			   GHashTable *later, uint32_t later_lost,
+			   void (*fold)(struct mpf_ctx *into, void *state,
+					const void *residue))
+{
+	GHashTableIter it;
+	gpointer v;
+
+	*lost += later_lost;
+	if (!later)
+		return;
+	g_hash_table_iter_init(&it, later);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		fold(into, state, v);
+}
+
 /* Folds @later, the part after @into's, into @into. */
 static void
 fold(struct mpf_ctx *into, struct mpf_ctx *later)

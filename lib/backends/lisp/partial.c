@@ -473,67 +473,71 @@ mapped_key(uint32_t iid, const struct mpf_addr *eid)
 	return h ^ (guint64)eid->family << 56;
 }
 
+/* One residue @v of the part after @into's: counted on the site of @into
+ * its EID falls in, or kept for a part before @into's. */
+static void
+lres_fold(struct mpf_ctx *into, void *state, const void *v)
+{
+	struct state *st = state;
+	const struct lres *r = v;
+	struct mpf_node *site = mpf__lisp_trie_lookup(st, r->key.iid,
+						      &r->key.eid);
+	uint64_t pk = r->t.packets[0];
+	struct lres *x;
+
+	if (!site) {
+		/* for a part before @into's */
+		x = lres_get(st, &r->key);
+		if (x) {
+			x->count += r->count;
+			mpf__traffic_merge(&x->t, &r->t);
+		}
+		return;
+	}
+	switch (r->key.kind) {
+	case MPF_LISP_RES_DATA: {
+		struct mpf_flow *f = mpf__lisp_pair_get(into, site, &r->key.src,
+							&r->key.dst);
+		gint64 *k = g_new(gint64, 1);
+
+		mpf__traffic_to_flow(f, &r->t, false);
+		site_of(site)->st.data_packets += pk;
+		site_of(site)->st.data_bytes += r->t.payload[0] - MIN(r->t.payload[0], 8 * pk);
+		/* no longer unmapped: counted on the site */
+		*k = (gint64)mapped_key(r->key.iid, &r->key.eid);
+		if (!st->mapped)
+			st->mapped = g_hash_table_new_full(g_int64_hash,
+							   g_int64_equal,
+							   g_free, NULL);
+		g_hash_table_add(st->mapped, k);
+		break;
+	}
+	case MPF_LISP_RES_TO_SITE:
+		site_of(site)->st.to_site_packets += r->count;
+		break;
+	default:
+		site_of(site)->st.requests += r->count;
+		if (pk)
+			mpf__traffic_to_node(site, &r->t);
+		break;
+	}
+	if (r->key.kind != MPF_LISP_RES_TO_SITE) {
+		into->counters[MPF_COUNTER_UNMATCHED] -=
+			MIN(into->counters[MPF_COUNTER_UNMATCHED], pk);
+		into->counters[MPF_COUNTER_ANALYSED] += pk;
+	}
+}
+
 void
 mpf__lisp_partial_residues(struct mpf_ctx *into, void *state,
 			   struct mpf_ctx *later, void *later_state)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct state *ls = later_state;
 
 	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
-		return;
-	if (!st->mapped)
-		st->mapped = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-						   g_free, NULL);
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct lres *r = v;
-		struct mpf_node *site = mpf__lisp_trie_lookup(st, r->key.iid,
-							      &r->key.eid);
-		uint64_t pk = r->t.packets[0];
-		struct lres *x;
-
-		if (!site) {
-			/* for a part before @into's */
-			x = lres_get(st, &r->key);
-			if (x) {
-				x->count += r->count;
-				mpf__traffic_merge(&x->t, &r->t);
-			}
-			continue;
-		}
-		switch (r->key.kind) {
-		case MPF_LISP_RES_DATA: {
-			struct mpf_flow *f = mpf__lisp_pair_get(into, site, &r->key.src,
-								&r->key.dst);
-			gint64 *k = g_new(gint64, 1);
-
-			mpf__traffic_to_flow(f, &r->t, false);
-			site_of(site)->st.data_packets += pk;
-			site_of(site)->st.data_bytes += r->t.payload[0] - MIN(r->t.payload[0], 8 * pk);
-			/* no longer unmapped: counted on the site */
-			*k = (gint64)mapped_key(r->key.iid, &r->key.eid);
-			g_hash_table_add(st->mapped, k);
-			break;
-		}
-		case MPF_LISP_RES_TO_SITE:
-			site_of(site)->st.to_site_packets += r->count;
-			break;
-		default:
-			site_of(site)->st.requests += r->count;
-			if (pk)
-				mpf__traffic_to_node(site, &r->t);
-			break;
-		}
-		if (r->key.kind != MPF_LISP_RES_TO_SITE) {
-			into->counters[MPF_COUNTER_UNMATCHED] -=
-				MIN(into->counters[MPF_COUNTER_UNMATCHED], pk);
-			into->counters[MPF_COUNTER_ANALYSED] += pk;
-		}
-	}
+	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
+				   ls->residues_lost, lres_fold);
 }
 
 /* Folds site @g (the later part's) into @k, the same (instance, prefix):

@@ -261,64 +261,67 @@ residue_states(struct mpf_flow *f, const struct rseg *g, bool swap)
 	mpf__mptcp_sf_fold(s, &tmp, swap);
 }
 
+/* One residue @v of the part after @into's: counted on the subflow of
+ * @into that it continues, or kept for a part before @into's. */
+static void
+residue_fold(struct mpf_ctx *into, void *state, const void *v)
+{
+	struct state *st = state;
+	const struct residue *r = v;
+	struct mpf_flow *f = g_hash_table_lookup(st->by_tuple, &r->tuple);
+	struct residue *R;
+
+	if (f) {
+		/* the segments one context would have counted on @f */
+		struct sub *s = sub_of(f);
+		bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
+		uint64_t n = traffic_packets(&r->seg[0].t);
+
+		if (r->seg[0].t.first_frame) {
+			mpf__traffic_to_flow(f, &r->seg[0].t, swap);
+			residue_states(f, &r->seg[0], swap);
+		}
+		if (r->segs == 2) {
+			/* its SYN: a retransmission of @f's keeps it */
+			if (s->dir[0].isn_known &&
+			    s->dir[0].isn == r->seg[1].syn_seq &&
+			    r->seg[1].syn_from_a == !swap) {
+				mpf__traffic_to_flow(f, &r->seg[1].t, swap);
+				residue_states(f, &r->seg[1], swap);
+				n += traffic_packets(&r->seg[1].t);
+				if (r->ended)
+					mpf__mptcp_table_drop(st, f);
+			} else {
+				mpf__mptcp_table_drop(st, f);
+			}
+		}
+		into->counters[MPF_COUNTER_ANALYSED] += n;
+		return;
+	}
+	if (owned_test(st, &r->tuple))
+		return; /* the tuple's story here ends elsewhere */
+	/* for a part before @into's */
+	R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
+	if (R) {
+		residue_append(R, r);
+	} else if (g_hash_table_size(st->residues) < MAX_RESIDUES) {
+		R = g_memdup2(r, sizeof(*r));
+		g_hash_table_insert(st->residues, &R->tuple, R);
+	} else {
+		st->residues_lost++;
+	}
+}
+
 void
 mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
 			    struct mpf_ctx *later, void *later_state)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct state *ls = later_state;
 
 	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
-		return;
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct residue *r = v;
-		struct mpf_flow *f = g_hash_table_lookup(st->by_tuple, &r->tuple);
-		struct residue *R;
-
-		if (f) {
-			/* the segments one context would have counted on @f */
-			struct sub *s = sub_of(f);
-			bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
-			uint64_t n = traffic_packets(&r->seg[0].t);
-
-			if (r->seg[0].t.first_frame) {
-				mpf__traffic_to_flow(f, &r->seg[0].t, swap);
-				residue_states(f, &r->seg[0], swap);
-			}
-			if (r->segs == 2) {
-				/* its SYN: a retransmission of @f's keeps it */
-				if (s->dir[0].isn_known &&
-				    s->dir[0].isn == r->seg[1].syn_seq &&
-				    r->seg[1].syn_from_a == !swap) {
-					mpf__traffic_to_flow(f, &r->seg[1].t, swap);
-					residue_states(f, &r->seg[1], swap);
-					n += traffic_packets(&r->seg[1].t);
-					if (r->ended)
-						mpf__mptcp_table_drop(st, f);
-				} else {
-					mpf__mptcp_table_drop(st, f);
-				}
-			}
-			into->counters[MPF_COUNTER_ANALYSED] += n;
-			continue;
-		}
-		if (owned_test(st, &r->tuple))
-			continue; /* the tuple's story here ends elsewhere */
-		/* for a part before @into's */
-		R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
-		if (R) {
-			residue_append(R, r);
-		} else if (g_hash_table_size(st->residues) < MAX_RESIDUES) {
-			R = g_memdup2(r, sizeof(*r));
-			g_hash_table_insert(st->residues, &R->tuple, R);
-		} else {
-			st->residues_lost++;
-		}
-	}
+	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
+				   ls->residues_lost, residue_fold);
 }
 
 /* The subflow of @into that @f (of the part after) continues, or NULL. */

@@ -502,53 +502,56 @@ sender_of(const struct assoc *a, uint16_t sport, uint32_t tag, bool t_bit)
 		       : MPF_SIDE_SERVER;
 }
 
+/* One residue @v of the part after @into's: counted on the association
+ * of @into it belongs to, or kept for a part before @into's. */
+static void
+sres_fold(struct mpf_ctx *into, void *state, const void *v)
+{
+	struct state *st = state;
+	const struct sres *r = v;
+	const struct sres_key *k = &r->key;
+	struct mpf_node *n = k->t_bit
+		? mpf__sctp_find_key(st, k->sport, k->dport, k->vtag)
+		: mpf__sctp_find_key(st, k->dport, k->sport, k->vtag);
+	struct sres *x;
+
+	if (n) {
+		struct assoc *a = assoc_of(n);
+		struct mpf_tuple key;
+		struct mpf_flow *f;
+
+		path_key(&k->src, &k->dst, &key);
+		f = a->flows ? g_hash_table_lookup(a->flows, &key) : NULL;
+		if (f) {
+			bool fwd = memcmp(&k->src, &f->src.addr, sizeof(k->src)) == 0;
+
+			if (memcmp(&k->src, &k->dst, sizeof(k->src)) == 0)
+				fwd = k->sport == f->src.port;
+			mpf__traffic_to_flow(f, &r->t, !fwd);
+		} else {
+			mpf__traffic_to_node(n, &r->t);
+		}
+		a->st[sender_of(a, k->sport, k->vtag, k->t_bit)].crc_bad +=
+			(uint32_t)r->t.packets[0];
+		into->counters[MPF_COUNTER_ANALYSED] += r->t.packets[0];
+		return;
+	}
+	/* for a part before @into's */
+	x = sres_get(st, k);
+	if (x)
+		mpf__traffic_merge(&x->t, &r->t);
+}
+
 void
 mpf__sctp_partial_residues(struct mpf_ctx *into, void *state,
 			   struct mpf_ctx *later, void *later_state)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct state *ls = later_state;
 
 	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
-		return;
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct sres *r = v;
-		const struct sres_key *k = &r->key;
-		struct mpf_node *n = k->t_bit
-			? mpf__sctp_find_key(st, k->sport, k->dport, k->vtag)
-			: mpf__sctp_find_key(st, k->dport, k->sport, k->vtag);
-		struct sres *x;
-
-		if (n) {
-			struct assoc *a = assoc_of(n);
-			struct mpf_tuple key;
-			struct mpf_flow *f;
-
-			path_key(&k->src, &k->dst, &key);
-			f = a->flows ? g_hash_table_lookup(a->flows, &key) : NULL;
-			if (f) {
-				bool fwd = memcmp(&k->src, &f->src.addr, sizeof(k->src)) == 0;
-
-				if (memcmp(&k->src, &k->dst, sizeof(k->src)) == 0)
-					fwd = k->sport == f->src.port;
-				mpf__traffic_to_flow(f, &r->t, !fwd);
-			} else {
-				mpf__traffic_to_node(n, &r->t);
-			}
-			a->st[sender_of(a, k->sport, k->vtag, k->t_bit)].crc_bad +=
-				(uint32_t)r->t.packets[0];
-			into->counters[MPF_COUNTER_ANALYSED] += r->t.packets[0];
-			continue;
-		}
-		/* for a part before @into's */
-		x = sres_get(st, k);
-		if (x)
-			mpf__traffic_merge(&x->t, &r->t);
-	}
+	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
+				   ls->residues_lost, sres_fold);
 }
 
 /* The association of @into that @node (of the part after) is, and in
