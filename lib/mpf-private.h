@@ -483,6 +483,20 @@ void mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t,
 			  bool swap);
 /* Counts @t on node @n, in no flow. */
 void mpf__traffic_to_node(struct mpf_node *n, const struct mpf_traffic *t);
+/* A backend's residue records (shard mode): hashed and compared by their
+ * key, the first @key_size bytes of a record of @size bytes. */
+struct mpf_residue_type {
+	GHashFunc hash;
+	GEqualFunc equal;
+	size_t key_size, size;
+};
+/* The residues a backend keeps at the most; one more is counted lost. */
+#define MPF_RESIDUES_MAX 65536
+/* The record of @key in *@table (made on first use; it owns its records),
+ * a new zeroed one with the key when there is none and the table has
+ * room; NULL, counted in *@lost, when it is full. The table keeps it. */
+void *mpf__residue_get(GHashTable **table, uint32_t *lost,
+		       const struct mpf_residue_type *type, const void *key);
 /* Whether @frame is 0 or one @ctx was fed. */
 bool mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame);
 

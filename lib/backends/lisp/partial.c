@@ -15,13 +15,11 @@
  * site per (instance, EID). The merge maps them with the sites of the
  * parts before, as one context would have (a site registered in the later
  * part before the data, with a shorter prefix, keeps what it matched).
- * MAX_RESIDUES entries at most.
+ * MPF_RESIDUES_MAX entries at most.
  */
 #include <string.h>
 
 #include "backends/lisp/lisp-int.h"
-
-#define MAX_RESIDUES 65536
 
 struct lres_key {
 	uint32_t iid;
@@ -49,25 +47,15 @@ lres_equal(gconstpointer a, gconstpointer b)
 	return memcmp(a, b, sizeof(struct lres_key)) == 0;
 }
 
+static const struct mpf_residue_type lres_type = {
+	lres_hash, lres_equal, sizeof(struct lres_key), sizeof(struct lres)
+};
+
 static struct lres *
 lres_get(struct state *st, const struct lres_key *k)
 {
-	struct lres *r;
-
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(lres_hash, lres_equal, NULL,
-						     g_free);
-	r = g_hash_table_lookup(st->residues, k);
-	if (!r) {
-		if (g_hash_table_size(st->residues) >= MAX_RESIDUES) {
-			st->residues_lost++;
-			return NULL;
-		}
-		r = g_new0(struct lres, 1);
-		r->key = *k;
-		g_hash_table_insert(st->residues, &r->key, r);
-	}
-	return r;
+	return mpf__residue_get(&st->residues, &st->residues_lost, &lres_type,
+				k);
 }
 
 void

@@ -500,8 +500,8 @@ void mpf__mptcp_on_prio(struct conn *c, struct sub *s,
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
-/* residue.c: a part's TCP on 4-tuples without a subflow here */
-#define MAX_RESIDUES 65536
+/* residue.c: a part's TCP on 4-tuples without a subflow here (at most
+ * MPF_RESIDUES_MAX of them) */
 /* One stretch of TCP on a 4-tuple without a subflow here. */
 struct rseg {
 	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */

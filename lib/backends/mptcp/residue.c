@@ -9,7 +9,7 @@
  * of that 4-tuple, where one context would have. A filter of the 4-tuples
  * opened by a SYN (past a minute into the part) or owned by a subflow
  * here keeps plain TCP connections out of the table, which holds
- * MAX_RESIDUES.
+ * MPF_RESIDUES_MAX.
  *
  * Owns the state's residue table and filter; their format is partial.c's.
  */
@@ -89,7 +89,7 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 		if (owned_test(st, key))
 			return;
 		if ((syn && pkt->ts_ns - ctx->first_ts > SYN_WINDOW_NS) ||
-		    g_hash_table_size(t) >= MAX_RESIDUES) {
+		    g_hash_table_size(t) >= MPF_RESIDUES_MAX) {
 			if (!syn)
 				st->residues_lost++;
 			mpf__mptcp_owned_set(st, key); /* and its later segments */
@@ -304,7 +304,7 @@ residue_fold(struct mpf_ctx *into, void *state, const void *v)
 	R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
 	if (R) {
 		residue_append(R, r);
-	} else if (g_hash_table_size(st->residues) < MAX_RESIDUES) {
+	} else if (g_hash_table_size(st->residues) < MPF_RESIDUES_MAX) {
 		R = g_memdup2(r, sizeof(*r));
 		g_hash_table_insert(st->residues, &R->tuple, R);
 	} else {

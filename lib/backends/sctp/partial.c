@@ -17,14 +17,12 @@
  * In shard mode a part also keeps the packets with a wrong CRC that found
  * no association in it (one context counts them on the association their
  * tag names), per ports, tag and addresses; the merge counts them where
- * one context would. MAX_RESIDUES of them at most.
+ * one context would. MPF_RESIDUES_MAX of them at most.
  */
 #include <math.h>
 #include <string.h>
 
 #include "backends/sctp/sctp-int.h"
-
-#define MAX_RESIDUES 65536
 
 /* Packets of a wrong CRC from one address to another, with one tag. */
 struct sres {
@@ -50,31 +48,15 @@ sres_equal(gconstpointer a, gconstpointer b)
 	return memcmp(a, b, sizeof(struct sres_key)) == 0;
 }
 
-static GHashTable *
-residues_of(struct state *st)
-{
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(sres_hash, sres_equal, NULL,
-						     g_free);
-	return st->residues;
-}
+static const struct mpf_residue_type sres_type = {
+	sres_hash, sres_equal, sizeof(struct sres_key), sizeof(struct sres)
+};
 
 static struct sres *
 sres_get(struct state *st, const struct sres_key *k)
 {
-	GHashTable *t = residues_of(st);
-	struct sres *r = g_hash_table_lookup(t, k);
-
-	if (!r) {
-		if (g_hash_table_size(t) >= MAX_RESIDUES) {
-			st->residues_lost++;
-			return NULL;
-		}
-		r = g_new0(struct sres, 1);
-		r->key = *k;
-		g_hash_table_insert(t, &r->key, r);
-	}
-	return r;
+	return mpf__residue_get(&st->residues, &st->residues_lost, &sres_type,
+				k);
 }
 
 void
@@ -474,7 +456,8 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
 		mpf__unpack_next(&u);
 		if (!ok || u.bad || r.key.t_bit > 1 || !r.t.first_frame ||
-		    r.t.packets[1] || g_hash_table_contains(residues_of(st), &r.key))
+		    r.t.packets[1] || (st->residues &&
+		     g_hash_table_contains(st->residues, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = sres_get(st, &r.key)) != NULL)
 			x->t = r.t;
