@@ -39,25 +39,33 @@ mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt)
 }
 
 void *
-mpf__residue_get(GHashTable **table, uint32_t *lost,
+mpf__residue_get(struct mpf_residues *res,
 		 const struct mpf_residue_type *type, const void *key)
 {
 	void *r;
 
-	if (!*table)
-		*table = g_hash_table_new_full(type->hash, type->equal, NULL,
-					       g_free);
-	r = g_hash_table_lookup(*table, key);
+	if (!res->table)
+		res->table = g_hash_table_new_full(type->hash, type->equal,
+						   NULL, g_free);
+	r = g_hash_table_lookup(res->table, key);
 	if (!r) {
-		if (g_hash_table_size(*table) >= MPF_RESIDUES_MAX) {
-			(*lost)++;
+		if (g_hash_table_size(res->table) >= MPF_RESIDUES_MAX) {
+			res->lost++;
 			return NULL;
 		}
 		r = g_malloc0(type->size);
 		memcpy(r, key, type->key_size);
-		g_hash_table_insert(*table, r, r); /* the key leads the record */
+		g_hash_table_insert(res->table, r, r); /* the key leads it */
 	}
 	return r;
+}
+
+void
+mpf__residues_clear(struct mpf_residues *res)
+{
+	if (res->table)
+		g_hash_table_destroy(res->table);
+	res->table = NULL;
 }
 
 void

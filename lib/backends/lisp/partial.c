@@ -54,8 +54,7 @@ static const struct mpf_residue_type lres_type = {
 static struct lres *
 lres_get(struct state *st, const struct lres_key *k)
 {
-	return mpf__residue_get(&st->residues, &st->residues_lost, &lres_type,
-				k);
+	return mpf__residue_get(&st->residues, &lres_type, k);
 }
 
 void
@@ -85,11 +84,10 @@ mpf__lisp_residue_note(struct state *st, int kind, uint32_t iid,
 void
 mpf__lisp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
+	mpf__residues_clear(&st->residues);
 	if (st->mapped)
 		g_hash_table_destroy(st->mapped);
-	st->residues = st->mapped = NULL;
+	st->mapped = NULL;
 }
 
 /* ----------------------------------------------------------- format */
@@ -381,8 +379,9 @@ mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state)
 		mpf__pack_next(&up);
 	}
 	return mpf__tuple(3, mpf__pack_array(&up, UNMAPPED_T),
-			  mpf__pack_values(st->residues, lres_pack, LRES_T),
-			  g_variant_new_uint32(st->residues_lost));
+			  mpf__pack_values(st->residues.table, lres_pack,
+					   LRES_T),
+			  g_variant_new_uint32(st->residues.lost));
 }
 
 int
@@ -395,7 +394,7 @@ mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get_child(v, 2, "u", &st->residues_lost);
+	g_variant_get_child(v, 2, "u", &st->residues.lost);
 	n = mpf__unpack_array(&u, un);
 	if (n > MAX_UNMAPPED)
 		status = MPF_ERR_MALFORMED;
@@ -438,7 +437,8 @@ mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		    (r.key.kind != MPF_LISP_RES_DATA &&
 		     (r.key.src.family || r.key.dst.family)) ||
 		    r.t.packets[1] || r.count > ctx->counters[MPF_COUNTER_FRAMES] * 256 ||
-		    (st->residues && g_hash_table_contains(st->residues, &r.key)))
+		    (st->residues.table &&
+		     g_hash_table_contains(st->residues.table, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = lres_get(st, &r.key)) != NULL)
 			*x = r;
@@ -463,8 +463,8 @@ mapped_key(uint32_t iid, const struct mpf_addr *eid)
 
 /* One residue @v of the part after @into's: counted on the site of @into
  * its EID falls in, or kept for a part before @into's. */
-static void
-lres_fold(struct mpf_ctx *into, void *state, const void *v)
+void
+mpf__lisp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
 	struct state *st = state;
 	const struct lres *r = v;
@@ -514,18 +514,6 @@ lres_fold(struct mpf_ctx *into, void *state, const void *v)
 			MIN(into->counters[MPF_COUNTER_UNMATCHED], pk);
 		into->counters[MPF_COUNTER_ANALYSED] += pk;
 	}
-}
-
-void
-mpf__lisp_partial_residues(struct mpf_ctx *into, void *state,
-			   struct mpf_ctx *later, void *later_state)
-{
-	struct state *st = state;
-	const struct state *ls = later_state;
-
-	(void)later;
-	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
-				   ls->residues_lost, lres_fold);
 }
 
 /* Folds site @g (the later part's) into @k, the same (instance, prefix):

@@ -53,17 +53,19 @@ mpf__mptcp_owned_set(struct state *st, const struct mpf_tuple *key)
 GHashTable *
 mpf__mptcp_residues_of(struct state *st)
 {
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(mpf__tuple_hash, mpf__tuple_equal,
-						     NULL, g_free);
-	return st->residues;
+	if (!st->residues.table)
+		st->residues.table = g_hash_table_new_full(mpf__tuple_hash,
+							   mpf__tuple_equal,
+							   NULL, g_free);
+	return st->residues.table;
 }
 
 void
 mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key)
 {
-	struct residue *r = st->residues ? g_hash_table_lookup(st->residues, key)
-					 : NULL;
+	struct residue *r =
+		st->residues.table ? g_hash_table_lookup(st->residues.table, key)
+				   : NULL;
 
 	mpf__mptcp_owned_set(st, key);
 	if (r)
@@ -91,7 +93,7 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 		if ((syn && pkt->ts_ns - ctx->first_ts > SYN_WINDOW_NS) ||
 		    g_hash_table_size(t) >= MPF_RESIDUES_MAX) {
 			if (!syn)
-				st->residues_lost++;
+				st->residues.lost++;
 			mpf__mptcp_owned_set(st, key); /* and its later segments */
 			return;
 		}
@@ -135,10 +137,8 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 void
 mpf__mptcp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
+	mpf__residues_clear(&st->residues);
 	g_free(st->owned);
-	st->residues = NULL;
 	st->owned = NULL;
 }
 
@@ -263,8 +263,8 @@ residue_states(struct mpf_flow *f, const struct rseg *g, bool swap)
 
 /* One residue @v of the part after @into's: counted on the subflow of
  * @into that it continues, or kept for a part before @into's. */
-static void
-residue_fold(struct mpf_ctx *into, void *state, const void *v)
+void
+mpf__mptcp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
 	struct state *st = state;
 	const struct residue *r = v;
@@ -304,24 +304,12 @@ residue_fold(struct mpf_ctx *into, void *state, const void *v)
 	R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
 	if (R) {
 		residue_append(R, r);
-	} else if (g_hash_table_size(st->residues) < MPF_RESIDUES_MAX) {
+	} else if (g_hash_table_size(st->residues.table) < MPF_RESIDUES_MAX) {
 		R = g_memdup2(r, sizeof(*r));
-		g_hash_table_insert(st->residues, &R->tuple, R);
+		g_hash_table_insert(st->residues.table, &R->tuple, R);
 	} else {
-		st->residues_lost++;
+		st->residues.lost++;
 	}
-}
-
-void
-mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
-			    struct mpf_ctx *later, void *later_state)
-{
-	struct state *st = state;
-	const struct state *ls = later_state;
-
-	(void)later;
-	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
-				   ls->residues_lost, residue_fold);
 }
 
 /* The subflow of @into that @f (of the part after) continues, or NULL. */

@@ -55,8 +55,7 @@ static const struct mpf_residue_type sres_type = {
 static struct sres *
 sres_get(struct state *st, const struct sres_key *k)
 {
-	return mpf__residue_get(&st->residues, &st->residues_lost, &sres_type,
-				k);
+	return mpf__residue_get(&st->residues, &sres_type, k);
 }
 
 void
@@ -81,9 +80,7 @@ mpf__sctp_residue_note(struct state *st, const struct mpf_pkt *pkt,
 void
 mpf__sctp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
-	st->residues = NULL;
+	mpf__residues_clear(&st->residues);
 }
 
 /* ----------------------------------------------------------- format */
@@ -426,8 +423,10 @@ mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state)
 	const struct state *st = state;
 
 	(void)ctx;
-	return mpf__tuple(2, mpf__pack_values(st->residues, sres_pack, SRES_T),
-			  g_variant_new_uint32(st->residues_lost));
+	return mpf__tuple(2,
+			  mpf__pack_values(st->residues.table, sres_pack,
+					   SRES_T),
+			  g_variant_new_uint32(st->residues.lost));
 }
 
 int
@@ -439,7 +438,7 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get_child(v, 1, "u", &st->residues_lost);
+	g_variant_get_child(v, 1, "u", &st->residues.lost);
 	n = mpf__unpack_array(&u, res);
 	for (i = 0; i < n && status == MPF_OK; i++) {
 		struct sres r;
@@ -456,8 +455,8 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
 		mpf__unpack_next(&u);
 		if (!ok || u.bad || r.key.t_bit > 1 || !r.t.first_frame ||
-		    r.t.packets[1] || (st->residues &&
-		     g_hash_table_contains(st->residues, &r.key)))
+		    r.t.packets[1] || (st->residues.table &&
+		     g_hash_table_contains(st->residues.table, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = sres_get(st, &r.key)) != NULL)
 			x->t = r.t;
@@ -487,8 +486,8 @@ sender_of(const struct assoc *a, uint16_t sport, uint32_t tag, bool t_bit)
 
 /* One residue @v of the part after @into's: counted on the association
  * of @into it belongs to, or kept for a part before @into's. */
-static void
-sres_fold(struct mpf_ctx *into, void *state, const void *v)
+void
+mpf__sctp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
 	struct state *st = state;
 	const struct sres *r = v;
@@ -523,18 +522,6 @@ sres_fold(struct mpf_ctx *into, void *state, const void *v)
 	x = sres_get(st, k);
 	if (x)
 		mpf__traffic_merge(&x->t, &r->t);
-}
-
-void
-mpf__sctp_partial_residues(struct mpf_ctx *into, void *state,
-			   struct mpf_ctx *later, void *later_state)
-{
-	struct state *st = state;
-	const struct state *ls = later_state;
-
-	(void)later;
-	mpf__partial_residues_fold(into, st, &st->residues_lost, ls->residues,
-				   ls->residues_lost, sres_fold);
 }
 
 /* The association of @into that @node (of the part after) is, and in
