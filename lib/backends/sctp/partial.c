@@ -455,7 +455,8 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
 		mpf__unpack_next(&u);
 		if (!ok || u.bad || r.key.t_bit > 1 || !r.t.first_frame ||
-		    r.t.packets[1] || (st->residues.table &&
+		    r.t.packets[1] ||
+		    (st->residues.table &&
 		     g_hash_table_contains(st->residues.table, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = sres_get(st, &r.key)) != NULL)
