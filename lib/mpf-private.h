@@ -481,6 +481,28 @@ void mpf__traffic_to_flow(struct mpf_flow *f, const struct mpf_traffic *t,
 			  bool swap);
 /* Counts @t on node @n, in no flow. */
 void mpf__traffic_to_node(struct mpf_node *n, const struct mpf_traffic *t);
+/* A backend's residues (shard mode): what it could not tie to a node,
+ * kept in its state for the merge (where mpf_backend.residues_at says). */
+struct mpf_residues {
+	GHashTable *table; /* records by key, owned; NULL until the first */
+	uint32_t lost;     /* not kept: the table was full */
+};
+/* A backend's residue records: hashed and compared by their key, the
+ * first @key_size bytes of a record of @size bytes. */
+struct mpf_residue_type {
+	GHashFunc hash;
+	GEqualFunc equal;
+	size_t key_size, size;
+};
+/* The residues a backend keeps at the most; one more is counted lost. */
+#define MPF_RESIDUES_MAX 65536
+/* The record of @key in @res (its table made on first use), a new zeroed
+ * one with the key when there is none and the table has room; NULL,
+ * counted lost, when it is full. The table keeps it. */
+void *mpf__residue_get(struct mpf_residues *res,
+		       const struct mpf_residue_type *type, const void *key);
+/* Frees @res's table, leaving none. */
+void mpf__residues_clear(struct mpf_residues *res);
 /* Whether @frame is 0 or one @ctx was fed. */
 bool mpf__partial_frame_ok(const struct mpf_ctx *ctx, uint32_t frame);
 
@@ -561,13 +583,16 @@ struct mpf_backend {
 	GVariant *(*state_export)(const struct mpf_ctx *ctx, const void *state);
 	int (*state_import)(struct mpf_ctx *ctx, void *state, GVariant *v);
 	/* merging @later (the partial of the part after @into's) into @into:
-	 * first the traffic @later could not tie to a node (its state's), then
+	 * first the traffic @later could not tie to a node (the residues at
+	 * @residues_at in its state: their lost count added up, each record
+	 * handed to partial_residue() in table order), then
 	 * each node of @later in id order: partial_join() folds it into a node
 	 * of @into and returns true, or returns false and the core moves it
 	 * into @into with new ids (old flow ids in @old_flow_ids, by index in
 	 * its flow list) and calls partial_adopted(); partial_done() last */
-	void (*partial_residues)(struct mpf_ctx *into, void *state,
-				 struct mpf_ctx *later, void *later_state);
+	size_t residues_at; /* offsetof(state, its struct mpf_residues) */
+	void (*partial_residue)(struct mpf_ctx *into, void *state,
+				const void *residue);
 	bool (*partial_join)(struct mpf_ctx *into, void *state,
 			     struct mpf_ctx *later, struct mpf_node *node);
 	void (*partial_adopted)(struct mpf_ctx *into, void *state,

@@ -27,15 +27,17 @@
 
 /* ------------------------------------------------------------ merges */
 
-uint32_t
-plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id)
+/* Where the merges took @id: @into gives what an id was merged into
+ * (MPF_ID_NONE: nothing), @count how many ids there are. Bounded: a merge
+ * chain cannot be longer than the list it is in. */
+static uint32_t
+survivor(const struct mpf_ctx *ctx, uint32_t id, uint32_t count,
+	 uint32_t (*into)(const struct mpf_ctx *ctx, uint32_t id))
 {
-	unsigned hops;
+	uint32_t hops;
 
-	/* bounded: a merge chain cannot be longer than the node list */
-	for (hops = 0; hops <= mpf_ctx_get_node_count(ctx); hops++) {
-		const struct mpf_node *n = mpf_ctx_get_node(ctx, id);
-		uint32_t next = n ? mpf_node_get_merged_into(n) : MPF_ID_NONE;
+	for (hops = 0; hops <= count; hops++) {
+		uint32_t next = into(ctx, id);
 
 		if (next == MPF_ID_NONE)
 			break;
@@ -44,20 +46,32 @@ plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id)
 	return id;
 }
 
+static uint32_t
+node_merged_into(const struct mpf_ctx *ctx, uint32_t id)
+{
+	const struct mpf_node *n = mpf_ctx_get_node(ctx, id);
+
+	return n ? mpf_node_get_merged_into(n) : MPF_ID_NONE;
+}
+
+static uint32_t
+flow_merged_into(const struct mpf_ctx *ctx, uint32_t id)
+{
+	const struct mpf_flow *f = mpf_ctx_get_flow(ctx, id);
+
+	return f ? mpf_flow_get_merged_into(f) : MPF_ID_NONE;
+}
+
+uint32_t
+plot_node_survivor(const struct mpf_ctx *ctx, uint32_t id)
+{
+	return survivor(ctx, id, mpf_ctx_get_node_count(ctx), node_merged_into);
+}
+
 uint32_t
 plot_flow_survivor(const struct mpf_ctx *ctx, uint32_t id)
 {
-	unsigned hops;
-
-	for (hops = 0; hops <= mpf_ctx_get_flow_count(ctx); hops++) {
-		const struct mpf_flow *f = mpf_ctx_get_flow(ctx, id);
-		uint32_t next = f ? mpf_flow_get_merged_into(f) : MPF_ID_NONE;
-
-		if (next == MPF_ID_NONE)
-			break;
-		id = next;
-	}
-	return id;
+	return survivor(ctx, id, mpf_ctx_get_flow_count(ctx), flow_merged_into);
 }
 
 /* ---------------------------------------------------------- collection */

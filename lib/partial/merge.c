@@ -81,6 +81,32 @@ mpf__partial_adopt(struct mpf_ctx *into, struct mpf_ctx *later, struct mpf_node 
 	g_free(old);
 }
 
+/* The residues of backend @b in @ctx's state. */
+static struct mpf_residues *
+residues_of(struct mpf_ctx *ctx, const struct mpf_backend *b)
+{
+	return (struct mpf_residues *)((char *)ctx->state[b->protocol] +
+				       b->residues_at);
+}
+
+/* Ties what backend @b of @later could not to @into's nodes, or keeps it
+ * for a part before @into's: its own partial_residue() on each record. */
+static void
+residues_fold(struct mpf_ctx *into, struct mpf_ctx *later,
+	      const struct mpf_backend *b)
+{
+	const struct mpf_residues *res = residues_of(later, b);
+	GHashTableIter it;
+	gpointer v;
+
+	residues_of(into, b)->lost += res->lost;
+	if (!res->table)
+		return;
+	g_hash_table_iter_init(&it, res->table);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		b->partial_residue(into, into->state[b->protocol], v);
+}
+
 /* Folds @later, the part after @into's, into @into. */
 static void
 fold(struct mpf_ctx *into, struct mpf_ctx *later)
@@ -104,9 +130,8 @@ fold(struct mpf_ctx *into, struct mpf_ctx *later)
 	for (i = 0; mpf__backends[i]; i++) {
 		const struct mpf_backend *b = mpf__backends[i];
 
-		if (b->partial_residues)
-			b->partial_residues(into, into->state[b->protocol], later,
-					    later->state[b->protocol]);
+		if (b->partial_residue)
+			residues_fold(into, later, b);
 	}
 	for (id = 0; id < later->nodes.next; id++) {
 		struct mpf_node *n = mpf__ids_get(&later->nodes, id);

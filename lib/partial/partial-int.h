@@ -28,7 +28,7 @@
  *
  * The merge folds each part into the accumulated context of the parts
  * before it: counters add up, then each backend ties what the later part
- * could not (partial_residues), joins its nodes to the ones they continue
+ * could not (partial_residue), joins its nodes to the ones they continue
  * (partial_join), and the nodes that continue nothing move over with new
  * ids, in the order they appeared.
  *

@@ -2,10 +2,11 @@
 /*
  * traffic.c: the traffic of a flow or node (first and last frame and
  * time, packets, bytes, payload each way): added per packet, summed,
- * moved onto flows and nodes, packed and read back with its checks.
+ * moved onto flows and nodes, packed and read back with its checks; and
+ * the capped tables of residues (traffic of no node) the backends keep.
  *
  * Changes only the counts and spans of the traffic, flow or node it is
- * given; no ids, no lists, no backend state.
+ * given, and the residue table it is given; no ids, no lists.
  */
 #include "partial/partial-int.h"
 
@@ -35,6 +36,36 @@ mpf__traffic_add(struct mpf_traffic *t, int way, const struct mpf_pkt *pkt)
 	t->packets[way]++;
 	t->bytes[way] += pkt->raw->wirelen;
 	t->payload[way] += pkt->payload_len;
+}
+
+void *
+mpf__residue_get(struct mpf_residues *res,
+		 const struct mpf_residue_type *type, const void *key)
+{
+	void *r;
+
+	if (!res->table)
+		res->table = g_hash_table_new_full(type->hash, type->equal,
+						   NULL, g_free);
+	r = g_hash_table_lookup(res->table, key);
+	if (!r) {
+		if (g_hash_table_size(res->table) >= MPF_RESIDUES_MAX) {
+			res->lost++;
+			return NULL;
+		}
+		r = g_malloc0(type->size);
+		memcpy(r, key, type->key_size);
+		g_hash_table_insert(res->table, r, r); /* the key leads it */
+	}
+	return r;
+}
+
+void
+mpf__residues_clear(struct mpf_residues *res)
+{
+	if (res->table)
+		g_hash_table_destroy(res->table);
+	res->table = NULL;
 }
 
 void

@@ -93,14 +93,13 @@ struct state {
 	 * a site of an earlier part may own: data by inner source (and outer
 	 * addresses), data by inner destination, Map-Requests by EID; the
 	 * first EID of the Map-Request being read; the (iid, EID)s a merge
-	 * mapped, and entries not kept (the table was full) */
+	 * mapped */
 	bool shard;
-	GHashTable *residues;
+	struct mpf_residues residues;
 	bool req_set;
 	uint32_t req_iid;
 	struct mpf_addr req_eid;
 	GHashTable *mapped;
-	uint32_t residues_lost;
 };
 
 #define MAX_LOCATORS 64  /* per site: a hostile record lists no more */
@@ -162,8 +161,8 @@ int mpf__lisp_node_import(struct mpf_ctx *ctx, void *state,
 			  struct mpf_node *node, GVariant *v);
 GVariant *mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state);
 int mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
-void mpf__lisp_partial_residues(struct mpf_ctx *into, void *state,
-				struct mpf_ctx *later, void *later_state);
+void mpf__lisp_partial_residue(struct mpf_ctx *into, void *state,
+			       const void *residue);
 bool mpf__lisp_partial_join(struct mpf_ctx *into, void *state,
 			    struct mpf_ctx *later, struct mpf_node *node);
 void mpf__lisp_partial_adopted(struct mpf_ctx *into, void *state,

@@ -15,13 +15,11 @@
  * site per (instance, EID). The merge maps them with the sites of the
  * parts before, as one context would have (a site registered in the later
  * part before the data, with a shorter prefix, keeps what it matched).
- * MAX_RESIDUES entries at most.
+ * MPF_RESIDUES_MAX entries at most.
  */
 #include <string.h>
 
 #include "backends/lisp/lisp-int.h"
-
-#define MAX_RESIDUES 65536
 
 struct lres_key {
 	uint32_t iid;
@@ -49,25 +47,14 @@ lres_equal(gconstpointer a, gconstpointer b)
 	return memcmp(a, b, sizeof(struct lres_key)) == 0;
 }
 
+static const struct mpf_residue_type lres_type = {
+	lres_hash, lres_equal, sizeof(struct lres_key), sizeof(struct lres)
+};
+
 static struct lres *
 lres_get(struct state *st, const struct lres_key *k)
 {
-	struct lres *r;
-
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(lres_hash, lres_equal, NULL,
-						     g_free);
-	r = g_hash_table_lookup(st->residues, k);
-	if (!r) {
-		if (g_hash_table_size(st->residues) >= MAX_RESIDUES) {
-			st->residues_lost++;
-			return NULL;
-		}
-		r = g_new0(struct lres, 1);
-		r->key = *k;
-		g_hash_table_insert(st->residues, &r->key, r);
-	}
-	return r;
+	return mpf__residue_get(&st->residues, &lres_type, k);
 }
 
 void
@@ -97,11 +84,10 @@ mpf__lisp_residue_note(struct state *st, int kind, uint32_t iid,
 void
 mpf__lisp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
+	mpf__residues_clear(&st->residues);
 	if (st->mapped)
 		g_hash_table_destroy(st->mapped);
-	st->residues = st->mapped = NULL;
+	st->mapped = NULL;
 }
 
 /* ----------------------------------------------------------- format */
@@ -393,8 +379,9 @@ mpf__lisp_state_export(const struct mpf_ctx *ctx, const void *state)
 		mpf__pack_next(&up);
 	}
 	return mpf__tuple(3, mpf__pack_array(&up, UNMAPPED_T),
-			  mpf__pack_values(st->residues, lres_pack, LRES_T),
-			  g_variant_new_uint32(st->residues_lost));
+			  mpf__pack_values(st->residues.table, lres_pack,
+					   LRES_T),
+			  g_variant_new_uint32(st->residues.lost));
 }
 
 int
@@ -407,7 +394,7 @@ mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get_child(v, 2, "u", &st->residues_lost);
+	g_variant_get_child(v, 2, "u", &st->residues.lost);
 	n = mpf__unpack_array(&u, un);
 	if (n > MAX_UNMAPPED)
 		status = MPF_ERR_MALFORMED;
@@ -450,7 +437,8 @@ mpf__lisp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		    (r.key.kind != MPF_LISP_RES_DATA &&
 		     (r.key.src.family || r.key.dst.family)) ||
 		    r.t.packets[1] || r.count > ctx->counters[MPF_COUNTER_FRAMES] * 256 ||
-		    (st->residues && g_hash_table_contains(st->residues, &r.key)))
+		    (st->residues.table &&
+		     g_hash_table_contains(st->residues.table, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = lres_get(st, &r.key)) != NULL)
 			*x = r;
@@ -473,66 +461,58 @@ mapped_key(uint32_t iid, const struct mpf_addr *eid)
 	return h ^ (guint64)eid->family << 56;
 }
 
+/* One residue @v of the part after @into's: counted on the site of @into
+ * its EID falls in, or kept for a part before @into's. */
 void
-mpf__lisp_partial_residues(struct mpf_ctx *into, void *state,
-			   struct mpf_ctx *later, void *later_state)
+mpf__lisp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct lres *r = v;
+	struct mpf_node *site = mpf__lisp_trie_lookup(st, r->key.iid,
+						      &r->key.eid);
+	uint64_t pk = r->t.packets[0];
+	struct lres *x;
 
-	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
+	if (!site) {
+		/* for a part before @into's */
+		x = lres_get(st, &r->key);
+		if (x) {
+			x->count += r->count;
+			mpf__traffic_merge(&x->t, &r->t);
+		}
 		return;
-	if (!st->mapped)
-		st->mapped = g_hash_table_new_full(g_int64_hash, g_int64_equal,
-						   g_free, NULL);
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct lres *r = v;
-		struct mpf_node *site = mpf__lisp_trie_lookup(st, r->key.iid,
-							      &r->key.eid);
-		uint64_t pk = r->t.packets[0];
-		struct lres *x;
+	}
+	switch (r->key.kind) {
+	case MPF_LISP_RES_DATA: {
+		struct mpf_flow *f = mpf__lisp_pair_get(into, site, &r->key.src,
+							&r->key.dst);
+		gint64 *k = g_new(gint64, 1);
 
-		if (!site) {
-			/* for a part before @into's */
-			x = lres_get(st, &r->key);
-			if (x) {
-				x->count += r->count;
-				mpf__traffic_merge(&x->t, &r->t);
-			}
-			continue;
-		}
-		switch (r->key.kind) {
-		case MPF_LISP_RES_DATA: {
-			struct mpf_flow *f = mpf__lisp_pair_get(into, site, &r->key.src,
-								&r->key.dst);
-			gint64 *k = g_new(gint64, 1);
-
-			mpf__traffic_to_flow(f, &r->t, false);
-			site_of(site)->st.data_packets += pk;
-			site_of(site)->st.data_bytes += r->t.payload[0] - MIN(r->t.payload[0], 8 * pk);
-			/* no longer unmapped: counted on the site */
-			*k = (gint64)mapped_key(r->key.iid, &r->key.eid);
-			g_hash_table_add(st->mapped, k);
-			break;
-		}
-		case MPF_LISP_RES_TO_SITE:
-			site_of(site)->st.to_site_packets += r->count;
-			break;
-		default:
-			site_of(site)->st.requests += r->count;
-			if (pk)
-				mpf__traffic_to_node(site, &r->t);
-			break;
-		}
-		if (r->key.kind != MPF_LISP_RES_TO_SITE) {
-			into->counters[MPF_COUNTER_UNMATCHED] -=
-				MIN(into->counters[MPF_COUNTER_UNMATCHED], pk);
-			into->counters[MPF_COUNTER_ANALYSED] += pk;
-		}
+		mpf__traffic_to_flow(f, &r->t, false);
+		site_of(site)->st.data_packets += pk;
+		site_of(site)->st.data_bytes += r->t.payload[0] - MIN(r->t.payload[0], 8 * pk);
+		/* no longer unmapped: counted on the site */
+		*k = (gint64)mapped_key(r->key.iid, &r->key.eid);
+		if (!st->mapped)
+			st->mapped = g_hash_table_new_full(g_int64_hash,
+							   g_int64_equal,
+							   g_free, NULL);
+		g_hash_table_add(st->mapped, k);
+		break;
+	}
+	case MPF_LISP_RES_TO_SITE:
+		site_of(site)->st.to_site_packets += r->count;
+		break;
+	default:
+		site_of(site)->st.requests += r->count;
+		if (pk)
+			mpf__traffic_to_node(site, &r->t);
+		break;
+	}
+	if (r->key.kind != MPF_LISP_RES_TO_SITE) {
+		into->counters[MPF_COUNTER_UNMATCHED] -=
+			MIN(into->counters[MPF_COUNTER_UNMATCHED], pk);
+		into->counters[MPF_COUNTER_ANALYSED] += pk;
 	}
 }
 

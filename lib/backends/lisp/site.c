@@ -255,6 +255,16 @@ mpf__lisp_site_get(struct mpf_ctx *ctx, struct state *st,
 	return n;
 }
 
+/* The key @s is filed under in the state's sites. */
+static void
+site_key_of(const struct site *s, struct site_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->iid = s->iid;
+	key->len = s->len;
+	key->prefix = s->prefix;
+}
+
 /* Files @site under its key and its prefix (longest-prefix match). */
 bool
 mpf__lisp_site_file(struct state *st, struct mpf_node *site)
@@ -262,10 +272,7 @@ mpf__lisp_site_file(struct state *st, struct mpf_node *site)
 	const struct site *s = site_of(site);
 	struct site_key key;
 
-	memset(&key, 0, sizeof(key));
-	key.iid = s->iid;
-	key.len = s->len;
-	key.prefix = s->prefix;
+	site_key_of(s, &key);
 	if (g_hash_table_contains(st->sites, &key))
 		return false;
 	g_hash_table_insert(st->sites, g_memdup2(&key, sizeof(key)), site);
@@ -276,13 +283,9 @@ mpf__lisp_site_file(struct state *st, struct mpf_node *site)
 struct mpf_node *
 mpf__lisp_site_find(struct state *st, const struct mpf_node *like)
 {
-	const struct site *s = site_of(like);
 	struct site_key key;
 
-	memset(&key, 0, sizeof(key));
-	key.iid = s->iid;
-	key.len = s->len;
-	key.prefix = s->prefix;
+	site_key_of(site_of(like), &key);
 	return g_hash_table_lookup(st->sites, &key);
 }
 
@@ -420,10 +423,7 @@ lisp_node_unhook(struct mpf_ctx *ctx, void *state, struct mpf_node *node,
 
 	(void)ctx;
 	(void)owner;
-	memset(&key, 0, sizeof(key));
-	key.iid = s->iid;
-	key.len = s->len;
-	key.prefix = s->prefix;
+	site_key_of(s, &key);
 	if (g_hash_table_lookup(st->sites, &key) == node)
 		g_hash_table_remove(st->sites, &key);
 	trie_remove(st, s->iid, &s->prefix, s->len, node);
@@ -480,7 +480,8 @@ const struct mpf_backend mpf__backend_lisp = {
 	.node_import = mpf__lisp_node_import,
 	.state_export = mpf__lisp_state_export,
 	.state_import = mpf__lisp_state_import,
-	.partial_residues = mpf__lisp_partial_residues,
+	.residues_at = offsetof(struct state, residues),
+	.partial_residue = mpf__lisp_partial_residue,
 	.partial_join = mpf__lisp_partial_join,
 	.partial_adopted = mpf__lisp_partial_adopted,
 	.partial_done = mpf__lisp_partial_done,

@@ -419,7 +419,8 @@ const struct mpf_backend mpf__backend_mptcp = {
 	.node_import = mpf__mptcp_node_import,
 	.state_export = mpf__mptcp_state_export,
 	.state_import = mpf__mptcp_state_import,
-	.partial_residues = mpf__mptcp_partial_residues,
+	.residues_at = offsetof(struct state, residues),
+	.partial_residue = mpf__mptcp_partial_residue,
 	.partial_join = mpf__mptcp_partial_join,
 	.partial_adopted = mpf__mptcp_partial_adopted,
 };

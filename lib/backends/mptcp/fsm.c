@@ -81,28 +81,34 @@ static const uint8_t conn_table[NSTATES][CONN_EV_COUNT] = {
 	[FC] = { S,  S,  S, S,  S,  S,  S },
 };
 
+/* The state @table (NSTATES rows of @nev events, read as the bytes they
+ * are) moves @state to on @ev; @state when it stays or either is out of
+ * range. */
+static uint8_t
+table_next(const uint8_t *table, unsigned nev, uint8_t state, unsigned ev)
+{
+	uint8_t to;
+
+	if (state >= NSTATES || ev >= nev)
+		return state;
+	to = table[state * nev + ev];
+	return to == S ? state : to;
+}
+
 /* The state a subflow in @state moves to on @ev (@state when it stays). */
 uint8_t
 mpf__mptcp_sf_next(uint8_t state, enum sf_event ev)
 {
-	uint8_t to;
-
-	if (state >= NSTATES || (unsigned)ev >= SF_EV_COUNT)
-		return state;
-	to = sf_table[state][ev];
-	return to == S ? state : to;
+	return table_next((const uint8_t *)sf_table, SF_EV_COUNT, state,
+			  (unsigned)ev);
 }
 
 /* The same for a connection. */
 uint8_t
 mpf__mptcp_conn_next(uint8_t state, enum conn_event ev)
 {
-	uint8_t to;
-
-	if (state >= NSTATES || (unsigned)ev >= CONN_EV_COUNT)
-		return state;
-	to = conn_table[state][ev];
-	return to == S ? state : to;
+	return table_next((const uint8_t *)conn_table, CONN_EV_COUNT, state,
+			  (unsigned)ev);
 }
 
 /* Enters @to at @frame and records it; false when already there. The

@@ -15,65 +15,96 @@
 
 /* ------------------------------------------------------- option logic */
 
+/* Where an option acts: the node of the packet's subflow, its
+ * connection, the subflow and the side of the connection that sent it. */
+struct at {
+	struct mpf_node *node;
+	struct conn *c;
+	struct sub *s;
+	int side;
+};
+
+/* Sets @w for subflow @f's packet in direction @d, on @node: @f's own,
+ * or the survivor that absorbed it in an inferred merge. */
+static void
+at_set(struct at *w, struct mpf_node *node, struct mpf_flow *f, int d)
+{
+	w->node = node;
+	w->c = conn_of(node);
+	w->s = sub_of(f);
+	w->side = side_of(w->s, d);
+}
+
+/* After an inferred merge took @f's connection into @keep: @w and the
+ * frame's record @rec go on as the survivor's. */
+static void
+at_move(struct at *w, struct mpf_node *keep, struct mpf_flow *f, int d,
+	struct mpf_frame *rec)
+{
+	at_set(w, keep, f, d);
+	rec->node = keep->id;
+	rec->dir = (uint8_t)w->side;
+}
+
 static void
 on_capable(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	   const struct mpf_pkt *pkt, const struct mpf_mptcp_opt *o,
 	   struct mpf_frame *rec, struct mapping *implicit)
 {
-	struct mpf_node *node = f->node;
-	struct conn *c = conn_of(node);
-	struct sub *s = sub_of(f);
-	int side = side_of(s, d);
+	struct at w;
 	bool syn = pkt->tcp_flags & MPF_TCP_SYN, ack = pkt->tcp_flags & MPF_TCP_ACK;
 
-	if (s->role != MPF_MPTCP_ROLE_INITIAL)
+	at_set(&w, f->node, f, d);
+	if (w.s->role != MPF_MPTCP_ROLE_INITIAL)
 		return; /* MP_CAPABLE on a join: ignore, flagged by its frame */
 	implicit->len = 0;
 	if (!mpf__mptcp_mpc_valid(o, syn, ack, pkt->payload_len > 0,
-				  syn && !ack ? -1 : c->version))
+				  syn && !ack ? -1 : w.c->version))
 		return; /* a peer ignores it (see the fallback rules) */
 	if (syn && !ack) {
-		c->mpc_syn = true;
-		if (c->version < 0 || !c->mpc_synack)
-			mpf__mptcp_set_version(ctx, st, node, o->u.mpc.version);
+		w.c->mpc_syn = true;
+		if (w.c->version < 0 || !w.c->mpc_synack)
+			mpf__mptcp_set_version(ctx, st, w.node,
+					       o->u.mpc.version);
 	} else if (syn && ack) {
-		c->mpc_synack = true;
+		w.c->mpc_synack = true;
 		/* the final one */
-		mpf__mptcp_set_version(ctx, st, node, o->u.mpc.version);
-	} else if (c->version < 0) {
-		mpf__mptcp_set_version(ctx, st, node, o->u.mpc.version);
+		mpf__mptcp_set_version(ctx, st, w.node, o->u.mpc.version);
+	} else if (w.c->version < 0) {
+		mpf__mptcp_set_version(ctx, st, w.node, o->u.mpc.version);
 	}
-	if ((syn || c->checksum == false) && (o->u.mpc.flags & MPC_FLAG_A))
-		c->checksum = true;
+	if ((syn || w.c->checksum == false) && (o->u.mpc.flags & MPC_FLAG_A))
+		w.c->checksum = true;
 	if (o->u.mpc.nkeys >= 1 && mpf__mptcp_opt_has(o, 12))
-		mpf__mptcp_set_key(ctx, st, node, side, o->u.mpc.snd_key, rec);
+		mpf__mptcp_set_key(ctx, st, w.node, w.side, o->u.mpc.snd_key,
+				   rec);
 	if (o->u.mpc.nkeys >= 2 && mpf__mptcp_opt_has(o, 20))
-		mpf__mptcp_set_key(ctx, st, node, 1 - side, o->u.mpc.rcv_key,
+		mpf__mptcp_set_key(ctx, st, w.node, 1 - w.side, o->u.mpc.rcv_key,
 				   rec);
 	if (o->u.mpc.nkeys >= 1)
 		/* joins made before the keys came (RFC 8684 allows a join
 		 * once the token is known) are checked now */
-		mpf__mptcp_verify_pending(ctx, node);
-	if (!syn && o->u.mpc.nkeys >= 2 && !c->fallback) {
-		s->established = true;
-		c->third_ack_checked = true;
+		mpf__mptcp_verify_pending(ctx, w.node);
+	if (!syn && o->u.mpc.nkeys >= 2 && !w.c->fallback) {
+		w.s->established = true;
+		w.c->third_ack_checked = true;
 		mpf__mptcp_sf_event(f, SF_EV_ESTABLISH, rec->number);
-		mpf__mptcp_conn_event(node, CONN_EV_ESTABLISH, rec->number);
+		mpf__mptcp_conn_event(w.node, CONN_EV_ESTABLISH, rec->number);
 	}
 	if (o->u.mpc.has_data_len && mpf__mptcp_opt_has(o, 22) &&
-	    o->u.mpc.data_len > 0 && c->side[side].has_idsn &&
+	    o->u.mpc.data_len > 0 && w.c->side[w.side].has_idsn &&
 	    pkt->payload_len > 0) {
 		/* v1: the first data rides on MP_CAPABLE, mapped to
 		 * DSN IDSN + 1 at subflow sequence 1 (RFC 8684 3.1) */
 		implicit->ssn = 1;
-		implicit->dsn = c->side[side].idsn + 1;
+		implicit->dsn = w.c->side[w.side].idsn + 1;
 		implicit->len = o->u.mpc.data_len;
 		implicit->frame = pkt->raw->number;
-		mpf__mptcp_map_add(c, &s->dir[d], implicit);
+		mpf__mptcp_map_add(w.c, &w.s->dir[d], implicit);
 		if (o->u.mpc.has_csum && mpf__mptcp_opt_has(o, 24))
-			mpf__mptcp_csum_start(c, &s->dir[d], 1, implicit->dsn,
-					      o->u.mpc.data_len, o->u.mpc.csum,
-					      false);
+			mpf__mptcp_csum_start(w.c, &w.s->dir[d], 1,
+					      implicit->dsn, o->u.mpc.data_len,
+					      o->u.mpc.csum, false);
 	}
 }
 
@@ -144,14 +175,14 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
        const struct mpf_pkt *pkt, const struct mpf_mptcp_opt *o,
        struct mpf_frame *rec, struct mapping *own)
 {
-	struct mpf_node *node = f->node;
-	struct conn *c = conn_of(node);
-	struct sub *s = sub_of(f);
-	int side = side_of(s, d);
-	struct side *me = &c->side[side], *peer = &c->side[1 - side];
+	struct at w;
+	struct side *me, *peer;
 	unsigned ack_end = 4 + (o->u.dss.has_ack ? (o->u.dss.ack64 ? 8 : 4) : 0);
 	unsigned map_end = ack_end + (o->u.dss.dsn64 ? 8 : 4) + 6;
 
+	at_set(&w, f->node, f, d);
+	me = &w.c->side[w.side];
+	peer = &w.c->side[1 - w.side];
 	own->len = 0;
 	if (o->u.dss.has_ack && mpf__mptcp_opt_has(o, ack_end)) {
 		uint64_t a = o->u.dss.ack;
@@ -181,23 +212,19 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 		 * when the peer's mappings were cut by the capture */
 		if (!peer->has_idsn) {
 			mpf__mptcp_side_saw_dsn(peer, a, o->u.dss.ack64);
-			mpf__mptcp_index_side(st, node, 1 - side);
+			mpf__mptcp_index_side(st, w.node, 1 - w.side);
 		}
-		if (mpf__mptcp_unanchored(c) && !peer->has_idsn) {
+		if (mpf__mptcp_unanchored(w.c) && !peer->has_idsn) {
 			struct mpf_node *keep;
 
-			keep = mpf__mptcp_infer(ctx, st, node, side, a,
+			keep = mpf__mptcp_infer(ctx, st, w.node, w.side, a,
 						o->u.dss.ack64, true, rec->number);
 
-			if (keep != node) {
+			if (keep != w.node) {
 				/* absorbed: go on as the survivor's */
-				node = keep;
-				c = conn_of(node);
-				side = side_of(s, d);
-				me = &c->side[side];
-				peer = &c->side[1 - side];
-				rec->node = node->id;
-				rec->dir = (uint8_t)side;
+				at_move(&w, keep, f, d, rec);
+				me = &w.c->side[w.side];
+				peer = &w.c->side[1 - w.side];
 			}
 		}
 		rec->val[1] = a - mpf__mptcp_side_base(peer, a);
@@ -206,7 +233,7 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			rec->bflags |= MPF_MPTCP_FRAME_DSN_GUESSED;
 	}
 	if (o->u.dss.has_map && mpf__mptcp_opt_has(o, map_end)) {
-		struct sdir *sd = &s->dir[d];
+		struct sdir *sd = &w.s->dir[d];
 		uint64_t dsn = o->u.dss.dsn;
 		/* what the mapping maps: the kernel passes a segment to the
 		 * MPTCP level only if it takes sequence space */
@@ -235,8 +262,8 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			 * the subflow is plain TCP (RFC 8684 3.7), mapped on
 			 * from this DSN */
 			rec->bflags |= MPF_MPTCP_FRAME_INFINITE_MAP;
-			if (!c->checks.infinite_map_frame)
-				c->checks.infinite_map_frame = rec->number;
+			if (!w.c->checks.infinite_map_frame)
+				w.c->checks.infinite_map_frame = rec->number;
 			mpf__mptcp_fallback(f, MPF_MPTCP_FALLBACK_INFINITE_MAPPING,
 					    rec);
 		}
@@ -246,30 +273,26 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			sd->isn = pkt->seq - o->u.dss.ssn;
 			sd->isn_known = sd->isn_guessed = true;
 		}
-		if (mpf__mptcp_unanchored(c) && !me->has_idsn) {
+		if (mpf__mptcp_unanchored(w.c) && !me->has_idsn) {
 			struct mpf_node *keep;
 
-			keep = mpf__mptcp_infer(ctx, st, node, side, dsn,
+			keep = mpf__mptcp_infer(ctx, st, w.node, w.side, dsn,
 						o->u.dss.dsn64, false,
 						rec->number);
 
-			if (keep != node) {
-				node = keep;
-				c = conn_of(node);
-				side = side_of(s, d);
-				me = &c->side[side];
-				peer = &c->side[1 - side];
-				rec->node = node->id;
-				rec->dir = (uint8_t)side;
+			if (keep != w.node) {
+				at_move(&w, keep, f, d, rec);
+				me = &w.c->side[w.side];
+				peer = &w.c->side[1 - w.side];
 			}
 		}
 		mpf__mptcp_side_saw_dsn(me, dsn, o->u.dss.dsn64);
-		mpf__mptcp_index_side(st, node, side);
+		mpf__mptcp_index_side(st, w.node, w.side);
 		if (o->u.dss.fin && !me->st.data_fin) {
 			me->st.data_fin = true;
 			me->st.data_fin_frame = rec->number;
 			me->data_fin_raw = dsn + o->u.dss.data_len - 1;
-			mpf__mptcp_conn_event(node, peer->st.data_fin
+			mpf__mptcp_conn_event(w.node, peer->st.data_fin
 							    ? CONN_EV_DATA_FIN_BOTH
 							    : CONN_EV_DATA_FIN,
 					      rec->number);
@@ -292,12 +315,12 @@ on_dss(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			own->len = UINT32_MAX;
 		}
 		own->frame = pkt->raw->number;
-		mpf__mptcp_map_add(c, sd, own);
-		if (c->maps_kept > MAPS_MAX)
-			mpf__mptcp_maps_trim(node);
+		mpf__mptcp_map_add(w.c, sd, own);
+		if (w.c->maps_kept > MAPS_MAX)
+			mpf__mptcp_maps_trim(w.node);
 		if (o->u.dss.has_csum && o->u.dss.data_len &&
 		    mpf__mptcp_opt_has(o, map_end + 2))
-			mpf__mptcp_csum_start(c, sd, own->ssn, dsn,
+			mpf__mptcp_csum_start(w.c, sd, own->ssn, dsn,
 					      o->u.dss.data_len, o->u.dss.csum,
 					      o->u.dss.fin);
 	}
@@ -346,36 +369,35 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 	 const struct mpf_pkt *pkt, const struct mpf_mptcp_opt *o, int rst,
 	 struct mpf_frame *rec)
 {
-	struct conn *c = conn_of(f->node);
-	struct sub *s = sub_of(f);
-	int side = side_of(s, d);
+	struct at w;
 
+	at_set(&w, f->node, f, d);
 	if (o->cap < o->len)
 		return; /* these need the whole option */
 	switch (o->subtype) {
 	case MPF_MPTCP_SUB_ADD_ADDR:
-		mpf__mptcp_on_add_addr(c, side, o, rec);
+		mpf__mptcp_on_add_addr(w.c, w.side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_REMOVE_ADDR:
-		mpf__mptcp_on_remove_addr(f->node, side, o, rec);
+		mpf__mptcp_on_remove_addr(f->node, w.side, o, rec);
 		break;
 	case MPF_MPTCP_SUB_PRIO:
-		mpf__mptcp_on_prio(c, s, o, rec);
+		mpf__mptcp_on_prio(w.c, w.s, o, rec);
 		break;
 	case MPF_MPTCP_SUB_FAIL:
-		if (!c->checks.mp_fail_frame)
-			c->checks.mp_fail_frame = rec->number;
+		if (!w.c->checks.mp_fail_frame)
+			w.c->checks.mp_fail_frame = rec->number;
 		break;
 	case MPF_MPTCP_SUB_FASTCLOSE:
 		if (rst == RST_TAKEN && !(pkt->tcp_flags & MPF_TCP_RST) &&
-		    mpf__mptcp_seg_stale(s, d, pkt))
+		    mpf__mptcp_seg_stale(w.s, d, pkt))
 			break; /* an old duplicate: dropped unread */
 		if (rst == RST_TAKEN)
 			on_fastclose(ctx, st, f, d, o, rec);
 		else if (rst == RST_AHEAD &&
-			 (!c->side[1 - side].has_key ||
-			  c->side[1 - side].key == o->u.fastclose.key))
-			s->pend_fastclose = true;
+			 (!w.c->side[1 - w.side].has_key ||
+			  w.c->side[1 - w.side].key == o->u.fastclose.key))
+			w.s->pend_fastclose = true;
 		break;
 	case MPF_MPTCP_SUB_TCPRST:
 		/* the reason of the reset, on an RST its receiver takes:
@@ -384,11 +406,11 @@ on_other(struct mpf_ctx *ctx, struct state *st, struct mpf_flow *f, int d,
 			rec->bflags |= MPF_MPTCP_FRAME_RST_IGNORED;
 			break;
 		}
-		if (rst == RST_AHEAD && s->pend_rst_frame == rec->number)
-			s->pend_rst_reason = o->u.tcprst.reason;
-		else if (rst == RST_TAKEN && s->rst_reason < 0 &&
-			 s->rst_frame == rec->number)
-			s->rst_reason = o->u.tcprst.reason;
+		if (rst == RST_AHEAD && w.s->pend_rst_frame == rec->number)
+			w.s->pend_rst_reason = o->u.tcprst.reason;
+		else if (rst == RST_TAKEN && w.s->rst_reason < 0 &&
+			 w.s->rst_frame == rec->number)
+			w.s->rst_reason = o->u.tcprst.reason;
 		break;
 	default:
 		break;

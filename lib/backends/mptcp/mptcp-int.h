@@ -303,9 +303,8 @@ struct state {
 	 * a subflow of an earlier part may own (struct mpf_mptcp_residue by
 	 * tuple), and a filter of the 4-tuples that cannot be (opened by a
 	 * SYN or owned by a subflow here) */
-	GHashTable *residues;
+	struct mpf_residues residues;
 	uint8_t *owned;
-	uint32_t residues_lost; /* not kept: the table was full */
 	/* work counters, for the tests (test-bounded.c): entries in the DSN
 	 * index, and the owner entries and pending matches looked at */
 	uint64_t index_entries, index_steps, pending_steps;
@@ -500,8 +499,8 @@ void mpf__mptcp_on_prio(struct conn *c, struct sub *s,
 int mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state,
 		      const struct mpf_pkt *pkt, struct mpf_frame *rec);
 
-/* residue.c: a part's TCP on 4-tuples without a subflow here */
-#define MAX_RESIDUES 65536
+/* residue.c: a part's TCP on 4-tuples without a subflow here (at most
+ * MPF_RESIDUES_MAX of them) */
 /* One stretch of TCP on a 4-tuple without a subflow here. */
 struct rseg {
 	bool syn_from_a;   /* seg[1]: its SYN came from tuple.a */
@@ -528,8 +527,8 @@ void mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 			     const struct mpf_tuple *key);
 void mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key);
 void mpf__mptcp_partial_fini(struct state *st);
-void mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
-				 struct mpf_ctx *later, void *later_state);
+void mpf__mptcp_partial_residue(struct mpf_ctx *into, void *state,
+				const void *residue);
 
 /* partial.c */
 void mpf__mptcp_file_node(struct state *st, struct mpf_node *node);

@@ -662,8 +662,10 @@ mpf__mptcp_state_export(const struct mpf_ctx *ctx, const void *state)
 	const struct state *st = state;
 
 	(void)ctx;
-	return mpf__tuple(2, mpf__pack_values(st->residues, residue_pack, RESIDUE_T),
-			  g_variant_new_uint32(st->residues_lost));
+	return mpf__tuple(2,
+			  mpf__pack_values(st->residues.table, residue_pack,
+					   RESIDUE_T),
+			  g_variant_new_uint32(st->residues.lost));
 }
 
 static bool
@@ -688,7 +690,7 @@ mpf__mptcp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	gsize i, n;
 	int status = MPF_OK, k, w;
 
-	g_variant_get_child(v, 1, "u", &st->residues_lost);
+	g_variant_get_child(v, 1, "u", &st->residues.lost);
 	n = mpf__unpack_array(&u, res);
 	for (i = 0; i < n && status == MPF_OK; i++) {
 		struct residue *r = g_new0(struct residue, 1);

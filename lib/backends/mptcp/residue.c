@@ -9,7 +9,7 @@
  * of that 4-tuple, where one context would have. A filter of the 4-tuples
  * opened by a SYN (past a minute into the part) or owned by a subflow
  * here keeps plain TCP connections out of the table, which holds
- * MAX_RESIDUES.
+ * MPF_RESIDUES_MAX.
  *
  * Owns the state's residue table and filter; their format is partial.c's.
  */
@@ -53,17 +53,19 @@ mpf__mptcp_owned_set(struct state *st, const struct mpf_tuple *key)
 GHashTable *
 mpf__mptcp_residues_of(struct state *st)
 {
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(mpf__tuple_hash, mpf__tuple_equal,
-						     NULL, g_free);
-	return st->residues;
+	if (!st->residues.table)
+		st->residues.table = g_hash_table_new_full(mpf__tuple_hash,
+							   mpf__tuple_equal,
+							   NULL, g_free);
+	return st->residues.table;
 }
 
 void
 mpf__mptcp_owned_note(struct state *st, const struct mpf_tuple *key)
 {
-	struct residue *r = st->residues ? g_hash_table_lookup(st->residues, key)
-					 : NULL;
+	struct residue *r =
+		st->residues.table ? g_hash_table_lookup(st->residues.table, key)
+				   : NULL;
 
 	mpf__mptcp_owned_set(st, key);
 	if (r)
@@ -89,9 +91,9 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 		if (owned_test(st, key))
 			return;
 		if ((syn && pkt->ts_ns - ctx->first_ts > SYN_WINDOW_NS) ||
-		    g_hash_table_size(t) >= MAX_RESIDUES) {
+		    g_hash_table_size(t) >= MPF_RESIDUES_MAX) {
 			if (!syn)
-				st->residues_lost++;
+				st->residues.lost++;
 			mpf__mptcp_owned_set(st, key); /* and its later segments */
 			return;
 		}
@@ -135,10 +137,8 @@ mpf__mptcp_residue_note(struct mpf_ctx *ctx, struct state *st,
 void
 mpf__mptcp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
+	mpf__residues_clear(&st->residues);
 	g_free(st->owned);
-	st->residues = NULL;
 	st->owned = NULL;
 }
 
@@ -261,63 +261,54 @@ residue_states(struct mpf_flow *f, const struct rseg *g, bool swap)
 	mpf__mptcp_sf_fold(s, &tmp, swap);
 }
 
+/* One residue @v of the part after @into's: counted on the subflow of
+ * @into that it continues, or kept for a part before @into's. */
 void
-mpf__mptcp_partial_residues(struct mpf_ctx *into, void *state,
-			    struct mpf_ctx *later, void *later_state)
+mpf__mptcp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct residue *r = v;
+	struct mpf_flow *f = g_hash_table_lookup(st->by_tuple, &r->tuple);
+	struct residue *R;
 
-	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
-		return;
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct residue *r = v;
-		struct mpf_flow *f = g_hash_table_lookup(st->by_tuple, &r->tuple);
-		struct residue *R;
+	if (f) {
+		/* the segments one context would have counted on @f */
+		struct sub *s = sub_of(f);
+		bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
+		uint64_t n = traffic_packets(&r->seg[0].t);
 
-		if (f) {
-			/* the segments one context would have counted on @f */
-			struct sub *s = sub_of(f);
-			bool swap = !mpf__endpoint_equal(&f->src, &r->tuple.a);
-			uint64_t n = traffic_packets(&r->seg[0].t);
-
-			if (r->seg[0].t.first_frame) {
-				mpf__traffic_to_flow(f, &r->seg[0].t, swap);
-				residue_states(f, &r->seg[0], swap);
-			}
-			if (r->segs == 2) {
-				/* its SYN: a retransmission of @f's keeps it */
-				if (s->dir[0].isn_known &&
-				    s->dir[0].isn == r->seg[1].syn_seq &&
-				    r->seg[1].syn_from_a == !swap) {
-					mpf__traffic_to_flow(f, &r->seg[1].t, swap);
-					residue_states(f, &r->seg[1], swap);
-					n += traffic_packets(&r->seg[1].t);
-					if (r->ended)
-						mpf__mptcp_table_drop(st, f);
-				} else {
+		if (r->seg[0].t.first_frame) {
+			mpf__traffic_to_flow(f, &r->seg[0].t, swap);
+			residue_states(f, &r->seg[0], swap);
+		}
+		if (r->segs == 2) {
+			/* its SYN: a retransmission of @f's keeps it */
+			if (s->dir[0].isn_known &&
+			    s->dir[0].isn == r->seg[1].syn_seq &&
+			    r->seg[1].syn_from_a == !swap) {
+				mpf__traffic_to_flow(f, &r->seg[1].t, swap);
+				residue_states(f, &r->seg[1], swap);
+				n += traffic_packets(&r->seg[1].t);
+				if (r->ended)
 					mpf__mptcp_table_drop(st, f);
-				}
+			} else {
+				mpf__mptcp_table_drop(st, f);
 			}
-			into->counters[MPF_COUNTER_ANALYSED] += n;
-			continue;
 		}
-		if (owned_test(st, &r->tuple))
-			continue; /* the tuple's story here ends elsewhere */
-		/* for a part before @into's */
-		R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
-		if (R) {
-			residue_append(R, r);
-		} else if (g_hash_table_size(st->residues) < MAX_RESIDUES) {
-			R = g_memdup2(r, sizeof(*r));
-			g_hash_table_insert(st->residues, &R->tuple, R);
-		} else {
-			st->residues_lost++;
-		}
+		into->counters[MPF_COUNTER_ANALYSED] += n;
+		return;
+	}
+	if (owned_test(st, &r->tuple))
+		return; /* the tuple's story here ends elsewhere */
+	/* for a part before @into's */
+	R = g_hash_table_lookup(mpf__mptcp_residues_of(st), &r->tuple);
+	if (R) {
+		residue_append(R, r);
+	} else if (g_hash_table_size(st->residues.table) < MPF_RESIDUES_MAX) {
+		R = g_memdup2(r, sizeof(*r));
+		g_hash_table_insert(st->residues.table, &R->tuple, R);
+	} else {
+		st->residues.lost++;
 	}
 }
 

@@ -463,7 +463,8 @@ const struct mpf_backend mpf__backend_sctp = {
 	.node_import = mpf__sctp_node_import,
 	.state_export = mpf__sctp_state_export,
 	.state_import = mpf__sctp_state_import,
-	.partial_residues = mpf__sctp_partial_residues,
+	.residues_at = offsetof(struct state, residues),
+	.partial_residue = mpf__sctp_partial_residue,
 	.partial_join = mpf__sctp_partial_join,
 	.partial_adopted = mpf__sctp_partial_adopted,
 };

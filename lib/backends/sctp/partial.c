@@ -17,14 +17,12 @@
  * In shard mode a part also keeps the packets with a wrong CRC that found
  * no association in it (one context counts them on the association their
  * tag names), per ports, tag and addresses; the merge counts them where
- * one context would. MAX_RESIDUES of them at most.
+ * one context would. MPF_RESIDUES_MAX of them at most.
  */
 #include <math.h>
 #include <string.h>
 
 #include "backends/sctp/sctp-int.h"
-
-#define MAX_RESIDUES 65536
 
 /* Packets of a wrong CRC from one address to another, with one tag. */
 struct sres {
@@ -50,31 +48,14 @@ sres_equal(gconstpointer a, gconstpointer b)
 	return memcmp(a, b, sizeof(struct sres_key)) == 0;
 }
 
-static GHashTable *
-residues_of(struct state *st)
-{
-	if (!st->residues)
-		st->residues = g_hash_table_new_full(sres_hash, sres_equal, NULL,
-						     g_free);
-	return st->residues;
-}
+static const struct mpf_residue_type sres_type = {
+	sres_hash, sres_equal, sizeof(struct sres_key), sizeof(struct sres)
+};
 
 static struct sres *
 sres_get(struct state *st, const struct sres_key *k)
 {
-	GHashTable *t = residues_of(st);
-	struct sres *r = g_hash_table_lookup(t, k);
-
-	if (!r) {
-		if (g_hash_table_size(t) >= MAX_RESIDUES) {
-			st->residues_lost++;
-			return NULL;
-		}
-		r = g_new0(struct sres, 1);
-		r->key = *k;
-		g_hash_table_insert(t, &r->key, r);
-	}
-	return r;
+	return mpf__residue_get(&st->residues, &sres_type, k);
 }
 
 void
@@ -99,9 +80,7 @@ mpf__sctp_residue_note(struct state *st, const struct mpf_pkt *pkt,
 void
 mpf__sctp_partial_fini(struct state *st)
 {
-	if (st->residues)
-		g_hash_table_destroy(st->residues);
-	st->residues = NULL;
+	mpf__residues_clear(&st->residues);
 }
 
 /* ----------------------------------------------------------- format */
@@ -444,8 +423,10 @@ mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state)
 	const struct state *st = state;
 
 	(void)ctx;
-	return mpf__tuple(2, mpf__pack_values(st->residues, sres_pack, SRES_T),
-			  g_variant_new_uint32(st->residues_lost));
+	return mpf__tuple(2,
+			  mpf__pack_values(st->residues.table, sres_pack,
+					   SRES_T),
+			  g_variant_new_uint32(st->residues.lost));
 }
 
 int
@@ -457,7 +438,7 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 	gsize i, n;
 	int status = MPF_OK;
 
-	g_variant_get_child(v, 1, "u", &st->residues_lost);
+	g_variant_get_child(v, 1, "u", &st->residues.lost);
 	n = mpf__unpack_array(&u, res);
 	for (i = 0; i < n && status == MPF_OK; i++) {
 		struct sres r;
@@ -474,7 +455,9 @@ mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v)
 		ok = mpf__unpack_traffic(&u, ctx, &r.t) && ok;
 		mpf__unpack_next(&u);
 		if (!ok || u.bad || r.key.t_bit > 1 || !r.t.first_frame ||
-		    r.t.packets[1] || g_hash_table_contains(residues_of(st), &r.key))
+		    r.t.packets[1] ||
+		    (st->residues.table &&
+		     g_hash_table_contains(st->residues.table, &r.key)))
 			status = MPF_ERR_MALFORMED;
 		else if ((x = sres_get(st, &r.key)) != NULL)
 			x->t = r.t;
@@ -502,53 +485,44 @@ sender_of(const struct assoc *a, uint16_t sport, uint32_t tag, bool t_bit)
 		       : MPF_SIDE_SERVER;
 }
 
+/* One residue @v of the part after @into's: counted on the association
+ * of @into it belongs to, or kept for a part before @into's. */
 void
-mpf__sctp_partial_residues(struct mpf_ctx *into, void *state,
-			   struct mpf_ctx *later, void *later_state)
+mpf__sctp_partial_residue(struct mpf_ctx *into, void *state, const void *v)
 {
-	struct state *st = state, *ls = later_state;
-	GHashTableIter it;
-	gpointer v;
+	struct state *st = state;
+	const struct sres *r = v;
+	const struct sres_key *k = &r->key;
+	struct mpf_node *n = k->t_bit
+		? mpf__sctp_find_key(st, k->sport, k->dport, k->vtag)
+		: mpf__sctp_find_key(st, k->dport, k->sport, k->vtag);
+	struct sres *x;
 
-	(void)later;
-	st->residues_lost += ls->residues_lost;
-	if (!ls->residues)
-		return;
-	g_hash_table_iter_init(&it, ls->residues);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		const struct sres *r = v;
-		const struct sres_key *k = &r->key;
-		struct mpf_node *n = k->t_bit
-			? mpf__sctp_find_key(st, k->sport, k->dport, k->vtag)
-			: mpf__sctp_find_key(st, k->dport, k->sport, k->vtag);
-		struct sres *x;
+	if (n) {
+		struct assoc *a = assoc_of(n);
+		struct mpf_tuple key;
+		struct mpf_flow *f;
 
-		if (n) {
-			struct assoc *a = assoc_of(n);
-			struct mpf_tuple key;
-			struct mpf_flow *f;
+		path_key(&k->src, &k->dst, &key);
+		f = a->flows ? g_hash_table_lookup(a->flows, &key) : NULL;
+		if (f) {
+			bool fwd = memcmp(&k->src, &f->src.addr, sizeof(k->src)) == 0;
 
-			path_key(&k->src, &k->dst, &key);
-			f = a->flows ? g_hash_table_lookup(a->flows, &key) : NULL;
-			if (f) {
-				bool fwd = memcmp(&k->src, &f->src.addr, sizeof(k->src)) == 0;
-
-				if (memcmp(&k->src, &k->dst, sizeof(k->src)) == 0)
-					fwd = k->sport == f->src.port;
-				mpf__traffic_to_flow(f, &r->t, !fwd);
-			} else {
-				mpf__traffic_to_node(n, &r->t);
-			}
-			a->st[sender_of(a, k->sport, k->vtag, k->t_bit)].crc_bad +=
-				(uint32_t)r->t.packets[0];
-			into->counters[MPF_COUNTER_ANALYSED] += r->t.packets[0];
-			continue;
+			if (memcmp(&k->src, &k->dst, sizeof(k->src)) == 0)
+				fwd = k->sport == f->src.port;
+			mpf__traffic_to_flow(f, &r->t, !fwd);
+		} else {
+			mpf__traffic_to_node(n, &r->t);
 		}
-		/* for a part before @into's */
-		x = sres_get(st, k);
-		if (x)
-			mpf__traffic_merge(&x->t, &r->t);
+		a->st[sender_of(a, k->sport, k->vtag, k->t_bit)].crc_bad +=
+			(uint32_t)r->t.packets[0];
+		into->counters[MPF_COUNTER_ANALYSED] += r->t.packets[0];
+		return;
 	}
+	/* for a part before @into's */
+	x = sres_get(st, k);
+	if (x)
+		mpf__traffic_merge(&x->t, &r->t);
 }
 
 /* The association of @into that @node (of the part after) is, and in

@@ -118,8 +118,7 @@ struct state {
 	uint64_t half_steps;   /* halves looked at to match packets (tests) */
 	/* shard mode (partial.c): packets with a wrong CRC that matched no
 	 * association here, which one of an earlier part may own */
-	GHashTable *residues;
-	uint32_t residues_lost;
+	struct mpf_residues residues;
 };
 
 static inline struct assoc *
@@ -184,8 +183,8 @@ int mpf__sctp_node_import(struct mpf_ctx *ctx, void *state,
 			  struct mpf_node *node, GVariant *v);
 GVariant *mpf__sctp_state_export(const struct mpf_ctx *ctx, const void *state);
 int mpf__sctp_state_import(struct mpf_ctx *ctx, void *state, GVariant *v);
-void mpf__sctp_partial_residues(struct mpf_ctx *into, void *state,
-				struct mpf_ctx *later, void *later_state);
+void mpf__sctp_partial_residue(struct mpf_ctx *into, void *state,
+			       const void *residue);
 bool mpf__sctp_partial_join(struct mpf_ctx *into, void *state,
 			    struct mpf_ctx *later, struct mpf_node *node);
 void mpf__sctp_partial_adopted(struct mpf_ctx *into, void *state,
