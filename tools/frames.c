@@ -99,8 +99,8 @@ fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
 	enum mpf_protocol proto = mpf_frame_get_protocol(f);
 	uint32_t node = mpf_frame_get_node_id(f), flow = mpf_frame_get_flow_id(f);
 	int st = mpf_frame_get_status(f);
-	uint64_t v = 0;
 	uint32_t w = 0;
+	bool has;
 
 	memset(r, 0, sizeof(*r));
 	r->proto = proto;
@@ -133,18 +133,17 @@ fill_row(struct row *r, const struct mpf_frame *f, int64_t sec, uint32_t nsec)
 		r->c[C_FLAGS].v = mpf_frame_get_mptcp_flags(f);
 		break;
 	case MPF_PROTO_SCTP:
-		r->c[C_TSN].has = mpf_frame_get_sctp_tsn(f, &w);
-		r->c[C_TSN].v = w;
-		r->c[C_CUM].has = mpf_frame_get_sctp_cum_ack(f, &w);
-		r->c[C_CUM].v = w;
+		has = mpf_frame_get_sctp_tsn(f, &w);
+		set(&r->c[C_TSN], has, w);
+		has = mpf_frame_get_sctp_cum_ack(f, &w);
+		set(&r->c[C_CUM], has, w);
 		r->c[C_OPTIONS].v = mpf_frame_get_sctp_chunks(f);
 		r->c[C_FLAGS].v = mpf_frame_get_sctp_flags(f);
 		break;
 	case MPF_PROTO_LISP:
-		r->c[C_IID].has = mpf_frame_get_lisp_iid(f, &w);
-		r->c[C_IID].v = w;
-		r->c[C_NONCE].has = mpf_frame_get_lisp_nonce(f, &v);
-		r->c[C_NONCE].v = v;
+		has = mpf_frame_get_lisp_iid(f, &w);
+		set(&r->c[C_IID], has, w);
+		r->c[C_NONCE].has = mpf_frame_get_lisp_nonce(f, &r->c[C_NONCE].v);
 		w = mpf_frame_get_lisp_request_frame(f);
 		set(&r->c[C_REQUEST], w != 0, w);
 		/* the message type, as a list of one */
@@ -406,8 +405,16 @@ cat_list(struct cur *c, const struct row *r, enum col col, const char *sep)
 	}
 }
 
+/* One byte, when there is room. */
+static inline void
+cat_ch(struct cur *c, char ch)
+{
+	if (c->p < c->end)
+		*c->p++ = ch;
+}
+
 /* Whether cell @i has a value (CSV: else empty; JSON: else null). */
-static bool
+static inline bool
 present(const struct row *r, int i)
 {
 	switch (columns[i].kind) {
@@ -425,7 +432,7 @@ present(const struct row *r, int i)
 
 /* Cell @i's value as it stands in a CSV cell (a list's names joined by
  * @sep; NULL: as JSON strings). */
-static void
+static inline void
 cat_value(struct cur *c, const struct row *r, int i, const char *sep)
 {
 	const struct cell *x = &r->c[i];
@@ -451,51 +458,19 @@ cat_value(struct cur *c, const struct row *r, int i, const char *sep)
 	}
 }
 
-/* One byte, when there is room. */
-static inline void
-cat_ch(struct cur *c, char ch)
-{
-	if (c->p < c->end)
-		*c->p++ = ch;
-}
-
-/* The CSV row: present() and cat_value() in one switch, which the
- * compiler turns into a jump table (the cells of a row cost as much as
- * analysing its frame when each went through two calls). */
+/* The CSV row. present() and cat_value() are inlined here, the cell kinds
+ * folded into one jump table: as two calls a cell, the cells of a row
+ * cost as much as analysing its frame. */
 static void
 cat_csv(struct cur *c, const struct row *r)
 {
 	int i;
 
 	for (i = 0; i < C_COUNT; i++) {
-		const struct cell *x = &r->c[i];
-
 		if (i)
 			cat_ch(c, ',');
-		switch (columns[i].kind) {
-		case K_OPT:
-			if (!x->has)
-				break;
-			/* fall through */
-		case K_NUM:
-			cat_u64(c, x->v);
-			break;
-		case K_TIME:
-			cat_time(c, (int64_t)x->v, r->nsec);
-			break;
-		case K_NAME:
-		case K_STATUS:
-			if (x->s)
-				cat(c, x->s);
-			break;
-		case K_HEX:
-			if (x->has)
-				cat_hex(c, x->v);
-			break;
-		case K_LIST:
-			cat_list(c, r, (enum col)i, "|");
-			break;
-		}
+		if (present(r, i))
+			cat_value(c, r, i, "|");
 	}
 	cat_ch(c, '\n');
 }
