@@ -499,6 +499,273 @@ START_TEST(test_handshake_flood)
 }
 END_TEST
 
+/* ------------------------------------------------------------ settling */
+
+/* The MPTCP nodes' incremental lowest unsettled frame against the walk of
+ * every kept interval; sent_frames must count exactly the intervals. */
+struct settle_cmp {
+	guint nodes, wrong;
+};
+
+static void
+settle_cmp_node(void *obj, void *user)
+{
+	struct mpf_node *n = obj;
+	struct settle_cmp *sc = user;
+	const struct conn *c;
+	uint32_t fast, slow;
+	int d;
+
+	if (n->protocol != MPF_PROTO_MPTCP || n->merged_into != MPF_ID_NONE)
+		return;
+	sc->nodes++;
+	fast = mpf__mptcp_node_unsettled(n);
+	slow = mpf__mptcp_node_unsettled_scan(n);
+	if (fast != slow && sc->wrong++ == 0)
+		printf("node %u: %u, the walk says %u\n", n->id, fast, slow);
+	c = conn_of(n);
+	for (d = 0; d < 2; d++) {
+		const struct side *sd = &c->side[d];
+		struct opos p = { 0, 0 };
+		uint64_t counted = 0, filed = 0;
+		uint32_t prev = 0;
+
+		for (; !mpf__oarr_end(&sd->sent_frames, p);
+		     mpf__oarr_next(&sd->sent_frames, &p)) {
+			const struct sent_frame *e = mpf__oarr_at(&sd->sent_frames, p);
+
+			if (e->frame <= prev || e->n == 0)
+				sc->wrong++; /* out of order, or an empty entry */
+			prev = e->frame;
+			counted += e->n;
+		}
+		for (p.c = p.i = 0; !mpf__oarr_end(&sd->sent, p);
+		     mpf__oarr_next(&sd->sent, &p))
+			filed += ((const struct sent *)mpf__oarr_at(&sd->sent, p))
+					 ->frame != 0;
+		if (counted != filed && sc->wrong++ == 0)
+			printf("node %u side %d: %" G_GUINT64_FORMAT
+			       " counted, %" G_GUINT64_FORMAT " filed\n",
+			       n->id, d, counted, filed);
+	}
+}
+
+static void
+settle_cmp_all(struct mpf_ctx *ctx, struct settle_cmp *sc)
+{
+	mpf__ids_foreach_data(&ctx->nodes, settle_cmp_node, sc);
+}
+
+/* A segment of @len bytes on @src:@sport -> 10.0.0.2:80, with a DSS of
+ * a data ack (when @ack) and a mapping of 64-bit @dsn at relative
+ * subflow sequence number @ssn; sent by the server when @rev. */
+static void
+mix_seg(struct mpf_ctx *ctx, const char *src, uint16_t sport, bool rev,
+	uint64_t ack, uint64_t dsn, uint32_t ssn, uint16_t len)
+{
+	uint8_t o[40];
+	struct craft_tcp t;
+
+	memset(&t, 0, sizeof(t));
+	t.src = rev ? "10.0.0.2" : src;
+	t.dst = rev ? src : "10.0.0.2";
+	t.sport = rev ? 80 : sport;
+	t.dport = rev ? sport : 80;
+	t.seq = (rev ? 5000 : 1000) + ssn;
+	t.ack = rev ? 1001 : 5001;
+	t.flags = CRAFT_ACK;
+	t.opts = o;
+	t.opts_len = craft_opt_dss(o, ack ? 8 : 0, ack, len ? 8 : 0, dsn, ssn, len,
+				   false);
+	t.payload_len = len;
+	build_or_feed(ctx, &t);
+}
+
+/* The MP_CAPABLE handshake of 10.0.0.1:40000 -> 10.0.0.2:80 (keys
+ * @kc, @ks); returns the client's IDSN. */
+static uint64_t
+mix_handshake(struct mpf_ctx *ctx, uint64_t kc, uint64_t ks)
+{
+	uint8_t o[40];
+	struct craft_tcp t;
+	uint64_t idsn;
+	uint32_t tok;
+
+	memset(&t, 0, sizeof(t));
+	t.opts = o;
+	t.src = "10.0.0.1", t.dst = "10.0.0.2";
+	t.sport = 40000, t.dport = 80;
+	t.seq = 1000, t.flags = CRAFT_SYN;
+	t.opts_len = craft_opt_mpc(o, 1, 0, 0, 0, -1);
+	craft_feed_tcp(ctx, &t);
+	t.src = "10.0.0.2", t.dst = "10.0.0.1";
+	t.sport = 80, t.dport = 40000;
+	t.seq = 5000, t.ack = 1001, t.flags = CRAFT_SYN | CRAFT_ACK;
+	t.opts_len = craft_opt_mpc(o, 1, 1, ks, 0, -1);
+	craft_feed_tcp(ctx, &t);
+	t.src = "10.0.0.1", t.dst = "10.0.0.2";
+	t.sport = 40000, t.dport = 80;
+	t.seq = 1001, t.ack = 5001, t.flags = CRAFT_ACK;
+	t.opts_len = craft_opt_mpc(o, 1, 2, kc, ks, -1);
+	craft_feed_tcp(ctx, &t);
+	mpf__mptcp_key_derive(1, kc, &tok, &idsn);
+	return idsn;
+}
+
+/*
+ * The lowest unsettled frame comes from counts of the intervals' frames
+ * kept as they are filed and dropped: it must equal the walk of every
+ * interval after every frame, through new data, gaps filled later (new
+ * intervals in the middle), segments that overlap old data (split into
+ * pieces), reinjections on other subflows, nodes without a handshake
+ * merged in (older frames filed among newer ones), the cap's trims and
+ * the prunes of acked data.
+ */
+START_TEST(test_settle_matches_walk)
+{
+	struct mpf_ctx *ctx = ctx_new(false, 0);
+	struct settle_cmp sc = { 0, 0 };
+	struct mpf_node *node;
+	struct mpf_mptcp_checks k;
+	uint64_t idsn, d0;
+	uint32_t i, n = 24000, merges = 0, frames = 0;
+	char src[32];
+
+	idsn = mix_handshake(ctx, 0x0102030405060708ULL, 0x1122334455667788ULL);
+	d0 = idsn + 1;
+	for (i = 0; i < n; i++) {
+		uint32_t off = 100 * i;
+
+		/* every 5th segment leaves a gap, filled 3 segments later */
+		if (i % 5 != 2)
+			mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0 + off, 1 + off,
+				100);
+		if (i % 5 == 0 && i >= 5)
+			mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0 + off - 300,
+				1 + off - 300, 100);
+		/* every 7th: a segment across old data and a gap ahead */
+		if (i % 7 == 3)
+			mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0 + off + 50,
+				1 + off + 50, 200);
+		/* every 97th: a subflow without handshake reinjects old data
+		 * (it merges in at its second segment), then sends new */
+		if (i % 97 == 50) {
+			uint16_t port = (uint16_t)(41000 + i / 97);
+
+			snprintf(src, sizeof(src), "10.1.%u.%u", (i / 97) >> 8 & 0xff,
+				 (i / 97) & 0xff);
+			mix_seg(ctx, src, port, false, 0, d0 + off - 2000, 1, 100);
+			mix_seg(ctx, src, port, false, 0, d0 + off - 1000, 101, 100);
+			mix_seg(ctx, src, port, false, 0, d0 + off - 1500, 201, 700);
+			merges++;
+		}
+		/* past the first SENT_MAX + 4000 segments (trimmed at the cap),
+		 * the server acks data, and the acked intervals are pruned */
+		if (i > SENT_MAX + 4000 && i % 10 == 0)
+			mix_seg(ctx, "10.0.0.1", 40000, true, d0 + off - 50000, 0, 1,
+				0);
+		settle_cmp_all(ctx, &sc);
+		frames++;
+	}
+	ck_assert_uint_eq(sc.wrong, 0);
+	ck_assert_uint_ge(sc.nodes, frames);
+	/* one connection: every subflow without handshake merged in */
+	node = mpf__ids_get(&ctx->nodes, 0);
+	ck_assert_uint_eq(mpf_node_get_flow_count(node), 1 + merges);
+	ck_assert_int_eq(mpf_node_get_mptcp_checks(node, &k, sizeof(k)), MPF_OK);
+	ck_assert_uint_gt(k.limited, 0); /* the cap trimmed */
+	/* pruned: the acked ones kept, and the 500 segments not acked */
+	ck_assert_uint_le(conn_of(node)->side[0].sent.len, SENT_KEEP_ACKED + 1000);
+	/* the intervals of the merged nodes are there, with older frames */
+	ck_assert_uint_lt(mpf__mptcp_node_unsettled(node), ctx->last_number);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
+/* One way, @n segments never acked (under SENT_MAX, so that all are
+ * kept), asking for the lowest unsettled frame after each, as `mpflow
+ * frames -l` does; returns the work counted. */
+static uint64_t
+one_way_settling(uint32_t n, double *cpu)
+{
+	struct mpf_ctx *ctx = ctx_new(false, 0);
+	struct mpf_node *node;
+	struct conn *c;
+	uint64_t steps, d0;
+	uint32_t i, low = 0, bad = 0;
+	double t0;
+
+	/* with the keys: a node without them answers its first frame */
+	d0 = mix_handshake(ctx, 0x0102030405060708ULL, 0x1122334455667788ULL) + 1;
+	pending_frames = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)g_bytes_unref);
+	for (i = 0; i < n; i++)
+		mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0 + 100 * i,
+			1 + 100 * i, 100);
+	t0 = cpu_now();
+	{
+		struct mpf_packet pkt;
+
+		memset(&pkt, 0, sizeof(pkt));
+		pkt.linktype = CRAFT_RAW;
+		for (i = 0; i < pending_frames->len; i++) {
+			gsize len;
+			uint32_t u;
+
+			pkt.data = g_bytes_get_data(
+				g_ptr_array_index(pending_frames, i), &len);
+			pkt.caplen = pkt.wirelen = (uint32_t)len;
+			pkt.number = i + 4; /* after the handshake's 3 */
+			pkt.ts_sec = 1700000000 + pkt.number;
+			bad += mpf_ctx_feed(ctx, &pkt, NULL) != MPF_OK;
+			u = mpf_ctx_get_first_unsettled(ctx);
+			bad += u < low;
+			low = u;
+		}
+	}
+	*cpu = cpu_now() - t0;
+	g_ptr_array_free(pending_frames, TRUE);
+	pending_frames = NULL;
+	ck_assert_uint_eq(bad, 0);
+	node = mpf__ids_get(&ctx->nodes, 0);
+	c = conn_of(node);
+	/* all kept: the walk would have read n / 2 intervals a frame */
+	ck_assert_uint_eq(c->side[0].sent.len, n);
+	/* nothing acks: the first data frame never settles */
+	ck_assert_uint_eq(low, 4);
+	steps = c->side[0].settle_steps + c->side[1].settle_steps;
+	mpf_ctx_free(ctx);
+	return steps;
+}
+
+static double
+one_way_settling_cpu(uint32_t n)
+{
+	double t;
+
+	one_way_settling(n, &t);
+	return t;
+}
+
+/*
+ * 7. `mpflow frames -l` asks on every frame for the lowest frame a later
+ * one may change; each answer walked every kept interval (up to SENT_MAX
+ * a side). Now the work per frame does not grow with the intervals kept:
+ * a few counted steps a frame at 2000 as at 16000, and the time linear.
+ */
+START_TEST(test_settle_per_frame)
+{
+	double t;
+	uint64_t a = one_way_settling(2000, &t), b = one_way_settling(16000, &t);
+
+	printf("settling: %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
+	       " steps\n", a, b);
+	ck_assert_uint_le(a, 2000ull * 4);
+	ck_assert_uint_le(b, 16000ull * 4);
+	check_linear("settling", one_way_settling_cpu, 8000);
+}
+END_TEST
+
 static Suite *
 bounded_suite(void)
 {
@@ -514,6 +781,8 @@ bounded_suite(void)
 	tcase_add_test(tc, test_add_addr);
 	tcase_add_test(tc, test_subflow_cap);
 	tcase_add_test(tc, test_handshake_flood);
+	tcase_add_test(tc, test_settle_matches_walk);
+	tcase_add_test(tc, test_settle_per_frame);
 	suite_add_tcase(s, tc);
 	return s;
 }

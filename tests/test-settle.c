@@ -39,7 +39,21 @@ struct pass {
 	uint32_t max_lag;   /* frames fed but not yet settled, at most */
 	uint32_t last_settled;
 	bool release;
+	uint32_t wrong; /* MPTCP answers unlike the walk of the intervals */
 };
+
+/* The incremental answer of an MPTCP node against the walk of every
+ * interval it keeps (settle.c): the same after every frame. */
+static void
+compare_walk(void *obj, void *user)
+{
+	struct mpf_node *n = obj;
+	struct pass *p = user;
+
+	if (n->protocol == MPF_PROTO_MPTCP && n->merged_into == MPF_ID_NONE &&
+	    mpf__mptcp_node_unsettled(n) != mpf__mptcp_node_unsettled_scan(n))
+		p->wrong++;
+}
 
 /* Copies the results that settled, as a printer would. */
 static void
@@ -68,6 +82,7 @@ feed_settling(const struct mpf_packet *pkt, void *user)
 		return;
 	ck_assert_int_eq(mpf_ctx_feed(p->ctx, pkt, NULL), MPF_OK);
 	p->fed = pkt->number;
+	mpf__ids_foreach_data(&p->ctx->nodes, compare_walk, p);
 	u = mpf_ctx_get_first_unsettled(p->ctx);
 	ck_assert_uint_ge(u, p->last_settled); /* never goes back */
 	ck_assert_uint_le(u, pkt->number + 1);
@@ -142,6 +157,7 @@ check_capture(const char *rel, uint32_t skip, bool streaming)
 		ck_assert_ptr_null(mpf_ctx_get_frame(settle.ctx, e->number));
 		compared++;
 	}
+	ck_assert_uint_eq(settle.wrong, 0);
 	/* the frames still held at the end are the unsettled ones only */
 	ck_assert_uint_eq(compared + mpf__store_count(settle.ctx->store),
 			  settle.fed - skip);

@@ -98,8 +98,10 @@ mptcp_node_fini(struct mpf_node *n)
 	if (c->evidence)
 		g_array_free(c->evidence, TRUE);
 	g_free(c->pend);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		mpf__oarr_free(&c->side[i].sent);
+		mpf__oarr_free(&c->side[i].sent_frames);
+	}
 }
 
 static void

@@ -32,14 +32,35 @@ sent_starts_below(const void *e, const void *key)
 			 *(const uint64_t *)key) < 0;
 }
 
+/* Files interval @x in @sd's before @p, and counts its frame (every
+ * interval is filed here, so that sent_frames follows sent). */
+static struct opos
+sent_put(struct side *sd, struct opos p, const struct sent *x)
+{
+	mpf__mptcp_settle_add(sd, x);
+	return mpf__oarr_insert(&sd->sent, p, x);
+}
+
+/* Drops @sd's @n lowest intervals, and their frames' counts. */
+static void
+sent_drop(struct side *sd, guint n)
+{
+	struct opos p = { 0, 0 };
+	guint k;
+
+	for (k = 0; k < n && !mpf__oarr_end(&sd->sent, p);
+	     k++, mpf__oarr_next(&sd->sent, &p))
+		mpf__mptcp_settle_del(sd, mpf__oarr_at(&sd->sent, p));
+	mpf__oarr_drop_front(&sd->sent, n);
+}
+
 /* Files interval @x in @sd's, where its start says (merges). */
 void
 mpf__mptcp_sent_insert(struct side *sd, const struct sent *x)
 {
 	sd->sent.esize = sizeof(struct sent);
-	mpf__oarr_insert(&sd->sent,
-			 mpf__oarr_bound(&sd->sent, sent_starts_below, &x->start),
-			 x);
+	sent_put(sd, mpf__oarr_bound(&sd->sent, sent_starts_below, &x->start),
+		 x);
 }
 
 /* Keeps @sd's intervals under SENT_MAX: past it, the lowest eighth goes
@@ -52,7 +73,7 @@ mpf__mptcp_sent_trim(struct conn *c, struct side *sd)
 	if (sd->sent.len <= SENT_MAX)
 		return;
 	drop = sd->sent.len - SENT_MAX + SENT_MAX / 8;
-	mpf__oarr_drop_front(&sd->sent, drop);
+	sent_drop(sd, drop);
 	c->checks.limited += drop;
 }
 
@@ -98,7 +119,7 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 			struct sent n = { pos, o->start, ssn + (pos - dsn),
 					  rec->number, f->id };
 
-			p = mpf__oarr_insert(a, p, &n);
+			p = sent_put(sd, p, &n);
 			mpf__oarr_next(a, &p);
 			o = mpf__oarr_at(a, p);
 		}
@@ -119,7 +140,7 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 	if ((int64_t)(pos - end) < 0) {
 		struct sent n = { pos, end, ssn + (pos - dsn), rec->number, f->id };
 
-		mpf__oarr_insert(a, p, &n);
+		sent_put(sd, p, &n);
 		if (sd->sent_any && (int64_t)(pos - sd->sent_max) < 0) {
 			/* new data below data already seen */
 			rec->bflags |= MPF_MPTCP_FRAME_OUT_OF_ORDER;
@@ -166,7 +187,7 @@ mpf__mptcp_sent_prune(struct side *sd, uint64_t acked)
 	p = mpf__oarr_bound(&sd->sent, sent_ends_by, &acked);
 	k = mpf__oarr_rank(&sd->sent, p);
 	if (k > SENT_KEEP_ACKED)
-		mpf__oarr_drop_front(&sd->sent, k - SENT_KEEP_ACKED);
+		sent_drop(sd, k - SENT_KEEP_ACKED);
 }
 
 /* ---------------------------------------------------------- checksum */

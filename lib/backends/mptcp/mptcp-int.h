@@ -74,6 +74,13 @@ struct side {
 	/* data this side sent: [start, end) DSN intervals by start, each with
 	 * the frame and flow that first carried it (struct sent) */
 	struct oarr sent;
+	/* the frames that intervals in sent carry, each with how many, in
+	 * frame order (struct sent_frame; frame 0 left out): the lowest
+	 * unsettled frame without a walk of sent (settle.c) */
+	struct oarr sent_frames;
+	/* work counter, for the tests (test-bounded.c): sent_frames
+	 * entries compared to keep it and to answer node_unsettled */
+	uint64_t settle_steps;
 	bool sent_any;
 	uint64_t sent_max; /* highest DSN end sent */
 	struct mpf_mptcp_stats st; /* relative fields filled when read */
@@ -360,6 +367,11 @@ struct sent {
 	uint32_t frame, flow;
 };
 
+/* How many kept intervals of a side carry one frame (side.sent_frames). */
+struct sent_frame {
+	uint32_t frame, n;
+};
+
 /* --------------------------------------------------- across files */
 
 /* Functions one file of the backend calls in another, by the file that
@@ -380,6 +392,8 @@ struct opos mpf__oarr_bound(const struct oarr *a,
 /* inserts a copy of @e before @p; returns its position */
 struct opos mpf__oarr_insert(struct oarr *a, struct opos p, const void *e);
 void mpf__oarr_drop_front(struct oarr *a, guint n);
+/* removes the element at @p (which is not the end) */
+void mpf__oarr_remove(struct oarr *a, struct opos p);
 /* elements before @p: O(chunks from the nearer end) */
 guint mpf__oarr_rank(const struct oarr *a, struct opos p);
 size_t mpf__oarr_bytes(const struct oarr *a);
@@ -551,6 +565,12 @@ void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
 
 /* settle.c */
 uint32_t mpf__mptcp_node_unsettled(const struct mpf_node *node);
+/* the same answer from a walk of every kept interval (what
+ * node_unsettled was): for the tests, which compare the two */
+uint32_t mpf__mptcp_node_unsettled_scan(const struct mpf_node *node);
+/* interval @x was filed in @sd->sent, or is about to leave it */
+void mpf__mptcp_settle_add(struct side *sd, const struct sent *x);
+void mpf__mptcp_settle_del(struct side *sd, const struct sent *x);
 
 /* stream.c */
 void mpf__mptcp_node_unhook(struct mpf_ctx *ctx, void *state,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * oarr.c: an ordered array in chunks, for the data intervals a side sent
- * and the mappings of a subflow direction.
+ * oarr.c: an ordered array in chunks, for the data intervals a side sent,
+ * the frames they carry (settle.c) and the mappings of a subflow
+ * direction.
  *
  * Both come mostly in order (an append), but a hostile or reordered
  * capture may put each new element at the front or in the middle: one
@@ -190,6 +191,42 @@ mpf__oarr_drop_front(struct oarr *a, guint n)
 			n = 0;
 		}
 	}
+}
+
+/* Takes chunk @c + 1 into chunk @c, in a block of their joint size. */
+static void
+chunk_join(struct oarr *a, guint c)
+{
+	GArray *g = chunk(a, c), *h = chunk(a, c + 1);
+	GArray *j = chunk_copy(a, g, 0, g->len);
+
+	g_array_append_vals(j, h->data, h->len);
+	a->ch->pdata[c] = j;
+	g_array_free(g, TRUE);
+	g_array_free(h, TRUE);
+	g_ptr_array_remove_index(a->ch, c + 1);
+}
+
+void
+mpf__oarr_remove(struct oarr *a, struct opos p)
+{
+	GArray *g = chunk(a, p.c);
+
+	g_array_remove_index(g, p.i);
+	a->len--;
+	if (g->len == 0) {
+		g_array_free(g, TRUE);
+		g_ptr_array_remove_index(a->ch, p.c);
+		return;
+	}
+	/* removals anywhere could leave many near-empty chunks, each with
+	 * its overhead: a chunk that shrank joins a neighbour when the two
+	 * fit in half a chunk */
+	if (p.c + 1 < a->ch->len &&
+	    g->len + chunk(a, p.c + 1)->len <= OARR_CHUNK / 2)
+		chunk_join(a, p.c);
+	else if (p.c > 0 && g->len + chunk(a, p.c - 1)->len <= OARR_CHUNK / 2)
+		chunk_join(a, p.c - 1);
 }
 
 guint

@@ -85,7 +85,8 @@ mpf__mptcp_node_mem(const struct mpf_node *node)
 	    (c->pend ? PENDING_MAX * sizeof(struct evidence) + 16 : 0) +
 	    (size_t)mpf__mptcp_index_count(c) * INDEX_ENTRY_BYTES;
 	for (d = 0; d < 2; d++)
-		m += mpf__oarr_bytes(&c->side[d].sent);
+		m += mpf__oarr_bytes(&c->side[d].sent) +
+		     mpf__oarr_bytes(&c->side[d].sent_frames);
 	for (i = 0; i < node->flows->len; i++) {
 		const struct sub *s = sub_of(g_ptr_array_index(node->flows, i));
 
