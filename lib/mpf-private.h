@@ -259,6 +259,7 @@ struct mpf_node {
 	 * it was asked, 0 never */
 	uint64_t unsettled_at;
 	uint32_t unsettled;
+	uint32_t link_low; /* node_link_low()'s answer, kept the same way */
 };
 
 enum {
@@ -565,6 +566,14 @@ struct mpf_backend {
 	 * say so here, or a caller prints and frees them too early; one
 	 * without the hook never edits an earlier record. */
 	uint32_t (*node_unsettled)(const struct mpf_node *node);
+	/* Optional, with relink_window: the lowest frame of @node that a
+	 * later frame may still name as the one it repeats, a link the
+	 * backend writes only when the later frame is fewer than
+	 * relink_window frames newer; UINT32_MAX when none. Frames older
+	 * than the window behind the newest fed are settled whatever this
+	 * says. Every other later change goes in node_unsettled. */
+	uint32_t (*node_link_low)(const struct mpf_node *node);
+	uint32_t relink_window;
 	bool (*node_ended)(const struct mpf_node *node);
 	/* partial results (partial.c; all optional: without them a backend's
 	 * nodes and flows carry the core's part only, and merge by nothing).

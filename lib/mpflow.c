@@ -528,30 +528,43 @@ mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 	return ctx ? mpf__store_find(ctx->store, number) : NULL;
 }
 
-/* The lowest frame of @n (live, not absorbed) whose record may change. */
+/* The lowest frame of @n (live, not absorbed) whose record may change,
+ * @newest the last frame fed. */
 static uint32_t
-node_unsettled(struct mpf_node *n)
+node_unsettled(struct mpf_node *n, uint32_t newest)
 {
-	if (!n || n->merged_into != MPF_ID_NONE || !n->backend->node_unsettled)
+	const struct mpf_backend *b = n ? n->backend : NULL;
+	uint32_t v, w;
+
+	if (!n || n->merged_into != MPF_ID_NONE || !b->node_unsettled)
 		return UINT32_MAX;
 	/* the nodes that got no packet since (most of a long capture's,
 	 * when they are kept) cost nothing */
 	if (n->unsettled_at != n->packets + 1) {
-		n->unsettled = n->backend->node_unsettled(n);
+		n->unsettled = b->node_unsettled(n);
+		n->link_low = b->node_link_low ? b->node_link_low(n) : UINT32_MAX;
 		n->unsettled_at = n->packets + 1;
 	}
-	return n->unsettled;
+	v = n->unsettled;
+	w = n->link_low;
+	/* no later frame links back past the window: the frames it leaves
+	 * behind are settled, however long the node lives */
+	if (w <= newest && b->relink_window &&
+	    newest - w >= b->relink_window)
+		w = newest - b->relink_window + 1;
+	return v < w ? v : w;
 }
 
 struct unsettled {
 	uint32_t low;
+	uint32_t newest;
 };
 
 static void
 lower_unsettled(void *obj, void *user)
 {
 	struct unsettled *u = user;
-	uint32_t v = node_unsettled(obj);
+	uint32_t v = node_unsettled(obj, u->newest);
 
 	if (v < u->low)
 		u->low = v;
@@ -566,6 +579,7 @@ mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx)
 		return 0;
 	/* the next frame's number is not known: past the last is the most
 	 * that can be promised */
+	u.newest = ctx->last_number;
 	u.low = ctx->last_number == UINT32_MAX ? UINT32_MAX
 					       : ctx->last_number + 1;
 	if (!ctx->finished && !ctx->imported)

@@ -803,7 +803,10 @@ MPF_PUBLIC const char *mpf_mptcp_frame_flag_to_string(unsigned flag);
 /*
  * MPTCP: for a reinjection, the frame that first carried (part of) its
  * data; for data that was later reinjected, the first frame that did so
- * (set during the first pass, so seen on revisits). 0 when none.
+ * (set during the first pass, so seen on revisits), when that frame is
+ * fewer than 262144 (2^18) frames later: so that a frame's result
+ * settles within that many frames (mpf_ctx_get_first_unsettled()).
+ * 0 when none.
  */
 MPF_PUBLIC uint32_t
 mpf_frame_get_mptcp_reinjection_of(const struct mpf_frame *frame);

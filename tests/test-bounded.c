@@ -766,6 +766,95 @@ START_TEST(test_settle_per_frame)
 }
 END_TEST
 
+/* Feeds the frames built ahead, the first numbered @first and the next
+ * one by one. */
+static void
+feed_built_from(struct mpf_ctx *ctx, uint32_t first)
+{
+	struct mpf_packet pkt;
+	guint i;
+
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.linktype = CRAFT_RAW;
+	for (i = 0; i < pending_frames->len; i++) {
+		gsize n;
+
+		pkt.data = g_bytes_get_data(g_ptr_array_index(pending_frames, i),
+					    &n);
+		pkt.caplen = pkt.wirelen = (uint32_t)n;
+		pkt.number = first + i;
+		pkt.ts_sec = 1700000000 + i;
+		ck_assert_int_eq(mpf_ctx_feed(ctx, &pkt, NULL), MPF_OK);
+	}
+	g_ptr_array_free(pending_frames, TRUE);
+	pending_frames = NULL;
+}
+
+/* Data at frame 4 (acked at 5), sent again at another subflow sequence
+ * number (a reinjection) at frame 4 + @later; then a data ack at frame
+ * 4 + @later + @more. Returns the context (retaining its frames). */
+static struct mpf_ctx *
+relink(uint32_t later, uint32_t more)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+	uint64_t d0;
+
+	mpf_config_set_idle_timeout(cfg, 0);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	d0 = mix_handshake(ctx, 0x0102030405060708ULL, 0x1122334455667788ULL) + 1;
+	pending_frames = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0, 1, 100);
+	mix_seg(ctx, "10.0.0.1", 40000, true, d0 + 100, 0, 1, 0);
+	feed_built_from(ctx, 4);
+	pending_frames = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0, 101, 100);
+	feed_built_from(ctx, 4 + later);
+	if (more) {
+		pending_frames = g_ptr_array_new_with_free_func(
+			(GDestroyNotify)g_bytes_unref);
+		mix_seg(ctx, "10.0.0.1", 40000, true, d0 + 100, 0, 1, 0);
+		feed_built_from(ctx, 4 + later + more);
+	}
+	return ctx;
+}
+
+/*
+ * A reinjection names the frame it repeats however old; that frame names
+ * the reinjection back only within RELINK_FRAMES. So a small acked
+ * interval kept for late duplicates holds `frames` rows back for the
+ * window only, not for the connection's life.
+ */
+START_TEST(test_relink_window)
+{
+	struct mpf_ctx *ctx = relink(RELINK_FRAMES - 1, 0);
+	const struct mpf_frame *f = mpf_ctx_get_frame(ctx, 4 + RELINK_FRAMES - 1);
+
+	ck_assert_uint_eq(mpf_frame_get_mptcp_reinjection_of(f), 4);
+	ck_assert(mpf_frame_get_mptcp_flags(f) & MPF_MPTCP_FRAME_REINJECTION);
+	ck_assert_uint_eq(mpf_frame_get_mptcp_reinjected_in(mpf_ctx_get_frame(ctx, 4)),
+			  4 + RELINK_FRAMES - 1);
+	mpf_ctx_free(ctx);
+
+	ctx = relink(RELINK_FRAMES, 0);
+	f = mpf_ctx_get_frame(ctx, 4 + RELINK_FRAMES);
+	ck_assert_uint_eq(mpf_frame_get_mptcp_reinjection_of(f), 4);
+	ck_assert_uint_eq(mpf_frame_get_mptcp_reinjected_in(mpf_ctx_get_frame(ctx, 4)),
+			  0);
+	mpf_ctx_free(ctx);
+
+	/* the interval of frame 4 is kept (acked, under SENT_KEEP_ACKED):
+	 * without the window, nothing past frame 4 would ever settle */
+	ctx = relink(10, 2 * RELINK_FRAMES);
+	ck_assert_uint_eq(mpf__mptcp_node_link_low(mpf__ids_get(&ctx->nodes, 0)),
+			  4);
+	ck_assert_uint_eq(mpf_ctx_get_first_unsettled(ctx),
+			  4 + 10 + 2 * RELINK_FRAMES - RELINK_FRAMES + 1);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *
 bounded_suite(void)
 {
@@ -783,6 +872,7 @@ bounded_suite(void)
 	tcase_add_test(tc, test_handshake_flood);
 	tcase_add_test(tc, test_settle_matches_walk);
 	tcase_add_test(tc, test_settle_per_frame);
+	tcase_add_test(tc, test_relink_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

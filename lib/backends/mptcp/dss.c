@@ -159,7 +159,8 @@ mpf__mptcp_data_sent(struct mpf_ctx *ctx, struct mpf_flow *f, int d, int side,
 
 		rec->bflags |= MPF_MPTCP_FRAME_REINJECTION;
 		rec->ref[1] = first_other;
-		if (orig && !orig->ref[2])
+		if (orig && !orig->ref[2] &&
+		    rec->number - first_other < RELINK_FRAMES)
 			orig->ref[2] = rec->number;
 		sd->st.reinjected_bytes += reinj;
 		sd->st.reinjections++;

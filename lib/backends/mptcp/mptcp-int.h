@@ -325,6 +325,12 @@ struct state {
 #define PRIO_MAX 64           /* MP_PRIO changes kept per subflow */
 #define SENT_KEEP_ACKED 4096  /* acked DSN intervals kept for reinjections */
 #define SENT_MAX 16384        /* DSN intervals kept per side, acked or not */
+/* A reinjection always names the frame it repeats (reinjection_of); that
+ * frame names the reinjection back (reinjected_in) only when it is fewer
+ * than this many frames older. Without the bound, one small acked
+ * interval kept for late duplicates held every later row of `frames`
+ * back until the connection ended (settle.c). */
+#define RELINK_FRAMES (1u << 18)
 #define MAPS_MAX 32768        /* DSS mappings kept per connection */
 #define WIDE_BUCKET_SHIFT 24  /* 16 MiB buckets of 64-bit DSNs */
 #define NARROW_BUCKET_SHIFT 20
@@ -565,6 +571,10 @@ void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
 
 /* settle.c */
 uint32_t mpf__mptcp_node_unsettled(const struct mpf_node *node);
+/* the backend's two settling hooks: what anything but a back-link may
+ * still change, and the lowest frame a later one may link back to */
+uint32_t mpf__mptcp_node_pending(const struct mpf_node *node);
+uint32_t mpf__mptcp_node_link_low(const struct mpf_node *node);
 /* the same answer from a walk of every kept interval (what
  * node_unsettled was): for the tests, which compare the two */
 uint32_t mpf__mptcp_node_unsettled_scan(const struct mpf_node *node);

@@ -117,18 +117,33 @@ pending_lowest(const struct mpf_node *node, uint32_t low)
 }
 
 uint32_t
-mpf__mptcp_node_unsettled(const struct mpf_node *node)
+mpf__mptcp_node_pending(const struct mpf_node *node)
+{
+	if (mpf__mptcp_unanchored(conn_of(node)))
+		return node->first_frame; /* it may still join another */
+	return pending_lowest(node, UINT32_MAX);
+}
+
+uint32_t
+mpf__mptcp_node_link_low(const struct mpf_node *node)
 {
 	/* the node is the caller's const; the work counters are not state */
 	struct conn *c = conn_of(node);
 	uint32_t low = UINT32_MAX;
 	int d;
 
-	if (mpf__mptcp_unanchored(c))
-		return node->first_frame; /* it may still join another */
 	for (d = 0; d < 2; d++)
 		low = sent_lowest(&c->side[d], low);
-	return pending_lowest(node, low);
+	return low;
+}
+
+uint32_t
+mpf__mptcp_node_unsettled(const struct mpf_node *node)
+{
+	uint32_t a = mpf__mptcp_node_pending(node);
+	uint32_t b = mpf__mptcp_node_link_low(node);
+
+	return a < b ? a : b;
 }
 
 uint32_t
