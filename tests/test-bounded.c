@@ -36,6 +36,20 @@ ctx_new(bool streaming, uint64_t cap)
 	return ctx;
 }
 
+/* A context that retains frames, as `mpflow frames` makes: settling
+ * is kept only then. */
+static struct mpf_ctx *
+ctx_new_retaining(void)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+
+	mpf_config_set_idle_timeout(cfg, 0);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	return ctx;
+}
+
 static struct state *
 mptcp_state(struct mpf_ctx *ctx)
 {
@@ -360,6 +374,9 @@ START_TEST(test_one_way)
 	ck_assert_uint_le(c->side[0].sent.len, SENT_MAX);
 	ck_assert_uint_le(c->maps_kept, MAPS_MAX);
 	ck_assert_uint_gt(c->checks.limited, 0);
+	/* no frames retained: no settling kept */
+	ck_assert_uint_gt(c->side[0].sent.len, 0);
+	ck_assert_uint_eq(c->side[0].sent_frames.len, 0);
 	ck_assert_uint_lt(mpf_ctx_get_state_bytes(ctx, NULL), 4u << 20);
 	check_estimate(ctx, base, "one way");
 	mpf_ctx_free(ctx);
@@ -623,7 +640,7 @@ mix_handshake(struct mpf_ctx *ctx, uint64_t kc, uint64_t ks)
  */
 START_TEST(test_settle_matches_walk)
 {
-	struct mpf_ctx *ctx = ctx_new(false, 0);
+	struct mpf_ctx *ctx = ctx_new_retaining();
 	struct settle_cmp sc = { 0, 0 };
 	struct mpf_node *node;
 	struct mpf_mptcp_checks k;
@@ -688,7 +705,7 @@ END_TEST
 static uint64_t
 one_way_settling(uint32_t n, double *cpu)
 {
-	struct mpf_ctx *ctx = ctx_new(false, 0);
+	struct mpf_ctx *ctx = ctx_new_retaining();
 	struct mpf_node *node;
 	struct conn *c;
 	uint64_t steps, d0;
@@ -796,13 +813,9 @@ feed_built_from(struct mpf_ctx *ctx, uint32_t first)
 static struct mpf_ctx *
 relink(uint32_t later, uint32_t more)
 {
-	struct mpf_config *cfg = mpf_config_new();
-	struct mpf_ctx *ctx;
+	struct mpf_ctx *ctx = ctx_new_retaining();
 	uint64_t d0;
 
-	mpf_config_set_idle_timeout(cfg, 0);
-	ctx = mpf_ctx_new(cfg);
-	mpf_config_free(cfg);
 	d0 = mix_handshake(ctx, 0x0102030405060708ULL, 0x1122334455667788ULL) + 1;
 	pending_frames = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	mix_seg(ctx, "10.0.0.1", 40000, false, 0, d0, 1, 100);

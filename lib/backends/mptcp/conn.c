@@ -148,6 +148,8 @@ conn_new(struct mpf_ctx *ctx, const struct mpf_pkt *pkt)
 	struct mpf_node *n = mpf__node_new(ctx, &mpf__backend_mptcp, pkt);
 
 	conn_of(n)->version = -1;
+	conn_of(n)->side[0].settling = conn_of(n)->side[1].settling =
+		ctx->store != NULL;
 	return n;
 }
 

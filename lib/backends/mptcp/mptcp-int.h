@@ -76,8 +76,11 @@ struct side {
 	struct oarr sent;
 	/* the frames that intervals in sent carry, each with how many, in
 	 * frame order (struct sent_frame; frame 0 left out): the lowest
-	 * unsettled frame without a walk of sent (settle.c) */
+	 * unsettled frame without a walk of sent (settle.c); kept only when
+	 * the context retains frames (settling means nothing without them,
+	 * and it cost a sixth of a summary) */
 	struct oarr sent_frames;
+	bool settling;
 	/* work counter, for the tests (test-bounded.c): sent_frames
 	 * entries compared to keep it and to answer node_unsettled */
 	uint64_t settle_steps;

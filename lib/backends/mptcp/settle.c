@@ -48,7 +48,7 @@ mpf__mptcp_settle_add(struct side *sd, const struct sent *x)
 	struct oarr *a = &sd->sent_frames;
 	struct opos p;
 
-	if (!x->frame)
+	if (!x->frame || !sd->settling)
 		return; /* frame 0 is no frame: lower() skips it */
 	a->esize = sizeof(struct sent_frame);
 	/* the common case: the newest frame, at the end */
@@ -72,7 +72,7 @@ mpf__mptcp_settle_del(struct side *sd, const struct sent *x)
 	struct sent_frame *e;
 	struct opos p;
 
-	if (!x->frame || !a->len)
+	if (!x->frame || !a->len || !sd->settling)
 		return;
 	p = mpf__oarr_bound(a, frame_below, &k);
 	if (mpf__oarr_end(a, p) ||
