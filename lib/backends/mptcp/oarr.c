@@ -169,7 +169,10 @@ mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 		}
 		g = chunk(a, p.c);
 	}
-	g_array_insert_vals(g, p.i, e, 1);
+	if (p.i == g->len)
+		g_array_append_vals(g, e, 1); /* the usual: newest data */
+	else
+		g_array_insert_vals(g, p.i, e, 1);
 	a->len++;
 	return p;
 }

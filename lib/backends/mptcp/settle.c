@@ -74,7 +74,11 @@ mpf__mptcp_settle_del(struct side *sd, const struct sent *x)
 
 	if (!x->frame || !a->len || !sd->settling)
 		return;
-	p = mpf__oarr_bound(a, frame_below, &k);
+	/* the common case: the lowest interval goes, and with it the
+	 * lowest frame, at the front */
+	p.c = p.i = 0;
+	if (((const struct sent_frame *)mpf__oarr_at(a, p))->frame != x->frame)
+		p = mpf__oarr_bound(a, frame_below, &k);
 	if (mpf__oarr_end(a, p) ||
 	    (e = mpf__oarr_at(a, p))->frame != x->frame)
 		return; /* never filed: cannot be, every add came first */
