@@ -689,6 +689,10 @@ void mpf__settle_touch_id(struct mpf_ctx *ctx, uint32_t id);
  * and the work the heaps did (entries pushed, popped, nodes read). */
 uint32_t mpf__ctx_first_unsettled_walk(const struct mpf_ctx *ctx);
 uint64_t mpf__settle_steps(const struct mpf_ctx *ctx);
+/* Tests: the times the heaps were built from every node; the entries
+ * of the largest heap, or of the list of touched nodes when longer. */
+uint64_t mpf__settle_rebuilds(const struct mpf_ctx *ctx);
+guint mpf__settle_largest(const struct mpf_ctx *ctx);
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,
  * releases the nodes that ended or idled by its time; after it, places @node (the frame's) in its queue,

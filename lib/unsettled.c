@@ -33,7 +33,7 @@ struct mpf_settle {
 	GArray *dirty; /* uint32_t: ids of the nodes touched since */
 	bool armed;    /* asked once: touches are recorded from then */
 	bool stale;    /* too many touched: rebuild at the next question */
-	uint64_t steps;
+	uint64_t steps, rebuilds; /* for tests */
 };
 
 struct mpf_settle *
@@ -71,6 +71,28 @@ uint64_t
 mpf__settle_steps(const struct mpf_ctx *ctx)
 {
 	return ctx && ctx->settle ? ctx->settle->steps : 0;
+}
+
+uint64_t
+mpf__settle_rebuilds(const struct mpf_ctx *ctx)
+{
+	return ctx && ctx->settle ? ctx->settle->rebuilds : 0;
+}
+
+guint
+mpf__settle_largest(const struct mpf_ctx *ctx)
+{
+	const struct mpf_settle *s = ctx ? ctx->settle : NULL;
+	guint most = 0;
+	int p, k;
+
+	for (p = 0; s && p < MPF_PROTO_COUNT; p++)
+		for (k = 0; k < KIND_COUNT; k++)
+			if (s->heap[p][k] && s->heap[p][k]->len > most)
+				most = s->heap[p][k]->len;
+	if (s && s->dirty && s->dirty->len > most)
+		most = s->dirty->len;
+	return most;
 }
 
 /* Nodes in the table (kept ones count while they stay listed): what the
@@ -218,6 +240,7 @@ settle_rebuild(const struct mpf_ctx *ctx, struct mpf_settle *s)
 	mpf__ids_foreach_data(&ctx->nodes, file_each, s);
 	s->armed = true;
 	s->stale = false;
+	s->rebuilds++;
 }
 
 /* The top of heap @proto/@kind that still holds, or NULL; what no longer

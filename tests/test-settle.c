@@ -424,6 +424,31 @@ START_TEST(first_unsettled_as_walk)
 }
 END_TEST
 
+/* Connection @c's SYN (MP_CAPABLE, no key: the node may still join
+ * another, so its first frame is unsettled), or the SYN-ACK with the
+ * server's key that answers it. */
+static void
+feed_syn(struct mpf_ctx *ctx, uint32_t c, bool synack)
+{
+	char src[32], dst[32];
+	struct craft_tcp t = { 0 };
+	uint8_t o[40];
+
+	g_snprintf(src, sizeof(src), "10.%u.%u.1", (c >> 8) & 255, c & 255);
+	g_snprintf(dst, sizeof(dst), "10.200.%u.2", (c >> 16) & 255);
+	t.src = synack ? dst : src;
+	t.dst = synack ? src : dst;
+	t.sport = synack ? 80 : 40000;
+	t.dport = synack ? 40000 : 80;
+	t.seq = synack ? 5000 : 1000;
+	t.ack = synack ? 1001 : 0;
+	t.flags = synack ? CRAFT_SYN | CRAFT_ACK : CRAFT_SYN;
+	t.opts = o;
+	t.opts_len = craft_opt_mpc(o, 1, synack ? 1 : 0,
+				   synack ? 0x2222ull + c : 0, 0, -1);
+	craft_feed_tcp(ctx, &t);
+}
+
 /* A many-node shape: @n MPTCP connections opened (each holds its SYN
  * unsettled until it is answered), then @rounds frames: SYN-ACKs
  * answering the first half in order, and SYNs again to connections
@@ -435,7 +460,6 @@ many_nodes(uint32_t n, uint32_t rounds, uint32_t check)
 {
 	struct mpf_config *cfg = mpf_config_new();
 	struct mpf_ctx *ctx;
-	uint8_t o[40];
 	uint64_t steps = 0;
 	uint32_t i, unlike = 0, low = 0, synacks = 0;
 
@@ -453,29 +477,17 @@ many_nodes(uint32_t n, uint32_t rounds, uint32_t check)
 		uint32_t c = i < n	? i
 			     : synack ? synacks++
 				      : (uint32_t)((i * 7919ull) % n);
-		char src[32], dst[32];
-		struct craft_tcp t = { 0 };
 		uint32_t u;
 
-		g_snprintf(src, sizeof(src), "10.%u.%u.1", (c >> 8) & 255,
-			   c & 255);
-		g_snprintf(dst, sizeof(dst), "10.200.%u.2", (c >> 16) & 255);
-		t.src = synack ? dst : src;
-		t.dst = synack ? src : dst;
-		t.sport = synack ? 80 : 40000;
-		t.dport = synack ? 40000 : 80;
-		t.seq = synack ? 5000 : 1000;
-		t.ack = synack ? 1001 : 0;
-		t.flags = synack ? CRAFT_SYN | CRAFT_ACK : CRAFT_SYN;
-		t.opts = o;
-		t.opts_len = craft_opt_mpc(o, 1, synack ? 1 : 0,
-					   synack ? 0x2222ull + c : 0, 0, -1);
-		craft_feed_tcp(ctx, &t);
+		feed_syn(ctx, c, synack);
 		if (i == n)
 			steps = mpf__settle_steps(ctx);
 		u = mpf_ctx_get_first_unsettled(ctx);
 		ck_assert_uint_ge(u, low);
 		low = u;
+		/* bounded by the nodes held */
+		ck_assert_uint_le(mpf__settle_largest(ctx),
+				  2 * mpf_ctx_get_node_count(ctx) + 64);
 		if (i % check == 0)
 			unlike += u != mpf__ctx_first_unsettled_walk(ctx);
 	}
@@ -485,6 +497,9 @@ many_nodes(uint32_t n, uint32_t rounds, uint32_t check)
 	 * past those answered */
 	ck_assert_uint_eq(low, synacks + 1);
 	ck_assert_uint_ge(synacks, 1000);
+	/* many more pushes than nodes pile up entries: rebuilt then */
+	if (rounds >= 4 * n)
+		ck_assert_uint_gt(mpf__settle_rebuilds(ctx), 1);
 	steps = mpf__settle_steps(ctx) - steps;
 	mpf_ctx_free(ctx);
 	return steps;
@@ -507,6 +522,44 @@ START_TEST(first_unsettled_per_frame)
 }
 END_TEST
 
+/* Asked seldom while a memory cap evicts most of many new nodes: the
+ * touched list fills with nodes already gone, is dropped past its bound
+ * and the heaps built again from the live nodes; every answer is still
+ * the walk's, and the list stays bounded. */
+START_TEST(first_unsettled_sparse)
+{
+	struct mpf_config *cfg = mpf_config_new();
+	struct mpf_ctx *ctx;
+	uint32_t i, unlike = 0, asked = 0;
+
+	mpf_config_set_streaming(cfg, true);
+	mpf_config_set_retain_frames(cfg, true);
+	mpf_config_set_idle_timeout(cfg, 0);
+	mpf_config_set_memory_cap(cfg, 200000);
+	ctx = mpf_ctx_new(cfg);
+	mpf_config_free(cfg);
+	for (i = 0; i < 30000; i++) {
+		/* new connections, now and then the answer to an older one */
+		feed_syn(ctx, i % 7 == 6 ? i / 2 : i, i % 7 == 6);
+		ck_assert_uint_le(mpf__settle_largest(ctx),
+				  2 * mpf_ctx_get_node_count(ctx) + 64);
+		if (i % 997 == 5) {
+			unlike += mpf_ctx_get_first_unsettled(ctx) !=
+				  mpf__ctx_first_unsettled_walk(ctx);
+			asked++;
+		}
+		if (i % 997 == 6) /* and once right after */
+			unlike += mpf_ctx_get_first_unsettled(ctx) !=
+				  mpf__ctx_first_unsettled_walk(ctx);
+	}
+	ck_assert_uint_eq(unlike, 0);
+	ck_assert_uint_gt(mpf_ctx_get_counter(ctx, MPF_COUNTER_EVICTED), 10000);
+	/* more than the first build: the list passed its bound */
+	ck_assert_uint_gt(mpf__settle_rebuilds(ctx), asked / 2);
+	mpf_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *
 settle_suite(void)
 {
@@ -525,6 +578,7 @@ settle_suite(void)
 	tcase_add_loop_test(tc, first_unsettled_as_walk, 0,
 			    G_N_ELEMENTS(walk_captures));
 	tcase_add_test(tc, first_unsettled_per_frame);
+	tcase_add_test(tc, first_unsettled_sparse);
 	suite_add_tcase(s, tc);
 	return s;
 }
