@@ -30,6 +30,7 @@ mpf__node_alloc(struct mpf_ctx *ctx, const struct mpf_backend *backend,
 	n->flows = g_ptr_array_new();
 	n->priv = (char *)n + PRIV_OFFSET(struct mpf_node);
 	mpf__ids_put(&ctx->nodes, id, n);
+	mpf__settle_touch(ctx, n);
 	return n;
 }
 
@@ -76,8 +77,8 @@ mpf__flow_new(struct mpf_ctx *ctx, struct mpf_node *node,
 }
 
 void
-mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
-		  const struct mpf_pkt *pkt)
+mpf__flow_account(struct mpf_ctx *ctx, struct mpf_flow *flow,
+		  enum mpf_side dir, const struct mpf_pkt *pkt)
 {
 	struct mpf_node *n = flow->node;
 	uint32_t number = pkt->raw->number;
@@ -91,6 +92,7 @@ mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
 	n->bytes += pkt->raw->wirelen;
 	n->last_frame = number;
 	n->last_ts = pkt->ts_ns;
+	mpf__settle_touch(ctx, n);
 }
 
 /* Widens the frames and times of @keep (a node or a flow: the same
@@ -126,6 +128,8 @@ mpf__node_merge(struct mpf_ctx *ctx, struct mpf_node *keep,
 	SPAN_WIDEN(keep, gone);
 	gone->merged_into = keep->id;
 	gone->packets = gone->bytes = 0;
+	mpf__settle_touch(ctx, keep);
+	mpf__settle_touch(ctx, gone);
 	/* @gone and the nodes merged into it before are @keep's now (and
 	 * are released with it when streaming) */
 	if (!keep->absorbed)
@@ -203,6 +207,8 @@ mpf__flow_move(struct mpf_ctx *ctx, struct mpf_flow *f, struct mpf_node *to,
 	to->packets += packets;
 	to->bytes += bytes;
 	SPAN_WIDEN(to, f);
+	mpf__settle_touch(ctx, from);
+	mpf__settle_touch(ctx, to);
 	if (fix)
 		mpf__store_rewrite(ctx->store, f->first_frame, from->id, fix,
 				   user);

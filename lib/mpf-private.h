@@ -246,6 +246,7 @@ struct mpf_node {
 	GPtrArray *absorbed_flows; /* flows folded into its flows */
 	GList lru;        /* link in ctx->lru[queue - 1] */
 	uint8_t queue;    /* MPF_QUEUE_*, 0 when in none */
+	bool settle_dirty; /* listed as touched for unsettled.c */
 	uint32_t touches; /* packets since the state was last measured */
 	uint64_t dyn;     /* the backend's part of it, as last measured */
 	uint64_t mem;     /* estimated bytes of state */
@@ -366,8 +367,8 @@ struct mpf_frame *mpf__frame_at(struct mpf_ctx *ctx, uint32_t number);
 int mpf__copy_out(void *dst, size_t size, const void *src, size_t n);
 
 /* Counts a frame of @flow (one way) on the flow and its node. */
-void mpf__flow_account(struct mpf_flow *flow, enum mpf_side dir,
-		       const struct mpf_pkt *pkt);
+void mpf__flow_account(struct mpf_ctx *ctx, struct mpf_flow *flow,
+		       enum mpf_side dir, const struct mpf_pkt *pkt);
 
 /* ------------------------------------------------------------ partials */
 
@@ -669,7 +670,29 @@ struct mpf_ctx {
 	struct mpf_seglog *seglog; /* for mpf_match_new(), when kept */
 	bool finished;          /* mpf_ctx_finish() was called */
 	unsigned busy;          /* inside a callback: feeding is refused */
+	struct mpf_settle *settle; /* unsettled.c's heaps, owned */
 };
+
+/* The first unsettled frame kept incrementally (unsettled.c). */
+struct mpf_settle;
+/* Returns: a new, empty one, owned by the caller (mpf__settle_free()). */
+struct mpf_settle *mpf__settle_new(void);
+void mpf__settle_free(struct mpf_settle *s);
+/* @n got a packet, lost or gained some, or had its cached answers
+ * dropped: asked again at the next mpf_ctx_get_first_unsettled(). Every
+ * change to n->packets or n->unsettled_at of a live node must come with
+ * it. */
+void mpf__settle_touch(struct mpf_ctx *ctx, struct mpf_node *n);
+/* The same for node @id, when it is live. */
+void mpf__settle_touch_id(struct mpf_ctx *ctx, uint32_t id);
+/* Tests: the answer by walking every node, as it was before the heaps;
+ * and the work the heaps did (entries pushed, popped, nodes read). */
+uint32_t mpf__ctx_first_unsettled_walk(const struct mpf_ctx *ctx);
+uint64_t mpf__settle_steps(const struct mpf_ctx *ctx);
+/* Tests: the times the heaps were built from every node; the entries
+ * of the largest heap, or of the list of touched nodes when longer. */
+uint64_t mpf__settle_rebuilds(const struct mpf_ctx *ctx);
+guint mpf__settle_largest(const struct mpf_ctx *ctx);
 
 /* Streaming (stream.c): before a frame that comes after ctx->deadline,
  * releases the nodes that ended or idled by its time; after it, places @node (the frame's) in its queue,

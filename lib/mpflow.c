@@ -259,6 +259,11 @@ mpf_ctx_new(const struct mpf_config *config)
 		ctx->config = *config;
 	else
 		config_defaults(&ctx->config);
+	ctx->settle = mpf__settle_new();
+	if (!ctx->settle) {
+		g_free(ctx);
+		return NULL;
+	}
 	mpf__ids_init(&ctx->nodes, ctx->config.streaming);
 	ctx->deadline = G_MAXINT64;
 	mpf__ids_init(&ctx->flows, ctx->config.streaming);
@@ -330,6 +335,7 @@ mpf_ctx_free(struct mpf_ctx *ctx)
 	mpf__ids_fini(&ctx->flows);
 	mpf__store_free(ctx->store);
 	mpf__seglog_free(ctx->seglog);
+	mpf__settle_free(ctx->settle);
 	g_free(ctx);
 }
 
@@ -466,6 +472,10 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 		st = mpf__status_worst(st, dispatch(ctx, &dec, rec));
 	rec->status = (int8_t)st;
 	count_status(ctx, st);
+	/* the frame's node may answer otherwise now (the backends count
+	 * some frames on it directly) */
+	if (rec->node != MPF_ID_NONE)
+		mpf__settle_touch_id(ctx, rec->node);
 	if (ctx->config.streaming)
 		mpf__stream_after(ctx, rec->node == MPF_ID_NONE
 					       ? NULL
@@ -481,7 +491,8 @@ mpf_ctx_feed(struct mpf_ctx *ctx, const struct mpf_packet *pkt,
 					     ? NULL
 					     : mpf__ids_get(&ctx->nodes, rec->node);
 
-		if (n) /* its frame may have changed what it settles */
+		if (n) /* its frame may have changed what it settles
+			* (touched above) */
 			n->unsettled_at = 0;
 		stored = mpf__store_add(ctx->store, rec);
 		/* a node's frame list grows with the capture: not when
@@ -526,65 +537,6 @@ const struct mpf_frame *
 mpf_ctx_get_frame(const struct mpf_ctx *ctx, uint32_t number)
 {
 	return ctx ? mpf__store_find(ctx->store, number) : NULL;
-}
-
-/* The lowest frame of @n (live, not absorbed) whose record may change,
- * @newest the last frame fed. */
-static uint32_t
-node_unsettled(struct mpf_node *n, uint32_t newest)
-{
-	const struct mpf_backend *b = n ? n->backend : NULL;
-	uint32_t v, w;
-
-	if (!n || n->merged_into != MPF_ID_NONE || !b->node_unsettled)
-		return UINT32_MAX;
-	/* the nodes that got no packet since (most of a long capture's,
-	 * when they are kept) cost nothing */
-	if (n->unsettled_at != n->packets + 1) {
-		n->unsettled = b->node_unsettled(n);
-		n->link_low = b->node_link_low ? b->node_link_low(n) : UINT32_MAX;
-		n->unsettled_at = n->packets + 1;
-	}
-	v = n->unsettled;
-	w = n->link_low;
-	/* no later frame links back past the window: the frames it leaves
-	 * behind are settled, however long the node lives */
-	if (w <= newest && b->relink_window &&
-	    newest - w >= b->relink_window)
-		w = newest - b->relink_window + 1;
-	return v < w ? v : w;
-}
-
-struct unsettled {
-	uint32_t low;
-	uint32_t newest;
-};
-
-static void
-lower_unsettled(void *obj, void *user)
-{
-	struct unsettled *u = user;
-	uint32_t v = node_unsettled(obj, u->newest);
-
-	if (v < u->low)
-		u->low = v;
-}
-
-uint32_t
-mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx)
-{
-	struct unsettled u;
-
-	if (!ctx || !ctx->fed)
-		return 0;
-	/* the next frame's number is not known: past the last is the most
-	 * that can be promised */
-	u.newest = ctx->last_number;
-	u.low = ctx->last_number == UINT32_MAX ? UINT32_MAX
-					       : ctx->last_number + 1;
-	if (!ctx->finished && !ctx->imported)
-		mpf__ids_foreach_data(&ctx->nodes, lower_unsettled, &u);
-	return u.low;
 }
 
 void

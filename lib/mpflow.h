@@ -397,8 +397,10 @@ MPF_PUBLIC const struct mpf_frame *mpf_ctx_get_frame(const struct mpf_ctx *ctx,
  * result may still change: every retained result of a lower number is
  * final. Past the last frame fed when nothing is pending (the next
  * frame's number is not known yet); 0 before the first frame. Costs time
- * in proportion to the live nodes: call it every few thousand frames,
- * not after each one.
+ * in proportion to the nodes that got a frame since the last call (and
+ * a logarithm of the live nodes), so it may be called after every frame;
+ * the first call, and one after many nodes changed, reads every live
+ * node.
  * Since: 0.2
  */
 MPF_PUBLIC uint32_t mpf_ctx_get_first_unsettled(const struct mpf_ctx *ctx);

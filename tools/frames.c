@@ -715,8 +715,9 @@ frames_pass_fed(struct frames_pass *p, struct mpf_ctx *ctx, uint32_t number,
 		p->wait = g_renew(struct stamp, p->wait, p->cap);
 	}
 	p->wait[p->len++] = s;
-	/* asking walks the live nodes: not more often than a fraction of
-	 * them, so that many nodes do not make it quadratic */
+	/* not more often than a fraction of the nodes: asking walked them
+	 * all once; kept, since under a bounded hold when the rows are
+	 * asked for decides which go before they settle */
 	if (!p->w->line && mpf_ctx_get_node_count(ctx) / 8 > step)
 		step = mpf_ctx_get_node_count(ctx) / 8;
 	if (++p->since >= step) {

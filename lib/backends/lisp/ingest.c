@@ -335,7 +335,7 @@ data(struct mpf_ctx *ctx, struct state *st, const struct mpf_pkt *pkt,
 		f->first_frame = pkt->raw->number;
 		f->first_ts = pkt->ts_ns;
 	}
-	mpf__flow_account(f, MPF_SIDE_CLIENT, pkt);
+	mpf__flow_account(ctx, f, MPF_SIDE_CLIENT, pkt);
 	site_of(site)->st.data_packets++;
 	site_of(site)->st.data_bytes += pkt->payload_len - 8;
 	rec->node = site->id;

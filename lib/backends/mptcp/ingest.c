@@ -654,7 +654,7 @@ mpf__mptcp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	rec->flow = f->id;
 	rec->payload_len = pkt->payload_len;
 	rec->opts = (uint16_t)seen;
-	mpf__flow_account(f, (enum mpf_side)d, pkt);
+	mpf__flow_account(ctx, f, (enum mpf_side)d, pkt);
 
 	/* TCP handshake: the ISN of each way */
 	if (syn) {

@@ -649,7 +649,7 @@ mpf__sctp_ingest(struct mpf_ctx *ctx, void *state, const struct mpf_pkt *pkt,
 	rec->payload_len = sctp_len;
 	rec->ref[1] = sc.chunks;
 	if (ap.flow)
-		mpf__flow_account(ap.flow, (enum mpf_side)ap.dir, pkt);
+		mpf__flow_account(ctx, ap.flow, (enum mpf_side)ap.dir, pkt);
 	else {
 		n->packets++;
 		n->bytes += pkt->raw->wirelen;
