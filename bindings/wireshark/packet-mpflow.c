@@ -199,7 +199,8 @@ add_flag_experts(packet_info *pinfo, proto_item *top, enum mpf_protocol proto,
 {
 	guint i;
 
-	for (i = 0; i < array_length(flag_experts); i++)
+	/* most frames have no flag: skip the walk over the table */
+	for (i = 0; flags && i < array_length(flag_experts); i++)
 		if (flag_experts[i].proto == proto && flag_experts[i].severity &&
 		    (flags & flag_experts[i].flag))
 			expert_add_info(pinfo, top, &flag_ei[i]);
@@ -228,6 +229,45 @@ register_flag_experts(void)
 	return n;
 }
 
+/*
+ * Whether to add field @hf: a visible tree shows every field; an
+ * invisible one uses only the fields referenced (by a display filter, a
+ * column, a tap), and adding the others still costs tshark's item
+ * building, more than the library's work per frame. Note that tshark
+ * makes the tree visible for -V, -O and also for -T fields, json, ek and
+ * pdml, so there every field is added: a dissector cannot tell -T fields
+ * -e X from -V -Y X.
+ */
+#define WANTED(tree, hf) proto_field_is_referenced((tree), (hf))
+
+/*
+ * Sets the text of the top item, "<protocol name>: MPTCP node 3, DSN 10".
+ * Only a visible tree shows it. One proto_item_set_text: appending the
+ * parts one by one would make tshark build the label more than once.
+ */
+static void
+set_top_text(proto_tree *tree, proto_item *top, const struct mpf_frame *f,
+	     const struct mpf_node *node, uint32_t node_id)
+{
+	const char *proto = mpf_protocol_to_string(mpf_frame_get_protocol(f));
+	char dsn[40] = "";
+	uint64_t v;
+
+	if (!PTREE_DATA(tree)->visible)
+		return;
+	if (mpf_frame_get_protocol(f) == MPF_PROTO_MPTCP &&
+	    mpf_frame_get_mptcp_dsn(f, &v))
+		g_snprintf(dsn, sizeof(dsn), ", DSN %" G_GUINT64_FORMAT, v);
+	if (node)
+		proto_item_set_text(top, "%s: %s node %u%s",
+				    proto_registrar_get_name(proto_mpflow),
+				    proto, node_id, dsn);
+	else
+		proto_item_set_text(top, "%s: %s, no node%s",
+				    proto_registrar_get_name(proto_mpflow),
+				    proto, dsn);
+}
+
 static void
 add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	  const struct mpf_frame *f, const struct mpf_node *node)
@@ -235,46 +275,52 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
 	uint64_t v;
 	uint32_t tok, fb;
-	int version = mpf_node_get_mptcp_version(node);
+	int version;
 	proto_item *it;
 
+	version = WANTED(tree, hf_mptcp_version) ? mpf_node_get_mptcp_version(node)
+						 : -1;
 	if (version >= 0) {
 		it = proto_tree_add_uint(tree, hf_mptcp_version, tvb, 0, 0,
 					 (guint32)version);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_mptcp_dsn(f, &v)) {
+	if (WANTED(tree, hf_mptcp_dsn) && mpf_frame_get_mptcp_dsn(f, &v)) {
 		it = proto_tree_add_uint64(tree, hf_mptcp_dsn, tvb, 0, 0, v);
 		proto_item_set_generated(it);
-		proto_item_append_text(top, ", DSN %" G_GUINT64_FORMAT, v);
 	}
-	if (mpf_frame_get_mptcp_dack(f, &v)) {
+	if (WANTED(tree, hf_mptcp_dack) && mpf_frame_get_mptcp_dack(f, &v)) {
 		it = proto_tree_add_uint64(tree, hf_mptcp_dack, tvb, 0, 0, v);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_mptcp_mapping_frame(f)) {
+	if (WANTED(tree, hf_mptcp_mapping_frame) &&
+	    mpf_frame_get_mptcp_mapping_frame(f)) {
 		it = proto_tree_add_uint(tree, hf_mptcp_mapping_frame, tvb, 0, 0,
 					 mpf_frame_get_mptcp_mapping_frame(f));
 		proto_item_set_generated(it);
 	}
-	if (mpf_node_get_mptcp_token(node, MPF_SIDE_CLIENT, &tok)) {
+	if (WANTED(tree, hf_mptcp_token) &&
+	    mpf_node_get_mptcp_token(node, MPF_SIDE_CLIENT, &tok)) {
 		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
 						      0, 0, tok, "%08x (client)",
 						      tok);
 		proto_item_set_generated(it);
 	}
-	if (mpf_node_get_mptcp_token(node, MPF_SIDE_SERVER, &tok)) {
+	if (WANTED(tree, hf_mptcp_token) &&
+	    mpf_node_get_mptcp_token(node, MPF_SIDE_SERVER, &tok)) {
 		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
 						      0, 0, tok, "%08x (server)",
 						      tok);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_mptcp_reinjection_of(f)) {
+	if (WANTED(tree, hf_mptcp_reinjection_of) &&
+	    mpf_frame_get_mptcp_reinjection_of(f)) {
 		it = proto_tree_add_uint(tree, hf_mptcp_reinjection_of, tvb, 0, 0,
 					 mpf_frame_get_mptcp_reinjection_of(f));
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_mptcp_reinjected_in(f)) {
+	if (WANTED(tree, hf_mptcp_reinjected_in) &&
+	    mpf_frame_get_mptcp_reinjected_in(f)) {
 		it = proto_tree_add_uint(tree, hf_mptcp_reinjected_in, tvb, 0, 0,
 					 mpf_frame_get_mptcp_reinjected_in(f));
 		proto_item_set_generated(it);
@@ -291,16 +337,17 @@ add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	uint32_t v, chunks = mpf_frame_get_sctp_chunks(f);
 	proto_item *it;
 	guint i;
+	gboolean chunk_wanted = WANTED(tree, hf_sctp_chunk);
 
-	if (mpf_frame_get_sctp_tsn(f, &v)) {
+	if (WANTED(tree, hf_sctp_tsn) && mpf_frame_get_sctp_tsn(f, &v)) {
 		it = proto_tree_add_uint(tree, hf_sctp_tsn, tvb, 0, 0, v);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_sctp_cum_ack(f, &v)) {
+	if (WANTED(tree, hf_sctp_cum_ack) && mpf_frame_get_sctp_cum_ack(f, &v)) {
 		it = proto_tree_add_uint(tree, hf_sctp_cum_ack, tvb, 0, 0, v);
 		proto_item_set_generated(it);
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && WANTED(tree, hf_sctp_vtag); i++) {
 		if (!mpf_node_get_sctp_vtag(node, (enum mpf_side)i, &v))
 			continue;
 		it = proto_tree_add_uint_format_value(tree, hf_sctp_vtag, tvb, 0, 0, v,
@@ -308,7 +355,7 @@ add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 						      i ? "server" : "client");
 		proto_item_set_generated(it);
 	}
-	for (type = 0; type < 256; type++) {
+	for (type = 0; chunk_wanted && type < 256; type++) {
 		uint32_t bit = mpf_sctp_chunk_bit(type);
 
 		if (bit == 1u << 31 || !(chunks & bit))
@@ -332,25 +379,34 @@ add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	uint32_t v;
 	proto_item *it;
 
-	it = proto_tree_add_string(tree, hf_lisp_type, tvb, 0, 0,
-				   mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)));
-	proto_item_set_generated(it);
-	if (node && mpf_node_get_lisp_eid_prefix(node, &p, &len)) {
-		mpf_node_get_lisp_iid(node, &v);
-		it = proto_tree_add_uint(tree, hf_lisp_iid, tvb, 0, 0, v);
-		proto_item_set_generated(it);
-		/* the value is "addr/len", so that filters match the text */
-		g_snprintf(pfx, sizeof(pfx), "%s/%u",
-			   mpf_addr_to_string(&p, a, sizeof(a)), len);
-		it = proto_tree_add_string(tree, hf_lisp_eid_prefix, tvb, 0, 0,
-					   pfx);
+	if (WANTED(tree, hf_lisp_type)) {
+		it = proto_tree_add_string(tree, hf_lisp_type, tvb, 0, 0,
+					   mpf_lisp_type_to_string(mpf_frame_get_lisp_type(f)));
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_lisp_nonce(f, &nonce)) {
+	if ((WANTED(tree, hf_lisp_iid) || WANTED(tree, hf_lisp_eid_prefix)) &&
+	    node && mpf_node_get_lisp_eid_prefix(node, &p, &len)) {
+		if (WANTED(tree, hf_lisp_iid)) {
+			mpf_node_get_lisp_iid(node, &v);
+			it = proto_tree_add_uint(tree, hf_lisp_iid, tvb, 0, 0, v);
+			proto_item_set_generated(it);
+		}
+		if (WANTED(tree, hf_lisp_eid_prefix)) {
+			/* the value is "addr/len", so that filters match
+			 * the text */
+			g_snprintf(pfx, sizeof(pfx), "%s/%u",
+				   mpf_addr_to_string(&p, a, sizeof(a)), len);
+			it = proto_tree_add_string(tree, hf_lisp_eid_prefix,
+						   tvb, 0, 0, pfx);
+			proto_item_set_generated(it);
+		}
+	}
+	if (WANTED(tree, hf_lisp_nonce) && mpf_frame_get_lisp_nonce(f, &nonce)) {
 		it = proto_tree_add_uint64(tree, hf_lisp_nonce, tvb, 0, 0, nonce);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_lisp_request_frame(f)) {
+	if (WANTED(tree, hf_lisp_request_frame) &&
+	    mpf_frame_get_lisp_request_frame(f)) {
 		it = proto_tree_add_uint(tree, hf_lisp_request_frame, tvb, 0, 0,
 					 mpf_frame_get_lisp_request_frame(f));
 		proto_item_set_generated(it);
@@ -390,43 +446,45 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 		return 0;
 	node = node_id == MPF_ID_NONE ? NULL : mpf_ctx_get_node(ctx, node_id);
 
+	/* always a real item (the protocol is referenced): the expert
+	 * infos hang on it and flag it */
 	top = proto_tree_add_item(tree, proto_mpflow, tvb, 0, 0, ENC_NA);
 	proto_item_set_generated(top);
-	if (node)
-		proto_item_append_text(top, ": %s node %u",
-				       mpf_protocol_to_string(mpf_frame_get_protocol(f)),
-				       node_id);
-	else
-		proto_item_append_text(top, ": %s, no node",
-				       mpf_protocol_to_string(mpf_frame_get_protocol(f)));
+	set_top_text(tree, top, f, node, node_id);
 	sub = proto_item_add_subtree(top, ett_mpflow);
-	if (node) {
+	if (node && WANTED(tree, hf_node)) {
 		it = proto_tree_add_uint(sub, hf_node, tvb, 0, 0, node_id);
 		proto_item_set_generated(it);
 	}
-	if (mpf_frame_get_flow_id(f) != MPF_ID_NONE) {
+	if (WANTED(tree, hf_flow) && mpf_frame_get_flow_id(f) != MPF_ID_NONE) {
 		it = proto_tree_add_uint(sub, hf_flow, tvb, 0, 0,
 					 mpf_frame_get_flow_id(f));
 		proto_item_set_generated(it);
 	}
-	it = proto_tree_add_string(sub, hf_protocol, tvb, 0, 0,
-				   mpf_protocol_to_string(mpf_frame_get_protocol(f)));
-	proto_item_set_generated(it);
-	if (node) {
+	if (WANTED(tree, hf_protocol)) {
+		it = proto_tree_add_string(sub, hf_protocol, tvb, 0, 0,
+					   mpf_protocol_to_string(mpf_frame_get_protocol(f)));
+		proto_item_set_generated(it);
+	}
+	if (node && WANTED(tree, hf_node_flows)) {
 		it = proto_tree_add_uint(sub, hf_node_flows, tvb, 0, 0,
 					 mpf_node_get_flow_count(node));
 		proto_item_set_generated(it);
 	}
-	it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
-				   mpf_frame_get_direction(f) ==
-						   MPF_SIDE_CLIENT
-					   ? "c2s"
-					   : "s2c");
-	proto_item_set_generated(it);
-	if (st != MPF_OK) {
-		it = proto_tree_add_string(sub, hf_status, tvb, 0, 0,
-					   mpf_status_to_string(st));
+	if (WANTED(tree, hf_direction)) {
+		it = proto_tree_add_string(sub, hf_direction, tvb, 0, 0,
+					   mpf_frame_get_direction(f) ==
+							   MPF_SIDE_CLIENT
+						   ? "c2s"
+						   : "s2c");
 		proto_item_set_generated(it);
+	}
+	if (st != MPF_OK) {
+		if (WANTED(tree, hf_status)) {
+			it = proto_tree_add_string(sub, hf_status, tvb, 0, 0,
+						   mpf_status_to_string(st));
+			proto_item_set_generated(it);
+		}
 		if (st == MPF_ERR_TRUNCATED)
 			expert_add_info(pinfo, top, &ei_truncated);
 		else if (st == MPF_ERR_MALFORMED)
