@@ -104,65 +104,75 @@ tcp_option_length_ok(uint8_t kind, uint8_t len)
 	}
 }
 
+/* Files option @kind of @len bytes at @off, while the list has room. */
+static inline void
+tcp_option_keep(struct mpf_pkt *pkt, uint8_t kind, uint8_t len, size_t off)
+{
+	struct mpf_tcp_opt *t;
+
+	if (pkt->n_opts >= MPF_TCP_MAX_OPTS)
+		return;
+	t = &pkt->opts[pkt->n_opts++];
+	t->kind = kind;
+	t->len = len;
+	t->off = (uint8_t)off;
+}
+
+/*
+ * The option list is at most 40 bytes and walked on every segment: plain
+ * offsets, each read checked against @cap (captured) and each length
+ * against @declared (the header's), as a cursor would, without a
+ * cursor's copy and status per option (a quarter of decoding a segment).
+ */
 int
 mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 			size_t declared, size_t captured)
 {
-	struct mpf_cursor c;
+	size_t cap = captured < declared ? captured : declared, i = 0;
 	int status = MPF_OK;
 
 	pkt->n_opts = 0;
 	pkt->has_ts = false;
-	mpf_cursor_init(&c, opts, captured, declared);
-	while (mpf_cursor_wire_left(&c) > 0) {
-		struct mpf_cursor o = c; /* this option */
-		uint8_t off = (uint8_t)(c.p - opts);
+	while (i < declared) {
 		uint8_t kind, len;
 
-		if (!mpf_cursor_has(&c, 1)) /* a malformed option before stays first */
+		if (i >= cap) /* a malformed option before stays first */
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		kind = mpf_get_u8(&o);
+		kind = opts[i];
 		if (kind == 0) /* end of option list: the rest is padding */
 			break;
 		if (kind == 1) { /* NOP */
-			mpf_cursor_skip(&c, 1);
+			i++;
 			continue;
 		}
-		if (mpf_cursor_wire_left(&c) < 2)
+		if (declared - i < 2)
 			return MPF_ERR_MALFORMED; /* no room for a length byte */
-		if (!mpf_cursor_has(&c, 2))
+		if (cap - i < 2)
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
-		len = mpf_get_u8(&o);
-		if (len < 2 || len > mpf_cursor_wire_left(&c))
+		len = opts[i + 1];
+		if (len < 2 || len > declared - i)
 			return MPF_ERR_MALFORMED;
-		if (!mpf_cursor_has(&c, len)) {
+		if (cap - i < len) {
 			/* keep the cut option: its captured head may still
 			 * say something (an MPTCP data ack, a join token) */
-			if (tcp_option_length_ok(kind, len) &&
-			    pkt->n_opts < MPF_TCP_MAX_OPTS) {
-				struct mpf_tcp_opt *t = &pkt->opts[pkt->n_opts++];
-
-				t->kind = kind;
-				t->len = len;
-				t->off = off;
-			}
+			if (tcp_option_length_ok(kind, len))
+				tcp_option_keep(pkt, kind, len, i);
 			return mpf__status_worst(status, MPF_ERR_TRUNCATED);
 		}
 		if (!tcp_option_length_ok(kind, len)) {
 			status = MPF_ERR_MALFORMED; /* skip it, keep the rest */
-		} else if (pkt->n_opts < MPF_TCP_MAX_OPTS) {
-			struct mpf_tcp_opt *t = &pkt->opts[pkt->n_opts++];
+		} else {
+			if (kind == 8 && pkt->n_opts < MPF_TCP_MAX_OPTS) {
+				struct mpf_cursor o;
 
-			t->kind = kind;
-			t->len = len;
-			t->off = off;
-			if (kind == 8) {
+				mpf_cursor_init(&o, opts + i + 2, 8, 8);
 				pkt->ts_val = mpf_get_be32(&o);
 				pkt->ts_ecr = mpf_get_be32(&o);
 				pkt->has_ts = true;
 			}
+			tcp_option_keep(pkt, kind, len, i);
 		}
-		mpf_cursor_skip(&c, len);
+		i += len;
 	}
 	return status;
 }
