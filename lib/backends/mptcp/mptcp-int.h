@@ -388,10 +388,48 @@ struct sent_frame {
 
 /* oarr.c: positions run from {0, 0}; the end is any past the last */
 void mpf__oarr_free(struct oarr *a);
-void *mpf__oarr_at(const struct oarr *a, struct opos p);
-bool mpf__oarr_end(const struct oarr *a, struct opos p);
-struct opos mpf__oarr_last(const struct oarr *a);
-void mpf__oarr_next(const struct oarr *a, struct opos *p);
+/* the walkers, inline: a segment's DSS takes a dozen steps through a
+ * side's intervals and mappings */
+static inline GArray *
+mpf__oarr_chunk(const struct oarr *a, guint c)
+{
+	return g_ptr_array_index(a->ch, c);
+}
+
+static inline void *
+mpf__oarr_at(const struct oarr *a, struct opos p)
+{
+	GArray *g = mpf__oarr_chunk(a, p.c);
+
+	return g->data + (gsize)p.i * a->esize;
+}
+
+static inline bool
+mpf__oarr_end(const struct oarr *a, struct opos p)
+{
+	return !a->ch || p.c >= a->ch->len;
+}
+
+static inline struct opos
+mpf__oarr_last(const struct oarr *a)
+{
+	struct opos p = { 0, 0 };
+
+	if (a->ch && a->ch->len) {
+		p.c = a->ch->len - 1;
+		p.i = mpf__oarr_chunk(a, p.c)->len - 1;
+	}
+	return p;
+}
+
+static inline void
+mpf__oarr_next(const struct oarr *a, struct opos *p)
+{
+	if (++p->i >= mpf__oarr_chunk(a, p->c)->len) {
+		p->c++;
+		p->i = 0;
+	}
+}
 bool mpf__oarr_prev(const struct oarr *a, struct opos *p);
 /* the first element for which @before(element, @key) is false (they are
  * all true, then all false, in order); the end when none */

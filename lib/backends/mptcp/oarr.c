@@ -21,7 +21,7 @@
 static GArray *
 chunk(const struct oarr *a, guint c)
 {
-	return g_ptr_array_index(a->ch, c);
+	return mpf__oarr_chunk(a, c);
 }
 
 void
@@ -36,41 +36,6 @@ mpf__oarr_free(struct oarr *a)
 	}
 	a->ch = NULL;
 	a->len = 0;
-}
-
-void *
-mpf__oarr_at(const struct oarr *a, struct opos p)
-{
-	GArray *g = chunk(a, p.c);
-
-	return g->data + (gsize)p.i * a->esize;
-}
-
-bool
-mpf__oarr_end(const struct oarr *a, struct opos p)
-{
-	return !a->ch || p.c >= a->ch->len;
-}
-
-struct opos
-mpf__oarr_last(const struct oarr *a)
-{
-	struct opos p = { 0, 0 };
-
-	if (a->ch && a->ch->len) {
-		p.c = a->ch->len - 1;
-		p.i = chunk(a, p.c)->len - 1;
-	}
-	return p;
-}
-
-void
-mpf__oarr_next(const struct oarr *a, struct opos *p)
-{
-	if (++p->i >= chunk(a, p->c)->len) {
-		p->c++;
-		p->i = 0;
-	}
 }
 
 bool
