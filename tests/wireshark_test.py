@@ -147,6 +147,20 @@ try:
     check(out.split() and set(out.split()) == {"7"}, "lisp filter on a prefix")
     out = tshark("-r", local, "-o", "mpflow.lisp:FALSE", "-Y", "mpflow", "-T", "fields", "-e", "frame.number")
     check(out.strip() == "", "preference mpflow.lisp:FALSE")
+
+    # tshark -z expert with no mpflow field asked for: the expert tap
+    # still hears of each flagged frame (the items are not built)
+    cap = os.path.join(DATA, "kernel", "v1-3paths-signal-loss", "capture.pcap")
+    shutil.copy(cap, local)
+    rows = list(csv.DictReader(io.StringIO(subprocess.run(
+        [MPFLOW, "frames", "--format", "csv", cap], capture_output=True,
+        text=True, check=True).stdout)))
+    want = sum("reinjection" in r["flags"].split("|") for r in rows)
+    out = tshark("-r", local, "-q", "-z", "expert")
+    got = [line.split()[0] for line in out.splitlines()
+           if "mpflow" in line and "reinjection" in line]
+    check(want > 0 and got == [str(want)],
+          "-z expert: %s mpflow reinjection entries, want %d" % (got, want))
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

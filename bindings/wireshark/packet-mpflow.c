@@ -16,6 +16,7 @@
 #include <wireshark.h>
 
 #include <epan/expert.h>
+#include <epan/tap.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
@@ -35,6 +36,7 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
 
 static int proto_mpflow = -1;
+static int expert_tap = -1; /* the expert infos' tap, once found */
 static dissector_handle_t mpflow_handle;
 
 static int hf_node = -1;
@@ -414,6 +416,24 @@ add_lisp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	add_flag_experts(pinfo, top, MPF_PROTO_LISP, flags);
 }
 
+/* The expert infos of this frame's flags, on no item. */
+static void
+add_experts_only(packet_info *pinfo)
+{
+	const struct mpf_frame *f = mpf_ctx_get_frame(ctx, pinfo->num);
+	enum mpf_protocol proto = mpf_frame_get_protocol(f);
+	unsigned flags = 0;
+
+	if (proto == MPF_PROTO_MPTCP)
+		flags = mpf_frame_get_mptcp_flags(f);
+	else if (proto == MPF_PROTO_SCTP)
+		flags = mpf_frame_get_sctp_flags(f);
+	else if (proto == MPF_PROTO_LISP)
+		flags = mpf_frame_get_lisp_flags(f);
+	if (flags)
+		add_flag_experts(pinfo, NULL, proto, flags);
+}
+
 static int
 dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	       void *data _U_)
@@ -433,8 +453,15 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 	 * of a packet), or a tree that shows nothing of ours (fields of
 	 * other protocols; a reference to any mpflow field or a visible
 	 * tree marks the protocol) costs the feed alone */
-	if (!tree || !proto_field_is_referenced(tree, proto_mpflow))
+	if (!tree || !proto_field_is_referenced(tree, proto_mpflow)) {
+		/* no item wanted; the expert tap (tshark -z expert) still
+		 * hears of the frame's anomalies, with no item to hang on */
+		if (expert_tap < 0)
+			expert_tap = find_tap_id("expert");
+		if (expert_tap >= 0 && have_tap_listener(expert_tap))
+			add_experts_only(pinfo);
 		return 0;
+	}
 	f = mpf_ctx_get_frame(ctx, pinfo->num);
 	if (!f)
 		return 0;
