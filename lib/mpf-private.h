@@ -84,7 +84,8 @@ struct mpf_frame {
 };
 
 /* The full form of @f: @f itself, its heap record, or @tmp filled from
- * its packed slot. NULL for NULL. */
+ * its packed slot. NULL for NULL. For the tests, which compare whole
+ * records; the getters read one field (mpf__frame_field()). */
 const struct mpf_frame *mpf__frame_view(const struct mpf_frame *f,
 					struct mpf_frame *tmp);
 

@@ -611,6 +611,8 @@ void mpf__mptcp_partial_adopted(struct mpf_ctx *into, void *state,
 				const uint32_t *old_flow_ids);
 
 /* settle.c */
+/* both hooks' answers in one, without the relink window: for the tests,
+ * against mpf__mptcp_node_unsettled_scan() */
 uint32_t mpf__mptcp_node_unsettled(const struct mpf_node *node);
 /* the backend's two settling hooks: what anything but a back-link may
  * still change, and the lowest frame a later one may link back to */
