@@ -163,11 +163,9 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 			status = MPF_ERR_MALFORMED; /* skip it, keep the rest */
 		} else {
 			if (kind == 8 && pkt->n_opts < MPF_TCP_MAX_OPTS) {
-				struct mpf_cursor o;
-
-				mpf_cursor_init(&o, opts + i + 2, 8, 8);
-				pkt->ts_val = mpf_get_be32(&o);
-				pkt->ts_ecr = mpf_get_be32(&o);
+				/* len 10, all captured (cap - i >= len) */
+				pkt->ts_val = mpf_be32_at(opts, i + 2);
+				pkt->ts_ecr = mpf_be32_at(opts, i + 6);
 				pkt->has_ts = true;
 			}
 			tcp_option_keep(pkt, kind, len, i);
@@ -180,24 +178,24 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 static int
 decode_tcp(struct mpf_pkt *pkt)
 {
-	struct mpf_cursor c, whole;
+	struct mpf_cursor c;
+	const uint8_t *q;
 	uint16_t off_flags;
 	size_t hlen;
 	int st;
 
 	mpf_cursor_init(&c, pkt->l4, pkt->l4_cap, pkt->l4_len);
-	whole = c;
 	if (mpf_cursor_has(&c, 4)) { /* the ports even of a cut header */
-		pkt->sport = mpf_get_be16(&c);
-		pkt->dport = mpf_get_be16(&c);
+		pkt->sport = mpf_be16_at(c.p, 0);
+		pkt->dport = mpf_be16_at(c.p, 2);
 		pkt->has_ports = true;
 	}
-	if (!mpf_cursor_need(&whole, 20))
-		return whole.status;
-	pkt->seq = mpf_get_be32(&c);
-	pkt->ack = mpf_get_be32(&c);
-	off_flags = mpf_get_be16(&c);
-	pkt->window = mpf_get_be16(&c);
+	if (!(q = mpf_cursor_take(&c, 20)))
+		return c.status;
+	pkt->seq = mpf_be32_at(q, 4);
+	pkt->ack = mpf_be32_at(q, 8);
+	off_flags = mpf_be16_at(q, 12);
+	pkt->window = mpf_be16_at(q, 14);
 	hlen = (size_t)(off_flags >> 12) * 4;
 	pkt->tcp_flags = (uint8_t)(off_flags & 0xff);
 	if (hlen < 20 || hlen > pkt->l4_len)
@@ -435,25 +433,21 @@ decode_ipv4(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
 	const uint8_t *p = c->p;
 	size_t cap = mpf_cursor_left(c), wire = mpf_cursor_wire_left(c);
-	uint8_t vihl;
 	uint16_t frag;
 	size_t total, hlen;
 	int st = MPF_OK;
 
-	if (!mpf_cursor_need(c, 20))
+	if (!mpf_cursor_take(c, 20))
 		return c->status;
-	vihl = mpf_get_u8(c);
-	hlen = (size_t)(vihl & 0x0f) * 4;
-	mpf_cursor_skip(c, 1); /* TOS */
-	total = mpf_get_be16(c);
-	mpf_cursor_skip(c, 2); /* identification */
-	frag = mpf_get_be16(c);
-	mpf_cursor_skip(c, 1); /* TTL */
-	pkt->ip_proto = mpf_get_u8(c);
-	mpf_cursor_skip(c, 2); /* checksum */
+	/* version and header length; TOS; total length; identification;
+	 * flags and fragment offset; TTL; protocol; checksum; addresses */
+	hlen = (size_t)(p[0] & 0x0f) * 4;
+	total = mpf_be16_at(p, 2);
+	frag = mpf_be16_at(p, 6);
+	pkt->ip_proto = p[9];
 	pkt->src.family = pkt->dst.family = 4;
-	mpf_get_bytes(c, pkt->src.bytes, 4);
-	mpf_get_bytes(c, pkt->dst.bytes, 4);
+	memcpy(pkt->src.bytes, p + 12, 4);
+	memcpy(pkt->dst.bytes, p + 16, 4);
 	pkt->ip_version = 4;
 	if (hlen < 20)
 		return MPF_ERR_MALFORMED;
@@ -665,12 +659,12 @@ decode_ethertype(struct mpf_pkt *pkt, uint16_t type, struct mpf_cursor *c)
 static int
 decode_ethernet(struct mpf_pkt *pkt, struct mpf_cursor *c)
 {
+	const uint8_t *q = mpf_cursor_take(c, 14);
 	uint16_t type;
 
-	if (!mpf_cursor_need(c, 14))
+	if (!q)
 		return c->status;
-	mpf_cursor_skip(c, 12); /* destination, source */
-	type = mpf_get_be16(c);
+	type = mpf_be16_at(q, 12); /* after destination, source */
 	if (type < 0x0600) {
 		/* 802.3 length field: only LLC/SNAP carries an Ethernet type */
 		static const uint8_t snap[3] = { 0xaa, 0xaa, 0x03 };

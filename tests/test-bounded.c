@@ -543,7 +543,7 @@ settle_cmp_node(void *obj, void *user)
 	c = conn_of(n);
 	for (d = 0; d < 2; d++) {
 		const struct side *sd = &c->side[d];
-		struct opos p = { 0, 0 };
+		struct opos p = mpf__oarr_begin(&sd->sent_frames);
 		uint64_t counted = 0, filed = 0;
 		uint32_t prev = 0;
 
@@ -556,7 +556,7 @@ settle_cmp_node(void *obj, void *user)
 			prev = e->frame;
 			counted += e->n;
 		}
-		for (p.c = p.i = 0; !mpf__oarr_end(&sd->sent, p);
+		for (p = mpf__oarr_begin(&sd->sent); !mpf__oarr_end(&sd->sent, p);
 		     mpf__oarr_next(&sd->sent, &p))
 			filed += ((const struct sent *)mpf__oarr_at(&sd->sent, p))
 					 ->frame != 0;
@@ -868,6 +868,104 @@ START_TEST(test_relink_window)
 }
 END_TEST
 
+static bool
+u32_before(const void *e, const void *key)
+{
+	return *(const uint32_t *)e < *(const uint32_t *)key;
+}
+
+/* The model's first index whose key is not below @key. */
+static guint
+model_bound(const GArray *m, uint32_t key)
+{
+	guint i = 0;
+
+	while (i < m->len && g_array_index(m, uint32_t, i) < key)
+		i++;
+	return i;
+}
+
+/* @a holds exactly @m, forwards, backwards, and ranked. */
+static void
+oarr_check(const struct oarr *a, const GArray *m)
+{
+	struct opos p = mpf__oarr_begin(a);
+	guint i;
+
+	ck_assert_uint_eq(a->len, m->len);
+	for (i = 0; !mpf__oarr_end(a, p); i++, mpf__oarr_next(a, &p)) {
+		ck_assert_uint_lt(i, m->len);
+		ck_assert_uint_eq(*(const uint32_t *)mpf__oarr_at(a, p),
+				  g_array_index(m, uint32_t, i));
+		ck_assert_uint_eq(mpf__oarr_rank(a, p), i);
+	}
+	ck_assert_uint_eq(i, m->len);
+	if (!m->len)
+		return;
+	p = mpf__oarr_last(a);
+	for (i = m->len; i-- > 0;) {
+		ck_assert_uint_eq(*(const uint32_t *)mpf__oarr_at(a, p),
+				  g_array_index(m, uint32_t, i));
+		ck_assert(mpf__oarr_prev(a, &p) == (i > 0));
+	}
+}
+
+/*
+ * The ordered array against a plain sorted model, under inserts anywhere
+ * (chunk splits), drops from the front (counted, moved out lazily),
+ * removals (chunk joins) and searches: the lazy front must never show.
+ */
+START_TEST(test_oarr_model)
+{
+	struct oarr a = { NULL, 0, sizeof(uint32_t), 0 };
+	GArray *m = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	GRand *r = g_rand_new_with_seed(16);
+	uint32_t next = 1000000, key;
+	guint step, i, drops = 0, removes = 0;
+
+	for (step = 0; step < 20000; step++) {
+		guint op = g_rand_int_range(r, 0, 100);
+		struct opos p;
+
+		if (op < 55) { /* mostly appends, some anywhere */
+			key = op < 40 ? next++ : (uint32_t)g_rand_int_range(r, 0, (gint32)next);
+			p = mpf__oarr_bound(&a, u32_before, &key);
+			ck_assert_uint_eq(mpf__oarr_rank(&a, p), model_bound(m, key));
+			mpf__oarr_insert(&a, p, &key);
+			g_array_insert_val(m, model_bound(m, key), key);
+		} else if (op < 85) {
+			guint n = g_rand_int_range(r, 0, 3);
+
+			mpf__oarr_drop_front(&a, n);
+			g_array_remove_range(m, 0, MIN(n, m->len));
+			drops += n;
+		} else if (m->len) {
+			i = g_rand_int_range(r, 0, (gint32)m->len);
+			key = g_array_index(m, uint32_t, i);
+			p = mpf__oarr_bound(&a, u32_before, &key);
+			i = model_bound(m, key);
+			ck_assert_uint_eq(mpf__oarr_rank(&a, p), i);
+			mpf__oarr_remove(&a, p);
+			g_array_remove_index(m, i);
+			removes++;
+		}
+		if (step % 50 == 0 || step > 19900)
+			oarr_check(&a, m);
+	}
+	oarr_check(&a, m);
+	ck_assert_uint_gt(drops, 1000);
+	ck_assert_uint_gt(removes, 1000);
+	ck_assert_uint_gt(a.len, 2 * 128); /* several chunks */
+	mpf__oarr_drop_front(&a, a.len);
+	g_array_set_size(m, 0);
+	oarr_check(&a, m);
+	ck_assert_uint_eq(a.head, 0);
+	mpf__oarr_free(&a);
+	g_array_free(m, TRUE);
+	g_rand_free(r);
+}
+END_TEST
+
 static Suite *
 bounded_suite(void)
 {
@@ -886,6 +984,7 @@ bounded_suite(void)
 	tcase_add_test(tc, test_settle_matches_walk);
 	tcase_add_test(tc, test_settle_per_frame);
 	tcase_add_test(tc, test_relink_window);
+	tcase_add_test(tc, test_oarr_model);
 	suite_add_tcase(s, tc);
 	return s;
 }

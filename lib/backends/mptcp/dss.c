@@ -45,7 +45,7 @@ sent_put(struct side *sd, struct opos p, const struct sent *x)
 static void
 sent_drop(struct side *sd, guint n)
 {
-	struct opos p = { 0, 0 };
+	struct opos p = mpf__oarr_begin(&sd->sent);
 	guint k;
 
 	for (k = 0; k < n && !mpf__oarr_end(&sd->sent, p);

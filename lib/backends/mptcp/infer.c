@@ -292,7 +292,7 @@ mpf__mptcp_side_absorb(struct side *ks, const struct side *gsd)
 	}
 	if (gsd->sent.len) {
 		/* their data intervals join ours, in DSN order */
-		struct opos p = { 0, 0 };
+		struct opos p = mpf__oarr_begin(&gsd->sent);
 
 		for (; !mpf__oarr_end(&gsd->sent, p); mpf__oarr_next(&gsd->sent, &p))
 			mpf__mptcp_sent_insert(ks, mpf__oarr_at(&gsd->sent, p));

@@ -46,6 +46,7 @@ struct oarr {
 	GPtrArray *ch; /* GArray *, each sorted and not empty; NULL when empty */
 	guint len;     /* elements */
 	guint esize;
+	guint head;    /* dropped elements still at the front of chunk 0 */
 };
 
 struct opos {
@@ -402,6 +403,15 @@ mpf__oarr_at(const struct oarr *a, struct opos p)
 	GArray *g = mpf__oarr_chunk(a, p.c);
 
 	return g->data + (gsize)p.i * a->esize;
+}
+
+/* the first element (past the dropped ones not yet moved out) */
+static inline struct opos
+mpf__oarr_begin(const struct oarr *a)
+{
+	struct opos p = { 0, a->head };
+
+	return p;
 }
 
 static inline bool

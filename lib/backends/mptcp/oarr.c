@@ -11,6 +11,11 @@
  * two binary searches and an insertion moves one chunk (and, when it
  * splits, the chunk pointers): O(log n) plus a constant.
  *
+ * Dropping from the front (acked data, old mappings: one or two a packet)
+ * only counts the dropped elements in a->head: chunk 0 keeps them until it
+ * is wholly dropped, or split or joined, so a drop moves nothing (it moved
+ * up to a chunk each time). At most one chunk's worth is held so.
+ *
  * Owns its chunks only; the order is the caller's (every search takes a
  * predicate, and insertions go where a search said).
  */
@@ -36,12 +41,23 @@ mpf__oarr_free(struct oarr *a)
 	}
 	a->ch = NULL;
 	a->len = 0;
+	a->head = 0;
+}
+
+/* Moves chunk 0's dropped elements out (before it is split or joined). */
+static void
+compact_head(struct oarr *a)
+{
+	if (a->head) {
+		g_array_remove_range(chunk(a, 0), 0, a->head);
+		a->head = 0;
+	}
 }
 
 bool
 mpf__oarr_prev(const struct oarr *a, struct opos *p)
 {
-	if (p->i > 0 && !mpf__oarr_end(a, *p)) {
+	if (p->i > (p->c == 0 ? a->head : 0) && !mpf__oarr_end(a, *p)) {
 		p->i--;
 		return true;
 	}
@@ -76,7 +92,7 @@ mpf__oarr_bound(const struct oarr *a,
 	if (lo == a->ch->len)
 		return p;
 	g = chunk(a, lo);
-	lo = 0;
+	lo = p.c == 0 ? a->head : 0;
 	hi = g->len - 1;
 	while (lo < hi) {
 		guint mid = lo + (hi - lo) / 2;
@@ -115,6 +131,11 @@ mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 		p.i = chunk(a, p.c)->len;
 	}
 	g = chunk(a, p.c);
+	if (p.c == 0 && a->head && g->len == OARR_CHUNK && p.i < OARR_CHUNK) {
+		/* a split copies from 0: the dropped elements go first */
+		p.i -= a->head;
+		compact_head(a);
+	}
 	if (g->len == OARR_CHUNK && p.i == OARR_CHUNK) {
 		/* past a full chunk: a new one (in order, chunks stay full) */
 		p.c++;
@@ -147,14 +168,16 @@ mpf__oarr_drop_front(struct oarr *a, guint n)
 {
 	while (n > 0 && a->ch && a->ch->len) {
 		GArray *g = chunk(a, 0);
+		guint live = g->len - a->head;
 
-		if (g->len <= n) {
-			n -= g->len;
-			a->len -= g->len;
+		if (live <= n) {
+			n -= live;
+			a->len -= live;
+			a->head = 0;
 			g_array_free(g, TRUE);
 			g_ptr_array_remove_index(a->ch, 0);
 		} else {
-			g_array_remove_range(g, 0, n);
+			a->head += n; /* moved out later, if ever */
 			a->len -= n;
 			n = 0;
 		}
@@ -165,8 +188,13 @@ mpf__oarr_drop_front(struct oarr *a, guint n)
 static void
 chunk_join(struct oarr *a, guint c)
 {
-	GArray *g = chunk(a, c), *h = chunk(a, c + 1);
-	GArray *j = chunk_copy(a, g, 0, g->len);
+	GArray *g, *h, *j;
+
+	if (c == 0)
+		compact_head(a);
+	g = chunk(a, c);
+	h = chunk(a, c + 1);
+	j = chunk_copy(a, g, 0, g->len);
 
 	g_array_append_vals(j, h->data, h->len);
 	a->ch->pdata[c] = j;
@@ -182,7 +210,9 @@ mpf__oarr_remove(struct oarr *a, struct opos p)
 
 	g_array_remove_index(g, p.i);
 	a->len--;
-	if (g->len == 0) {
+	if (g->len == (p.c == 0 ? a->head : 0)) {
+		if (p.c == 0)
+			a->head = 0;
 		g_array_free(g, TRUE);
 		g_ptr_array_remove_index(a->ch, p.c);
 		return;
@@ -213,7 +243,7 @@ mpf__oarr_rank(const struct oarr *a, struct opos p)
 	}
 	for (c = 0; c < p.c; c++)
 		r += chunk(a, c)->len;
-	return r + p.i;
+	return r + p.i - a->head;
 }
 
 size_t

@@ -112,6 +112,29 @@ parse_dss(struct mpf_cursor *c, struct mpf_mptcp_opt *o)
 		o->u.dss.has_csum = true;
 	else if (o->len != want)
 		return MPF_ERR_MALFORMED;
+	if (o->cap == o->len) {
+		/* whole (nearly every segment): one check, plain loads */
+		const uint8_t *q = mpf_cursor_take(c, o->len - 4u);
+		size_t at = 0;
+
+		if (!q)
+			return c->status;
+		if (o->u.dss.has_ack) {
+			o->u.dss.ack = o->u.dss.ack64 ? mpf_be64_at(q, 0)
+						      : mpf_be32_at(q, 0);
+			at = o->u.dss.ack64 ? 8 : 4;
+		}
+		if (o->u.dss.has_map) {
+			o->u.dss.dsn = o->u.dss.dsn64 ? mpf_be64_at(q, at)
+						      : mpf_be32_at(q, at);
+			at += o->u.dss.dsn64 ? 8 : 4;
+			o->u.dss.ssn = mpf_be32_at(q, at);
+			o->u.dss.data_len = mpf_be16_at(q, at + 4);
+			if (o->u.dss.has_csum)
+				o->u.dss.csum = mpf_be16_at(q, at + 6);
+		}
+		return MPF_OK;
+	}
 	if (o->u.dss.has_ack)
 		o->u.dss.ack = o->u.dss.ack64 ? mpf_get_be64(c) : mpf_get_be32(c);
 	if (o->u.dss.has_map) {
@@ -187,13 +210,13 @@ mpf__mptcp_opt_parse(const uint8_t *p, size_t captured, size_t declared,
 		return MPF_ERR_MALFORMED; /* no room for a length byte */
 	if (captured < 2)
 		return MPF_ERR_TRUNCATED;
-	mpf_cursor_init(&c, p, captured, declared);
-	if (mpf_get_u8(&c) != MPTCP_OPT_KIND)
+	/* kind and length: two bytes, captured */
+	if (p[0] != MPTCP_OPT_KIND)
 		return MPF_ERR_INVALID;
-	o->len = mpf_get_u8(&c);
+	o->len = p[1];
 	if (o->len > declared || o->len < 3)
 		return MPF_ERR_MALFORMED;
-	if (!mpf_cursor_has(&c, 1))
+	if (captured < 3)
 		return MPF_ERR_TRUNCATED; /* the subtype was not captured */
 	/* from here on the option's own bytes: read what was captured;
 	 * fields past the cut read as zero, and o->cap tells the caller

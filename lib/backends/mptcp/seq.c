@@ -124,7 +124,7 @@ mpf__mptcp_map_find(const struct sdir *d, uint64_t ssn)
 void
 mpf__mptcp_map_prune(struct conn *c, struct sdir *d, uint64_t acked)
 {
-	struct opos p = { 0, 0 };
+	struct opos p = mpf__oarr_begin(&d->maps);
 	guint n = 0;
 
 	while (n + 1 < d->maps.len) {

@@ -76,7 +76,7 @@ mpf__mptcp_settle_del(struct side *sd, const struct sent *x)
 		return;
 	/* the common case: the lowest interval goes, and with it the
 	 * lowest frame, at the front */
-	p.c = p.i = 0;
+	p = mpf__oarr_begin(a);
 	if (((const struct sent_frame *)mpf__oarr_at(a, p))->frame != x->frame)
 		p = mpf__oarr_bound(a, frame_below, &k);
 	if (mpf__oarr_end(a, p) ||
@@ -90,7 +90,7 @@ mpf__mptcp_settle_del(struct side *sd, const struct sent *x)
 static uint32_t
 sent_lowest(struct side *sd, uint32_t low)
 {
-	struct opos p = { 0, 0 };
+	struct opos p = mpf__oarr_begin(&sd->sent_frames);
 
 	sd->settle_steps++;
 	if (!sd->sent_frames.len)
@@ -161,7 +161,7 @@ mpf__mptcp_node_unsettled_scan(const struct mpf_node *node)
 		return node->first_frame;
 	for (d = 0; d < 2; d++) {
 		const struct side *sd = &c->side[d];
-		struct opos p = { 0, 0 };
+		struct opos p = mpf__oarr_begin(&sd->sent);
 
 		for (; !mpf__oarr_end(&sd->sent, p); mpf__oarr_next(&sd->sent, &p))
 			low = lower(((const struct sent *)mpf__oarr_at(&sd->sent,
