@@ -74,23 +74,15 @@ in_window(uint64_t b, uint64_t lo, uint64_t hi, uint64_t mask)
 	return ((b - lo) & mask) <= ((hi - lo) & mask);
 }
 
-/*
- * Moves the window of buckets a side is filed in, [*lo, *hi] (none when
- * !*on), to [want_lo, want_hi], or to its top INDEX_WINDOW buckets when
- * it is wider: a side owns at most INDEX_WINDOW entries per index, and a
- * move costs what it adds and removes.
- */
+/* Moves the window [*lo, *hi] (none when !*on) to [want_lo, want_hi]
+ * (at most INDEX_WINDOW buckets): what it adds and removes. */
 static void
-window_move(struct state *st, GHashTable *t, uint64_t mask, bool *on,
-	    uint64_t *lo, uint64_t *hi, uint64_t want_lo, uint64_t want_hi,
-	    struct mpf_node *node, int side)
+window_shift(struct state *st, GHashTable *t, uint64_t mask, bool *on,
+	     uint64_t *lo, uint64_t *hi, uint64_t want_lo, uint64_t want_hi,
+	     struct mpf_node *node, int side)
 {
 	uint64_t b, k, n;
 
-	if (((want_hi - want_lo) & mask) >= INDEX_WINDOW)
-		want_lo = (want_hi - (INDEX_WINDOW - 1)) & mask;
-	if (*on && *lo == want_lo && *hi == want_hi)
-		return;
 	if (*on) {
 		n = ((*hi - *lo) & mask) + 1;
 		for (k = 0, b = *lo; k < n; k++, b = (b + 1) & mask)
@@ -107,6 +99,25 @@ window_move(struct state *st, GHashTable *t, uint64_t mask, bool *on,
 	/* entries were added or removed: the node is measured in full
 	 * after this frame */
 	node->touches = UINT32_MAX - 1;
+}
+
+/*
+ * Moves the window of buckets a side is filed in, [*lo, *hi] (none when
+ * !*on), to [want_lo, want_hi], or to its top INDEX_WINDOW buckets when
+ * it is wider: a side owns at most INDEX_WINDOW entries per index, and a
+ * move costs what it adds and removes. The same window again (nearly
+ * every mapping: buckets are wide) is a comparison, inline.
+ */
+static inline void
+window_move(struct state *st, GHashTable *t, uint64_t mask, bool *on,
+	    uint64_t *lo, uint64_t *hi, uint64_t want_lo, uint64_t want_hi,
+	    struct mpf_node *node, int side)
+{
+	if (((want_hi - want_lo) & mask) >= INDEX_WINDOW)
+		want_lo = (want_hi - (INDEX_WINDOW - 1)) & mask;
+	if (*on && *lo == want_lo && *hi == want_hi)
+		return;
+	window_shift(st, t, mask, on, lo, hi, want_lo, want_hi, node, side);
 }
 
 /*
