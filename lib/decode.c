@@ -133,6 +133,16 @@ mpf__decode_tcp_options(struct mpf_pkt *pkt, const uint8_t *opts,
 
 	pkt->n_opts = 0;
 	pkt->has_ts = false;
+	if (cap >= 12 && opts[0] == 1 && opts[1] == 1 && opts[2] == 8 &&
+	    opts[3] == 10) {
+		/* the usual head (Linux, BSD): NOP, NOP, timestamps, as the
+		 * walk below would take them */
+		pkt->ts_val = mpf_be32_at(opts, 4);
+		pkt->ts_ecr = mpf_be32_at(opts, 8);
+		pkt->has_ts = true;
+		tcp_option_keep(pkt, 8, 10, 2);
+		i = 12;
+	}
 	while (i < declared) {
 		uint8_t kind, len;
 

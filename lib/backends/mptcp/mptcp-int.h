@@ -442,10 +442,46 @@ mpf__oarr_next(const struct oarr *a, struct opos *p)
 }
 bool mpf__oarr_prev(const struct oarr *a, struct opos *p);
 /* the first element for which @before(element, @key) is false (they are
- * all true, then all false, in order); the end when none */
-struct opos mpf__oarr_bound(const struct oarr *a,
-			    bool (*before)(const void *e, const void *key),
-			    const void *key);
+ * all true, then all false, in order); the end when none. Inline, so
+ * that each caller's @before is too: two binary searches a segment. */
+static inline struct opos
+mpf__oarr_bound(const struct oarr *a,
+		bool (*before)(const void *e, const void *key), const void *key)
+{
+	struct opos p = { 0, 0 };
+	guint lo = 0, hi;
+	GArray *g;
+
+	if (!a->ch)
+		return p;
+	hi = a->ch->len;
+	while (lo < hi) { /* the first chunk whose last element is not before */
+		guint mid = lo + (hi - lo) / 2;
+
+		g = mpf__oarr_chunk(a, mid);
+		if (before(g->data + (gsize)(g->len - 1) * a->esize, key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	p.c = lo;
+	if (lo == a->ch->len)
+		return p;
+	g = mpf__oarr_chunk(a, lo);
+	lo = p.c == 0 ? a->head : 0;
+	hi = g->len - 1;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (before(g->data + (gsize)mid * a->esize, key))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	p.i = lo;
+	return p;
+}
+
 /* inserts a copy of @e before @p; returns its position */
 struct opos mpf__oarr_insert(struct oarr *a, struct opos p, const void *e);
 void mpf__oarr_drop_front(struct oarr *a, guint n);

@@ -68,44 +68,6 @@ mpf__oarr_prev(const struct oarr *a, struct opos *p)
 	return true;
 }
 
-struct opos
-mpf__oarr_bound(const struct oarr *a,
-		bool (*before)(const void *e, const void *key), const void *key)
-{
-	struct opos p = { 0, 0 };
-	guint lo = 0, hi;
-	GArray *g;
-
-	if (!a->ch)
-		return p;
-	hi = a->ch->len;
-	while (lo < hi) { /* the first chunk whose last element is not before */
-		guint mid = lo + (hi - lo) / 2;
-
-		g = chunk(a, mid);
-		if (before(g->data + (gsize)(g->len - 1) * a->esize, key))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	p.c = lo;
-	if (lo == a->ch->len)
-		return p;
-	g = chunk(a, lo);
-	lo = p.c == 0 ? a->head : 0;
-	hi = g->len - 1;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-
-		if (before(g->data + (gsize)mid * a->esize, key))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	p.i = lo;
-	return p;
-}
-
 /* A new chunk holding @n elements of @g from @from. */
 static GArray *
 chunk_copy(const struct oarr *a, GArray *g, guint from, guint n)
