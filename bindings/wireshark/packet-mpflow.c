@@ -243,31 +243,128 @@ register_flag_experts(void)
 #define WANTED(tree, hf) proto_field_is_referenced((tree), (hf))
 
 /*
- * Sets the text of the top item, "<protocol name>: MPTCP node 3, DSN 10".
- * Only a visible tree shows it. One proto_item_set_text: appending the
- * parts one by one would make tshark build the label more than once.
+ * Item labels built here rather than by printf: a visible tree (tshark
+ * -V, and also -T fields) formats the label of each item it is given one
+ * for, in every frame, and glibc's printf costs more than the rest of the
+ * item. The texts are those the printf formats gave.
  */
+struct label {
+	char s[ITEM_LABEL_LENGTH];
+	size_t n; /* < sizeof(s): s[n] is the terminating NUL */
+};
+
+/* Empties @l (not the whole buffer: a label is written once, in order) */
 static void
-set_top_text(proto_tree *tree, proto_item *top, const struct mpf_frame *f,
-	     const struct mpf_node *node, uint32_t node_id)
+label_init(struct label *l)
 {
-	const char *proto = mpf_protocol_to_string(mpf_frame_get_protocol(f));
-	char dsn[40] = "";
+	l->n = 0;
+	l->s[0] = '\0';
+}
+
+/* Appends @s, cut to what fits. */
+static void
+label_add(struct label *l, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > sizeof(l->s) - 1 - l->n)
+		len = sizeof(l->s) - 1 - l->n;
+	memcpy(l->s + l->n, s, len);
+	l->n += len;
+	l->s[l->n] = '\0';
+}
+
+/* Appends @v in decimal, as "%" PRIu64. */
+static void
+label_add_dec(struct label *l, uint64_t v)
+{
+	char d[21];
+	int i = 20;
+
+	d[20] = '\0';
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	label_add(l, d + i);
+}
+
+/* Appends @v as 8 lowercase hex digits, as "%08x". */
+static void
+label_add_hex32(struct label *l, uint32_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[9];
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 4)
+		d[i] = hex[v & 0xf];
+	d[8] = '\0';
+	label_add(l, d);
+}
+
+/*
+ * Adds @v to field @hf (FT_UINT32) labelled "<name>: %08x (<side>)";
+ * Returns: the item.
+ */
+static proto_item *
+add_side_hex(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t v,
+	     const char *side)
+{
+	struct label l;
+	proto_item *it;
+
+	if (!PTREE_DATA(tree)->visible) {
+		/* no label shown: none made */
+		it = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
+	} else {
+		label_init(&l);
+		label_add(&l, proto_registrar_get_name(hf));
+		label_add(&l, ": ");
+		label_add_hex32(&l, v);
+		label_add(&l, " (");
+		label_add(&l, side);
+		label_add(&l, ")");
+		it = proto_tree_add_uint_format(tree, hf, tvb, 0, 0, v, "%s", l.s);
+	}
+	proto_item_set_generated(it);
+	return it;
+}
+
+/*
+ * Adds the top item: in a visible tree labelled "<protocol name>: mptcp
+ * node 3, DSN 10" (or ", no node"); Returns: the item.
+ */
+static proto_item *
+add_top(proto_tree *tree, tvbuff_t *tvb, const struct mpf_frame *f,
+	const struct mpf_node *node, uint32_t node_id)
+{
+	enum mpf_protocol proto = mpf_frame_get_protocol(f);
+	proto_item *top;
+	struct label l;
 	uint64_t v;
 
+	top = proto_tree_add_item(tree, proto_mpflow, tvb, 0, 0, ENC_NA);
+	proto_item_set_generated(top);
 	if (!PTREE_DATA(tree)->visible)
-		return;
-	if (mpf_frame_get_protocol(f) == MPF_PROTO_MPTCP &&
-	    mpf_frame_get_mptcp_dsn(f, &v))
-		g_snprintf(dsn, sizeof(dsn), ", DSN %" G_GUINT64_FORMAT, v);
-	if (node)
-		proto_item_set_text(top, "%s: %s node %u%s",
-				    proto_registrar_get_name(proto_mpflow),
-				    proto, node_id, dsn);
-	else
-		proto_item_set_text(top, "%s: %s, no node%s",
-				    proto_registrar_get_name(proto_mpflow),
-				    proto, dsn);
+		return top;
+	/* proto_tree_add_protocol_format would print the text twice */
+	label_init(&l);
+	label_add(&l, proto_registrar_get_name(proto_mpflow));
+	label_add(&l, ": ");
+	label_add(&l, mpf_protocol_to_string(proto));
+	if (node) {
+		label_add(&l, " node ");
+		label_add_dec(&l, node_id);
+	} else {
+		label_add(&l, ", no node");
+	}
+	if (proto == MPF_PROTO_MPTCP && mpf_frame_get_mptcp_dsn(f, &v)) {
+		label_add(&l, ", DSN ");
+		label_add_dec(&l, v);
+	}
+	proto_item_set_text(top, "%s", l.s);
+	return top;
 }
 
 static void
@@ -276,7 +373,7 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 {
 	unsigned flags = mpf_frame_get_mptcp_flags(f);
 	uint64_t v;
-	uint32_t tok, fb;
+	uint32_t tok;
 	int version;
 	proto_item *it;
 
@@ -302,19 +399,11 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 		proto_item_set_generated(it);
 	}
 	if (WANTED(tree, hf_mptcp_token) &&
-	    mpf_node_get_mptcp_token(node, MPF_SIDE_CLIENT, &tok)) {
-		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
-						      0, 0, tok, "%08x (client)",
-						      tok);
-		proto_item_set_generated(it);
-	}
+	    mpf_node_get_mptcp_token(node, MPF_SIDE_CLIENT, &tok))
+		add_side_hex(tree, hf_mptcp_token, tvb, tok, "client");
 	if (WANTED(tree, hf_mptcp_token) &&
-	    mpf_node_get_mptcp_token(node, MPF_SIDE_SERVER, &tok)) {
-		it = proto_tree_add_uint_format_value(tree, hf_mptcp_token, tvb,
-						      0, 0, tok, "%08x (server)",
-						      tok);
-		proto_item_set_generated(it);
-	}
+	    mpf_node_get_mptcp_token(node, MPF_SIDE_SERVER, &tok))
+		add_side_hex(tree, hf_mptcp_token, tvb, tok, "server");
 	if (WANTED(tree, hf_mptcp_reinjection_of) &&
 	    mpf_frame_get_mptcp_reinjection_of(f)) {
 		it = proto_tree_add_uint(tree, hf_mptcp_reinjection_of, tvb, 0, 0,
@@ -328,7 +417,6 @@ add_mptcp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 		proto_item_set_generated(it);
 	}
 	add_flag_experts(pinfo, top, MPF_PROTO_MPTCP, flags);
-	(void)fb;
 }
 
 static void
@@ -352,10 +440,7 @@ add_sctp(proto_tree *tree, proto_item *top, tvbuff_t *tvb, packet_info *pinfo,
 	for (i = 0; i < 2 && WANTED(tree, hf_sctp_vtag); i++) {
 		if (!mpf_node_get_sctp_vtag(node, (enum mpf_side)i, &v))
 			continue;
-		it = proto_tree_add_uint_format_value(tree, hf_sctp_vtag, tvb, 0, 0, v,
-						      "%08x (%s)", v,
-						      i ? "server" : "client");
-		proto_item_set_generated(it);
+		add_side_hex(tree, hf_sctp_vtag, tvb, v, i ? "server" : "client");
 	}
 	for (type = 0; chunk_wanted && type < 256; type++) {
 		uint32_t bit = mpf_sctp_chunk_bit(type);
@@ -475,9 +560,7 @@ dissect_mpflow(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 	/* always a real item (the protocol is referenced): the expert
 	 * infos hang on it and flag it */
-	top = proto_tree_add_item(tree, proto_mpflow, tvb, 0, 0, ENC_NA);
-	proto_item_set_generated(top);
-	set_top_text(tree, top, f, node, node_id);
+	top = add_top(tree, tvb, f, node, node_id);
 	sub = proto_item_add_subtree(top, ett_mpflow);
 	if (node && WANTED(tree, hf_node)) {
 		it = proto_tree_add_uint(sub, hf_node, tvb, 0, 0, node_id);
