@@ -179,36 +179,12 @@ mpf__cursor_be(struct mpf_cursor *c, size_t n)
 	return v;
 }
 
-/* Big-endian loads of the usual widths: one load and a byte swap. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define MPF__CURSOR_BE(bits, swap)                                           \
-	static inline uint##bits##_t mpf__cursor_be##bits(struct mpf_cursor *c) \
-	{                                                                    \
-		const uint8_t *q = mpf_cursor_take(c, bits / 8);             \
-		uint##bits##_t v;                                            \
-                                                                             \
-		if (!q)                                                      \
-			return 0;                                            \
-		memcpy(&v, q, sizeof(v));                                    \
-		return swap(v);                                              \
-	}
-#else
-#define MPF__CURSOR_BE(bits, swap)                                           \
-	static inline uint##bits##_t mpf__cursor_be##bits(struct mpf_cursor *c) \
-	{                                                                    \
-		return (uint##bits##_t)mpf__cursor_be(c, bits / 8);          \
-	}
-#endif
-MPF__CURSOR_BE(16, __builtin_bswap16)
-MPF__CURSOR_BE(32, __builtin_bswap32)
-MPF__CURSOR_BE(64, __builtin_bswap64)
-
 /*
- * Fields of a header taken whole: @q from mpf_cursor_take(c, n), whose
- * one check covered all n bytes, and @off + the width within them. The
- * hot headers (Ethernet, IPv4, TCP, DSS) read so: one check a header,
- * not one a field.
+ * Big-endian loads of the usual widths (one load and a byte swap where the
+ * compiler has them), of a header taken whole: @q from mpf_cursor_take(c,
+ * n), whose one check covered all n bytes, and @off + the width within
+ * them. The hot headers (Ethernet, IPv4, TCP, DSS) read so: one check a
+ * header, not one a field.
  */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
 	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -237,6 +213,18 @@ MPF__CURSOR_BE(64, __builtin_bswap64)
 MPF__BE_AT(16, __builtin_bswap16)
 MPF__BE_AT(32, __builtin_bswap32)
 MPF__BE_AT(64, __builtin_bswap64)
+
+/* The same through a cursor: 0 (status set) when they cannot be read. */
+#define MPF__CURSOR_BE(bits)                                                 \
+	static inline uint##bits##_t mpf__cursor_be##bits(struct mpf_cursor *c) \
+	{                                                                    \
+		const uint8_t *q = mpf_cursor_take(c, bits / 8);             \
+                                                                             \
+		return q ? mpf_be##bits##_at(q, 0) : 0;                      \
+	}
+MPF__CURSOR_BE(16)
+MPF__CURSOR_BE(32)
+MPF__CURSOR_BE(64)
 
 static inline uint16_t
 mpf_get_be16(struct mpf_cursor *c)

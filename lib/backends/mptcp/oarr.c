@@ -23,12 +23,6 @@
 
 #define OARR_CHUNK 128
 
-static GArray *
-chunk(const struct oarr *a, guint c)
-{
-	return mpf__oarr_chunk(a, c);
-}
-
 void
 mpf__oarr_free(struct oarr *a)
 {
@@ -36,7 +30,7 @@ mpf__oarr_free(struct oarr *a)
 
 	if (a->ch) {
 		for (c = 0; c < a->ch->len; c++)
-			g_array_free(chunk(a, c), TRUE);
+			g_array_free(mpf__oarr_chunk(a, c), TRUE);
 		g_ptr_array_free(a->ch, TRUE);
 	}
 	a->ch = NULL;
@@ -49,7 +43,7 @@ static void
 compact_head(struct oarr *a)
 {
 	if (a->head) {
-		g_array_remove_range(chunk(a, 0), 0, a->head);
+		g_array_remove_range(mpf__oarr_chunk(a, 0), 0, a->head);
 		a->head = 0;
 	}
 }
@@ -64,7 +58,7 @@ mpf__oarr_prev(const struct oarr *a, struct opos *p)
 	if (p->c == 0 || !a->ch)
 		return false;
 	p->c = MIN(p->c, a->ch->len) - 1;
-	p->i = chunk(a, p->c)->len - 1;
+	p->i = mpf__oarr_chunk(a, p->c)->len - 1;
 	return true;
 }
 
@@ -90,9 +84,9 @@ mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 		if (a->ch->len == 0)
 			g_ptr_array_add(a->ch, g_array_new(FALSE, FALSE, a->esize));
 		p.c = a->ch->len - 1;
-		p.i = chunk(a, p.c)->len;
+		p.i = mpf__oarr_chunk(a, p.c)->len;
 	}
-	g = chunk(a, p.c);
+	g = mpf__oarr_chunk(a, p.c);
 	if (p.c == 0 && a->head && g->len == OARR_CHUNK && p.i < OARR_CHUNK) {
 		/* a split copies from 0: the dropped elements go first */
 		p.i -= a->head;
@@ -115,7 +109,7 @@ mpf__oarr_insert(struct oarr *a, struct opos p, const void *e)
 			p.c++;
 			p.i -= half;
 		}
-		g = chunk(a, p.c);
+		g = mpf__oarr_chunk(a, p.c);
 	}
 	if (p.i == g->len)
 		g_array_append_vals(g, e, 1); /* the usual: newest data */
@@ -129,7 +123,7 @@ void
 mpf__oarr_drop_front(struct oarr *a, guint n)
 {
 	while (n > 0 && a->ch && a->ch->len) {
-		GArray *g = chunk(a, 0);
+		GArray *g = mpf__oarr_chunk(a, 0);
 		guint live = g->len - a->head;
 
 		if (live <= n) {
@@ -154,8 +148,8 @@ chunk_join(struct oarr *a, guint c)
 
 	if (c == 0)
 		compact_head(a);
-	g = chunk(a, c);
-	h = chunk(a, c + 1);
+	g = mpf__oarr_chunk(a, c);
+	h = mpf__oarr_chunk(a, c + 1);
 	j = chunk_copy(a, g, 0, g->len);
 
 	g_array_append_vals(j, h->data, h->len);
@@ -168,7 +162,7 @@ chunk_join(struct oarr *a, guint c)
 void
 mpf__oarr_remove(struct oarr *a, struct opos p)
 {
-	GArray *g = chunk(a, p.c);
+	GArray *g = mpf__oarr_chunk(a, p.c);
 
 	g_array_remove_index(g, p.i);
 	a->len--;
@@ -183,9 +177,9 @@ mpf__oarr_remove(struct oarr *a, struct opos p)
 	 * its overhead: a chunk that shrank joins a neighbour when the two
 	 * fit in half a chunk */
 	if (p.c + 1 < a->ch->len &&
-	    g->len + chunk(a, p.c + 1)->len <= OARR_CHUNK / 2)
+	    g->len + mpf__oarr_chunk(a, p.c + 1)->len <= OARR_CHUNK / 2)
 		chunk_join(a, p.c);
-	else if (p.c > 0 && g->len + chunk(a, p.c - 1)->len <= OARR_CHUNK / 2)
+	else if (p.c > 0 && g->len + mpf__oarr_chunk(a, p.c - 1)->len <= OARR_CHUNK / 2)
 		chunk_join(a, p.c - 1);
 }
 
@@ -200,11 +194,11 @@ mpf__oarr_rank(const struct oarr *a, struct opos p)
 		/* counted from the back: a DATA_ACK's position is near the
 		 * end, behind the few intervals in flight */
 		for (c = a->ch->len - 1; c > p.c; c--)
-			r += chunk(a, c)->len;
-		return a->len - r - (chunk(a, p.c)->len - p.i);
+			r += mpf__oarr_chunk(a, c)->len;
+		return a->len - r - (mpf__oarr_chunk(a, p.c)->len - p.i);
 	}
 	for (c = 0; c < p.c; c++)
-		r += chunk(a, c)->len;
+		r += mpf__oarr_chunk(a, c)->len;
 	return r + p.i - a->head;
 }
 
@@ -219,7 +213,7 @@ mpf__oarr_bytes(const struct oarr *a)
 	if (!a->ch)
 		return 0;
 	for (c = 0; c < a->ch->len; c++) {
-		GArray *g = chunk(a, c);
+		GArray *g = mpf__oarr_chunk(a, c);
 		gsize want = MAX((gsize)g->len * a->esize, 16), cap = 16;
 
 		while (cap < want)
